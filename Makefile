@@ -1,0 +1,45 @@
+# Two entry points for a fresh machine with python3, pip and make:
+#   make demo   run the main job on the embedded sample territory
+#   make test   lint, type-check, run the tests, doctests and every example
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+OUT    ?= coordogeo-demo
+
+.PHONY: demo test lint typecheck pytest examples bench clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/activate
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/activate
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(VENV)/.installed $@
+
+demo: $(VENV)/.installed
+	$(BIN)/coordogeo demo --out $(OUT)
+
+test: $(VENV)/.installed-test lint typecheck pytest examples
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check coordogeo tests examples benchmarks
+	$(BIN)/ruff format --check coordogeo tests examples benchmarks
+
+typecheck: $(VENV)/.installed-test
+	$(BIN)/mypy
+
+pytest: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -q
+
+examples: $(VENV)/.installed-test
+	@set -e; for f in examples/*.py; do echo "== $$f"; $(BIN)/python $$f; done
+
+bench: $(VENV)/.installed-test
+	$(BIN)/python benchmarks/bench_nearest.py
+
+clean:
+	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,177 @@
+"""Travel time from each place to its nearest site(s)."""
+
+from __future__ import annotations
+
+import logging
+import warnings
+
+import numpy as np
+import pandas as pd
+
+import geopandas as gpd
+
+from coordogeo.crs import to_metric_crs
+from coordogeo.errors import InputError, check_columns, check_positive, format_labels
+from coordogeo.network.paths import k_nearest_sites, nearest_sites
+from coordogeo.network.roads import RoadNetwork, anchor_xy
+
+__all__ = ["nearest"]
+
+logger = logging.getLogger(__name__)
+
+
+def nearest(
+    network: RoadNetwork,
+    origins: gpd.GeoDataFrame,
+    destinations: gpd.GeoDataFrame,
+    *,
+    by: str | None = None,
+    max_time_min: float = 60,
+    k: int = 1,
+) -> gpd.GeoDataFrame:
+    """Road travel time from each origin to its nearest destination(s), in minutes.
+
+    Times run **from** the origin **to** the destination, so one-way streets are
+    driven in that direction. A time is the approach leg from the origin to its road
+    node, the road path, and the leg from the destination's road node to it; both
+    legs at the network's ``approach_speed_kmh``. One multi-source search per group
+    (``k=1``), or bounded searches from the destinations (``k>1``): no per-origin loop.
+
+    Parameters
+    ----------
+    network
+        The road network (:meth:`RoadNetwork.from_roads`).
+    origins
+        Places (grid cells, communes, points) in any CRS; polygons are represented by
+        a point on their surface.
+    destinations
+        Sites (structures) in any CRS. Their index labels are what ``nearest_id``
+        reports.
+    by
+        Column of ``destinations`` to group by (e.g. ``"kind"``): one set of columns
+        per group, suffixed ``_<group>``.
+    max_time_min
+        Searches stop beyond this; farther origins are unreachable.
+    k
+        How many nearest destinations to report; ranks 2..k get columns suffixed
+        ``_2`` … ``_k``.
+
+    Returns
+    -------
+    GeoDataFrame
+        A copy of ``origins`` in the network's CRS, same index, plus
+        ``snapped`` and ``snap_distance_m`` (the origin's attachment to the roads) and,
+        per group: ``travel_time_min`` (NaN when unreachable), ``nearest_id`` (missing
+        when unreachable) and ``reachable`` (False beyond ``max_time_min``, off the
+        network, or on a road piece no destination can be reached from). Nothing is
+        dropped.
+
+    Raises
+    ------
+    InputError
+        Bad CRS or geometries, a missing ``by`` column or missing group values,
+        ``max_time_min`` not > 0, ``k`` not a whole number >= 1.
+
+    Warns
+    -----
+    UserWarning
+        Destinations farther than ``max_snap_m`` from every road, which no origin can
+        reach; they are named.
+
+    Examples
+    --------
+    >>> from coordogeo.datasets import sample_territory
+    >>> from coordogeo.network import RoadNetwork
+    >>> sample = sample_territory()
+    >>> net = RoadNetwork.from_roads(sample.roads)
+    >>> out = nearest(net, sample.population, sample.structures, by="kind")
+    >>> out[["travel_time_min_MSP", "nearest_id_MSP"]].head(2).round(1)
+                                    travel_time_min_MSP nearest_id_MSP
+    CRS2154RES1000mN6352000E594000                 40.1         MSP-07
+    CRS2154RES1000mN6352000E597000                 44.8         MSP-10
+
+    Places on the island have no road to any structure: NaN and unreachable, kept.
+
+    >>> island = sample.population[sample.population["insee"] == "00046"]
+    >>> cut_off = nearest(net, island, sample.structures)
+    >>> len(cut_off), int(cut_off["reachable"].sum())
+    (13, 0)
+    >>> bool(cut_off["travel_time_min"].isna().all())
+    True
+    """
+    check_positive(max_time_min, name="max_time_min", unit="minutes")
+    if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
+        raise InputError(f"`k` must be a whole number >= 1, got {k!r}.")
+    out = to_metric_crs(origins, name="origins", crs=network.crs)
+    sites = to_metric_crs(destinations, name="destinations", crs=network.crs)
+    groups = _groups(sites, by)
+    o_node, o_dist = network.snap_xy(anchor_xy(out), max_snap_m=network.max_snap_m)
+    s_node, s_dist = network.snap_xy(anchor_xy(sites), max_snap_m=network.max_snap_m)
+    _warn_unsnapped(sites, s_node >= 0)
+    o_sec = network.approach_seconds(o_dist)
+    s_sec = network.approach_seconds(s_dist)
+    out["snapped"] = o_node >= 0
+    out["snap_distance_m"] = o_dist
+    limit_s = float(max_time_min) * 60.0
+    for group, members in groups.items():
+        use = members[s_node[members] >= 0]
+        if k == 1:
+            sec, pos = nearest_sites(
+                network, o_node, o_sec, s_node[use], s_sec[use], limit_s=limit_s
+            )
+            sec, pos = sec[:, None], pos[:, None]
+        else:
+            sec, pos = k_nearest_sites(
+                network, o_node, o_sec, s_node[use], s_sec[use], limit_s=limit_s, k=k
+            )
+        _write_columns(
+            out, sec, pos, sites.index[use], suffix="" if by is None else f"_{group}"
+        )
+    return out
+
+
+def _groups(sites: gpd.GeoDataFrame, by: str | None) -> dict[object, np.ndarray]:
+    """Row positions of the destinations of each group (one group when by is None)."""
+    if by is None:
+        return {None: np.arange(len(sites))}
+    check_columns(sites, [by], name="destinations")
+    values = sites[by]
+    if values.isna().any():
+        raise InputError(
+            f"`destinations[{by!r}]` is missing on {int(values.isna().sum())} "
+            f"row(s), at index {format_labels(sites.index[values.isna()])}; fill or "
+            "drop them."
+        )
+    codes, uniques = pd.factorize(values, sort=True)
+    return {group: np.flatnonzero(codes == i) for i, group in enumerate(uniques)}
+
+
+def _warn_unsnapped(sites: gpd.GeoDataFrame, snapped: np.ndarray) -> None:
+    """Name the destinations too far from every road to be reached."""
+    if not snapped.all():
+        warnings.warn(
+            f"`destinations` rows {format_labels(sites.index[~snapped])} are farther "
+            "than `max_snap_m` from every road; no origin can reach them. Check their "
+            "coordinates or build the network with a larger `max_snap_m`.",
+            stacklevel=3,
+        )
+
+
+def _write_columns(
+    out: gpd.GeoDataFrame,
+    seconds: np.ndarray,
+    position: np.ndarray,
+    labels: pd.Index,
+    *,
+    suffix: str,
+) -> None:
+    """Add travel_time_min / nearest_id / reachable (rank 1) and ranked extras."""
+    names = np.asarray(labels, dtype=object)
+    for rank in range(seconds.shape[1]):
+        ok = np.isfinite(seconds[:, rank])
+        tail = suffix if rank == 0 else f"{suffix}_{rank + 1}"
+        ids = np.full(len(out), None, dtype=object)
+        ids[ok] = names[position[ok, rank]]
+        out[f"travel_time_min{tail}"] = np.where(ok, seconds[:, rank] / 60.0, np.nan)
+        out[f"nearest_id{tail}"] = pd.Series(ids, index=out.index, dtype=object)
+        out[f"reachable{tail}"] = ok

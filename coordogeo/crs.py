@@ -1,0 +1,186 @@
+"""The metric CRS of each French territory, and the one check every input passes."""
+
+from __future__ import annotations
+
+import logging
+from typing import Final
+
+import numpy as np
+
+import geopandas as gpd
+import shapely
+from pyproj import CRS, Transformer
+
+from coordogeo.errors import InputError, format_labels
+
+__all__ = ["METROPOLE_CRS", "TERRITORY_CRS", "to_lonlat", "to_metric_crs"]
+
+logger = logging.getLogger(__name__)
+
+METROPOLE_CRS: Final = "EPSG:2154"
+
+#: Official projected CRS of each territory (DOMAIN.md §7.1).
+TERRITORY_CRS: Final[dict[str, str]] = {
+    "metropole": METROPOLE_CRS,  # RGF93 / Lambert-93, Corsica included
+    # RGAF09 / UTM 20N: Guadeloupe, Martinique, Saint-Martin, Saint-Barthélemy
+    "antilles": "EPSG:5490",
+    "guyane": "EPSG:2972",  # RGFG95 / UTM 22N
+    "reunion": "EPSG:2975",  # RGR92 / UTM 40S
+    "mayotte": "EPSG:4471",  # RGM04 / UTM 38S
+    "saint_pierre_et_miquelon": "EPSG:32621",  # WGS 84 / UTM 21N, as FINESS uses
+}
+
+#: Degrees added around a CRS's area of use before data is called out of it.
+AREA_OF_USE_MARGIN_DEG: Final = 1.0
+
+
+def to_metric_crs(
+    gdf: gpd.GeoDataFrame,
+    *,
+    name: str,
+    crs: str = METROPOLE_CRS,
+    check_valid: bool = True,
+) -> gpd.GeoDataFrame:
+    """Return a copy of ``gdf`` in the metric ``crs``; never guess a missing CRS.
+
+    Parameters
+    ----------
+    gdf
+        Any GeoDataFrame with a declared CRS.
+    name
+        The argument's name, quoted in error messages.
+    crs
+        The projected CRS of the territory (``TERRITORY_CRS``); Lambert-93 by default.
+    check_valid
+        Refuse invalid geometries. Only the road builder turns it off: it reports
+        degenerate (zero-length) lines itself.
+
+    Returns
+    -------
+    GeoDataFrame
+        A copy in ``crs``, same index and columns.
+
+    Raises
+    ------
+    InputError
+        No CRS; a geographic target CRS; repeated index labels; missing, empty or
+        invalid geometries; coordinates that do not fit the declared CRS or that fall
+        outside the territory of ``crs``.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely import Point
+    >>> origin = gpd.GeoDataFrame(geometry=[Point(3.0, 46.5)], crs=4326)
+    >>> to_metric_crs(origin, name="sites").geometry.round(3).iloc[0].wkt
+    'POINT (700000 6600000)'
+
+    Lambert-93 puts its origin (3° E, 46.5° N) at 700 000 m E, 6 600 000 m N.
+    """
+    if not isinstance(gdf, gpd.GeoDataFrame):
+        raise TypeError(
+            f"`{name}` must be a GeoDataFrame, got {type(gdf).__name__}; build one "
+            "with `geopandas.GeoDataFrame(df, geometry=..., crs=...)`."
+        )
+    target = CRS.from_user_input(crs)
+    if not target.is_projected:
+        raise InputError(
+            f"`crs` must be a projected (metric) CRS, got {target.to_string()!r}; use "
+            f"one of {sorted(set(TERRITORY_CRS.values()))}."
+        )
+    if gdf.crs is None:
+        raise InputError(
+            f"`{name}` has no CRS; declare the one its coordinates are in, e.g. "
+            f"`{name}.set_crs('EPSG:4326')` for lon/lat or `.set_crs('EPSG:2154')`."
+        )
+    _check_rows(gdf, name=name, check_valid=check_valid)
+    if gdf.crs.is_geographic:
+        _check_lonlat(gdf, name=name)
+    out = gdf.copy() if gdf.crs.equals(target) else gdf.to_crs(target)
+    _check_in_area_of_use(out, name=name, target=target)
+    return out
+
+
+def to_lonlat(gdf: gpd.GeoDataFrame, *, name: str) -> gpd.GeoDataFrame:
+    """Return a checked copy of ``gdf`` in EPSG:4326, for maps only.
+
+    The same checks as :func:`to_metric_crs` (CRS declared, unique labels, no missing
+    or empty geometry); results handed to ``coordogeo.maps`` are usually already in a
+    metric CRS, so the territory is not checked again.
+    """
+    if not isinstance(gdf, gpd.GeoDataFrame):
+        raise TypeError(f"`{name}` must be a GeoDataFrame, got {type(gdf).__name__}.")
+    if gdf.crs is None:
+        raise InputError(
+            f"`{name}` has no CRS; declare the one its coordinates are in, e.g. "
+            f"`{name}.set_crs('EPSG:2154')` for Lambert-93."
+        )
+    _check_rows(gdf, name=name, check_valid=False)
+    return gdf.to_crs(4326)
+
+
+def _check_rows(gdf: gpd.GeoDataFrame, *, name: str, check_valid: bool) -> None:
+    """Raise on repeated labels and on missing, empty or invalid geometries."""
+    if not gdf.index.is_unique:
+        dup = gdf.index[gdf.index.duplicated()].unique()
+        raise InputError(
+            f"`{name}` repeats index labels {format_labels(dup)}; make them unique, "
+            f"e.g. `{name}.reset_index(drop=True)`."
+        )
+    geoms = gdf.geometry.array
+    bad = np.asarray(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    if bad.any():
+        raise InputError(
+            f"`{name}` has {int(bad.sum())} row(s) with a missing or empty geometry, "
+            f"at index {format_labels(gdf.index[bad])}; drop or repair them first."
+        )
+    invalid = ~np.asarray(shapely.is_valid(geoms)) if check_valid else np.zeros(0, bool)
+    if invalid.any():
+        reasons = shapely.is_valid_reason(np.asarray(geoms)[invalid][:1])[0]
+        raise InputError(
+            f"`{name}` has {int(invalid.sum())} invalid geometry(ies), at index "
+            f"{format_labels(gdf.index[invalid])} (first: {reasons}); repair them with "
+            f"`{name}.make_valid()` or drop them."
+        )
+
+
+def _check_lonlat(gdf: gpd.GeoDataFrame, *, name: str) -> None:
+    """Raise when coordinates declared as degrees cannot be longitudes/latitudes."""
+    xy = shapely.get_coordinates(gdf.geometry.array)
+    if len(xy) and (np.abs(xy[:, 0]).max() > 180 or np.abs(xy[:, 1]).max() > 90):  # noqa: PLR2004
+        raise InputError(
+            f"`{name}` is declared in {gdf.crs.to_string()!r} (degrees) but has "
+            f"coordinates up to {np.abs(xy).max():.0f}: they look projected. Declare "
+            f"the right CRS with `{name}.set_crs(..., allow_override=True)`, e.g. "
+            "'EPSG:2154' for Lambert-93."
+        )
+
+
+def _check_in_area_of_use(gdf: gpd.GeoDataFrame, *, name: str, target: CRS) -> None:
+    """Raise when projected data lies outside the territory ``target`` is made for."""
+    xmin, ymin, xmax, ymax = gdf.total_bounds
+    if not np.all(np.isfinite([xmin, ymin, xmax, ymax])):
+        raise InputError(
+            f"`{name}` could not be projected to {target.to_string()!r}: some "
+            "coordinates are not finite. Check the CRS declared on the data."
+        )
+    area = target.area_of_use
+    if area is None:
+        return
+    to_lonlat = Transformer.from_crs(target, "EPSG:4326", always_xy=True)
+    lon, lat = to_lonlat.transform([xmin, xmax, xmin, xmax], [ymin, ymin, ymax, ymax])
+    m = AREA_OF_USE_MARGIN_DEG
+    inside = (
+        min(lon) >= area.west - m
+        and max(lon) <= area.east + m
+        and min(lat) >= area.south - m
+        and max(lat) <= area.north + m
+    )
+    if not inside:
+        raise InputError(
+            f"`{name}` spans lon {min(lon):.2f}..{max(lon):.2f}, lat "
+            f"{min(lat):.2f}..{max(lat):.2f}, outside the area of "
+            f"{target.to_string()!r} ({area.name}). Either its declared CRS is wrong "
+            "or it belongs to another territory: pass that territory's `crs` "
+            f"(one of {sorted(set(TERRITORY_CRS.values()))})."
+        )

@@ -1,0 +1,5 @@
+"""Folium maps of coordogeo results; French labels by default."""
+
+from coordogeo.maps.access import access_map
+
+__all__ = ["access_map"]

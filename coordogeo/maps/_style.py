@@ -1,0 +1,133 @@
+"""Labels (French by default), colours, class breaks and the 4326 conversion of maps."""
+
+from __future__ import annotations
+
+import html
+from typing import Any, Final, Literal
+
+import numpy as np
+import pandas as pd
+
+import folium
+import geopandas as gpd
+import shapely
+
+from coordogeo.crs import to_lonlat
+from coordogeo.errors import check_choice
+
+__all__ = ["LABELS", "Lang", "label", "text", "to_display"]
+
+Lang = Literal["fr", "en"]
+LANGS: Final = ("fr", "en")
+
+#: Every text a map shows, per language.
+LABELS: Final[dict[str, dict[str, str]]] = {
+    "fr": {
+        "access_title": "Temps d'accès par la route",
+        "minutes": "min",
+        "unreachable": "Non accessible",
+        "off_network": "Hors réseau routier",
+        "structures": "Structures",
+        "population": "Population",
+        "travel_time": "Temps de trajet (min)",
+        "nearest": "Structure la plus proche",
+        "capacity": "Médecins généralistes (ETP)",
+        "kind": "Type",
+        "name": "Nom",
+        "cells": "Lieux habités",
+        "MSP": "Maison de santé pluriprofessionnelle",
+        "CDS": "Centre de santé",
+        "ESP": "Équipe de soins primaires",
+        "CPTS": "CPTS (siège)",
+        "DAC": "Dispositif d'appui à la coordination",
+        "other": "Autre",
+    },
+    "en": {
+        "access_title": "Road travel time",
+        "minutes": "min",
+        "unreachable": "Not reachable",
+        "off_network": "Off the road network",
+        "structures": "Structures",
+        "population": "Population",
+        "travel_time": "Travel time (min)",
+        "nearest": "Nearest structure",
+        "capacity": "General practitioners (FTE)",
+        "kind": "Kind",
+        "name": "Name",
+        "cells": "Inhabited places",
+        "MSP": "Multi-professional health centre (MSP)",
+        "CDS": "Health centre (CDS)",
+        "ESP": "Primary care team (ESP)",
+        "CPTS": "CPTS (seat)",
+        "DAC": "Care coordination support (DAC)",
+        "other": "Other",
+    },
+}
+
+#: Sequential classes for travel times (ColorBrewer YlOrRd), then the no-data grey.
+TIME_BREAKS_MIN: Final = (5.0, 10.0, 15.0, 20.0, 30.0, 45.0, 60.0)
+TIME_COLOURS: Final = (
+    "#ffffb2",
+    "#fed976",
+    "#feb24c",
+    "#fd8d3c",
+    "#fc4e2a",
+    "#e31a1c",
+    "#b10026",
+    "#67001f",
+)
+NO_DATA_COLOUR: Final = "#9e9e9e"
+KIND_COLOURS: Final = {
+    "MSP": "#1b7837",
+    "CDS": "#2166ac",
+    "ESP": "#762a83",
+    "CPTS": "#e08214",
+    "DAC": "#4d4d4d",
+}
+#: Decimal places kept in EPSG:4326 coordinates (1e-5 degree is about 1 m).
+COORD_DECIMALS: Final = 5
+
+
+def check_lang(lang: str) -> None:
+    """Raise InputError unless ``lang`` is a supported language."""
+    check_choice(lang, name="lang", choices=LANGS)
+
+
+def label(key: str, lang: str) -> str:
+    """Return the plain text of ``key`` in ``lang``; unknown keys pass through.
+
+    Escape it with :func:`text` where it goes into HTML.
+    """
+    return LABELS[lang].get(key, key)
+
+
+def text(value: Any) -> str:
+    """Any value from data as safe HTML text."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    # braces too: a legend is a Jinja template, and "{{" in data must stay text
+    return html.escape(str(value)).replace("{", "&#123;").replace("}", "&#125;")
+
+
+def to_display(frame: gpd.GeoDataFrame, *, name: str) -> gpd.GeoDataFrame:
+    """Return a checked copy in EPSG:4326, coordinates rounded for light HTML."""
+    out = to_lonlat(frame, name=name)
+    rounded = shapely.set_precision(out.geometry.array, 10.0**-COORD_DECIMALS)
+    return out.set_geometry(gpd.GeoSeries(rounded, index=out.index, crs=4326))
+
+
+def escape_strings(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return a copy whose text columns are HTML-escaped (for Leaflet tooltips)."""
+    out = frame.copy()
+    for col in out.columns:
+        if col != "geometry" and not pd.api.types.is_numeric_dtype(out[col]):
+            out[col] = out[col].map(text)
+    return out
+
+
+def new_map(frame: gpd.GeoDataFrame) -> folium.Map:
+    """Return an empty map fitted to ``frame`` (EPSG:4326) with a base layer."""
+    xmin, ymin, xmax, ymax = frame.total_bounds
+    m = folium.Map(tiles="OpenStreetMap", control_scale=True)
+    m.fit_bounds([[ymin, xmin], [ymax, xmax]])
+    return m

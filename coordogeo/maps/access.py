@@ -1,0 +1,196 @@
+"""The travel-time map: classed cells, structures as markers, a legend."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+import folium
+import geopandas as gpd
+import mapclassify
+
+from coordogeo.errors import check_columns
+from coordogeo.maps._style import (
+    KIND_COLOURS,
+    NO_DATA_COLOUR,
+    TIME_BREAKS_MIN,
+    TIME_COLOURS,
+    Lang,
+    check_lang,
+    label,
+    new_map,
+    text,
+    to_display,
+)
+from coordogeo.maps.legend import add_legend
+
+__all__ = ["access_map", "add_structures"]
+
+OFF_NETWORK_COLOUR = "#d9d9d9"
+
+
+def access_map(
+    result: gpd.GeoDataFrame,
+    structures: gpd.GeoDataFrame,
+    *,
+    column: str = "travel_time_min",
+    lang: Lang = "fr",
+    m: folium.Map | None = None,
+) -> folium.Map:
+    """Map a :func:`coordogeo.access.nearest` result: classed travel times and sites.
+
+    Parameters
+    ----------
+    result
+        Places with a travel-time column, any CRS (one is required).
+    structures
+        The sites, with ``kind`` and ``name`` columns if they have them.
+    column
+        The travel-time column to draw, in minutes (e.g. ``travel_time_min_MSP``).
+    lang
+        ``"fr"`` (default) or ``"en"`` for every label.
+    m
+        A map to add the layers to; a new one fitted to ``result`` if None.
+
+    Returns
+    -------
+    folium.Map
+        Cells classed at 5/10/15/20/30/45/60 min, unreachable and off-network places
+        in greys, one marker layer per kind of structure, a legend, a layer control.
+        Every text from the data is escaped.
+
+    Examples
+    --------
+    >>> from coordogeo.datasets import sample_territory
+    >>> from coordogeo.network import RoadNetwork
+    >>> from coordogeo.access import nearest
+    >>> sample = sample_territory()
+    >>> net = RoadNetwork.from_roads(sample.roads)
+    >>> msp = sample.structures[sample.structures["kind"] == "MSP"]
+    >>> result = nearest(net, sample.population, msp)
+    >>> html = access_map(result, msp)._parent.render()
+    >>> "Temps de trajet (min)" in html and "Non accessible" in html
+    True
+    """
+    check_lang(lang)
+    check_columns(result, [column], name="result")
+    cells = to_display(result, name="result")
+    sites = to_display(structures, name="structures")
+    m = new_map(cells) if m is None else m
+    classes = _time_classes(cells[column].to_numpy(dtype=np.float64), lang)
+    fill = np.where(
+        np.isfinite(cells[column].to_numpy(dtype=np.float64)),
+        classes.colour,
+        NO_DATA_COLOUR,
+    )
+    if "snapped" in cells:
+        fill = np.where(cells["snapped"].to_numpy(dtype=bool), fill, OFF_NETWORK_COLOUR)
+    layer = gpd.GeoDataFrame(
+        {"_fill": fill, "_tip": _tooltips(cells, column, lang)}, geometry=cells.geometry
+    )
+    folium.GeoJson(
+        layer.to_json(drop_id=True),
+        name=f"{label('access_title', lang)} ({text(column)})",
+        style_function=_cell_style,
+        tooltip=folium.GeoJsonTooltip(fields=["_tip"], labels=False),
+    ).add_to(m)
+    add_structures(m, sites, lang=lang)
+    legend = [*classes.items, (NO_DATA_COLOUR, label("unreachable", lang))]
+    if "snapped" in cells:
+        legend.append((OFF_NETWORK_COLOUR, label("off_network", lang)))
+    add_legend(m, label("travel_time", lang), legend)
+    folium.LayerControl(collapsed=False).add_to(m)
+    return m
+
+
+class _Classes:
+    """Colour per value and the legend items of a classed time column."""
+
+    def __init__(self, colour: np.ndarray, items: list[tuple[str, str]]) -> None:
+        self.colour = colour
+        self.items = items
+
+
+def _time_classes(values: np.ndarray, lang: str) -> _Classes:
+    """Class travel times at the usual bands with mapclassify (UserDefined)."""
+    finite = np.isfinite(values)
+    colour = np.full(len(values), NO_DATA_COLOUR, dtype=object)
+    if not finite.any():
+        return _Classes(colour, [])
+    top = float(values[finite].max())
+    bins = [b for b in TIME_BREAKS_MIN if b < top] + [top]
+    scheme = mapclassify.UserDefined(values[finite], bins=bins)
+    colour[finite] = np.asarray(TIME_COLOURS, dtype=object)[scheme.yb]
+    unit = label("minutes", lang)
+    lows = [0.0, *bins[:-1]]
+    items = [
+        (TIME_COLOURS[i], f"{lo:g} – {hi:.0f} {unit}" if i else f"≤ {hi:.0f} {unit}")
+        for i, (lo, hi) in enumerate(zip(lows, bins, strict=True))
+        if np.any(scheme.yb == i)
+    ]
+    return _Classes(colour, items)
+
+
+def _tooltips(cells: gpd.GeoDataFrame, column: str, lang: str) -> list[str]:
+    """Build one escaped HTML tooltip per place."""
+    time = cells[column].astype("float64")
+    shown = time.map("{:.1f}".format).where(
+        time.notna(), text(label("unreachable", lang))
+    )
+    tip = f"{text(label('travel_time', lang))} : " + shown
+    if "population" in cells:
+        pop = cells["population"].astype("float64").map("{:,.0f}".format)
+        pop = pop.str.replace(",", "\u202f")
+        tip = f"{text(label('population', lang))} : " + pop + "<br>" + tip
+    id_col = column.replace("travel_time_min", "nearest_id")
+    if id_col in cells and id_col != column:
+        tip = tip + f"<br>{text(label('nearest', lang))} : " + cells[id_col].map(text)
+    return list(tip)
+
+
+def _cell_style(feature: dict[str, Any]) -> dict[str, Any]:
+    """Leaflet style of one cell."""
+    return {
+        "fillColor": feature["properties"]["_fill"],
+        "color": "#666666",
+        "weight": 0.2,
+        "fillOpacity": 0.75,
+    }
+
+
+def add_structures(m: folium.Map, sites: gpd.GeoDataFrame, *, lang: str) -> folium.Map:
+    """Add one layer of circle markers per kind; popups and tooltips escaped.
+
+    ``sites`` must already be in EPSG:4326.
+    """
+    kinds = sites["kind"] if "kind" in sites else pd.Series("other", index=sites.index)
+    names = (
+        sites["name"] if "name" in sites else pd.Series(sites.index, index=sites.index)
+    )
+    for kind in sorted(kinds.astype(str).unique()):
+        group = folium.FeatureGroup(name=f"{text(label(kind, lang))}")
+        rows = sites[kinds.astype(str) == kind]
+        for label_, point in zip(rows.index, rows.geometry, strict=True):
+            popup = (
+                f"<b>{text(names.loc[label_])}</b><br>"
+                f"{text(label('kind', lang))} : {text(label(kind, lang))}<br>"
+                f"{text(label_)}"
+            )
+            if "capacity" in rows:
+                capacity = text(rows.at[label_, "capacity"])
+                popup += f"<br>{text(label('capacity', lang))} : {capacity}"
+            folium.CircleMarker(
+                location=[point.y, point.x],
+                radius=6,
+                color="#ffffff",
+                weight=1.5,
+                fill=True,
+                fill_color=KIND_COLOURS.get(kind, "#000000"),
+                fill_opacity=0.95,
+                popup=folium.Popup(popup, max_width=300),
+                tooltip=text(names.loc[label_]),
+            ).add_to(group)
+        group.add_to(m)
+    return m

@@ -1,0 +1,53 @@
+"""A fixed legend box for Folium maps, every text escaped."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import folium
+from branca.element import Figure
+
+from coordogeo.maps._style import text
+
+__all__ = ["add_legend"]
+
+
+def add_legend(
+    m: folium.Map, title: str, items: Sequence[tuple[str, str]], *, unit: str = ""
+) -> folium.Map:
+    """Add a legend (title, then one coloured square and label per class) to ``m``.
+
+    ``title``, ``unit`` and the labels are plain text; they are escaped here. The
+    colours must be ``#rrggbb`` strings.
+    """
+    rows = "".join(
+        f'<div><span style="background:{_colour(colour)};width:14px;height:14px;'
+        f'display:inline-block;margin-right:6px;border:1px solid #777"></span>'
+        f"{text(name)}</div>"
+        for colour, name in items
+    )
+    unit_html = (
+        f" <span style='font-weight:normal'>({text(unit)})</span>" if unit else ""
+    )
+    body = (
+        '<div class="coordogeo-legend" style="position:fixed;bottom:30px;left:12px;'
+        "z-index:9999;background:rgba(255,255,255,0.92);padding:8px 10px;"
+        'border:1px solid #999;border-radius:4px;font:12px sans-serif;">'
+        "<div style='font-weight:bold;margin-bottom:4px'>"
+        f"{text(title)}{unit_html}</div>"
+        f"{rows}</div>"
+    )
+    figure = m.get_root()
+    if not isinstance(figure, Figure):  # a Map always sits in a Figure
+        raise TypeError("the map is not attached to a folium Figure")
+    figure.html.add_child(folium.Element(body))
+    return m
+
+
+def _colour(value: str) -> str:
+    """Accept only #rrggbb colours (they go into a style attribute unescaped)."""
+    ok = re.fullmatch(r"#[0-9a-fA-F]{6}", value) is not None
+    if not ok:
+        raise ValueError(f"legend colour must look like '#1b7837', got {value!r}")
+    return value

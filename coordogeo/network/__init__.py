@@ -1,0 +1,5 @@
+"""Road networks: building, snapping points, shortest travel times."""
+
+from coordogeo.network.roads import BuildReport, RoadNetwork
+
+__all__ = ["BuildReport", "RoadNetwork"]

@@ -1,0 +1,402 @@
+"""The immutable road network: CSR travel seconds, node coordinates, a KD-tree."""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from dataclasses import dataclass, field
+from typing import Final
+
+import numpy as np
+import pandas as pd
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import connected_components
+from scipy.spatial import cKDTree
+
+import geopandas as gpd
+import shapely
+
+from coordogeo.crs import METROPOLE_CRS, to_metric_crs
+from coordogeo.errors import InputError, check_columns, check_positive, format_labels
+
+__all__ = ["BuildReport", "RoadNetwork"]
+
+logger = logging.getLogger(__name__)
+
+#: Vertices closer than this are one node (coordinates are rounded to it).
+NODE_PRECISION_M: Final = 0.01
+#: Default speed of the leg between a place and its road node (slow local driving).
+APPROACH_SPEED_KMH: Final = 20.0
+#: Default distance beyond which a place is "not on the network".
+MAX_SNAP_M: Final = 1_500.0
+
+_ONEWAY_WORDS: Final[dict[str, int]] = {
+    "yes": 1,
+    "true": 1,
+    "1": 1,
+    "no": 0,
+    "false": 0,
+    "0": 0,
+    "-1": -1,
+    "reverse": -1,
+}
+_LINE_TYPES: Final = (1, 5)  # shapely type ids of LineString and MultiLineString
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What building the network did with the road pieces it was given.
+
+    Attributes
+    ----------
+    n_roads
+        Input rows.
+    n_segments
+        Vertex-to-vertex segments read from them.
+    zero_length_segments
+        Segments whose two ends are one node (repeated vertices); they carry no
+        distance and were left out.
+    duplicate_edges
+        Directed edges given more than once between the same two nodes (overlapping
+        or repeated roads); the fastest was kept.
+    dropped_roads
+        Labels of rows with no segment of non-zero length (degenerate lines): they
+        add nothing to the network and a warning names them.
+    n_components
+        Weakly connected pieces of the network; more than one means islands.
+    largest_component_nodes
+        Nodes in the largest of them.
+    """
+
+    n_roads: int
+    n_segments: int
+    zero_length_segments: int
+    duplicate_edges: int
+    dropped_roads: tuple[object, ...]
+    n_components: int
+    largest_component_nodes: int
+
+
+@dataclass(frozen=True, eq=False)
+class RoadNetwork:
+    """A directed road graph weighted by travel seconds, built by a named constructor.
+
+    Use :meth:`from_roads` (lines with a speed) rather than the constructor. The
+    object is immutable: its arrays are read-only.
+
+    Attributes
+    ----------
+    graph
+        ``scipy.sparse.csr_matrix`` (n × n): ``graph[i, j]`` is the seconds to drive
+        from node ``i`` to node ``j`` along one segment.
+    node_xy
+        (n, 2) node coordinates in ``crs``.
+    crs
+        The metric CRS of the network; points are reprojected to it.
+    approach_speed_kmh
+        Speed of the leg between a place and the node it is snapped to.
+    max_snap_m
+        Places farther than this from every node are flagged ``snapped=False``.
+    report
+        A :class:`BuildReport`.
+    """
+
+    graph: csr_matrix
+    node_xy: np.ndarray
+    crs: str
+    approach_speed_kmh: float
+    max_snap_m: float
+    report: BuildReport
+    tree: cKDTree = field(repr=False)
+    reverse_graph: csr_matrix = field(repr=False)
+
+    @property
+    def n_nodes(self) -> int:
+        """Number of nodes."""
+        return int(self.graph.shape[0])
+
+    @property
+    def n_edges(self) -> int:
+        """Number of directed edges."""
+        return int(self.graph.nnz)
+
+    @classmethod
+    def from_roads(
+        cls,
+        roads: gpd.GeoDataFrame,
+        *,
+        speed_kmh: str = "speed_kmh",
+        oneway: str | None = "oneway",
+        approach_speed_kmh: float = APPROACH_SPEED_KMH,
+        max_snap_m: float = MAX_SNAP_M,
+        segmentize_m: float | None = None,
+        crs: str = METROPOLE_CRS,
+    ) -> RoadNetwork:
+        """Build a network from road LineStrings joined at their shared vertices.
+
+        Parameters
+        ----------
+        roads
+            LineStrings or MultiLineStrings, any CRS (one is required). Two roads
+            meet where they share a vertex (to 1 cm); roads that cross without a
+            shared vertex (bridges) do not meet.
+        speed_kmh
+            Column of speeds in km/h, finite and > 0 on every row.
+        oneway
+            Column saying which way a road can be driven: ``True``/``1``/``"yes"``
+            along the vertex order, ``-1``/``"reverse"`` against it,
+            ``False``/``0``/``"no"`` both ways. ``None``: every road both ways.
+        approach_speed_kmh
+            Speed of the off-network leg from a place to its road node.
+        max_snap_m
+            Places farther than this from every node are flagged, not routed.
+        segmentize_m
+            If given, add vertices so that no segment is longer than this; use it
+            when the source has long straight segments, so that places snap close.
+        crs
+            The metric CRS of the territory (``coordogeo.crs.TERRITORY_CRS``).
+
+        Returns
+        -------
+        RoadNetwork
+
+        Raises
+        ------
+        InputError
+            No CRS, missing or empty geometries, geometries that are not lines, a
+            missing column, a speed that is missing or not > 0, a oneway value it
+            cannot read.
+
+        Examples
+        --------
+        >>> from coordogeo.datasets import sample_territory
+        >>> net = RoadNetwork.from_roads(sample_territory().roads)
+        >>> net.n_nodes, net.n_edges, net.report.n_components
+        (12966, 26588, 2)
+        """
+        check_positive(approach_speed_kmh, name="approach_speed_kmh", unit="km/h")
+        check_positive(max_snap_m, name="max_snap_m", unit="metres")
+        frame = to_metric_crs(roads, name="roads", crs=crs, check_valid=False)
+        check_columns(frame, [speed_kmh] + ([oneway] if oneway else []), name="roads")
+        geoms = _line_geometries(frame, segmentize_m)
+        speed = _speeds(frame, speed_kmh)
+        direction = (
+            _oneway_codes(frame[oneway], name=oneway)
+            if oneway
+            else np.zeros(len(frame), dtype=np.int8)
+        )
+        return cls._assemble(
+            geoms,
+            speed,
+            direction,
+            labels=frame.index,
+            crs=crs,
+            approach_speed_kmh=float(approach_speed_kmh),
+            max_snap_m=float(max_snap_m),
+        )
+
+    @classmethod
+    def _assemble(
+        cls,
+        geoms: np.ndarray,
+        speed_kmh: np.ndarray,
+        direction: np.ndarray,
+        *,
+        labels: pd.Index,
+        crs: str,
+        approach_speed_kmh: float,
+        max_snap_m: float,
+    ) -> RoadNetwork:
+        """Turn lines, speeds and directions into the CSR graph, vectorised."""
+        parts, part_row = shapely.get_parts(geoms, return_index=True)
+        coords, coord_part = shapely.get_coordinates(parts, return_index=True)
+        node_xy, node_of = _merge_vertices(coords)
+        same_part = coord_part[:-1] == coord_part[1:]
+        u, v = node_of[:-1][same_part], node_of[1:][same_part]
+        row = part_row[coord_part[:-1][same_part]]
+        zero = u == v
+        kept_rows = np.unique(row[~zero])
+        dropped = tuple(labels[np.setdiff1d(np.arange(len(labels)), kept_rows)])
+        if dropped:
+            warnings.warn(
+                f"`roads` rows {format_labels(dropped)} have no segment of non-zero "
+                "length (degenerate lines) and add nothing to the network; see "
+                "`network.report.dropped_roads`.",
+                stacklevel=3,
+            )
+        u, v, row = u[~zero], v[~zero], row[~zero]
+        seconds = np.hypot(*(node_xy[u] - node_xy[v]).T) / (speed_kmh[row] / 3.6)
+        way = direction[row]
+        src = np.concatenate([u[way >= 0], v[way <= 0]])
+        dst = np.concatenate([v[way >= 0], u[way <= 0]])
+        sec = np.concatenate([seconds[way >= 0], seconds[way <= 0]])
+        graph, n_dup = _csr_keep_fastest(src, dst, sec, len(node_xy))
+        n_comp, comp = connected_components(graph, directed=True, connection="weak")
+        report = BuildReport(
+            n_roads=len(labels),
+            n_segments=int(same_part.sum()),
+            zero_length_segments=int(zero.sum()),
+            duplicate_edges=n_dup,
+            dropped_roads=dropped,
+            n_components=int(n_comp),
+            largest_component_nodes=int(np.bincount(comp).max()) if len(comp) else 0,
+        )
+        logger.info("road network: %s", report)
+        reverse = graph.T.tocsr()
+        for array in (node_xy, graph.data, graph.indices, graph.indptr,
+                      reverse.data, reverse.indices, reverse.indptr):  # fmt: skip
+            array.flags.writeable = False
+        return cls(
+            graph=graph,
+            node_xy=node_xy,
+            crs=crs,
+            approach_speed_kmh=approach_speed_kmh,
+            max_snap_m=max_snap_m,
+            report=report,
+            tree=cKDTree(node_xy),
+            reverse_graph=reverse,
+        )
+
+    def snap(
+        self, points: gpd.GeoDataFrame, *, max_snap_m: float | None = None
+    ) -> pd.DataFrame:
+        """Attach each place to its nearest road node.
+
+        Parameters
+        ----------
+        points
+            Places in any CRS. Polygons (grid cells, communes) are represented by a
+            point on their surface (the centre, for a square cell).
+        max_snap_m
+            Places farther than this are flagged; the network's own value if None.
+
+        Returns
+        -------
+        DataFrame
+            Same index as ``points``: ``node`` (nullable integer, missing when not
+            snapped), ``snap_distance_m`` (always given), ``approach_time_min`` (the
+            leg at ``approach_speed_kmh``, missing when not snapped), ``snapped``.
+
+        Examples
+        --------
+        >>> from coordogeo.datasets import sample_territory
+        >>> sample = sample_territory()
+        >>> net = RoadNetwork.from_roads(sample.roads)
+        >>> snapped = net.snap(sample.structures)
+        >>> bool(snapped["snapped"].all()), round(snapped["snap_distance_m"].max())
+        (True, 189)
+        """
+        limit = self.max_snap_m if max_snap_m is None else max_snap_m
+        check_positive(limit, name="max_snap_m", unit="metres")
+        frame = to_metric_crs(points, name="points", crs=self.crs)
+        node, dist = self.snap_xy(anchor_xy(frame), max_snap_m=limit)
+        ok = node >= 0
+        node_col = pd.array(node, dtype="Int64")
+        node_col[~ok] = pd.NA
+        return pd.DataFrame(
+            {
+                "node": node_col,
+                "snap_distance_m": dist,
+                "approach_time_min": np.where(
+                    ok, self.approach_seconds(dist) / 60, np.nan
+                ),
+                "snapped": ok,
+            },
+            index=frame.index,
+        )
+
+    def snap_xy(
+        self, xy: np.ndarray, *, max_snap_m: float
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Return each point's nearest node (-1 beyond ``max_snap_m``) and distance."""
+        if len(xy) == 0 or self.n_nodes == 0:
+            return np.full(len(xy), -1, dtype=np.int64), np.full(len(xy), np.inf)
+        dist, node = self.tree.query(xy, k=1)
+        node = np.where(dist <= max_snap_m, node, -1).astype(np.int64)
+        return node, np.asarray(dist, dtype=np.float64)
+
+    def approach_seconds(self, distance_m: np.ndarray) -> np.ndarray:
+        """Seconds of the off-network leg at ``approach_speed_kmh``."""
+        return np.asarray(distance_m, dtype=np.float64) / (
+            self.approach_speed_kmh / 3.6
+        )
+
+
+def anchor_xy(frame: gpd.GeoDataFrame) -> np.ndarray:
+    """One (x, y) per row: the point itself, or a point on the surface of a polygon."""
+    return shapely.get_coordinates(shapely.point_on_surface(frame.geometry.array))
+
+
+def _line_geometries(frame: gpd.GeoDataFrame, segmentize_m: float | None) -> np.ndarray:
+    """Return the geometries as an array of lines; refuse anything else by row."""
+    geoms = np.asarray(frame.geometry.array)
+    not_line = ~np.isin(shapely.get_type_id(geoms), _LINE_TYPES)
+    if not_line.any():
+        names = sorted(set(frame.geometry.geom_type[not_line]))
+        raise InputError(
+            f"`roads` has {int(not_line.sum())} row(s) that are not lines ({names}), "
+            f"at index {format_labels(frame.index[not_line])}; keep only LineString "
+            "and MultiLineString rows."
+        )
+    if segmentize_m is not None:
+        check_positive(segmentize_m, name="segmentize_m", unit="metres")
+        geoms = shapely.segmentize(geoms, segmentize_m)
+    return geoms
+
+
+def _speeds(frame: gpd.GeoDataFrame, column: str) -> np.ndarray:
+    """Return the speed column as float km/h; refuse NaN, text or values <= 0."""
+    values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=np.float64)
+    bad = ~np.isfinite(values) | (values <= 0)
+    if bad.any():
+        raise InputError(
+            f"`roads[{column!r}]` must be a speed in km/h > 0 on every row; "
+            f"{int(bad.sum())} row(s) are missing, not numbers or <= 0, at index "
+            f"{format_labels(frame.index[bad])}. Fill them, e.g. from a default "
+            "speed per road class."
+        )
+    return np.asarray(values, dtype=np.float64)
+
+
+def _oneway_codes(values: pd.Series, *, name: str) -> np.ndarray:
+    """1 along the line, -1 against it, 0 both ways; unreadable values are an error."""
+    if pd.api.types.is_bool_dtype(values) and not values.isna().any():
+        return values.to_numpy(dtype=np.int8)
+    text = values.astype("string").str.strip().str.lower()
+    codes = text.map(_ONEWAY_WORDS)
+    numeric = pd.to_numeric(values, errors="coerce")
+    codes = codes.fillna(numeric.where(numeric.isin([-1, 0, 1])))
+    bad = codes.isna().to_numpy()
+    if bad.any():
+        seen = format_labels(values[bad].astype("string").unique()[:5])
+        raise InputError(
+            f"`roads[{name!r}]` has {int(bad.sum())} value(s) it cannot read ({seen}), "
+            f"at index {format_labels(values.index[bad])}; use True/False, 1/0/-1 or "
+            "'yes'/'no'/'-1'."
+        )
+    return codes.to_numpy(dtype=np.int8)
+
+
+def _merge_vertices(coords: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Merge vertices closer than NODE_PRECISION_M into unique nodes."""
+    snapped = np.round(coords / NODE_PRECISION_M) * NODE_PRECISION_M
+    key = snapped[:, 0] + 1j * snapped[:, 1]
+    unique, node_of = np.unique(key, return_inverse=True)
+    node_xy = np.column_stack([unique.real, unique.imag])
+    return node_xy, node_of.astype(np.int64)
+
+
+def _csr_keep_fastest(
+    src: np.ndarray, dst: np.ndarray, seconds: np.ndarray, n: int
+) -> tuple[csr_matrix, int]:
+    """CSR of the edges, keeping the fastest of repeated (src, dst) pairs."""
+    key = src * np.int64(n) + dst
+    order = np.lexsort((seconds, key))
+    key, seconds = key[order], seconds[order]
+    first = np.ones(len(key), dtype=bool)
+    first[1:] = key[1:] != key[:-1]
+    graph = csr_matrix(
+        (seconds[first], (key[first] // n, key[first] % n)), shape=(n, n)
+    )
+    graph.sort_indices()
+    return graph, int((~first).sum())

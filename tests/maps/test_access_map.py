@@ -1,0 +1,48 @@
+import pytest
+
+from coordogeo import InputError, nearest
+from coordogeo.maps import access_map
+
+
+@pytest.fixture
+def result(sample, network):
+    return nearest(network, sample.population, sample.structures, by="kind")
+
+
+def test_french_by_default_with_legend_layers_and_escaped_names(sample, result):
+    html = access_map(
+        result, sample.structures, column="travel_time_min_MSP"
+    )._parent.render()
+    assert "Temps de trajet (min)" in html and "Non accessible" in html
+    assert "Hors réseau routier" in html  # some cells are off the network
+    assert "Maison de santé pluriprofessionnelle" in html  # a layer per kind
+    assert "L.control.layers" in html
+    assert "<Ombre>" not in html and "&lt;Ombre&gt;" in html
+
+
+def test_english_labels(sample, result):
+    html = access_map(
+        result, sample.structures, column="travel_time_min_MSP", lang="en"
+    )
+    text = html._parent.render()
+    assert "Travel time (min)" in text and "Not reachable" in text
+    assert "Temps de trajet" not in text
+
+
+def test_script_in_a_name_is_shown_as_text(sample, result):
+    evil = sample.structures.copy()
+    evil.loc[evil.index[0], "name"] = "<script>alert(1)</script> {{ 7*7 }}"
+    html = access_map(result, evil, column="travel_time_min_MSP")._parent.render()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "{{ 7*7 }}" not in html and "49" not in html.split("alert(1)")[1][:40]
+
+
+def test_bad_arguments(sample, result):
+    with pytest.raises(InputError, match="`lang` was 'de'"):
+        access_map(result, sample.structures, column="travel_time_min_MSP", lang="de")
+    with pytest.raises(InputError, match=r"lacks the column\(s\) \['temps'\]"):
+        access_map(result, sample.structures, column="temps")
+    with pytest.raises(InputError, match="`result` has no CRS"):
+        access_map(result.set_crs(None, allow_override=True), sample.structures,
+                   column="travel_time_min_MSP")  # fmt: skip

@@ -1,0 +1,29 @@
+import pyogrio
+import pytest
+
+import geopandas as gpd
+
+from coordogeo.cli import main
+
+
+def test_demo_runs_end_to_end(tmp_path, capsys, sample):
+    assert main(["demo", "--out", str(tmp_path)]) == 0
+    printed = capsys.readouterr().out
+    assert "MSP" in printed and "CDS" in printed and "> 30 min" in printed
+    html = (tmp_path / "carte_acces.html").read_text(encoding="utf-8")
+    assert "Temps de trajet (min)" in html
+    layers = [name for name, _ in pyogrio.list_layers(tmp_path / "resultats.gpkg")]
+    assert layers == ["acces_carreaux", "structures", "communes"]
+    cells = gpd.read_file(tmp_path / "resultats.gpkg", layer="acces_carreaux")
+    # every inhabitant is in the output, reachable or not
+    assert cells["population"].sum() == pytest.approx(
+        sample.population["population"].sum(), abs=1e-6
+    )
+    assert len(cells) == len(sample.population)
+
+
+def test_demo_twice_rewrites_the_geopackage(tmp_path):
+    assert main(["demo", "--out", str(tmp_path)]) == 0
+    assert main(["demo", "--out", str(tmp_path), "--lang", "en"]) == 0
+    assert "Travel time (min)" in (tmp_path / "carte_acces.html").read_text("utf-8")
+    assert len(pyogrio.list_layers(tmp_path / "resultats.gpkg")) == 3
