@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from typing import Final
 
@@ -156,6 +157,12 @@ def _check_lonlat(gdf: gpd.GeoDataFrame, *, name: str) -> None:
         )
 
 
+@functools.lru_cache(maxsize=16)
+def _to_lonlat_transformer(crs_wkt: str) -> Transformer:
+    """Build (once per CRS: pyproj takes milliseconds) a transformer to lon/lat."""
+    return Transformer.from_crs(CRS.from_wkt(crs_wkt), "EPSG:4326", always_xy=True)
+
+
 def _check_in_area_of_use(gdf: gpd.GeoDataFrame, *, name: str, target: CRS) -> None:
     """Raise when projected data lies outside the territory ``target`` is made for."""
     xmin, ymin, xmax, ymax = gdf.total_bounds
@@ -167,7 +174,7 @@ def _check_in_area_of_use(gdf: gpd.GeoDataFrame, *, name: str, target: CRS) -> N
     area = target.area_of_use
     if area is None:
         return
-    to_lonlat = Transformer.from_crs(target, "EPSG:4326", always_xy=True)
+    to_lonlat = _to_lonlat_transformer(target.to_wkt())
     lon, lat = to_lonlat.transform([xmin, xmax, xmin, xmax], [ymin, ymin, ymax, ymax])
     m = AREA_OF_USE_MARGIN_DEG
     inside = (
