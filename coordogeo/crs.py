@@ -165,6 +165,8 @@ def _to_lonlat_transformer(crs_wkt: str) -> Transformer:
 
 def _check_in_area_of_use(gdf: gpd.GeoDataFrame, *, name: str, target: CRS) -> None:
     """Raise when projected data lies outside the territory ``target`` is made for."""
+    if len(gdf) == 0:
+        return  # nothing to place; an empty input gives an empty output
     xmin, ymin, xmax, ymax = gdf.total_bounds
     if not np.all(np.isfinite([xmin, ymin, xmax, ymax])):
         raise InputError(

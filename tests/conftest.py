@@ -66,4 +66,5 @@ def triangle_roads() -> gpd.GeoDataFrame:
 
 def places(labels: list[str], *xy: tuple[float, float]) -> gpd.GeoDataFrame:
     """Points at (X0 + x, Y0 + y) in Lambert-93 with the given index labels."""
-    return gpd.GeoDataFrame(geometry=points(at(*xy)), crs=2154, index=labels)
+    geoms = points(at(*xy)) if xy else []
+    return gpd.GeoDataFrame(geometry=geoms, crs=2154, index=labels)

@@ -98,6 +98,14 @@ def nearest(
     (13, 0)
     >>> bool(cut_off["travel_time_min"].isna().all())
     True
+
+    No destination at all: every place is kept, unreachable. No origin: an empty frame.
+
+    >>> none = nearest(net, island.head(2), sample.structures.iloc[:0])
+    >>> none["reachable"].tolist(), none["nearest_id"].tolist()
+    ([False, False], [None, None])
+    >>> nearest(net, island.iloc[:0], sample.structures).shape[0]
+    0
     """
     check_positive(max_time_min, name="max_time_min", unit="minutes")
     if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:

@@ -261,3 +261,18 @@ def test_time_summary_rejects_bad_population():
         time_summary(bad)
     with pytest.raises(InputError, match="`thresholds_min` must increase"):
         time_summary(bad.fillna(0), thresholds_min=(20, 10))
+
+
+@pytest.mark.parametrize("k", [1, 2])
+def test_no_destination_keeps_every_origin_unreachable(net, k):
+    out = nearest(net, places(["A", "B"], (0, 0), (1_000, 0)), places([]), k=k)
+    assert out.index.tolist() == ["A", "B"]
+    assert not out["reachable"].any() and out["travel_time_min"].isna().all()
+
+
+def test_no_origin_gives_an_empty_frame_with_the_columns(net):
+    out = nearest(net, places([]), places(["C"], (2_000, 0)), k=2)
+    assert len(out) == 0
+    assert {"travel_time_min", "nearest_id_2", "reachable", "snapped"} <= set(
+        out.columns
+    )
