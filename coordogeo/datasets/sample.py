@@ -163,8 +163,10 @@ def _commune_seeds(rng: np.random.Generator, outline: shapely.Polygon) -> np.nda
     )
     xy = np.column_stack([gx.ravel(), gy.ravel()])
     xy += rng.uniform(-0.35, 0.35, xy.shape) * _SPACING_M
-    inside = shapely.contains_xy(outline.buffer(-800.0), xy[:, 0], xy[:, 1])
-    return xy[inside]
+    inside = np.asarray(
+        shapely.contains_xy(outline.buffer(-800.0), xy[:, 0], xy[:, 1]), dtype=bool
+    )
+    return np.asarray(xy[inside], dtype=np.float64)
 
 
 # --------------------------------------------------------------------------- communes

@@ -335,7 +335,7 @@ def anchor_xy(frame: gpd.GeoDataFrame) -> np.ndarray:
     if not is_point.all():
         geoms = geoms.copy()
         geoms[~is_point] = shapely.point_on_surface(geoms[~is_point])
-    return shapely.get_coordinates(geoms)
+    return np.asarray(shapely.get_coordinates(geoms), dtype=np.float64)
 
 
 def _line_geometries(frame: gpd.GeoDataFrame, segmentize_m: float | None) -> np.ndarray:
