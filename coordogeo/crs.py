@@ -78,22 +78,13 @@ def to_metric_crs(
 
     Lambert-93 puts its origin (3° E, 46.5° N) at 700 000 m E, 6 600 000 m N.
     """
-    if not isinstance(gdf, gpd.GeoDataFrame):
-        raise TypeError(
-            f"`{name}` must be a GeoDataFrame, got {type(gdf).__name__}; build one "
-            "with `geopandas.GeoDataFrame(df, geometry=..., crs=...)`."
-        )
     target = CRS.from_user_input(crs)
     if not target.is_projected:
         raise InputError(
             f"`crs` must be a projected (metric) CRS, got {target.to_string()!r}; use "
             f"one of {sorted(set(TERRITORY_CRS.values()))}."
         )
-    if gdf.crs is None:
-        raise InputError(
-            f"`{name}` has no CRS; declare the one its coordinates are in, e.g. "
-            f"`{name}.set_crs('EPSG:4326')` for lon/lat or `.set_crs('EPSG:2154')`."
-        )
+    _check_frame(gdf, name=name)
     _check_rows(gdf, name=name, check_valid=check_valid)
     if gdf.crs.is_geographic:
         _check_lonlat(gdf, name=name)
@@ -109,15 +100,23 @@ def to_lonlat(gdf: gpd.GeoDataFrame, *, name: str) -> gpd.GeoDataFrame:
     or empty geometry); results handed to ``coordogeo.maps`` are usually already in a
     metric CRS, so the territory is not checked again.
     """
+    _check_frame(gdf, name=name)
+    _check_rows(gdf, name=name, check_valid=False)
+    return gdf.to_crs(4326)
+
+
+def _check_frame(gdf: gpd.GeoDataFrame, *, name: str) -> None:
+    """Raise unless ``gdf`` is a GeoDataFrame with a declared CRS."""
     if not isinstance(gdf, gpd.GeoDataFrame):
-        raise TypeError(f"`{name}` must be a GeoDataFrame, got {type(gdf).__name__}.")
+        raise TypeError(
+            f"`{name}` must be a GeoDataFrame, got {type(gdf).__name__}; build one "
+            "with `geopandas.GeoDataFrame(df, geometry=..., crs=...)`."
+        )
     if gdf.crs is None:
         raise InputError(
             f"`{name}` has no CRS; declare the one its coordinates are in, e.g. "
-            f"`{name}.set_crs('EPSG:2154')` for Lambert-93."
+            f"`{name}.set_crs('EPSG:4326')` for lon/lat or `.set_crs('EPSG:2154')`."
         )
-    _check_rows(gdf, name=name, check_valid=False)
-    return gdf.to_crs(4326)
 
 
 def _check_rows(gdf: gpd.GeoDataFrame, *, name: str, check_valid: bool) -> None:

@@ -6,7 +6,6 @@ import html
 from typing import Any, Final, Literal
 
 import numpy as np
-import pandas as pd
 
 import folium
 import geopandas as gpd
@@ -114,15 +113,6 @@ def to_display(frame: gpd.GeoDataFrame, *, name: str) -> gpd.GeoDataFrame:
     out = to_lonlat(frame, name=name)
     rounded = shapely.set_precision(out.geometry.array, 10.0**-COORD_DECIMALS)
     return out.set_geometry(gpd.GeoSeries(rounded, index=out.index, crs=4326))
-
-
-def escape_strings(frame: pd.DataFrame) -> pd.DataFrame:
-    """Return a copy whose text columns are HTML-escaped (for Leaflet tooltips)."""
-    out = frame.copy()
-    for col in out.columns:
-        if col != "geometry" and not pd.api.types.is_numeric_dtype(out[col]):
-            out[col] = out[col].map(text)
-    return out
 
 
 def new_map(frame: gpd.GeoDataFrame) -> folium.Map:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -105,12 +105,11 @@ def access_map(
     return m
 
 
-class _Classes:
+class _Classes(NamedTuple):
     """Colour per value and the legend items of a classed time column."""
 
-    def __init__(self, colour: np.ndarray, items: list[tuple[str, str]]) -> None:
-        self.colour = colour
-        self.items = items
+    colour: np.ndarray
+    items: list[tuple[str, str]]
 
 
 def _time_classes(values: np.ndarray, lang: str) -> _Classes:
