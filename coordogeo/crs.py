@@ -157,9 +157,9 @@ def _check_lonlat(gdf: gpd.GeoDataFrame, *, name: str) -> None:
 
 
 @functools.lru_cache(maxsize=16)
-def _to_lonlat_transformer(crs_wkt: str) -> Transformer:
+def _to_lonlat_transformer(crs: CRS) -> Transformer:
     """Build (once per CRS: pyproj takes milliseconds) a transformer to lon/lat."""
-    return Transformer.from_crs(CRS.from_wkt(crs_wkt), "EPSG:4326", always_xy=True)
+    return Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
 
 
 def _check_in_area_of_use(gdf: gpd.GeoDataFrame, *, name: str, target: CRS) -> None:
@@ -175,7 +175,7 @@ def _check_in_area_of_use(gdf: gpd.GeoDataFrame, *, name: str, target: CRS) -> N
     area = target.area_of_use
     if area is None:
         return
-    to_lonlat = _to_lonlat_transformer(target.to_wkt())
+    to_lonlat = _to_lonlat_transformer(target)
     lon, lat = to_lonlat.transform([xmin, xmax, xmin, xmax], [ymin, ymin, ymax, ymax])
     m = AREA_OF_USE_MARGIN_DEG
     inside = (
