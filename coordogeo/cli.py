@@ -12,9 +12,15 @@ import pandas as pd
 
 from coordogeo._version import __version__
 from coordogeo.access import nearest, time_summary
-from coordogeo.datasets import sample_territory
+from coordogeo.coverage import (
+    coverage_rates,
+    cpts_territories,
+    overlaps_and_gaps,
+    within_reach,
+)
+from coordogeo.datasets import SampleTerritory, sample_territory
 from coordogeo.errors import CoordogeoError
-from coordogeo.maps import access_map
+from coordogeo.maps import access_map, coverage_map
 from coordogeo.network import RoadNetwork
 
 __all__ = ["main"]
@@ -52,8 +58,9 @@ def _parser() -> argparse.ArgumentParser:
     demo = sub.add_parser(
         "demo",
         help="run the main job on the embedded (fictional) sample territory",
-        description="Nearest MSP and centre de santé (CDS) by road for every inhabited "
-        "1 km cell of the sample territory; prints a summary table and writes "
+        description="CPTS coverage (territories, overlaps, gaps) and the nearest MSP "
+        "and centre de santé (CDS) by road for every inhabited 1 km cell of the "
+        "sample territory; prints summary tables and writes carte_couverture.html, "
         "carte_acces.html and resultats.gpkg.",
     )
     demo.add_argument(
@@ -74,52 +81,117 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    """Nearest MSP / CDS for every populated cell, a summary, a map and a GeoPackage."""
+    """Coverage, nearest MSP / CDS per cell, summaries, maps and a GeoPackage."""
     sample = sample_territory(seed=args.seed)
     network = RoadNetwork.from_roads(sample.roads)
     sites = sample.structures[sample.structures["kind"].isin(DEMO_KINDS)]
     result = nearest(network, sample.population, sites, by="kind", max_time_min=60)
-    summary = time_summary(result)
+    territories = cpts_territories(sample.communes, sample.cpts_members)
+    odd = overlaps_and_gaps(sample.communes, sample.cpts_members)
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
-    html_path = out / "carte_acces.html"
-    access_map(result, sites, column="travel_time_min_MSP", lang=args.lang).save(
-        html_path
-    )
+    maps = {
+        "carte_couverture.html": coverage_map(
+            territories, odd, structures=sample.structures, lang=args.lang
+        ),
+        "carte_acces.html": access_map(
+            result, sites, column="travel_time_min_MSP", lang=args.lang
+        ),
+    }
+    for name, folium_map in maps.items():
+        folium_map.save(out / name)
     gpkg_path = out / "resultats.gpkg"
+    layers = {
+        "cpts": territories,
+        "communes_hors_cpts_ou_partagees": odd,
+        "acces_carreaux": result,
+        "structures": sample.structures,
+        "communes": sample.communes.drop(columns=["bourg_x", "bourg_y", "rank"]),
+    }
     if gpkg_path.exists():
         gpkg_path.unlink()  # a fresh file, never layers left from an older run
-    result.to_file(gpkg_path, layer="acces_carreaux", driver="GPKG", engine="pyogrio")
-    sample.structures.to_file(
-        gpkg_path, layer="structures", driver="GPKG", engine="pyogrio"
-    )
-    sample.communes.drop(columns=["bourg_x", "bourg_y", "rank"]).to_file(
-        gpkg_path, layer="communes", driver="GPKG", engine="pyogrio"
-    )
-    sys.stdout.write(_report(sample.population["population"].sum(), network, summary))
-    sys.stdout.write(f"\nCarte : {html_path}\nRésultats (GeoPackage) : {gpkg_path}\n")
+    for layer, frame in layers.items():
+        frame.to_file(gpkg_path, layer=layer, driver="GPKG", engine="pyogrio")
+    total = sample.population["population"].sum()
+    sys.stdout.write(_header(total, network))
+    sys.stdout.write(_coverage_report(sample, territories, odd, result))
+    sys.stdout.write(_report(time_summary(result)))
+    written = "\n".join(f"Carte : {out / name}" for name in maps)
+    sys.stdout.write(f"\n{written}\nRésultats (GeoPackage) : {gpkg_path}\n")
     return 0
 
 
-def _report(total: float, network: RoadNetwork, summary: pd.DataFrame) -> str:
-    """Format the demo's summary table, in French."""
+def _header(total: float, network: RoadNetwork) -> str:
+    """Name the territory and its size."""
+    return (
+        "Territoire d'exemple (fictif) : Val-d'Ombre\n"
+        f"Population : {_int(total)} habitants ; réseau routier : "
+        f"{_int(network.n_nodes)} nœuds, {_int(network.n_edges)} arcs orientés\n\n"
+    )
+
+
+def _coverage_report(
+    sample: SampleTerritory,
+    territories: pd.DataFrame,
+    odd: pd.DataFrame,
+    result: pd.DataFrame,
+) -> str:
+    """Format the coverage section: CPTS, overlaps, gaps, population near an MSP."""
+    rates = coverage_rates(sample.communes, sample.cpts_members).sum()
+    near_msp = (
+        within_reach(result)
+        .loc[["MSP"], [f"share_within_{t}_min" for t in (10, 20, 30)]]
+        .to_numpy()[0]
+    )
+    table = territories[["cpts_name", "n_communes", "population", "taille"]].copy()
+    table["population"] = table["population"].map(_int)
+    table.columns = ["nom", "communes", "population", "taille"]
+    gaps, shared = odd[odd["status"] == "gap"], odd[odd["status"] == "overlap"]
+    people = rates["population"]
+    covered = rates["population_covered_once"] + rates["population_covered_multiple"]
+    lines = [
+        "Couverture par les CPTS",
+        "",
+        table.to_string(),
+        "",
+        (
+            f"Population dans au moins une CPTS : {_int(covered)} "
+            f"({_pct(covered / people)})"
+        ),
+        (
+            f"Communes dans plusieurs CPTS : {len(shared)} "
+            f"({_int(shared['population'].sum())} hab.) — "
+            + ", ".join(
+                f"{n} ({c})"
+                for n, c in zip(shared["nom"], shared["cpts_ids"], strict=True)
+            )
+        ),
+        (
+            f"Communes hors CPTS : {len(gaps)} ({_int(gaps['population'].sum())} hab., "
+            f"{_pct(rates['population_not_covered'] / people)})"
+        ),
+        "",
+        "Population à moins de 10 / 20 / 30 min d'une MSP : "
+        + " / ".join(_pct(v) for v in near_msp),
+        "",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _report(summary: pd.DataFrame) -> str:
+    """Format the demo's travel-time table, in French."""
     table = pd.DataFrame(
         {
             "population": summary["population"].round(0).astype(int),
-            "> 10 min": summary["share_beyond_10_min"].map("{:.1%}".format),
-            "> 20 min": summary["share_beyond_20_min"].map("{:.1%}".format),
-            "> 30 min": summary["share_beyond_30_min"].map("{:.1%}".format),
+            "> 10 min": summary["share_beyond_10_min"].map(_pct),
+            "> 20 min": summary["share_beyond_20_min"].map(_pct),
+            "> 30 min": summary["share_beyond_30_min"].map(_pct),
             "non accessible": summary["population_unreachable"].round(0).astype(int),
         }
     )
     table.index = [c.replace("travel_time_min_", "") for c in table.index]
     lines = [
-        "Territoire d'exemple (fictif) : Val-d'Ombre",
-        (
-            f"Population : {_int(total)} habitants ; réseau routier : "
-            f"{_int(network.n_nodes)} nœuds, {_int(network.n_edges)} arcs orientés"
-        ),
-        "",
         "Temps de trajet par la route jusqu'à la structure la plus proche",
         (
             "(part de la population au-delà de chaque seuil ; « non accessible » : "
@@ -130,6 +202,11 @@ def _report(total: float, network: RoadNetwork, summary: pd.DataFrame) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _pct(share: float) -> str:
+    """Format a share as a French percentage: 0.875 -> '87,5 %'."""
+    return f"{100 * share:.1f}".replace(".", ",") + "\u202f%"
 
 
 def _int(value: float) -> str:

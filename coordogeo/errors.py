@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Collection, Iterable, Sequence
 from typing import Any
@@ -11,6 +12,8 @@ __all__ = [
     "InputError",
     "check_choice",
     "check_columns",
+    "check_counts",
+    "check_increasing",
     "check_positive",
     "format_labels",
 ]
@@ -75,3 +78,47 @@ def check_columns(frame: Any, columns: Sequence[str], *, name: str) -> None:
             f"`{name}` lacks the column(s) {format_labels(missing)}; it has {have}. "
             "Rename the column or pass its name as the matching option."
         )
+
+
+def check_counts(frame: Any, column: str, *, name: str) -> Any:
+    """Return ``frame[column]`` as float64 values, or raise naming NaN/negative rows.
+
+    For extensive counts such as ``population``: a missing value is never read as 0,
+    because nobody may silently disappear from a total.
+    """
+    check_columns(frame, [column], name=name)
+    try:
+        values = frame[column].to_numpy(dtype="float64", na_value=float("nan"))
+    except (TypeError, ValueError):
+        raise InputError(
+            f"`{name}[{column!r}]` must hold numbers; convert it with "
+            "`pandas.to_numeric`."
+        ) from None
+    bad = ~(values >= 0)  # NaN compares False: caught here
+    if bad.any():
+        raise InputError(
+            f"`{name}[{column!r}]` is missing or negative on {int(bad.sum())} row(s), "
+            f"at index {format_labels(frame.index[bad])}; fill them (0 for nobody)."
+        )
+    return values
+
+
+def check_increasing(values: Iterable[float], *, name: str, unit: str) -> list[float]:
+    """Return ``values`` as floats if each is > 0 and they strictly increase.
+
+    Examples
+    --------
+    >>> check_increasing([10, 20, 30], name="thresholds_min", unit="minutes")
+    [10.0, 20.0, 30.0]
+    >>> check_increasing([20, 10], name="thresholds_min", unit="minutes")
+    Traceback (most recent call last):
+    ...
+    coordogeo.errors.InputError: `thresholds_min` must strictly increase, got [20, 10].
+    """
+    given = list(values)
+    numbers = [check_positive(v, name=name, unit=unit) for v in given]
+    if not numbers:
+        raise InputError(f"`{name}` needs at least one value in {unit}, got none.")
+    if any(b <= a for a, b in itertools.pairwise(numbers)):
+        raise InputError(f"`{name}` must strictly increase, got {given}.")
+    return numbers

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 
 import pytest
 
@@ -68,3 +69,18 @@ def places(labels: list[str], *xy: tuple[float, float]) -> gpd.GeoDataFrame:
     """Points at (X0 + x, Y0 + y) in Lambert-93 with the given index labels."""
     geoms = points(at(*xy)) if xy else []
     return gpd.GeoDataFrame(geometry=geoms, crs=2154, index=labels)
+
+
+#: Real open data of the Lot (46), beside the project (see its SOURCES.md).
+SHARED_DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data"
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    """Return the real-data folder; skip the test, saying why, when it is absent."""
+    if not (SHARED_DATA / "SOURCES.md").is_file():
+        pytest.skip(
+            f"real open data not found at {SHARED_DATA} (a fresh clone has none); "
+            "these tests only run beside the project's shared data folder"
+        )
+    return SHARED_DATA

@@ -10,10 +10,23 @@ def test_demo_runs_end_to_end(tmp_path, capsys, sample):
     assert main(["demo", "--out", str(tmp_path)]) == 0
     printed = capsys.readouterr().out
     assert "MSP" in printed and "CDS" in printed and "> 30 min" in printed
+    assert "Population dans au moins une CPTS : 96\u202f354 (87,5\u202f%)" in printed
+    assert "Communes hors CPTS : 47 (13\u202f774 hab." in printed
+    assert "Population à moins de 10 / 20 / 30 min d'une MSP" in printed
     html = (tmp_path / "carte_acces.html").read_text(encoding="utf-8")
     assert "Temps de trajet (min)" in html
+    html = (tmp_path / "carte_couverture.html").read_text(encoding="utf-8")
+    assert "Couverture par les CPTS" in html and "Commune hors CPTS" in html
     layers = [name for name, _ in pyogrio.list_layers(tmp_path / "resultats.gpkg")]
-    assert layers == ["acces_carreaux", "structures", "communes"]
+    assert layers == [
+        "cpts",
+        "communes_hors_cpts_ou_partagees",
+        "acces_carreaux",
+        "structures",
+        "communes",
+    ]
+    cpts = gpd.read_file(tmp_path / "resultats.gpkg", layer="cpts")
+    assert cpts["population"].sum() == 96_354 + 795  # shared communes in both
     cells = gpd.read_file(tmp_path / "resultats.gpkg", layer="acces_carreaux")
     # every inhabitant is in the output, reachable or not
     assert cells["population"].sum() == pytest.approx(
@@ -26,4 +39,4 @@ def test_demo_twice_rewrites_the_geopackage(tmp_path):
     assert main(["demo", "--out", str(tmp_path)]) == 0
     assert main(["demo", "--out", str(tmp_path), "--lang", "en"]) == 0
     assert "Travel time (min)" in (tmp_path / "carte_acces.html").read_text("utf-8")
-    assert len(pyogrio.list_layers(tmp_path / "resultats.gpkg")) == 3
+    assert len(pyogrio.list_layers(tmp_path / "resultats.gpkg")) == 5

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
-from coordogeo.errors import InputError, check_columns, check_positive, format_labels
+from coordogeo._results import time_columns
+from coordogeo.errors import check_columns, check_counts, check_increasing
 
 __all__ = ["time_summary"]
 
@@ -58,21 +58,10 @@ def time_summary(
     population_unreachable            10.0000
     share_unreachable                  0.0625
     """
-    cols = list(columns) if columns is not None else _rank_one_columns(result)
-    check_columns(result, [population, *cols], name="result")
-    thresholds = [
-        check_positive(t, name="thresholds_min", unit="minutes") for t in thresholds_min
-    ]
-    if any(b <= a for a, b in itertools.pairwise(thresholds)):
-        raise InputError(f"`thresholds_min` must increase, got {list(thresholds_min)}.")
-    people = result[population].to_numpy(dtype=np.float64)
-    bad = ~np.isfinite(people) | (people < 0)
-    if bad.any():
-        raise InputError(
-            f"`result[{population!r}]` is missing or negative on {int(bad.sum())} "
-            f"row(s), at index {format_labels(result.index[bad])}; fill them (0 for "
-            "nobody)."
-        )
+    cols = list(columns) if columns is not None else time_columns(result)
+    check_columns(result, cols, name="result")
+    thresholds = check_increasing(thresholds_min, name="thresholds_min", unit="minutes")
+    people = check_counts(result, population, name="result")
     total = people.sum()
     rows = {}
     for col in cols:
@@ -87,14 +76,3 @@ def time_summary(
         row["share_unreachable"] = lost / total if total else np.nan
         rows[col] = row
     return pd.DataFrame.from_dict(rows, orient="index")
-
-
-def _rank_one_columns(result: pd.DataFrame) -> list[str]:
-    """List the travel_time_min columns that are not ranks 2..k."""
-    return [
-        c
-        for c in result.columns
-        if isinstance(c, str)
-        and c.startswith("travel_time_min")
-        and not c.rsplit("_", 1)[-1].isdigit()
-    ]

@@ -1,5 +1,6 @@
 """Folium maps of coordogeo results; French labels by default."""
 
 from coordogeo.maps.access import access_map
+from coordogeo.maps.coverage import coverage_map
 
-__all__ = ["access_map"]
+__all__ = ["access_map", "coverage_map"]

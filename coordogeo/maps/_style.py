@@ -10,11 +10,12 @@ import numpy as np
 import folium
 import geopandas as gpd
 import shapely
+from branca.element import Figure
 
 from coordogeo.crs import to_lonlat
 from coordogeo.errors import check_choice
 
-__all__ = ["LABELS", "Lang", "label", "text", "to_display"]
+__all__ = ["HATCH_FILL", "LABELS", "Lang", "add_hatch", "label", "text", "to_display"]
 
 Lang = Literal["fr", "en"]
 LANGS: Final = ("fr", "en")
@@ -40,6 +41,15 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "CPTS": "CPTS (siège)",
         "DAC": "Dispositif d'appui à la coordination",
         "other": "Autre",
+        "coverage_title": "Couverture par les CPTS",
+        "cpts_layer": "Territoires des CPTS",
+        "cpts": "CPTS",
+        "taille": "Taille (ACI)",
+        "n_communes": "Communes",
+        "commune": "Commune",
+        "overlap": "Commune dans plusieurs CPTS",
+        "gap": "Commune hors CPTS",
+        "claimed_by": "Revendiquée par",
     },
     "en": {
         "access_title": "Road travel time",
@@ -60,6 +70,15 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "CPTS": "CPTS (seat)",
         "DAC": "Care coordination support (DAC)",
         "other": "Other",
+        "coverage_title": "CPTS coverage",
+        "cpts_layer": "CPTS territories",
+        "cpts": "CPTS",
+        "taille": "Size band (ACI)",
+        "n_communes": "Communes",
+        "commune": "Commune",
+        "overlap": "Commune in several CPTS",
+        "gap": "Commune in no CPTS",
+        "claimed_by": "Claimed by",
     },
 }
 
@@ -83,6 +102,31 @@ KIND_COLOURS: Final = {
     "CPTS": "#e08214",
     "DAC": "#4d4d4d",
 }
+#: Qualitative colours of territories (ColorBrewer Set3 without its red, kept for
+#: warnings), cycled when there are more territories than colours.
+CATEGORY_COLOURS: Final = (
+    "#8dd3c7",
+    "#ffffb3",
+    "#bebada",
+    "#80b1d3",
+    "#fdb462",
+    "#b3de69",
+    "#fccde5",
+    "#d9d9d9",
+    "#bc80bd",
+    "#ccebc5",
+    "#ffed6f",
+)
+WARNING_COLOUR: Final = "#d7191c"
+#: ``fillColor`` of hatched areas; the pattern is defined once per map by add_hatch.
+HATCH_FILL: Final = "url(#coordogeo-hatch)"
+_HATCH_SVG: Final = (
+    '<svg width="0" height="0" style="position:absolute" aria-hidden="true"><defs>'
+    '<pattern id="coordogeo-hatch" width="8" height="8" patternUnits="userSpaceOnUse"'
+    ' patternTransform="rotate(45)"><rect width="3" height="8" fill="#333333"'
+    ' fill-opacity="0.8"/></pattern></defs></svg>'
+)
+
 #: Decimal places kept in EPSG:4326 coordinates (1e-5 degree is about 1 m).
 COORD_DECIMALS: Final = 5
 
@@ -113,6 +157,19 @@ def to_display(frame: gpd.GeoDataFrame, *, name: str) -> gpd.GeoDataFrame:
     out = to_lonlat(frame, name=name)
     rounded = shapely.set_precision(out.geometry.array, 10.0**-COORD_DECIMALS)
     return out.set_geometry(gpd.GeoSeries(rounded, index=out.index, crs=4326))
+
+
+def add_hatch(m: folium.Map) -> str:
+    """Define the hatch pattern in the page of ``m`` (an inline SVG, no plugin).
+
+    Returns the ``fillColor`` that draws it, :data:`HATCH_FILL`.
+    """
+    figure = m.get_root()
+    if not isinstance(figure, Figure):  # a Map always sits in a Figure
+        raise TypeError("the map is not attached to a folium Figure")
+    if _HATCH_SVG not in figure.html.render():
+        figure.html.add_child(folium.Element(_HATCH_SVG))
+    return HATCH_FILL
 
 
 def new_map(frame: gpd.GeoDataFrame) -> folium.Map:

@@ -10,7 +10,14 @@ from branca.element import Figure
 
 from coordogeo.maps._style import text
 
-__all__ = ["add_legend"]
+__all__ = ["HATCH", "add_legend"]
+
+#: Legend swatch of hatched areas (see :func:`coordogeo.maps._style.add_hatch`).
+HATCH = "hatch"
+_HATCH_CSS = (
+    "repeating-linear-gradient(45deg,#333 0,#333 2px,rgba(255,255,255,0.6) 2px,"
+    "rgba(255,255,255,0.6) 6px)"
+)
 
 
 def add_legend(
@@ -19,7 +26,7 @@ def add_legend(
     """Add a legend (title, then one coloured square and label per class) to ``m``.
 
     ``title``, ``unit`` and the labels are plain text; they are escaped here. The
-    colours must be ``#rrggbb`` strings.
+    colours must be ``#rrggbb`` strings, or :data:`HATCH` for a hatched swatch.
     """
     rows = "".join(
         f'<div><span style="background:{_colour(colour)};width:14px;height:14px;'
@@ -47,6 +54,8 @@ def add_legend(
 
 def _colour(value: str) -> str:
     """Accept only #rrggbb colours (they go into a style attribute unescaped)."""
+    if value == HATCH:
+        return _HATCH_CSS
     ok = re.fullmatch(r"#[0-9a-fA-F]{6}", value) is not None
     if not ok:
         raise ValueError(f"legend colour must look like '#1b7837', got {value!r}")

@@ -259,7 +259,7 @@ def test_time_summary_rejects_bad_population():
         InputError, match=r"missing or negative on 1 row\(s\), at index \[1\]"
     ):
         time_summary(bad)
-    with pytest.raises(InputError, match="`thresholds_min` must increase"):
+    with pytest.raises(InputError, match="`thresholds_min` must strictly increase"):
         time_summary(bad.fillna(0), thresholds_min=(20, 10))
 
 

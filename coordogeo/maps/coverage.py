@@ -1,0 +1,167 @@
+"""The coverage map: CPTS territories by name, overlaps hatched, gaps in warning red."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+import folium
+import geopandas as gpd
+
+from coordogeo.errors import check_columns
+from coordogeo.maps._style import (
+    CATEGORY_COLOURS,
+    WARNING_COLOUR,
+    Lang,
+    add_hatch,
+    check_lang,
+    label,
+    new_map,
+    text,
+    to_display,
+)
+from coordogeo.maps.access import add_structures
+from coordogeo.maps.legend import HATCH, add_legend
+
+__all__ = ["coverage_map"]
+
+
+def coverage_map(
+    territories: gpd.GeoDataFrame,
+    overlaps_gaps: gpd.GeoDataFrame,
+    *,
+    structures: gpd.GeoDataFrame | None = None,
+    lang: Lang = "fr",
+    m: folium.Map | None = None,
+) -> folium.Map:
+    """Map CPTS territories, the communes they share and the communes they leave out.
+
+    Parameters
+    ----------
+    territories
+        :func:`coordogeo.coverage.cpts_territories` output (``cpts_name``,
+        ``population``, ``taille``, ``n_communes``), any CRS.
+    overlaps_gaps
+        :func:`coordogeo.coverage.overlaps_and_gaps` output (``status``,
+        ``population``, ``cpts_ids``, and ``nom`` if present), any CRS.
+    structures
+        Structures to show as markers on top, one layer per ``kind``; none if None.
+    lang
+        ``"fr"`` (default) or ``"en"``.
+    m
+        A map to add the layers to; a new one fitted to the territories if None.
+
+    Returns
+    -------
+    folium.Map
+        One colour per CPTS (cycled beyond 11) with a tooltip giving its name,
+        population, size band and number of communes; communes claimed by several
+        CPTS hatched on top; communes in none in warning red; a legend and a layer
+        control. Texts from the data are escaped.
+
+    Examples
+    --------
+    >>> from coordogeo.datasets import sample_territory
+    >>> from coordogeo.coverage import cpts_territories, overlaps_and_gaps
+    >>> sample = sample_territory()
+    >>> cpts = cpts_territories(sample.communes, sample.cpts_members)
+    >>> odd = overlaps_and_gaps(sample.communes, sample.cpts_members)
+    >>> html = coverage_map(cpts, odd)._parent.render()
+    >>> "Commune hors CPTS" in html and "coordogeo-hatch" in html
+    True
+    """
+    check_lang(lang)
+    check_columns(
+        territories, ["cpts_name", "population", "taille"], name="territories"
+    )
+    check_columns(overlaps_gaps, ["status", "population"], name="overlaps_gaps")
+    shapes = to_display(territories, name="territories")
+    odd = to_display(overlaps_gaps, name="overlaps_gaps")
+    m = new_map(shapes if len(shapes) else odd) if m is None else m
+    colours = _colours(shapes["cpts_name"])
+    layer = gpd.GeoDataFrame(
+        {"_fill": colours, "_tip": _territory_tips(shapes, lang)},
+        geometry=shapes.geometry,
+    )
+    _add_polygons(m, layer, name=label("cpts_layer", lang), fill_opacity=0.55)
+    for status, fill in (("gap", WARNING_COLOUR), ("overlap", add_hatch(m))):
+        rows = odd[odd["status"] == status]
+        tips = _commune_tips(rows, lang)
+        layer = gpd.GeoDataFrame(
+            {"_fill": fill, "_tip": tips}, geometry=rows.geometry, index=rows.index
+        )
+        opacity = 0.65 if status == "gap" else 1.0
+        _add_polygons(m, layer, name=label(status, lang), fill_opacity=opacity)
+    if structures is not None:
+        add_structures(m, to_display(structures, name="structures"), lang=lang)
+    names = shapes["cpts_name"].astype(str)
+    items = [(c, n) for c, n in zip(colours, names, strict=True)]
+    items += [(HATCH, label("overlap", lang)), (WARNING_COLOUR, label("gap", lang))]
+    add_legend(m, label("coverage_title", lang), items)
+    folium.LayerControl(collapsed=False).add_to(m)
+    return m
+
+
+def _colours(names: pd.Series) -> list[str]:
+    """One qualitative colour per distinct name, in sorted-name order."""
+    order = {n: i for i, n in enumerate(sorted(names.astype(str).unique()))}
+    return [
+        CATEGORY_COLOURS[order[n] % len(CATEGORY_COLOURS)] for n in names.astype(str)
+    ]
+
+
+def _fmt_int(values: pd.Series) -> pd.Series:
+    """Whole numbers with narrow no-break spaces between thousands."""
+    return values.astype("float64").map("{:,.0f}".format).str.replace(",", "\u202f")
+
+
+def _territory_tips(shapes: gpd.GeoDataFrame, lang: str) -> list[str]:
+    """Escaped tooltip of each CPTS: name, population, size band, communes."""
+    tip = (
+        "<b>" + shapes["cpts_name"].map(text) + "</b><br>"
+        f"{text(label('population', lang))} : " + _fmt_int(shapes["population"])
+    )
+    tip = tip + f"<br>{text(label('taille', lang))} : " + shapes["taille"].map(text)
+    if "n_communes" in shapes:
+        count = shapes["n_communes"].map(text)
+        tip = tip + f"<br>{text(label('n_communes', lang))} : " + count
+    return list(tip)
+
+
+def _commune_tips(rows: gpd.GeoDataFrame, lang: str) -> list[str]:
+    """Escaped tooltip of each odd commune: name, population, claiming CPTS."""
+    names = rows["nom"] if "nom" in rows else pd.Series(rows.index, index=rows.index)
+    tip = (
+        "<b>" + names.map(text) + "</b><br>"
+        f"{text(label('population', lang))} : " + _fmt_int(rows["population"])
+    )
+    if "cpts_ids" in rows:
+        claimed = rows["cpts_ids"].map(text)
+        shown = np.where(claimed != "", f"<br>{text(label('claimed_by', lang))} : ", "")
+        tip = tip + shown + claimed
+    return list(tip)
+
+
+def _add_polygons(
+    m: folium.Map, layer: gpd.GeoDataFrame, *, name: str, fill_opacity: float
+) -> None:
+    """Add one GeoJson layer filled by its ``_fill`` column, tooltips from ``_tip``."""
+
+    def style(feature: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "fillColor": feature["properties"]["_fill"],
+            "color": "#555555",
+            "weight": 0.8,
+            "fillOpacity": fill_opacity,
+        }
+
+    if len(layer) == 0:
+        return
+    folium.GeoJson(
+        layer.to_json(drop_id=True),
+        name=text(name),
+        style_function=style,
+        tooltip=folium.GeoJsonTooltip(fields=["_tip"], labels=False),
+    ).add_to(m)
