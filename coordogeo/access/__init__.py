@@ -1,6 +1,24 @@
-"""Access: travel times to the nearest structures and who lives within reach."""
+"""Access: travel times and matrices, floating-catchment indices, isochrones."""
 
+from coordogeo.access import decay
+from coordogeo.access.apl import apl, apl_by_zone
+from coordogeo.access.fca import METHODS, FcaResult, fca
+from coordogeo.access.isochrones import isochrones
+from coordogeo.access.matrix import TravelTimeMatrix, crowfly_matrix, travel_time_matrix
 from coordogeo.access.nearest import nearest
 from coordogeo.access.summary import time_summary
 
-__all__ = ["nearest", "time_summary"]
+__all__ = [
+    "METHODS",
+    "FcaResult",
+    "TravelTimeMatrix",
+    "apl",
+    "apl_by_zone",
+    "crowfly_matrix",
+    "decay",
+    "fca",
+    "isochrones",
+    "nearest",
+    "time_summary",
+    "travel_time_matrix",
+]

@@ -24,7 +24,13 @@ import shapely
 from coordogeo.crs import METROPOLE_CRS
 from coordogeo.datasets._names import commune_names
 
-__all__ = ["AGE_BANDS", "SampleTerritory", "sample_territory"]
+__all__ = [
+    "AGE_BANDS",
+    "CONSULTATIONS_PER_FTE",
+    "PLACEHOLDER_AGE_WEIGHTS",
+    "SampleTerritory",
+    "sample_territory",
+]
 
 #: Filosofi age-band columns, lower-cased, and the share of each in the sample.
 AGE_BANDS: Final[dict[str, float]] = {
@@ -39,6 +45,28 @@ AGE_BANDS: Final[dict[str, float]] = {
     "ind_65_79": 0.170,
     "ind_80p": 0.075,
 }
+
+#: **Placeholder** relative consumption of GP care per age band, for the sample only.
+#: The shape (more for infants and the elderly) is plausible, the values are made up:
+#: they are not the DREES/SNIIR-AM weights, which you must take from the DREES notice
+#: for any real APL.
+PLACEHOLDER_AGE_WEIGHTS: Final[dict[str, float]] = {
+    "ind_0_3": 1.6,
+    "ind_4_5": 0.9,
+    "ind_6_10": 0.7,
+    "ind_11_17": 0.6,
+    "ind_18_24": 0.6,
+    "ind_25_39": 0.8,
+    "ind_40_54": 0.9,
+    "ind_55_64": 1.1,
+    "ind_65_79": 1.5,
+    "ind_80p": 2.0,
+}
+
+#: Consultations and visits per year of one GP full-time equivalent, the conversion
+#: used by ARS Bourgogne-Franche-Comté (about 5,400; a secondary source). The sample
+#: uses it to turn its FTE into consultations.
+CONSULTATIONS_PER_FTE: Final = 5_400.0
 
 DEPARTEMENT_CODE: Final = "00"
 _CENTRE: Final = (590_000.0, 6_390_000.0)  # Lambert-93, near the Lot

@@ -10,7 +10,7 @@ from scipy.sparse.csgraph import dijkstra
 
 from coordogeo.network.roads import RoadNetwork
 
-__all__ = ["k_nearest_sites", "nearest_sites"]
+__all__ = ["k_nearest_sites", "nearest_sites", "times_to_sites"]
 
 #: Distances held at once by the k-nearest search (float64 values): about 160 MB.
 _BLOCK_VALUES: Final = 20_000_000
@@ -47,11 +47,30 @@ def nearest_sites(
     seconds, site
         ``inf`` and -1 where no site is within ``limit_s``.
     """
-    n, m = network.n_nodes, len(site_node)
     time_s = np.full(len(origin_node), np.inf)
     site = np.full(len(origin_node), -1, dtype=np.int64)
-    if m == 0 or n == 0:
+    if len(site_node) == 0 or network.n_nodes == 0:
         return time_s, site
+    dist, source = times_to_sites(network, site_node, site_s, limit_s=limit_s)
+    on = origin_node >= 0
+    total = dist[origin_node[on]] + origin_s[on]
+    ok = total <= limit_s
+    time_s[np.flatnonzero(on)[ok]] = total[ok]
+    site[np.flatnonzero(on)[ok]] = source[origin_node[on]][ok]
+    return time_s, site
+
+
+def times_to_sites(
+    network: RoadNetwork, site_node: np.ndarray, site_s: np.ndarray, *, limit_s: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Seconds from every road node to its nearest site, and that site's position.
+
+    One multi-source Dijkstra on the reversed graph, each site a virtual node whose
+    single edge carries its approach leg. Nodes beyond ``limit_s`` get ``inf`` and -1.
+    """
+    n, m = network.n_nodes, len(site_node)
+    if m == 0 or n == 0:
+        return np.full(n, np.inf), np.full(n, -1, dtype=np.int64)
     rev = network.reverse_graph
     augmented = csr_matrix(
         (
@@ -69,12 +88,8 @@ def nearest_sites(
         return_predecessors=True,
         limit=limit_s,
     )
-    on = origin_node >= 0
-    total = dist[origin_node[on]] + origin_s[on]
-    ok = total <= limit_s
-    time_s[np.flatnonzero(on)[ok]] = total[ok]
-    site[np.flatnonzero(on)[ok]] = source[origin_node[on]][ok] - n
-    return time_s, site
+    dist, source = dist[:n], source[:n]
+    return dist, np.where(np.isfinite(dist), source - n, -1)
 
 
 def k_nearest_sites(

@@ -1,0 +1,216 @@
+"""Floating-catchment accessibility: 2SFCA, E2SFCA, 3SFCA, gravity and balanced FCA."""
+
+from __future__ import annotations
+
+from typing import Final, Literal, NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from coordogeo.access.decay import Decay, checked_weights, power, resolve
+from coordogeo.access.matrix import TravelTimeMatrix
+from coordogeo.errors import InputError, check_choice, check_counts, format_labels
+
+__all__ = ["METHODS", "FcaResult", "fca"]
+
+Method = Literal["2sfca", "e2sfca", "3sfca", "gravity", "bfca"]
+METHODS: Final = ("2sfca", "e2sfca", "3sfca", "gravity", "bfca")
+#: Preset used when ``decay`` is None; None means binary up to the matrix bound.
+_DEFAULT_DECAY: Final[dict[str, str | None]] = {
+    "2sfca": None,
+    "e2sfca": "luo_qi_2009",
+    "3sfca": "wan_2012",
+    "gravity": None,
+    "bfca": None,
+}
+
+
+class FcaResult(NamedTuple):
+    """The two sides of a floating-catchment computation."""
+
+    #: Copy of the demand frame with the score, ``n_sites_in_reach``, ``time_model``.
+    demand: pd.DataFrame
+    #: Copy of the supply frame with ``demand_in_reach``, the supply-to-demand ratio,
+    #: ``has_demand_in_reach`` and ``time_model``.
+    supply: pd.DataFrame
+
+
+def fca(
+    matrix: TravelTimeMatrix,
+    demand: pd.DataFrame,
+    supply: pd.DataFrame,
+    *,
+    method: Method = "2sfca",
+    decay: str | Decay | None = None,
+    population: str = "population",
+    capacity: str = "capacity",
+    normalize: bool = False,
+) -> FcaResult:
+    """Weigh supply against the demand around it with a floating-catchment index.
+
+    With ``W`` the decay of the travel minutes ``t_ij`` from place ``i`` to site
+    ``j``, ``P`` the population and ``S`` the capacity:
+
+    - ``2sfca`` (Luo & Wang 2003), ``e2sfca`` (Luo & Qi 2009) and ``gravity`` (the
+      potential model, Joseph & Bantock 1982): ``R_j = S_j / Σ_k W_kj P_k`` and
+      ``A_i = Σ_j W_ij R_j``. They differ only by their default decay.
+    - ``3sfca`` (Wan, Zou & Sternberg 2012): selection weights
+      ``G_ij = W_ij / Σ_j' W_ij'`` enter both steps as ``G·W``.
+    - ``bfca`` (balanced FCA, Paez, Higgins & Vivona 2019): step 1 uses ``W``
+      normalised over each place's sites, step 2 ``W`` normalised over each site's
+      places, which removes demand and service inflation.
+
+    Parameters
+    ----------
+    matrix
+        Travel minutes from places (``matrix.origins``) to sites
+        (``matrix.destinations``); only pairs in the matrix can interact.
+    demand
+        Places, indexed by ids of ``matrix.origins``; origins of the matrix absent
+        from ``demand`` count as having nobody.
+    supply
+        Sites, indexed by ids of ``matrix.destinations``; destinations absent from
+        ``supply`` count as sites with no capacity.
+    method
+        One of ``2sfca`` (default), ``e2sfca``, ``3sfca``, ``gravity``, ``bfca``.
+    decay
+        A function of minutes (:mod:`coordogeo.access.decay`), a preset name
+        (``luo_qi_2009``, ``drees_apl``, ``wan_2012``), or None for the method's
+        default: binary up to ``matrix.max_time_min`` for ``2sfca`` and ``bfca``
+        (``t <= max_time_min`` is in), ``luo_qi_2009`` for ``e2sfca``, ``wan_2012``
+        for ``3sfca``, ``power(beta=1)`` for ``gravity``.
+    population, capacity
+        Column of ``demand`` (inhabitants) and of ``supply`` (e.g. GP FTE or
+        consultations per year); no NaN, >= 0.
+    normalize
+        Divide scores by their population-weighted mean (the mean becomes 1).
+
+    Returns
+    -------
+    FcaResult
+        ``demand``: a copy with ``<method>_<capacity>_per_inhabitant`` (or
+        ``<method>_index`` when normalised; 0 where no site is in reach),
+        ``n_sites_in_reach`` (pairs with a positive weight) and ``time_model``.
+        ``supply``: a copy with ``demand_in_reach`` (weighted inhabitants),
+        ``<capacity>_per_inhabitant`` (the ratio ``R_j``; NaN where nobody is in
+        reach), ``has_demand_in_reach`` and ``time_model``. Nothing is dropped.
+
+    Raises
+    ------
+    InputError
+        Ids absent from the matrix, missing/NaN/negative population or capacity, an
+        unknown method or decay (the message lists the valid ones), decay weights
+        that are negative or not finite.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from coordogeo.access import TravelTimeMatrix
+    >>> times = pd.DataFrame({"origin": ["a", "a", "b", "c"],
+    ...                       "destination": ["x", "y", "x", "y"],
+    ...                       "time_min": [5.0, 25.0, 10.0, 30.0]})
+    >>> m = TravelTimeMatrix.from_table(times, max_time_min=30)
+    >>> people = pd.DataFrame({"population": [100, 300, 50]}, index=["a", "b", "c"])
+    >>> gps = pd.DataFrame({"capacity": [2.0, 1.0]}, index=["x", "y"])
+    >>> out = fca(m, people, gps)
+    >>> out.demand["2sfca_capacity_per_inhabitant"].round(5).tolist()
+    [0.01167, 0.005, 0.00667]
+    >>> out.supply["capacity_per_inhabitant"].round(5).tolist()
+    [0.005, 0.00667]
+
+    Every unit of supply reaches someone, so Σ population × score = Σ capacity:
+
+    >>> score = out.demand["2sfca_capacity_per_inhabitant"]
+    >>> round(float((people["population"] * score).sum()), 9)
+    3.0
+    """
+    check_choice(method, name="method", choices=METHODS)
+    people = _aligned(demand, matrix.origins, population, name="demand", side="origins")
+    cap = _aligned(
+        supply, matrix.destinations, capacity, name="supply", side="destinations"
+    )
+    default = _DEFAULT_DECAY[method]
+    fn = (
+        power(beta=1.0)
+        if method == "gravity" and decay is None
+        else resolve(decay, default=default, bound_min=matrix.max_time_min)
+    )
+    o, d = matrix.origin, matrix.destination
+    w = checked_weights(fn, matrix.time_min)
+    w1, w2 = _stage_weights(method, o, d, w, matrix.shape)
+    demand_in_reach = np.bincount(d, w1 * people[o], minlength=matrix.shape[1])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(demand_in_reach > 0, cap / demand_in_reach, np.nan)
+    score = np.bincount(o, w2 * np.nan_to_num(ratio[d]), minlength=matrix.shape[0])
+    if normalize:
+        score = _normalised(score, people)
+    name = f"{method}_index" if normalize else f"{method}_{capacity}_per_inhabitant"
+    rows_o = matrix.origins.get_indexer(demand.index)
+    rows_d = matrix.destinations.get_indexer(supply.index)
+    out_demand = demand.copy()
+    out_demand[name] = score[rows_o]
+    out_demand["n_sites_in_reach"] = np.bincount(o, w > 0, minlength=matrix.shape[0])[
+        rows_o
+    ]
+    out_demand["time_model"] = matrix.description
+    out_supply = supply.copy()
+    out_supply["demand_in_reach"] = demand_in_reach[rows_d]
+    out_supply[f"{capacity}_per_inhabitant"] = ratio[rows_d]
+    out_supply["has_demand_in_reach"] = demand_in_reach[rows_d] > 0
+    out_supply["time_model"] = matrix.description
+    return FcaResult(out_demand, out_supply)
+
+
+def _aligned(
+    frame: pd.DataFrame, ids: pd.Index, column: str, *, name: str, side: str
+) -> np.ndarray:
+    """Values of ``frame[column]`` laid out on the matrix ids (0 where absent)."""
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(
+            f"`{name}` must be a pandas DataFrame, got {type(frame).__name__}."
+        )
+    if not frame.index.is_unique:
+        dup = frame.index[frame.index.duplicated()].unique()
+        raise InputError(
+            f"`{name}` repeats index labels {format_labels(dup)}; make them unique."
+        )
+    values = check_counts(frame, column, name=name)
+    where = ids.get_indexer(frame.index)
+    if (where < 0).any():
+        raise InputError(
+            f"`{name}` has {int((where < 0).sum())} id(s) absent from the matrix "
+            f"{side}: {format_labels(frame.index[where < 0])}; build the matrix with "
+            f"these places, or leave them out of `{name}`."
+        )
+    out = np.zeros(len(ids))
+    out[where] = values
+    return out
+
+
+def _stage_weights(
+    method: str, o: np.ndarray, d: np.ndarray, w: np.ndarray, shape: tuple[int, int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Weights of step 1 (demand onto sites) and step 2 (ratios back onto places)."""
+    if method == "3sfca":
+        per_place = np.bincount(o, w, minlength=shape[0])[o]
+        g = np.divide(w, per_place, out=np.zeros_like(w), where=per_place > 0)
+        return g * w, g * w
+    if method == "bfca":
+        per_place = np.bincount(o, w, minlength=shape[0])[o]
+        per_site = np.bincount(d, w, minlength=shape[1])[d]
+        w_place = np.divide(w, per_place, out=np.zeros_like(w), where=per_place > 0)
+        w_site = np.divide(w, per_site, out=np.zeros_like(w), where=per_site > 0)
+        return w_place, w_site
+    return w, w
+
+
+def _normalised(score: np.ndarray, people: np.ndarray) -> np.ndarray:
+    """Divide by the population-weighted mean; refuse when it is 0 or undefined."""
+    total = people.sum()
+    mean = (score * people).sum() / total if total > 0 else np.nan
+    if not mean > 0:
+        raise InputError(
+            "`normalize=True` needs a positive population-weighted mean score; here "
+            "nobody has any site in reach. Use `normalize=False`."
+        )
+    return score / mean
