@@ -11,16 +11,22 @@ from pathlib import Path
 import pandas as pd
 
 from coordogeo._version import __version__
-from coordogeo.access import nearest, time_summary
+from coordogeo.access import apl, fca, nearest, time_summary, travel_time_matrix
+from coordogeo.access.apl import DEFAULT_CATEGORIES
 from coordogeo.coverage import (
     coverage_rates,
     cpts_territories,
     overlaps_and_gaps,
     within_reach,
 )
-from coordogeo.datasets import SampleTerritory, sample_territory
+from coordogeo.datasets import (
+    CONSULTATIONS_PER_FTE,
+    PLACEHOLDER_AGE_WEIGHTS,
+    SampleTerritory,
+    sample_territory,
+)
 from coordogeo.errors import CoordogeoError
-from coordogeo.maps import access_map, coverage_map
+from coordogeo.maps import access_map, coverage_map, index_map
 from coordogeo.network import RoadNetwork
 
 __all__ = ["main"]
@@ -60,8 +66,9 @@ def _parser() -> argparse.ArgumentParser:
         help="run the main job on the embedded (fictional) sample territory",
         description="CPTS coverage (territories, overlaps, gaps) and the nearest MSP "
         "and centre de santé (CDS) by road for every inhabited 1 km cell of the "
-        "sample territory; prints summary tables and writes carte_couverture.html, "
-        "carte_acces.html and resultats.gpkg.",
+        "sample territory, then an APL-style index and E2SFCA per commune; prints "
+        "summary tables and writes carte_couverture.html, carte_acces.html, "
+        "carte_apl.html and resultats.gpkg.",
     )
     demo.add_argument(
         "--out",
@@ -88,6 +95,7 @@ def _demo(args: argparse.Namespace) -> int:
     result = nearest(network, sample.population, sites, by="kind", max_time_min=60)
     territories = cpts_territories(sample.communes, sample.cpts_members)
     odd = overlaps_and_gaps(sample.communes, sample.cpts_members)
+    indices = _commune_indices(sample, network)
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
     maps = {
@@ -97,6 +105,9 @@ def _demo(args: argparse.Namespace) -> int:
         "carte_acces.html": access_map(
             result, sites, column="travel_time_min_MSP", lang=args.lang
         ),
+        "carte_apl.html": index_map(
+            indices, structures=sample.structures, lang=args.lang
+        ),
     }
     for name, folium_map in maps.items():
         folium_map.save(out / name)
@@ -105,6 +116,7 @@ def _demo(args: argparse.Namespace) -> int:
         "cpts": territories,
         "communes_hors_cpts_ou_partagees": odd,
         "acces_carreaux": result,
+        "apl_communes": indices,
         "structures": sample.structures,
         "communes": sample.communes.drop(columns=["bourg_x", "bourg_y", "rank"]),
     }
@@ -116,9 +128,61 @@ def _demo(args: argparse.Namespace) -> int:
     sys.stdout.write(_header(total, network))
     sys.stdout.write(_coverage_report(sample, territories, odd, result))
     sys.stdout.write(_report(time_summary(result)))
+    sys.stdout.write(_apl_report(indices))
     written = "\n".join(f"Carte : {out / name}" for name in maps)
     sys.stdout.write(f"\n{written}\nRésultats (GeoPackage) : {gpkg_path}\n")
     return 0
+
+
+def _commune_indices(sample: SampleTerritory, network: RoadNetwork) -> pd.DataFrame:
+    """APL-style index and E2SFCA per commune, from the GP FTE of the structures."""
+    bands = list(PLACEHOLDER_AGE_WEIGHTS)
+    communes = sample.communes.drop(columns=["bourg_x", "bourg_y", "rank"]).join(
+        sample.population.groupby("insee")[bands].sum()
+    )
+    communes[bands] = communes[bands].fillna(0.0)
+    gps = sample.structures.dropna(subset=["capacity"]).groupby("insee")[["capacity"]]
+    fte = gps.sum()
+    consultations = fte * CONSULTATIONS_PER_FTE
+    matrix = travel_time_matrix(
+        network, communes, communes.loc[fte.index], max_time_min=30
+    )
+    out = apl(communes, consultations, matrix, age_weights=PLACEHOLDER_AGE_WEIGHTS)
+    e2sfca = fca(matrix, communes, fte, method="e2sfca").demand
+    out["e2sfca_fte_per_10k"] = e2sfca["e2sfca_capacity_per_inhabitant"] * 1e4
+    return out
+
+
+def _apl_report(indices: pd.DataFrame) -> str:
+    """Format the APL section: weighted mean, population below 2.5 C./an/hab."""
+    value = indices["apl_consultations_per_inhabitant"]
+    people = indices["population"]
+    low = value < DEFAULT_CATEGORIES["sous-dense"]
+    mean = float((value * people).sum() / people.sum())
+    lines = [
+        "",
+        (
+            "Accessibilité potentielle localisée (APL, méthode de type DREES ; "
+            "poids d'âge fictifs, 1 ETP = 5 400 consultations)"
+        ),
+        f"APL moyenne pondérée par la population : {_dec(mean)} C./an/hab.",
+        (
+            f"Communes sous-denses (APL < 2,5) : {int(low.sum())} communes, "
+            f"{_int(people[low].sum())} hab. ({_pct(people[low].sum() / people.sum())})"
+        ),
+        (
+            "E2SFCA (Luo et Qi 2009, 30 min) : "
+            f"{_dec(float(indices['e2sfca_fte_per_10k'].median()))} ETP pour "
+            "10 000 hab. (médiane des communes)"
+        ),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _dec(value: float) -> str:
+    """Format a number with two decimals and a French comma."""
+    return f"{value:.2f}".replace(".", ",")
 
 
 def _header(total: float, network: RoadNetwork) -> str:

@@ -17,14 +17,21 @@ def test_demo_runs_end_to_end(tmp_path, capsys, sample):
     assert "Temps de trajet (min)" in html
     html = (tmp_path / "carte_couverture.html").read_text(encoding="utf-8")
     assert "Couverture par les CPTS" in html and "Commune hors CPTS" in html
+    html = (tmp_path / "carte_apl.html").read_text(encoding="utf-8")
+    assert "C./an/hab." in html and "Accessibilité potentielle localisée" in html
+    assert "APL moyenne pondérée par la population : 4,67 C./an/hab." in printed
     layers = [name for name, _ in pyogrio.list_layers(tmp_path / "resultats.gpkg")]
     assert layers == [
         "cpts",
         "communes_hors_cpts_ou_partagees",
         "acces_carreaux",
+        "apl_communes",
         "structures",
         "communes",
     ]
+    apl = gpd.read_file(tmp_path / "resultats.gpkg", layer="apl_communes")
+    assert len(apl) == len(sample.communes)
+    assert apl["time_model"].str.startswith("road network").all()
     cpts = gpd.read_file(tmp_path / "resultats.gpkg", layer="cpts")
     assert cpts["population"].sum() == 96_354 + 795  # shared communes in both
     cells = gpd.read_file(tmp_path / "resultats.gpkg", layer="acces_carreaux")
@@ -39,4 +46,4 @@ def test_demo_twice_rewrites_the_geopackage(tmp_path):
     assert main(["demo", "--out", str(tmp_path)]) == 0
     assert main(["demo", "--out", str(tmp_path), "--lang", "en"]) == 0
     assert "Travel time (min)" in (tmp_path / "carte_acces.html").read_text("utf-8")
-    assert len(pyogrio.list_layers(tmp_path / "resultats.gpkg")) == 5
+    assert len(pyogrio.list_layers(tmp_path / "resultats.gpkg")) == 6

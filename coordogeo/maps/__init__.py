@@ -2,5 +2,6 @@
 
 from coordogeo.maps.access import access_map
 from coordogeo.maps.coverage import coverage_map
+from coordogeo.maps.index import index_map
 
-__all__ = ["access_map", "coverage_map"]
+__all__ = ["access_map", "coverage_map", "index_map"]

@@ -15,7 +15,16 @@ from branca.element import Figure
 from coordogeo.crs import to_lonlat
 from coordogeo.errors import check_choice
 
-__all__ = ["HATCH_FILL", "LABELS", "Lang", "add_hatch", "label", "text", "to_display"]
+__all__ = [
+    "HATCH_FILL",
+    "LABELS",
+    "Lang",
+    "add_hatch",
+    "label",
+    "styled_layer",
+    "text",
+    "to_display",
+]
 
 Lang = Literal["fr", "en"]
 LANGS: Final = ("fr", "en")
@@ -50,6 +59,8 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "overlap": "Commune dans plusieurs CPTS",
         "gap": "Commune hors CPTS",
         "claimed_by": "Revendiquée par",
+        "index_title": "Accessibilité potentielle localisée",
+        "no_data": "Sans donnée",
     },
     "en": {
         "access_title": "Road travel time",
@@ -79,6 +90,8 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "overlap": "Commune in several CPTS",
         "gap": "Commune in no CPTS",
         "claimed_by": "Claimed by",
+        "index_title": "Local potential accessibility",
+        "no_data": "No data",
     },
 }
 
@@ -170,6 +183,22 @@ def add_hatch(m: folium.Map) -> str:
     if _HATCH_SVG not in figure.html.render():
         figure.html.add_child(folium.Element(_HATCH_SVG))
     return HATCH_FILL
+
+
+def styled_layer(shapes: gpd.GeoDataFrame, fill: Any, tips: Any) -> gpd.GeoDataFrame:
+    """Return the shapes (EPSG:4326) with only ``_fill`` and ``_tip``, row by row.
+
+    Built from arrays on the shapes' own index: no alignment can blank a geometry.
+    """
+    return gpd.GeoDataFrame(
+        {
+            "_fill": np.asarray(fill, dtype=object),
+            "_tip": np.asarray(tips, dtype=object),
+        },
+        geometry=shapes.geometry.to_numpy(),
+        index=shapes.index,
+        crs=shapes.crs,
+    )
 
 
 def new_map(frame: gpd.GeoDataFrame) -> folium.Map:

@@ -21,6 +21,7 @@ from coordogeo.maps._style import (
     check_lang,
     label,
     new_map,
+    styled_layer,
     text,
     to_display,
 )
@@ -87,9 +88,7 @@ def access_map(
     )
     if "snapped" in cells:
         fill = np.where(cells["snapped"].to_numpy(dtype=bool), fill, OFF_NETWORK_COLOUR)
-    layer = gpd.GeoDataFrame(
-        {"_fill": fill, "_tip": _tooltips(cells, column, lang)}, geometry=cells.geometry
-    )
+    layer = styled_layer(cells, fill, _tooltips(cells, column, lang))
     folium.GeoJson(
         layer.to_json(drop_id=True),
         name=f"{label('access_title', lang)} ({text(column)})",

@@ -19,6 +19,7 @@ from coordogeo.maps._style import (
     check_lang,
     label,
     new_map,
+    styled_layer,
     text,
     to_display,
 )
@@ -81,17 +82,12 @@ def coverage_map(
     odd = to_display(overlaps_gaps, name="overlaps_gaps")
     m = new_map(shapes if len(shapes) else odd) if m is None else m
     colours = _colours(shapes["cpts_name"])
-    layer = gpd.GeoDataFrame(
-        {"_fill": colours, "_tip": _territory_tips(shapes, lang)},
-        geometry=shapes.geometry,
-    )
+    layer = styled_layer(shapes, colours, _territory_tips(shapes, lang))
     _add_polygons(m, layer, name=label("cpts_layer", lang), fill_opacity=0.55)
     for status, fill in (("gap", WARNING_COLOUR), ("overlap", add_hatch(m))):
         rows = odd[odd["status"] == status]
         tips = _commune_tips(rows, lang)
-        layer = gpd.GeoDataFrame(
-            {"_fill": fill, "_tip": tips}, geometry=rows.geometry, index=rows.index
-        )
+        layer = styled_layer(rows, [fill] * len(rows), tips)
         opacity = 0.65 if status == "gap" else 1.0
         _add_polygons(m, layer, name=label(status, lang), fill_opacity=opacity)
     if structures is not None:

@@ -18,6 +18,8 @@ def test_french_by_default_with_legend_layers_and_escaped_names(sample, result):
     assert "Maison de santé pluriprofessionnelle" in html  # a layer per kind
     assert "L.control.layers" in html
     assert "<Ombre>" not in html and "&lt;Ombre&gt;" in html
+    # every feature keeps its geometry (a misaligned frame once blanked them all)
+    assert '"geometry": null' not in html and html.count('"Polygon"') > 3
 
 
 def test_english_labels(sample, result):

@@ -25,6 +25,8 @@ def test_french_legend_hatched_overlaps_and_red_gaps(sample, layers):
         assert name in html  # in the legend and the tooltips
     assert "Taille (ACI)" in html and "L.control.layers" in html
     assert "&lt;Ombre&gt;" in html and "<Ombre>" not in html
+    # every feature keeps its geometry (a misaligned frame once blanked them all)
+    assert '"geometry": null' not in html and html.count('"Polygon"') > 3
 
 
 def test_english_and_escaped_cpts_names(layers):

@@ -1,0 +1,41 @@
+import numpy as np
+import pytest
+
+from coordogeo import InputError
+from coordogeo.maps import index_map
+
+
+@pytest.fixture
+def toy(sample):
+    rng = np.random.default_rng(0)
+    values = rng.uniform(0, 7, len(sample.communes))
+    values[:3] = np.nan
+    return sample.communes.assign(apl_consultations_per_inhabitant=values)
+
+
+def test_apl_classes_unit_and_french_labels(toy, sample):
+    html = index_map(toy, structures=sample.structures)._parent.render()
+    assert "Accessibilité potentielle localisée" in html and "C./an/hab." in html
+    assert "2,50" in html  # the DREES sous-dense bound is a class limit
+    assert "Sans donnée" in html  # NaN values get the grey class
+    assert "#d73027" in html and "#1a9850" in html
+    # every feature keeps its geometry (a misaligned frame once blanked them all)
+    assert '"geometry": null' not in html and html.count('"Polygon"') > 3
+
+
+def test_other_index_in_quintiles_and_english(toy):
+    scored = toy.drop(columns="apl_consultations_per_inhabitant").assign(
+        e2sfca_capacity_per_inhabitant=np.linspace(0, 1, len(toy))
+    )
+    html = index_map(scored, column="e2sfca_capacity_per_inhabitant", lang="en")
+    text = html._parent.render()
+    assert "No data" in text and "e2sfca_capacity_per_inhabitant" in text
+
+
+def test_escaped_names_and_bad_input(toy):
+    evil = toy.copy()
+    evil.loc[evil.index[5], "nom"] = "<img src=x onerror=alert(1)>"
+    html = index_map(evil)._parent.render()
+    assert "<img src=x" not in html and "\\u0026lt;img src=x" in html
+    with pytest.raises(InputError, match="has 0 `apl_\\*` column"):
+        index_map(toy.drop(columns="apl_consultations_per_inhabitant"))
