@@ -38,8 +38,13 @@ pytest: $(VENV)/.installed-test
 examples: $(VENV)/.installed-test
 	@set -e; for f in examples/*.py; do echo "== $$f"; $(BIN)/python $$f; done
 
-bench: $(VENV)/.installed-test
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/activate
+	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
+	touch $(VENV)/.installed $(VENV)/.installed-test $@
+
+bench: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/bench_nearest.py
+	$(BIN)/python benchmarks/bench_matrix.py
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache

@@ -17,77 +17,26 @@ Run: ``python benchmarks/bench_nearest.py`` (about a minute on 2 cores).
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
-from collections.abc import Callable
 
 import networkx as nx
 import numpy as np
+from _common import best_of, grid_roads, parse_args, random_points
 from scipy.sparse.csgraph import dijkstra
-
-import geopandas as gpd
-import shapely
 
 from coordogeo import RoadNetwork, nearest
 
-ORIGIN = np.array([560_000.0, 6_350_000.0])  # Lambert-93
-
-
-def grid_roads(side: int, rng: np.random.Generator) -> gpd.GeoDataFrame:
-    """Streets of a side x side grid of 100 m blocks, thinned and partly one-way."""
-    ij = np.indices((side, side)).reshape(2, -1).T
-    right = ij[ij[:, 0] < side - 1]
-    up = ij[ij[:, 1] < side - 1]
-    start = np.vstack([right, up])
-    end = np.vstack([right + np.array([1, 0]), up + np.array([0, 1])])
-    keep = rng.uniform(size=len(start)) < 0.75
-    start, end = start[keep], end[keep]
-    coords = np.stack([start, end], axis=1) * 100.0 + ORIGIN
-    lines = shapely.linestrings(coords)
-    return gpd.GeoDataFrame(
-        {
-            "speed_kmh": rng.choice([30.0, 50.0, 90.0], len(lines), p=[0.3, 0.5, 0.2]),
-            "oneway": rng.uniform(size=len(lines)) < 0.3,
-        },
-        geometry=lines,
-        crs=2154,
-    )
-
-
-def best_of(repeat: int, fn: Callable[[], object]) -> float:
-    """Best wall time of ``repeat`` calls, in seconds."""
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
-
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--side", type=int, default=550, help="grid side (550: ~300k)")
-    parser.add_argument("--origins", type=int, default=60_000)
-    parser.add_argument("--destinations", type=int, default=150)
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
+    args = parse_args(__doc__)
     rng = np.random.default_rng(42)
     roads = grid_roads(args.side, rng)
     t0 = time.perf_counter()
     net = RoadNetwork.from_roads(roads)
     build_s = time.perf_counter() - t0
-    extent = (args.side - 1) * 100.0
-    origins = gpd.GeoDataFrame(
-        geometry=shapely.points(rng.uniform(0, extent, (args.origins, 2)) + ORIGIN),
-        crs=2154,
-    )
-    sites = gpd.GeoDataFrame(
-        geometry=shapely.points(
-            rng.uniform(0, extent, (args.destinations, 2)) + ORIGIN
-        ),
-        crs=2154,
-    )
+    origins = random_points(args.origins, args.side, rng)
+    sites = random_points(args.destinations, args.side, rng)
     limit_s = 3_600.0
     site_nodes = net.snap(sites)["node"].to_numpy(dtype=np.int64)
 

@@ -58,7 +58,10 @@ def fca(
       ``G_ij = W_ij / Σ_j' W_ij'`` enter both steps as ``G·W``.
     - ``bfca`` (balanced FCA, Paez, Higgins & Vivona 2019): step 1 uses ``W``
       normalised over each place's sites, step 2 ``W`` normalised over each site's
-      places, which removes demand and service inflation.
+      places, which removes demand and service inflation (as in the R package
+      ``accessibility``). Its scores are a share of each site's level of service
+      spread over the places that reach it: compare them with each other, not with
+      the level of a 2SFCA score.
 
     Parameters
     ----------

@@ -1,0 +1,65 @@
+"""The generated road network and the timer every benchmark shares."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+import geopandas as gpd
+import shapely
+
+__all__ = ["ORIGIN", "best_of", "grid_roads", "parse_args", "random_points"]
+
+ORIGIN = np.array([560_000.0, 6_350_000.0])  # Lambert-93
+
+
+def grid_roads(side: int, rng: np.random.Generator) -> gpd.GeoDataFrame:
+    """Streets of a side x side grid of 100 m blocks, thinned and partly one-way."""
+    ij = np.indices((side, side)).reshape(2, -1).T
+    right = ij[ij[:, 0] < side - 1]
+    up = ij[ij[:, 1] < side - 1]
+    start = np.vstack([right, up])
+    end = np.vstack([right + np.array([1, 0]), up + np.array([0, 1])])
+    keep = rng.uniform(size=len(start)) < 0.75
+    start, end = start[keep], end[keep]
+    coords = np.stack([start, end], axis=1) * 100.0 + ORIGIN
+    lines = shapely.linestrings(coords)
+    return gpd.GeoDataFrame(
+        {
+            "speed_kmh": rng.choice([30.0, 50.0, 90.0], len(lines), p=[0.3, 0.5, 0.2]),
+            "oneway": rng.uniform(size=len(lines)) < 0.3,
+        },
+        geometry=lines,
+        crs=2154,
+    )
+
+
+def random_points(n: int, side: int, rng: np.random.Generator) -> gpd.GeoDataFrame:
+    """``n`` points uniformly over the grid of :func:`grid_roads`."""
+    extent = (side - 1) * 100.0
+    return gpd.GeoDataFrame(
+        geometry=shapely.points(rng.uniform(0, extent, (n, 2)) + ORIGIN), crs=2154
+    )
+
+
+def best_of(repeat: int, fn: Callable[[], object]) -> float:
+    """Best wall time of ``repeat`` calls, in seconds."""
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def parse_args(doc: str | None) -> argparse.Namespace:
+    """Read the size options every benchmark shares (defaults: the issue's sizes)."""
+    parser = argparse.ArgumentParser(description=(doc or "").splitlines()[0])
+    parser.add_argument("--side", type=int, default=550, help="grid side (550: ~300k)")
+    parser.add_argument("--origins", type=int, default=60_000)
+    parser.add_argument("--destinations", type=int, default=150)
+    parser.add_argument("--repeat", type=int, default=3)
+    return parser.parse_args()
