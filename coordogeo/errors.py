@@ -12,6 +12,7 @@ __all__ = [
     "InputError",
     "check_choice",
     "check_columns",
+    "check_complete",
     "check_counts",
     "check_increasing",
     "check_positive",
@@ -122,3 +123,20 @@ def check_increasing(values: Iterable[float], *, name: str, unit: str) -> list[f
     if any(b <= a for a, b in itertools.pairwise(numbers)):
         raise InputError(f"`{name}` must strictly increase, got {given}.")
     return numbers
+
+
+def check_complete(frame: Any, column: str, *, name: str, fix: str) -> Any:
+    """Return ``frame[column]`` if it has no missing value, else raise naming the rows.
+
+    For key columns (groups, areas, zones) where a missing value would drop people.
+    ``fix`` ends the message.
+    """
+    check_columns(frame, [column], name=name)
+    values = frame[column]
+    missing = values.isna().to_numpy()
+    if missing.any():
+        raise InputError(
+            f"`{name}[{column!r}]` is missing on {int(missing.sum())} row(s), at "
+            f"index {format_labels(frame.index[missing])}; {fix}"
+        )
+    return values

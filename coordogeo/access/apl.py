@@ -15,11 +15,12 @@ from coordogeo.errors import (
     InputError,
     check_choice,
     check_columns,
+    check_complete,
     check_counts,
     format_labels,
 )
 
-__all__ = ["DEFAULT_CATEGORIES", "apl", "apl_by_zone"]
+__all__ = ["DEFAULT_CATEGORIES", "apl", "apl_by_zone", "apl_column"]
 
 #: DREES statistical definition of "sous-dense" for GPs: APL below 2.5 C./an/hab.
 DEFAULT_CATEGORIES: Final[Mapping[str, float]] = {"sous-dense": 2.5}
@@ -243,7 +244,7 @@ def apl_by_zone(
     A             2       400.0                               2.5  non sous-dense
     B             1        50.0                               6.0  non sous-dense
     """
-    index_col = _index_column(result, column)
+    index_col = apl_column(result, column)
     keys = _zone_keys(result, zones)
     w = check_counts(result, weight, name="result")
     values = result[index_col].to_numpy(dtype=np.float64)
@@ -267,7 +268,7 @@ def apl_by_zone(
     return out
 
 
-def _index_column(result: pd.DataFrame, column: str | None) -> str:
+def apl_column(result: pd.DataFrame, column: str | None = None) -> str:
     """Return the APL column: ``column`` checked, or the one ``apl_*`` column."""
     if column is not None:
         check_columns(result, [column], name="result")
@@ -283,15 +284,8 @@ def _index_column(result: pd.DataFrame, column: str | None) -> str:
 
 def _zone_keys(result: pd.DataFrame, zones: str | pd.Series) -> np.ndarray:
     """Return each commune's zone, checked complete."""
+    fix = "every commune belongs to one zone."
     if isinstance(zones, str):
-        check_columns(result, [zones], name="result")
-        keys = result[zones]
-    else:
-        keys = pd.Series(zones).reindex(result.index)
-    if keys.isna().any():
-        raise InputError(
-            f"{int(keys.isna().sum())} commune(s) have no zone, at index "
-            f"{format_labels(result.index[keys.isna()])}; every commune belongs to "
-            "one zone."
-        )
-    return keys.to_numpy()
+        return np.asarray(check_complete(result, zones, name="result", fix=fix))
+    given = pd.DataFrame({"zone": pd.Series(zones).reindex(result.index)})
+    return np.asarray(check_complete(given, "zone", name="zones", fix=fix))

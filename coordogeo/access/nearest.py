@@ -11,7 +11,7 @@ import pandas as pd
 import geopandas as gpd
 
 from coordogeo.crs import to_metric_crs
-from coordogeo.errors import InputError, check_columns, check_positive, format_labels
+from coordogeo.errors import InputError, check_complete, check_positive, format_labels
 from coordogeo.network.paths import k_nearest_sites, nearest_sites
 from coordogeo.network.roads import RoadNetwork, anchor_xy
 
@@ -142,14 +142,7 @@ def _groups(sites: gpd.GeoDataFrame, by: str | None) -> dict[object, np.ndarray]
     """Row positions of the destinations of each group (one group when by is None)."""
     if by is None:
         return {None: np.arange(len(sites))}
-    check_columns(sites, [by], name="destinations")
-    values = sites[by]
-    if values.isna().any():
-        raise InputError(
-            f"`destinations[{by!r}]` is missing on {int(values.isna().sum())} "
-            f"row(s), at index {format_labels(sites.index[values.isna()])}; fill or "
-            "drop them."
-        )
+    values = check_complete(sites, by, name="destinations", fix="fill or drop them.")
     codes, uniques = pd.factorize(values, sort=True)
     return {group: np.flatnonzero(codes == i) for i, group in enumerate(uniques)}
 

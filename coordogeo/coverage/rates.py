@@ -9,9 +9,11 @@ import geopandas as gpd
 
 from coordogeo.codes import departement_of
 from coordogeo.coverage._members import checked_membership
-from coordogeo.errors import InputError, check_columns, format_labels
+from coordogeo.errors import check_complete
 
 __all__ = ["coverage_rates"]
+
+_EVERY_ONE_IN_AN_AREA = "every inhabitant must belong to an area."
 
 
 def coverage_rates(
@@ -62,14 +64,7 @@ def coverage_rates(
     if by == "departement" and by not in frame:
         area = departement_of(frame["insee"])
     else:
-        check_columns(frame, [by], name="communes")
-        area = frame[by]
-        if area.isna().any():
-            raise InputError(
-                f"`communes[{by!r}]` is missing on {int(area.isna().sum())} row(s), at "
-                f"index {format_labels(frame.index[area.isna()])}; every inhabitant "
-                "must belong to an area."
-            )
+        area = check_complete(frame, by, name="communes", fix=_EVERY_ONE_IN_AN_AREA)
     people, claims = checked.population, checked.claims
     table = pd.DataFrame(
         {

@@ -9,11 +9,9 @@ import pandas as pd
 
 from coordogeo._results import TIME, time_columns
 from coordogeo.errors import (
-    InputError,
-    check_columns,
+    check_complete,
     check_counts,
     check_increasing,
-    format_labels,
 )
 
 __all__ = ["within_reach"]
@@ -114,12 +112,5 @@ def _area_keys(result: pd.DataFrame, by: str | None) -> np.ndarray | None:
     """Return the area of each place, checked complete."""
     if by is None:
         return None
-    check_columns(result, [by], name="result")
-    keys = result[by]
-    if keys.isna().any():
-        raise InputError(
-            f"`result[{by!r}]` is missing on {int(keys.isna().sum())} row(s), at "
-            f"index {format_labels(result.index[keys.isna()])}; every inhabitant "
-            "must belong to an area."
-        )
-    return keys.to_numpy()
+    fix = "every inhabitant must belong to an area."
+    return np.asarray(check_complete(result, by, name="result", fix=fix).to_numpy())

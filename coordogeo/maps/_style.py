@@ -6,6 +6,7 @@ import html
 from typing import Any, Final, Literal
 
 import numpy as np
+import pandas as pd
 
 import folium
 import geopandas as gpd
@@ -20,9 +21,11 @@ __all__ = [
     "LABELS",
     "Lang",
     "add_hatch",
+    "add_polygons",
     "label",
     "styled_layer",
     "text",
+    "thousands",
     "to_display",
 ]
 
@@ -198,6 +201,47 @@ def styled_layer(shapes: gpd.GeoDataFrame, fill: Any, tips: Any) -> gpd.GeoDataF
         geometry=shapes.geometry.to_numpy(),
         index=shapes.index,
         crs=shapes.crs,
+    )
+
+
+def add_polygons(
+    m: folium.Map,
+    layer: gpd.GeoDataFrame,
+    *,
+    name: str,
+    weight: float = 0.5,
+    fill_opacity: float = 0.75,
+) -> None:
+    """Add a :func:`styled_layer` to ``m``: filled by ``_fill``, tooltip ``_tip``.
+
+    ``name`` is plain text (escaped here); an empty layer adds nothing.
+    """
+    if len(layer) == 0:
+        return
+
+    def style(feature: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "fillColor": feature["properties"]["_fill"],
+            "color": "#555555",
+            "weight": weight,
+            "fillOpacity": fill_opacity,
+        }
+
+    folium.GeoJson(
+        layer.to_json(drop_id=True),
+        name=text(name),
+        style_function=style,
+        tooltip=folium.GeoJsonTooltip(fields=["_tip"], labels=False),
+    ).add_to(m)
+
+
+def thousands(values: Any) -> Any:
+    """Whole numbers as text with narrow no-break spaces: 12345.6 -> '12 346'."""
+    return (
+        pd.Series(values)
+        .astype("float64")
+        .map("{:,.0f}".format)
+        .str.replace(",", "\u202f")
     )
 
 

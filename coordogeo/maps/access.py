@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -18,11 +18,13 @@ from coordogeo.maps._style import (
     TIME_BREAKS_MIN,
     TIME_COLOURS,
     Lang,
+    add_polygons,
     check_lang,
     label,
     new_map,
     styled_layer,
     text,
+    thousands,
     to_display,
 )
 from coordogeo.maps.legend import add_legend
@@ -89,12 +91,7 @@ def access_map(
     if "snapped" in cells:
         fill = np.where(cells["snapped"].to_numpy(dtype=bool), fill, OFF_NETWORK_COLOUR)
     layer = styled_layer(cells, fill, _tooltips(cells, column, lang))
-    folium.GeoJson(
-        layer.to_json(drop_id=True),
-        name=f"{label('access_title', lang)} ({text(column)})",
-        style_function=_cell_style,
-        tooltip=folium.GeoJsonTooltip(fields=["_tip"], labels=False),
-    ).add_to(m)
+    add_polygons(m, layer, name=f"{label('access_title', lang)} ({column})", weight=0.2)
     add_structures(m, sites, lang=lang)
     legend = [*classes.items, (NO_DATA_COLOUR, label("unreachable", lang))]
     if "snapped" in cells:
@@ -139,23 +136,12 @@ def _tooltips(cells: gpd.GeoDataFrame, column: str, lang: str) -> list[str]:
     )
     tip = f"{text(label('travel_time', lang))} : " + shown
     if "population" in cells:
-        pop = cells["population"].astype("float64").map("{:,.0f}".format)
-        pop = pop.str.replace(",", "\u202f")
+        pop = thousands(cells["population"])
         tip = f"{text(label('population', lang))} : " + pop + "<br>" + tip
     id_col = column.replace("travel_time_min", "nearest_id")
     if id_col in cells and id_col != column:
         tip = tip + f"<br>{text(label('nearest', lang))} : " + cells[id_col].map(text)
     return list(tip)
-
-
-def _cell_style(feature: dict[str, Any]) -> dict[str, Any]:
-    """Leaflet style of one cell."""
-    return {
-        "fillColor": feature["properties"]["_fill"],
-        "color": "#666666",
-        "weight": 0.2,
-        "fillOpacity": 0.75,
-    }
 
 
 def add_structures(m: folium.Map, sites: gpd.GeoDataFrame, *, lang: str) -> folium.Map:

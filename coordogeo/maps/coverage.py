@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import pandas as pd
 
@@ -16,11 +14,13 @@ from coordogeo.maps._style import (
     WARNING_COLOUR,
     Lang,
     add_hatch,
+    add_polygons,
     check_lang,
     label,
     new_map,
     styled_layer,
     text,
+    thousands,
     to_display,
 )
 from coordogeo.maps.access import add_structures
@@ -83,13 +83,17 @@ def coverage_map(
     m = new_map(shapes if len(shapes) else odd) if m is None else m
     colours = _colours(shapes["cpts_name"])
     layer = styled_layer(shapes, colours, _territory_tips(shapes, lang))
-    _add_polygons(m, layer, name=label("cpts_layer", lang), fill_opacity=0.55)
+    add_polygons(
+        m, layer, name=label("cpts_layer", lang), weight=0.8, fill_opacity=0.55
+    )
     for status, fill in (("gap", WARNING_COLOUR), ("overlap", add_hatch(m))):
         rows = odd[odd["status"] == status]
         tips = _commune_tips(rows, lang)
         layer = styled_layer(rows, [fill] * len(rows), tips)
         opacity = 0.65 if status == "gap" else 1.0
-        _add_polygons(m, layer, name=label(status, lang), fill_opacity=opacity)
+        add_polygons(
+            m, layer, name=label(status, lang), weight=0.8, fill_opacity=opacity
+        )
     if structures is not None:
         add_structures(m, to_display(structures, name="structures"), lang=lang)
     names = shapes["cpts_name"].astype(str)
@@ -108,16 +112,11 @@ def _colours(names: pd.Series) -> list[str]:
     ]
 
 
-def _fmt_int(values: pd.Series) -> pd.Series:
-    """Whole numbers with narrow no-break spaces between thousands."""
-    return values.astype("float64").map("{:,.0f}".format).str.replace(",", "\u202f")
-
-
 def _territory_tips(shapes: gpd.GeoDataFrame, lang: str) -> list[str]:
     """Escaped tooltip of each CPTS: name, population, size band, communes."""
     tip = (
         "<b>" + shapes["cpts_name"].map(text) + "</b><br>"
-        f"{text(label('population', lang))} : " + _fmt_int(shapes["population"])
+        f"{text(label('population', lang))} : " + thousands(shapes["population"])
     )
     tip = tip + f"<br>{text(label('taille', lang))} : " + shapes["taille"].map(text)
     if "n_communes" in shapes:
@@ -131,33 +130,10 @@ def _commune_tips(rows: gpd.GeoDataFrame, lang: str) -> list[str]:
     names = rows["nom"] if "nom" in rows else pd.Series(rows.index, index=rows.index)
     tip = (
         "<b>" + names.map(text) + "</b><br>"
-        f"{text(label('population', lang))} : " + _fmt_int(rows["population"])
+        f"{text(label('population', lang))} : " + thousands(rows["population"])
     )
     if "cpts_ids" in rows:
         claimed = rows["cpts_ids"].map(text)
         shown = np.where(claimed != "", f"<br>{text(label('claimed_by', lang))} : ", "")
         tip = tip + shown + claimed
     return list(tip)
-
-
-def _add_polygons(
-    m: folium.Map, layer: gpd.GeoDataFrame, *, name: str, fill_opacity: float
-) -> None:
-    """Add one GeoJson layer filled by its ``_fill`` column, tooltips from ``_tip``."""
-
-    def style(feature: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "fillColor": feature["properties"]["_fill"],
-            "color": "#555555",
-            "weight": 0.8,
-            "fillOpacity": fill_opacity,
-        }
-
-    if len(layer) == 0:
-        return
-    folium.GeoJson(
-        layer.to_json(drop_id=True),
-        name=text(name),
-        style_function=style,
-        tooltip=folium.GeoJsonTooltip(fields=["_tip"], labels=False),
-    ).add_to(m)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import Final
 
 import numpy as np
 
@@ -10,15 +10,17 @@ import folium
 import geopandas as gpd
 import mapclassify
 
-from coordogeo.errors import InputError, check_columns
+from coordogeo.access.apl import apl_column
 from coordogeo.maps._style import (
     NO_DATA_COLOUR,
     Lang,
+    add_polygons,
     check_lang,
     label,
     new_map,
     styled_layer,
     text,
+    thousands,
     to_display,
 )
 from coordogeo.maps.access import add_structures
@@ -86,8 +88,7 @@ def index_map(
     True
     """
     check_lang(lang)
-    name = column if column is not None else _apl_column(result)
-    check_columns(result, [name], name="result")
+    name = apl_column(result, column)
     shapes = to_display(result, name="result")
     m = new_map(shapes) if m is None else m
     values = shapes[name].to_numpy(dtype=np.float64)
@@ -95,29 +96,13 @@ def index_map(
     unit = _UNITS.get(name, "")
     tips = _tips(shapes, name, unit, lang)
     layer = styled_layer(shapes, colour, tips)
-    folium.GeoJson(
-        layer.to_json(drop_id=True),
-        name=text(label("index_title", lang)),
-        style_function=_style,
-        tooltip=folium.GeoJsonTooltip(fields=["_tip"], labels=False),
-    ).add_to(m)
+    add_polygons(m, layer, name=label("index_title", lang))
     if structures is not None:
         add_structures(m, to_display(structures, name="structures"), lang=lang)
     title = label("index_title", lang) if name.startswith("apl_") else name
     add_legend(m, title, [*items, (NO_DATA_COLOUR, label("no_data", lang))], unit=unit)
     folium.LayerControl(collapsed=False).add_to(m)
     return m
-
-
-def _apl_column(result: gpd.GeoDataFrame) -> str:
-    """Return the one ``apl_*`` column, or raise asking for ``column=``."""
-    found = [c for c in result.columns if isinstance(c, str) and c.startswith("apl_")]
-    if len(found) != 1:
-        raise InputError(
-            f"`result` has {len(found)} `apl_*` column(s); name the index to draw "
-            "with `column=`."
-        )
-    return found[0]
 
 
 def _classes(
@@ -158,22 +143,7 @@ def _tips(shapes: gpd.GeoDataFrame, column: str, unit: str, lang: str) -> list[s
     )
     tip = "<b>" + np.asarray(name, dtype=object) + "</b><br>"
     if "population" in shapes:
-        pop = shapes["population"].astype("float64").map("{:,.0f}".format)
-        tip = (
-            tip
-            + f"{text(label('population', lang))} : "
-            + pop.str.replace(",", "\u202f")
-            + "<br>"
-        )
+        pop = thousands(shapes["population"])
+        tip = tip + f"{text(label('population', lang))} : " + pop + "<br>"
     tip = tip + f"{text(label('index_title', lang))} : " + shown + f" {text(unit)}"
     return list(tip)
-
-
-def _style(feature: dict[str, Any]) -> dict[str, Any]:
-    """Leaflet style of one area."""
-    return {
-        "fillColor": feature["properties"]["_fill"],
-        "color": "#555555",
-        "weight": 0.5,
-        "fillOpacity": 0.75,
-    }

@@ -104,7 +104,9 @@ def test_apl_by_zone_weighted_means_and_strict_threshold():
     assert zip_zac["category"].tolist() == ["ZAC", "hors vivier", "ZIP"]
     assert zip_zac.index.name == "zone"
     with pytest.raises(
-        InputError, match=r"1 commune\(s\) have no zone, at index \['z'\]"
+        InputError,
+        match=r"`result\['tvs'\]` is missing on 1 row\(s\), at index \['z'\]; every "
+        r"commune belongs to one zone",
     ):
         apl_by_zone(r.assign(tvs=["A", "A", "B", None]), "tvs")
     with pytest.raises(InputError, match="has 2 `apl_\\*` column"):
