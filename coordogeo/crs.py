@@ -7,6 +7,7 @@ import logging
 from typing import Final
 
 import numpy as np
+import pandas as pd
 
 import geopandas as gpd
 import shapely
@@ -14,7 +15,15 @@ from pyproj import CRS, Transformer
 
 from coordogeo.errors import InputError, format_labels
 
-__all__ = ["METROPOLE_CRS", "TERRITORY_CRS", "to_lonlat", "to_metric_crs"]
+__all__ = [
+    "METROPOLE_CRS",
+    "TERRITORY_CRS",
+    "territory_crs",
+    "territory_of_insee",
+    "territory_of_lonlat",
+    "to_lonlat",
+    "to_metric_crs",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +38,18 @@ TERRITORY_CRS: Final[dict[str, str]] = {
     "reunion": "EPSG:2975",  # RGR92 / UTM 40S
     "mayotte": "EPSG:4471",  # RGM04 / UTM 38S
     "saint_pierre_et_miquelon": "EPSG:32621",  # WGS 84 / UTM 21N, as FINESS uses
+}
+
+#: Territory of each overseas département or collectivity code (three characters).
+_OVERSEAS: Final[dict[str, str]] = {
+    "971": "antilles",  # Guadeloupe
+    "972": "antilles",  # Martinique
+    "973": "guyane",
+    "974": "reunion",
+    "975": "saint_pierre_et_miquelon",
+    "976": "mayotte",
+    "977": "antilles",  # Saint-Barthélemy
+    "978": "antilles",  # Saint-Martin
 }
 
 #: Degrees added around a CRS's area of use before data is called out of it.
@@ -90,6 +111,83 @@ def to_metric_crs(
         _check_lonlat(gdf, name=name)
     out = gdf.copy() if gdf.crs.equals(target) else gdf.to_crs(target)
     _check_in_area_of_use(out, name=name, target=target)
+    return out
+
+
+def territory_crs(territory: str) -> str:
+    """Return the metric CRS of a territory, e.g. ``'reunion'`` → ``'EPSG:2975'``.
+
+    Examples
+    --------
+    >>> territory_crs("reunion")
+    'EPSG:2975'
+    """
+    if territory not in TERRITORY_CRS:
+        allowed = ", ".join(repr(t) for t in TERRITORY_CRS)
+        raise InputError(
+            f"`territory` was {territory!r} but is expected to be one of {allowed}."
+        )
+    return TERRITORY_CRS[territory]
+
+
+def territory_of_insee(codes: pd.Series) -> pd.Series:
+    """Return the territory of each (normalised) INSEE commune code.
+
+    ``2A``/``2B`` and the metropolitan départements give ``metropole``; ``971``,
+    ``972``, ``977``, ``978`` give ``antilles``; ``973`` ``guyane``; ``974``
+    ``reunion``; ``975`` ``saint_pierre_et_miquelon``; ``976`` ``mayotte``. Codes of
+    no territory (e.g. ``98…`` in the Pacific) raise an error listing them.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> territory_of_insee(pd.Series(["46042", "2A004", "97411", "97701"])).tolist()
+    ['metropole', 'metropole', 'reunion', 'antilles']
+    """
+    text = codes.astype("string")
+    prefix3 = text.str[:3]
+    out = prefix3.map(_OVERSEAS).astype(object)
+    metropole = ~text.str.startswith("9").fillna(False) | text.str[:2].isin(
+        ["91", "92", "93", "94", "95"]
+    )
+    out[metropole.to_numpy(dtype=bool)] = "metropole"
+    unknown = out.isna().to_numpy()
+    if unknown.any():
+        raise InputError(
+            f"{int(unknown.sum())} INSEE code(s) belong to no territory coordogeo "
+            f"knows: {format_labels(codes[unknown])} at index "
+            f"{format_labels(codes.index[unknown])}; the known territories are "
+            f"{sorted(TERRITORY_CRS)}."
+        )
+    return pd.Series(out.to_numpy(), index=codes.index, dtype=object)
+
+
+def territory_of_lonlat(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """Return the territory whose CRS area of use holds each lon/lat point.
+
+    Points in none get ``""``. Metropolitan France is tested last, its box being the
+    largest.
+
+    Examples
+    --------
+    >>> territory_of_lonlat(np.array([1.44, 55.45, -62.85]),
+    ...                     np.array([44.45, -20.9, 17.9])).tolist()
+    ['metropole', 'reunion', 'antilles']
+    """
+    lon, lat = np.asarray(lon, dtype=np.float64), np.asarray(lat, dtype=np.float64)
+    out = np.full(lon.shape, "", dtype=object)
+    for territory in [*sorted(set(TERRITORY_CRS) - {"metropole"}), "metropole"]:
+        area = CRS(TERRITORY_CRS[territory]).area_of_use
+        if area is None:  # pragma: no cover - every CRS above declares one
+            continue
+        inside = (
+            (lon >= area.west)
+            & (lon <= area.east)
+            & (lat >= area.south)
+            & (lat <= area.north)
+            & (out == "")
+        )
+        out[inside] = territory
     return out
 
 

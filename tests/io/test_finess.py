@@ -1,0 +1,63 @@
+import pytest
+
+from pyproj import Transformer
+from shapely import Point
+
+from coordogeo import InputError
+from coordogeo.io import read_finess
+from tests.io.finess_fixture import finess_lines, write_finess
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1252"])
+def test_metropole_rows_in_lambert93_with_kind_insee_and_flags(tmp_path, encoding):
+    out = read_finess(write_finess(tmp_path / "f.csv", encoding=encoding))
+    assert out.crs.equals(2154)
+    assert out.index.tolist() == ["460000011", "2A0000029", "460000052", "460000060"]
+    assert out["kind"].tolist() == ["MSP", "CDS", "other", "MSP"]
+    assert out["insee"].tolist() == ["46042", "2A004", "46042", "46102"]
+    assert out.loc["460000011", "name"] == "MSP « Quercy » & <Santé>"
+    # written to 0.1 m in Lambert-93, read back through lon/lat: 0.1 m tolerance
+    x, y = Transformer.from_crs(4326, 2154, always_xy=True).transform(1.44, 44.4475)
+    cahors = out.geometry.loc["460000011"]
+    assert (cahors.x, cahors.y) == pytest.approx((x, y), abs=0.1)
+    assert out["located"].tolist() == [True, True, False, False]
+    assert out.loc["460000052", "location_issue"] == "no coordinates"
+    assert out.loc["460000060", "location_issue"] == "outside its territory"
+    assert out.geometry.loc["460000052"].is_empty
+    assert out.loc["2A0000029", "epsg"] == "EPSG:2154"
+
+
+def test_overseas_codes_and_every_territory_in_lonlat(tmp_path):
+    path = write_finess(tmp_path / "f.csv")
+    every = read_finess(path, territory=None)
+    assert every.crs.equals(4326) and len(every) == 6
+    assert every.loc["9D0000037", "insee"] == "97411"
+    assert every.loc["9A0000045", "insee"] == "97101"
+    assert every.loc["9D0000037", "territory"] == "reunion"
+    assert every.loc["9A0000045", "kind"] == "DAC"
+    assert every.geometry.loc["9D0000037"].distance(Point(55.4504, -20.8823)) < 1e-6
+    reunion = read_finess(path, territory="reunion")
+    assert reunion.crs.equals(2975) and reunion.index.tolist() == ["9D0000037"]
+
+
+def test_categories_filter(tmp_path):
+    path = write_finess(tmp_path / "f.csv")
+    out = read_finess(path, categories=[603, "124"])
+    assert sorted(out["category"]) == ["124", "603", "603"]
+    with pytest.raises(InputError, match=r"use the codes: MSP → 603"):
+        read_finess(path, categories=["MSP"])
+
+
+def test_truncated_line_and_foreign_file(tmp_path):
+    lines = finess_lines()
+    lines[3] = ";".join(lines[3].split(";")[:12])  # a cut structureet record
+    bad = tmp_path / "cut.csv"
+    bad.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(InputError, match=r"do not have 32 fields, at line\(s\) \[4\]"):
+        read_finess(bad)
+    other = tmp_path / "other.csv"
+    other.write_text("a;b;c\n1;2;3\n", encoding="utf-8")
+    with pytest.raises(InputError, match="does not start with the FINESS header"):
+        read_finess(other)
+    with pytest.raises(InputError, match="`territory` was 'corse'"):
+        read_finess(write_finess(tmp_path / "f.csv"), territory="corse")
