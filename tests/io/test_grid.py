@@ -1,0 +1,91 @@
+import pandas as pd
+import pytest
+
+from shapely import box
+from shapely.testing import assert_geometries_equal
+
+from coordogeo import InputError
+from coordogeo.io import read_insee_grid
+
+LOT_CELLS, LOT_POPULATION = 4_595, 175_098  # SOURCES.md
+
+
+def write(path, text):
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_2017_names_any_case_squares_from_ids(tmp_path):
+    csv = write(tmp_path / "carreaux_200m.csv", (
+        "Idcar_200m,IDCAR_1km,I_est_200,Ind,Ind_0_3,ind_80p,lcog_geo\n"
+        "CRS3035RES200mN2383000E3630000,CRS3035RES1000mN2383000E3630000,0,12.5,1,2,46042\n"
+        'CRS3035RES200mN2383200E3630000,CRS3035RES1000mN2383000E3630000,1,3.2,0,0,"46042,46043"\n'
+    ))  # fmt: skip
+    out = read_insee_grid(csv)
+    assert out.index.tolist()[0] == "CRS3035RES200mN2383000E3630000"
+    assert out["population"].tolist() == [12.5, 3.2]  # fractional values kept
+    assert out["imputed"].tolist() == [False, True]
+    assert {"ind_0_3", "ind_80p"} <= set(out.columns)
+    assert out.crs.equals(2154) and (out["cell_m"] == 200).all()
+    # the square comes from the id: south-west corner (E, N), 200 m, in EPSG:3035
+    back = out.to_crs(3035).geometry.iloc[0]
+    assert_geometries_equal(
+        back, box(3_630_000, 2_383_000, 3_630_200, 2_383_200), tolerance=0.01,
+        normalize=True,
+    )  # fmt: skip
+
+
+def test_2015_names_and_semicolons(tmp_path):
+    csv = write(tmp_path / "car_m.csv", (
+        "IdINSPIRE;Id_carr1km;I_est_cr;Ind\n"
+        "CRS3035RES200mN2029800E4252400;CRS3035RES1000mN2029000E4252000;0;7\n"
+    ))  # fmt: skip
+    out = read_insee_grid(csv)
+    assert out.index.tolist() == ["CRS3035RES200mN2029800E4252400"]
+    assert out["population"].tolist() == [7.0]
+
+
+def test_overseas_ids_keep_their_own_crs(tmp_path):
+    csv = write(tmp_path / "reun.csv", (
+        "idcar_200m,ind\nCRS2975RES200mN7690000E338000,10\n"
+    ))  # fmt: skip
+    out = read_insee_grid(csv)
+    assert out.crs.equals(2975)
+    assert out.geometry.iloc[0].bounds == pytest.approx(
+        (338_000, 7_690_000, 338_200, 7_690_200)
+    )
+
+
+def test_bad_ids_mixed_territories_and_point_tables(tmp_path):
+    bad = write(tmp_path / "bad.csv", "idcar_200m,ind\nCRS3035RES200mN12E\nok,1\n")
+    with pytest.raises(InputError, match=r"2 cell id\(s\) do not parse"):
+        read_insee_grid(bad)
+    mixed = write(tmp_path / "mixed.csv", (
+        "idcar_200m,ind\nCRS3035RES200mN2383000E3630000,1\n"
+        "CRS2975RES200mN7690000E338000,1\n"
+    ))  # fmt: skip
+    with pytest.raises(InputError, match="mixes territories"):
+        read_insee_grid(mixed)
+    points = write(tmp_path / "pts.csv", "x,y,Ind\n3630500,2383500,23\n")
+    with pytest.raises(InputError, match="pass its `crs`"):
+        read_insee_grid(points)
+    no_pop = write(
+        tmp_path / "nopop.csv", "idcar_200m,men\nCRS3035RES200mN2383000E3630000,1\n"
+    )
+    with pytest.raises(InputError, match="no population column"):
+        read_insee_grid(no_pop)
+
+
+def test_the_lot_1km_point_table(shared_data):
+    grid = read_insee_grid(
+        shared_data / "lot46_filosofi2015_carreaux_1km.csv",
+        crs="EPSG:3035",
+        cell_m=1_000,
+    )
+    assert len(grid) == LOT_CELLS and grid.index.is_unique
+    assert grid["population"].sum() == pytest.approx(LOT_POPULATION, abs=1e-6)
+    assert grid.index[0] == "CRS3035RES1000mN2383000E3630000"  # centre 3630500/2383500
+    assert grid.crs.equals(2154)
+    # 1 km squares, reprojected: areas within 0.2 % of 1 km² (Lambert-93 scale)
+    assert grid.area.between(0.998e6, 1.002e6).all()
+    assert isinstance(grid, pd.DataFrame)
