@@ -16,20 +16,21 @@ def normalise_insee(codes: pd.Series, *, name: str) -> pd.Series:
     """Return INSEE commune codes as 5-character strings, or raise naming bad ones.
 
     Spreadsheets and CSV readers often turn ``01053`` into the number ``1053``;
-    whole numbers are therefore padded back to 5 digits. Text is stripped and upper-
-    cased (``2a004`` → ``2A004``). Anything else — missing, 6 digits, letters other
-    than Corsica's ``2A``/``2B`` — is an error that lists the rows.
+    whole numbers, and 4-digit texts, are therefore padded back to 5 digits. Text
+    is stripped and upper-cased (``2a004`` → ``2A004``). Anything else — missing,
+    6 digits, letters other than Corsica's ``2A``/``2B`` — is an error that lists
+    the rows.
 
     Examples
     --------
     >>> import pandas as pd
-    >>> normalise_insee(pd.Series([1053, " 2a004", "97101"]), name="codes").tolist()
-    ['01053', '2A004', '97101']
-    >>> normalise_insee(pd.Series(["46042", "4604", None]), name="members['insee']")
+    >>> normalise_insee(pd.Series([1053, " 2a004", "97101", "1001"]), name="c").tolist()
+    ['01053', '2A004', '97101', '01001']
+    >>> normalise_insee(pd.Series(["46042", "460", None]), name="members['insee']")
     Traceback (most recent call last):
     ...
     coordogeo.errors.InputError: `members['insee']` holds 2 value(s) that are not
-    INSEE commune codes ...: ['4604', None] at index [1, 2]; fix them, or read ...
+    INSEE commune codes ...: ['460', None] at index [1, 2]; fix them, or read ...
     """
     values = codes
     if pd.api.types.is_float_dtype(values):
@@ -39,6 +40,7 @@ def normalise_insee(codes: pd.Series, *, name: str) -> pd.Series:
         lambda v: f"{v:05d}" if isinstance(v, int | np.integer) else v
     ).astype("string")
     text = text.str.strip().str.upper()
+    text = text.where(~text.str.fullmatch(r"\d{4}").fillna(False), "0" + text)
     ok = text.str.fullmatch(_CODE_PATTERN).fillna(False).to_numpy(dtype=bool)
     if not ok.all():
         bad = codes[~ok]

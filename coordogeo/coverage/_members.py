@@ -56,8 +56,8 @@ def checked_membership(
             f"`members` names {unknown.nunique()} INSEE code(s) absent from "
             f"`communes`: {format_labels(unknown.unique())} (CPTS "
             f"{format_labels(pairs.loc[unknown.index, 'cpts_id'].unique())}). Check "
-            "that both come from the same COG vintage: former codes of merged "
-            "communes must be mapped to the current ones first."
+            "that both come from the same COG vintage: map former codes of merged "
+            "communes to the current ones with `coordogeo.io.update_insee_codes`."
         )
     pairs["position"] = position
     claims = np.bincount(position, minlength=len(out))

@@ -1,6 +1,14 @@
 """Readers of official French files: FINESS, INSEE grid, communes, CPTS lists."""
 
+from coordogeo.io.communes import read_communes, update_insee_codes
+from coordogeo.io.cpts import read_cpts_members
 from coordogeo.io.finess import read_finess
 from coordogeo.io.grid import read_insee_grid
 
-__all__ = ["read_finess", "read_insee_grid"]
+__all__ = [
+    "read_communes",
+    "read_cpts_members",
+    "read_finess",
+    "read_insee_grid",
+    "update_insee_codes",
+]

@@ -101,7 +101,7 @@ def test_codes_read_as_numbers_are_padded_back(communes):
             r"gives several names to the CPTS \['A'\]",
         ),
         (
-            pd.DataFrame({"cpts_id": ["A"], "insee": ["4600"]}),
+            pd.DataFrame({"cpts_id": ["A"], "insee": ["460"]}),
             r"`members\['insee'\]` holds 1 value\(s\) that are not INSEE commune codes",
         ),
         (pd.DataFrame({"cpts": ["A"], "insee": ["46001"]}), r"lacks the column"),
