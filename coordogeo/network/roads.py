@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Final
+from pathlib import Path
+from typing import Final, Literal
 
 import numpy as np
 import pandas as pd
@@ -18,6 +20,7 @@ import shapely
 
 from coordogeo.crs import METROPOLE_CRS, to_metric_crs
 from coordogeo.errors import InputError, check_columns, check_positive, format_labels
+from coordogeo.network.osm import osm_roads, territory_crs_of
 
 __all__ = ["BuildReport", "RoadNetwork"]
 
@@ -194,6 +197,51 @@ class RoadNetwork:
             crs=crs,
             approach_speed_kmh=float(approach_speed_kmh),
             max_snap_m=float(max_snap_m),
+        )
+
+    @classmethod
+    def from_osm(
+        cls,
+        path: str | Path,
+        *,
+        profile: Literal["car"] = "car",
+        speeds_kmh: Mapping[str, float] | None = None,
+        approach_speed_kmh: float = APPROACH_SPEED_KMH,
+        max_snap_m: float = MAX_SNAP_M,
+    ) -> RoadNetwork:
+        """Build a network from an OSM file: .osm.pbf, .osm XML or OSMnx GraphML.
+
+        The drivable roads and their speeds and one-way rules are read by
+        :func:`coordogeo.network.osm.osm_roads` (pyosmium for raw OSM, networkx for
+        GraphML), then built with :meth:`from_roads` in the metric CRS of the
+        territory the roads lie in (EPSG:5490 for Saint-Barthélemy, Lambert-93 in
+        metropolitan France…).
+
+        Parameters
+        ----------
+        path
+            The OSM file.
+        profile
+            ``"car"`` (the only profile so far).
+        speeds_kmh
+            Speeds by ``highway`` class overriding the defaults
+            (:data:`coordogeo.network.osm.CAR_SPEEDS_KMH`), used where ``maxspeed``
+            is absent.
+        approach_speed_kmh, max_snap_m
+            As for :meth:`from_roads`.
+
+        Raises
+        ------
+        InputError
+            An unknown file type or profile, a file with no drivable road, roads
+            spread over several territories.
+        """
+        roads = osm_roads(path, profile=profile, speeds_kmh=speeds_kmh)
+        return cls.from_roads(
+            roads,
+            approach_speed_kmh=approach_speed_kmh,
+            max_snap_m=max_snap_m,
+            crs=territory_crs_of(roads),
         )
 
     @classmethod

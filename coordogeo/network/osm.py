@@ -1,0 +1,242 @@
+"""Drivable roads from OpenStreetMap files: .osm.pbf, .osm XML, OSMnx GraphML.
+
+Parsers: `pyosmium <https://osmcode.org/pyosmium/>`_ (the OSM community's maintained
+binding of libosmium: PBF and XML, node locations resolved in C++) for raw OSM, and
+``networkx.read_graphml`` for OSMnx files.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Final, Literal
+
+import numpy as np
+import pandas as pd
+
+import geopandas as gpd
+import shapely
+
+from coordogeo.crs import TERRITORY_CRS, territory_of_lonlat
+from coordogeo.errors import InputError, check_choice, format_labels
+
+__all__ = ["CAR_SPEEDS_KMH", "osm_roads"]
+
+logger = logging.getLogger(__name__)
+
+#: Default car speeds by ``highway`` class, km/h, used where ``maxspeed`` is absent
+#: or unreadable. They are typical mean driving speeds in France, below the legal
+#: limits (junctions, bends, traffic), chosen by us: override with ``speeds_kmh=``.
+CAR_SPEEDS_KMH: Final[Mapping[str, float]] = {
+    "motorway": 110.0,
+    "motorway_link": 60.0,
+    "trunk": 90.0,
+    "trunk_link": 50.0,
+    "primary": 70.0,
+    "primary_link": 40.0,
+    "secondary": 60.0,
+    "secondary_link": 40.0,
+    "tertiary": 50.0,
+    "tertiary_link": 30.0,
+    "unclassified": 40.0,
+    "road": 30.0,
+    "residential": 30.0,
+    "living_street": 15.0,
+    "service": 20.0,
+}
+#: French implicit limits in ``maxspeed`` (km/h).
+_IMPLICIT_KMH: Final = {
+    "fr:urban": 50.0,
+    "fr:rural": 80.0,
+    "fr:motorway": 130.0,
+    "fr:zone30": 30.0,
+    "fr:zone20": 20.0,
+    "fr:walk": 6.0,
+}
+_MPH: Final = 1.609344
+_NO_ACCESS: Final = {"no", "private"}
+_FORWARD: Final = {"yes", "true", "1"}
+_BACKWARD: Final = {"-1", "reverse"}
+_BOTH: Final = {"no", "false", "0"}
+_TAGS: Final = ("highway", "maxspeed", "oneway", "junction", "access")
+
+
+def osm_roads(
+    path: str | Path,
+    *,
+    profile: Literal["car"] = "car",
+    speeds_kmh: Mapping[str, float] | None = None,
+) -> gpd.GeoDataFrame:
+    """Read the drivable roads of an OSM file as lines with speeds and one-way codes.
+
+    Parameters
+    ----------
+    path
+        ``.osm.pbf``, ``.osm`` (XML) or an OSMnx ``.graphml``.
+    profile
+        ``"car"``: the drivable ``highway`` classes of :data:`CAR_SPEEDS_KMH`,
+        without ``access=no/private`` ways.
+    speeds_kmh
+        Speeds by ``highway`` class overriding :data:`CAR_SPEEDS_KMH`.
+
+    Returns
+    -------
+    GeoDataFrame
+        In EPSG:4326: ``highway``, ``maxspeed`` (as tagged), ``speed_kmh`` (from
+        ``maxspeed`` — numbers, ``mph``, ``FR:urban`` 50, ``FR:rural`` 80,
+        ``FR:motorway`` 130, ``FR:zone30`` 30 — else the class default), ``oneway``
+        (1 along the way, -1 against it — ``oneway=-1`` —, 0 both ways; motorways
+        and roundabouts are one-way unless tagged otherwise).
+
+    Raises
+    ------
+    InputError
+        An unknown file type or profile, a file with no drivable road.
+    """
+    check_choice(profile, name="profile", choices=("car",))
+    speeds = {**CAR_SPEEDS_KMH, **(speeds_kmh or {})}
+    file = Path(path)
+    if not file.is_file():
+        raise InputError(f"`path`: no file at {str(file)!r}.")
+    name = file.name.lower()
+    if name.endswith(".graphml"):
+        tags, lines = _graphml_ways(file)
+    elif name.endswith((".osm.pbf", ".pbf", ".osm", ".osm.bz2", ".osm.gz")):
+        tags, lines = _osmium_ways(file)
+    else:
+        raise InputError(
+            f"`path` {file.name!r} is not an OSM file coordogeo reads: .osm.pbf, .osm "
+            "(XML) or OSMnx .graphml."
+        )
+    keep = tags["highway"].isin(list(speeds)) & ~tags["access"].isin(_NO_ACCESS)
+    if not keep.any():
+        found = format_labels(sorted(tags["highway"].dropna().unique()))
+        raise InputError(
+            f"`{file.name}` has no drivable road for the car profile (highway classes "
+            f"found: {found}); check the file or pass `speeds_kmh` for its classes."
+        )
+    tags, lines = tags[keep.to_numpy()], lines[keep.to_numpy()]
+    out = gpd.GeoDataFrame(
+        {
+            "highway": tags["highway"].to_numpy(),
+            "maxspeed": tags["maxspeed"].to_numpy(),
+            "speed_kmh": _speeds(tags, speeds),
+            "oneway": _oneway(tags),
+        },
+        geometry=lines,
+        crs="EPSG:4326",
+    )
+    logger.info("%d drivable ways read from %s", len(out), file.name)
+    return out
+
+
+def territory_crs_of(roads: gpd.GeoDataFrame) -> str:
+    """Return the metric CRS of the one territory the roads lie in (lon/lat input)."""
+    centre = shapely.get_coordinates(roads.geometry.representative_point().to_numpy())
+    where = pd.unique(territory_of_lonlat(centre[:, 0], centre[:, 1]))
+    if len(where) != 1 or where[0] == "":
+        raise InputError(
+            f"The roads lie in {format_labels(where)}, not in one French territory; "
+            "split the file by territory (each has its own metric CRS)."
+        )
+    return TERRITORY_CRS[str(where[0])]
+
+
+def _osmium_ways(path: Path) -> tuple[pd.DataFrame, np.ndarray]:
+    """Tags and lon/lat lines of the ``highway`` ways of a PBF / XML file."""
+    import osmium  # noqa: PLC0415 - only needed for raw OSM files
+
+    records: list[tuple[str | None, ...]] = []
+    coords: list[list[tuple[float, float]]] = []
+    processor = (
+        osmium.FileProcessor(str(path))
+        .with_locations()
+        .with_filter(osmium.filter.KeyFilter("highway"))
+    )
+    # pyosmium hands over one way at a time: this loop is the parser's own API
+    for obj in processor:
+        if not isinstance(obj, osmium.osm.Way):
+            continue
+        points = [(n.lon, n.lat) for n in obj.nodes if n.location.valid()]
+        if len(points) < 2:  # noqa: PLR2004 - a line needs two points
+            continue
+        records.append(tuple(obj.tags.get(k) for k in _TAGS))
+        coords.append(points)
+    table = pd.DataFrame(records, columns=list(_TAGS))
+    sizes = np.array([len(c) for c in coords], dtype=np.int64)
+    flat = np.array([p for c in coords for p in c], dtype=np.float64).reshape(-1, 2)
+    lines = shapely.linestrings(flat, indices=np.repeat(np.arange(len(sizes)), sizes))
+    return table, np.asarray(lines, dtype=object)
+
+
+def _graphml_ways(path: Path) -> tuple[pd.DataFrame, np.ndarray]:
+    """Tags and lon/lat lines of the directed edges of an OSMnx GraphML file."""
+    import networkx as nx  # type: ignore[import-untyped]  # noqa: PLC0415
+
+    graph = nx.read_graphml(path)
+    nodes = pd.DataFrame.from_dict(dict(graph.nodes(data=True)), orient="index")
+    edges = pd.DataFrame([{"u": u, "v": v, **d} for u, v, d in graph.edges(data=True)])
+    for column in ("highway", "maxspeed", "junction", "access", "geometry"):
+        if column not in edges:
+            edges[column] = None
+    xy = nodes[["x", "y"]].astype(float)
+    start = xy.loc[edges["u"]].to_numpy()
+    end = xy.loc[edges["v"]].to_numpy()
+    wkt = edges["geometry"].astype(object)
+    given = shapely.from_wkt(wkt.where(wkt.notna(), None).to_numpy(dtype=object))
+    straight = shapely.linestrings(np.stack([start, end], axis=1))
+    lines = np.where(shapely.is_missing(given), np.asarray(straight), given)
+    # OSMnx keeps both directions as edges: orient each line from u to v, one-way
+    first = shapely.get_point(lines, 0)
+    flip = shapely.distance(first, shapely.points(end)) < shapely.distance(
+        first, shapely.points(start)
+    )
+    lines = np.where(flip, shapely.reverse(lines), lines)
+    tags = pd.DataFrame(
+        {
+            "highway": edges["highway"].map(_first_value),
+            "maxspeed": edges["maxspeed"].map(_first_value),
+            "oneway": "yes",
+            "junction": edges["junction"].map(_first_value),
+            "access": edges["access"].map(_first_value),
+        }
+    )
+    return tags, np.asarray(lines, dtype=object)
+
+
+def _first_value(value: object) -> object:
+    """OSMnx writes merged tags as "['a', 'b']": keep the first."""
+    if isinstance(value, str) and value.startswith("["):
+        found = re.findall(r"'([^']*)'", value)
+        return found[0] if found else None
+    return value
+
+
+def _speeds(tags: pd.DataFrame, speeds: Mapping[str, float]) -> np.ndarray:
+    """Speed from ``maxspeed`` where readable, else the class default."""
+    raw = tags["maxspeed"].astype("string").str.strip().str.lower()
+    first = raw.str.split(";").str[0].str.strip()
+    number = pd.to_numeric(first.str.extract(r"^(\d+(?:\.\d+)?)", expand=False))
+    mph = first.str.contains("mph").fillna(False).to_numpy(dtype=bool)
+    value = number.to_numpy(dtype=np.float64, na_value=np.nan).copy()
+    value[mph] *= _MPH
+    implicit = first.map(_IMPLICIT_KMH).to_numpy(dtype=np.float64, na_value=np.nan)
+    value = np.where(np.isfinite(value), value, implicit)
+    default = tags["highway"].map(speeds).to_numpy(dtype=np.float64)
+    ok = np.isfinite(value) & (value > 0)
+    return np.where(ok, value, default)
+
+
+def _oneway(tags: pd.DataFrame) -> np.ndarray:
+    """Return 1 along the way, -1 against it, 0 both ways (motorways: 1 implied)."""
+    tag = tags["oneway"].astype("string").str.strip().str.lower()
+    implied = tags["highway"].isin(["motorway"]) | tags["junction"].isin(
+        ["roundabout", "circular"]
+    )
+    out = np.where(implied.to_numpy(dtype=bool), 1, 0)
+    out = np.where(tag.isin(_FORWARD).to_numpy(dtype=bool), 1, out)
+    out = np.where(tag.isin(_BACKWARD).to_numpy(dtype=bool), -1, out)
+    out = np.where(tag.isin(_BOTH).to_numpy(dtype=bool), 0, out)
+    return out.astype(np.int8)

@@ -1,0 +1,116 @@
+"""OSM roads: tags read right (fixture written here), real PBF and GraphML files."""
+
+import networkx as nx
+import numpy as np
+import pytest
+
+import geopandas as gpd
+from shapely import points
+
+from coordogeo import InputError, RoadNetwork, nearest
+from coordogeo.network.osm import CAR_SPEEDS_KMH, osm_roads
+
+# nodes along a line near Cahors, about 80 m apart
+NODES = {i: (1.44 + 0.001 * i, 44.45) for i in range(1, 12)}
+WAYS = [  # (id, node ids, tags)
+    (1, [1, 2], {"highway": "primary", "maxspeed": "90"}),
+    (2, [2, 3], {"highway": "residential"}),
+    (3, [3, 4], {"highway": "tertiary", "oneway": "-1", "maxspeed": "FR:urban"}),
+    (4, [4, 5], {"highway": "motorway"}),
+    (
+        5,
+        [5, 6],
+        {"highway": "secondary", "junction": "roundabout", "maxspeed": "30 mph"},
+    ),
+    (6, [6, 7], {"highway": "footway"}),
+    (7, [7, 8], {"highway": "service", "access": "private"}),
+    (8, [8, 9], {"highway": "unclassified", "maxspeed": "FR:zone30", "oneway": "no"}),
+    (9, [9, 10], {"highway": "trunk", "maxspeed": "FR:rural;50"}),
+]
+
+
+def write_osm(path, ways=WAYS):
+    nodes = "".join(
+        f'<node id="{i}" version="1" lat="{lat}" lon="{lon}"/>'
+        for i, (lon, lat) in NODES.items()
+    )
+    body = ""
+    for way_id, refs, tags in ways:
+        nds = "".join(f'<nd ref="{r}"/>' for r in refs)
+        tg = "".join(f'<tag k="{k}" v="{v}"/>' for k, v in tags.items())
+        body += f'<way id="{way_id}" version="1">{nds}{tg}</way>'
+    path.write_text(
+        f"<?xml version='1.0' encoding='UTF-8'?><osm version='0.6'>{nodes}{body}</osm>",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_car_profile_speeds_and_oneway(tmp_path):
+    roads = osm_roads(write_osm(tmp_path / "toy.osm"))
+    assert roads["highway"].tolist() == ["primary", "residential", "tertiary",
+                                         "motorway", "secondary", "unclassified",
+                                         "trunk"]  # fmt: skip
+    expected = [90, CAR_SPEEDS_KMH["residential"], 50, CAR_SPEEDS_KMH["motorway"],
+                30 * 1.609344, 30, 80]  # fmt: skip
+    assert roads["speed_kmh"].tolist() == pytest.approx(expected)
+    # -1 against the way; motorway and roundabout one-way implied; oneway=no both
+    assert roads["oneway"].tolist() == [0, 0, -1, 1, 1, 0, 0]
+    slower = osm_roads(tmp_path / "toy.osm", speeds_kmh={"residential": 20})
+    assert slower.loc[1, "speed_kmh"] == 20
+
+
+def test_oneway_minus_one_is_driven_against_the_node_order(tmp_path):
+    net = RoadNetwork.from_osm(write_osm(tmp_path / "toy.osm", WAYS[:3]))
+    assert net.crs == "EPSG:2154"
+    a, b = (gpd.GeoDataFrame(geometry=points([NODES[i]]), crs=4326, index=[n])
+            for i, n in ((3, "n3"), (4, "n4")))  # fmt: skip
+    assert nearest(net, b, a)["reachable"].item()  # 4 -> 3 allowed
+    assert not nearest(net, a, b)["reachable"].item()  # 3 -> 4 forbidden
+
+
+def test_bad_files(tmp_path):
+    with pytest.raises(InputError, match="no drivable road for the car profile"):
+        osm_roads(write_osm(tmp_path / "paths.osm", [WAYS[5]]))
+    other = tmp_path / "roads.shp.zip"
+    other.write_bytes(b"")
+    with pytest.raises(InputError, match="is not an OSM file"):
+        osm_roads(other)
+    with pytest.raises(InputError, match="`profile` was 'bike'"):
+        osm_roads(tmp_path / "paths.osm", profile="bike")  # type: ignore[arg-type]
+
+
+def networkx_matches(net, seed):
+    """Nearest times equal networkx multi-source Dijkstra on the same graph."""
+    rng = np.random.default_rng(seed)
+    xy = net.node_xy
+    o = gpd.GeoDataFrame(geometry=points(xy[rng.choice(len(xy), 60)]), crs=net.crs)
+    sites_at = rng.choice(len(xy), 4, replace=False)
+    d = gpd.GeoDataFrame(geometry=points(xy[sites_at]), crs=net.crs)
+    ours = nearest(net, o, d, max_time_min=120)["travel_time_min"].to_numpy()
+    graph = nx.from_scipy_sparse_array(net.reverse_graph, create_using=nx.DiGraph)
+    dist = nx.multi_source_dijkstra_path_length(graph, set(sites_at.tolist()))
+    nodes = net.snap(o)["node"].to_numpy()
+    theirs = np.array([dist.get(int(n), np.inf) / 60 for n in nodes])
+    theirs[theirs > 120] = np.nan
+    np.testing.assert_allclose(ours, theirs, rtol=1e-9)  # same sums, other order
+
+
+def test_saint_barthelemy_pbf(shared_data):
+    net = RoadNetwork.from_osm(shared_data / "roads" / "saint_barthelemy_2015.osm.pbf")
+    assert net.crs == "EPSG:5490"  # Antilles, not Lambert-93
+    # 506 car ways of the 515 highway ways (9 tracks left out), SOURCES.md
+    assert net.report.n_roads == 506
+    assert (net.n_nodes, net.n_edges) == (3_723, 7_500)
+    assert net.report.largest_component_nodes == 3_678
+    networkx_matches(net, seed=1)
+
+
+def test_maisons_laffitte_graphml(shared_data):
+    net = RoadNetwork.from_osm(
+        shared_data / "roads" / "maisons_laffitte_78358_osmnx_all.graphml"
+    )
+    assert net.crs == "EPSG:2154"
+    assert net.report.n_roads == 1_525  # directed drivable edges of 2,256
+    assert (net.n_nodes, net.n_edges) == (2_139, 3_450)
+    networkx_matches(net, seed=2)
