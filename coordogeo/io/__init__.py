@@ -4,11 +4,13 @@ from coordogeo.io.communes import read_communes, update_insee_codes
 from coordogeo.io.cpts import read_cpts_members
 from coordogeo.io.finess import read_finess
 from coordogeo.io.grid import read_insee_grid
+from coordogeo.io.structures import read_structures
 
 __all__ = [
     "read_communes",
     "read_cpts_members",
     "read_finess",
     "read_insee_grid",
+    "read_structures",
     "update_insee_codes",
 ]

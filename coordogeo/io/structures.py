@@ -1,0 +1,122 @@
+"""Read structures (or any sites) from a vector file or a table of coordinates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Final
+
+import numpy as np
+import pandas as pd
+
+import geopandas as gpd
+import shapely
+
+from coordogeo.crs import METROPOLE_CRS, to_metric_crs
+from coordogeo.errors import InputError, format_labels
+from coordogeo.io._tables import find_column, read_table
+
+__all__ = ["read_structures"]
+
+NAME_COLUMNS: Final = (
+    "name",
+    "nom",
+    "rslongue",
+    "rs",
+    "hospital_name",
+    "raison_sociale",
+)
+ID_COLUMNS: Final = ("finess", "nofinesset", "id", "identifiant")
+_LON: Final = ("lon", "longitude", "x", "lng")
+_LAT: Final = ("lat", "latitude", "y")
+_VECTOR: Final = {".geojson", ".json", ".gpkg", ".shp", ".fgb"}
+
+
+def read_structures(
+    path: str | Path,
+    *,
+    kind: str | None = None,
+    crs: str | None = None,
+    communes: gpd.GeoDataFrame | None = None,
+    territory_crs: str = METROPOLE_CRS,
+) -> gpd.GeoDataFrame:
+    """Read sites from a vector file or a CSV/XLSX with coordinates.
+
+    Parameters
+    ----------
+    path
+        GeoJSON / GeoPackage / shapefile, or a table with ``lon``/``lat`` (or
+        ``x``/``y``) columns.
+    kind
+        The ``kind`` of every row (``"MSP"``, ``"hospital"``…) when the file has no
+        ``kind`` column.
+    crs
+        CRS of a table's coordinates (``"EPSG:4326"`` for lon/lat); required for
+        tables, never guessed. Vector files carry theirs.
+    communes
+        Commune polygons with ``insee``: each site gets the code of the commune it
+        lies in (``insee`` missing, ``in_communes=False`` outside them).
+    territory_crs
+        The metric CRS to return (Lambert-93 by default).
+
+    Returns
+    -------
+    GeoDataFrame
+        Indexed by the FINESS number or id column when there is one, with ``name``
+        and ``kind`` (and ``insee``, ``in_communes`` with ``communes``), in
+        ``territory_crs``.
+
+    Raises
+    ------
+    InputError
+        A table without coordinate columns or ``crs``, rows without coordinates
+        (named), repeated ids.
+    """
+    file = Path(path)
+    if file.suffix.lower() in _VECTOR:
+        frame = gpd.read_file(file, engine="pyogrio")
+    else:
+        frame = _points_from_table(read_table(file, name="structures"), crs=crs)
+    lower = {str(c).lower(): c for c in frame.columns}
+    name_col = next((lower[c] for c in NAME_COLUMNS if c in lower), None)
+    id_col = next((lower[c] for c in ID_COLUMNS if c in lower), None)
+    if name_col is not None and name_col != "name":
+        frame = frame.rename(columns={name_col: "name"})
+    if "kind" not in frame:
+        frame["kind"] = kind if kind is not None else "other"
+    if id_col is not None:
+        frame = frame.set_index(pd.Index(frame[id_col].astype(str), name=id_col))
+    out = to_metric_crs(frame, name="structures", crs=territory_crs)
+    if communes is not None:
+        _add_commune(out, to_metric_crs(communes, name="communes", crs=territory_crs))
+    return out
+
+
+def _points_from_table(table: pd.DataFrame, *, crs: str | None) -> gpd.GeoDataFrame:
+    """Points from lon/lat (or x/y) columns of a table whose CRS is given."""
+    lon = find_column(table, _LON, name="structures", what="longitude / x")
+    lat = find_column(table, _LAT, name="structures", what="latitude / y")
+    if crs is None:
+        raise InputError(
+            "`structures` is a table of coordinates: pass their `crs` ('EPSG:4326' "
+            "for lon/lat, 'EPSG:2154' for Lambert-93); it is never guessed."
+        )
+    x = pd.to_numeric(table[lon], errors="coerce").to_numpy(dtype=np.float64)
+    y = pd.to_numeric(table[lat], errors="coerce").to_numpy(dtype=np.float64)
+    bad = ~(np.isfinite(x) & np.isfinite(y))
+    if bad.any():
+        raise InputError(
+            f"`structures` has no usable coordinates on {int(bad.sum())} row(s), at "
+            f"{format_labels(table.index[bad])}; fill or drop them (a site without a "
+            "place cannot be routed)."
+        )
+    return gpd.GeoDataFrame(table, geometry=shapely.points(x, y), crs=crs)
+
+
+def _add_commune(sites: gpd.GeoDataFrame, communes: gpd.GeoDataFrame) -> None:
+    """Add the INSEE code of the commune holding each site (first on a boundary)."""
+    i_site, i_comm = communes.sindex.query(sites.geometry, predicate="intersects")
+    first = np.unique(i_site, return_index=True)[1]
+    codes = np.full(len(sites), None, dtype=object)
+    codes[i_site[first]] = communes["insee"].to_numpy()[i_comm[first]]
+    sites["insee"] = codes
+    sites["in_communes"] = pd.notna(codes)

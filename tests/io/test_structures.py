@@ -1,0 +1,43 @@
+import pandas as pd
+import pytest
+
+from coordogeo import InputError
+from coordogeo.access import crowfly_matrix
+from coordogeo.io import read_communes, read_structures
+
+
+def test_a_table_with_lonlat_needs_its_crs(tmp_path, sample):
+    table = tmp_path / "msp.csv"
+    lonlat = sample.structures.to_crs(4326).geometry
+    pd.DataFrame(
+        {"id": ["a", "b"], "nom": ["MSP <A>", "MSP B"], "lon": lonlat.x[:2],
+         "lat": lonlat.y[:2]}
+    ).to_csv(table, index=False)  # fmt: skip
+    out = read_structures(table, kind="MSP", crs="EPSG:4326", communes=sample.communes)
+    assert out.index.tolist() == ["a", "b"] and out.crs.equals(2154)
+    assert out["name"].tolist() == ["MSP <A>", "MSP B"]
+    assert (out["kind"] == "MSP").all()
+    assert out["insee"].tolist() == sample.structures["insee"].tolist()[:2]
+    with pytest.raises(InputError, match="pass their `crs`"):
+        read_structures(table)
+    pd.DataFrame({"lon": [1.0, None], "lat": [44.0, 44.1]}).to_csv(table, index=False)
+    with pytest.raises(
+        InputError, match=r"no usable coordinates on 1 row\(s\), at \[1\]"
+    ):
+        read_structures(table, crs="EPSG:4326")
+
+
+def test_lot_hospitals_as_structures(shared_data):
+    communes = read_communes(shared_data / "lot46_communes.geojson")
+    hospitals = read_structures(
+        shared_data / "lot46_voisins_hopitaux_eurostat.geojson", kind="hospital",
+        communes=communes,
+    )  # fmt: skip
+    assert len(hospitals) == 216 and hospitals.index.name == "finess"
+    inside = hospitals[hospitals["in_communes"]]
+    # SOURCES.md: 29 of them lie inside the Lot polygons, in 11 communes
+    assert len(inside) == 29 and inside["insee"].nunique() == 11
+    # the crow-fly fallback gives every Lot commune a nearest hospital time
+    matrix = crowfly_matrix(communes, hospitals, speed_kmh=60, max_time_min=90)
+    best = matrix.to_table().groupby("origin")["time_min"].min()
+    assert len(best) == len(communes) and best.max() < 90
