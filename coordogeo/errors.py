@@ -81,7 +81,9 @@ def check_columns(frame: Any, columns: Sequence[str], *, name: str) -> None:
         )
 
 
-def check_counts(frame: Any, column: str, *, name: str) -> Any:
+def check_counts(
+    frame: Any, column: str, *, name: str, fix: str = "fill them (0 for nobody)."
+) -> Any:
     """Return ``frame[column]`` as float64 values, or raise naming NaN/negative rows.
 
     For extensive counts such as ``population``: a missing value is never read as 0,
@@ -99,7 +101,7 @@ def check_counts(frame: Any, column: str, *, name: str) -> Any:
     if bad.any():
         raise InputError(
             f"`{name}[{column!r}]` is missing or negative on {int(bad.sum())} row(s), "
-            f"at index {format_labels(frame.index[bad])}; fill them (0 for nobody)."
+            f"at index {format_labels(frame.index[bad])}; {fix}"
         )
     return values
 

@@ -19,7 +19,13 @@ from scipy.spatial import cKDTree
 import geopandas as gpd
 
 from coordogeo.crs import to_metric_crs
-from coordogeo.errors import InputError, check_columns, check_positive, format_labels
+from coordogeo.errors import (
+    InputError,
+    check_columns,
+    check_counts,
+    check_positive,
+    format_labels,
+)
 from coordogeo.network.roads import RoadNetwork, anchor_xy
 
 __all__ = ["TravelTimeMatrix", "crowfly_matrix", "travel_time_matrix"]
@@ -174,7 +180,12 @@ class TravelTimeMatrix:
         1      b           x       0.0
         """
         check_columns(table, [origin, destination, time_min], name="table")
-        minutes = _checked_times(table, time_min)
+        minutes = check_counts(
+            table,
+            time_min,
+            name="table",
+            fix="an unreachable pair is simply left out of the table.",
+        )
         pairs = table[[origin, destination]]
         twice = pairs.duplicated(keep="first").to_numpy()
         if twice.any():
@@ -203,25 +214,6 @@ class TravelTimeMatrix:
             model=TABLE_MODEL,
             description=f"{TABLE_MODEL} (times given by the user, ≤ {bound:g} min)",
         )
-
-
-def _checked_times(table: pd.DataFrame, column: str) -> np.ndarray:
-    """Minutes as float64, refusing NaN and negatives with the rows named."""
-    try:
-        minutes = table[column].to_numpy(dtype=np.float64, na_value=np.nan)
-    except (TypeError, ValueError):
-        raise InputError(
-            f"`table[{column!r}]` must hold minutes as numbers; convert it with "
-            "`pandas.to_numeric`."
-        ) from None
-    bad = ~(minutes >= 0)
-    if bad.any():
-        raise InputError(
-            f"`table[{column!r}]` is NaN or negative on {int(bad.sum())} row(s), at "
-            f"index {format_labels(table.index[bad])}; an unreachable pair is simply "
-            "left out of the table."
-        )
-    return minutes
 
 
 def _id_set(given: pd.Index | None, used: pd.Series, *, name: str) -> pd.Index:

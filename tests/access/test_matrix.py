@@ -87,7 +87,8 @@ def test_from_table_round_trip_and_checks():
     sparse = m.to_sparse()
     assert sparse[0, 1] - 1 == 0.0 and sparse.nnz == 3
     with pytest.raises(
-        InputError, match=r"NaN or negative on 1 row\(s\), at index \[2\]"
+        InputError,
+        match=r"`table\[.t.\]` is missing or negative on 1 row\(s\), at index \[2\]",
     ):
         TravelTimeMatrix.from_table(table.assign(t=[1.0, 2.0, np.nan]), origin="o",
                                     destination="d", time_min="t")  # fmt: skip
