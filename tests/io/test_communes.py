@@ -126,3 +126,18 @@ def test_read_communes_bad_input(tmp_path):
     table = pd.DataFrame({"insee": ["46002"], "population": [3]})
     with pytest.raises(InputError, match=r"1 commune\(s\) have no population"):
         read_communes(one, population=table)
+
+
+def test_admin_express_geopackage_picks_the_commune_layer(tmp_path):
+    square = box(574_000, 6_370_000, 575_000, 6_371_000)
+    path = tmp_path / "ADMIN-EXPRESS.gpkg"
+    gpd.GeoDataFrame({"INSEE_DEP": ["46"]}, geometry=[square], crs=2154).to_file(
+        path, layer="departement", engine="pyogrio"
+    )
+    gpd.GeoDataFrame(
+        {"INSEE_COM": ["46042"], "NOM": ["Cahors"], "POPULATION": [20_050]},
+        geometry=[square], crs=2154,
+    ).to_file(path, layer="commune", engine="pyogrio")  # fmt: skip
+    out = read_communes(path)
+    assert out.index.tolist() == ["46042"]
+    assert out[["nom", "population"]].values.tolist() == [["Cahors", 20_050]]

@@ -1,6 +1,7 @@
 import pandas as pd
 import pytest
 
+import geopandas as gpd
 from shapely import box
 from shapely.testing import assert_geometries_equal
 
@@ -89,3 +90,19 @@ def test_the_lot_1km_point_table(shared_data):
     # 1 km squares, reprojected: areas within 0.2 % of 1 km² (Lambert-93 scale)
     assert grid.area.between(0.998e6, 1.002e6).all()
     assert isinstance(grid, pd.DataFrame)
+
+
+def test_geopackage_grid_uses_the_ids_not_the_stored_geometry(tmp_path):
+    cells = gpd.GeoDataFrame(
+        {"Idcar_1km": ["CRS3035RES1000mN2383000E3630000"], "Ind": [4.5],
+         "I_est_1km": [1]},
+        geometry=[box(0, 0, 1, 1)],  # a wrong square on purpose: ids win
+        crs=3035,
+    )  # fmt: skip
+    path = tmp_path / "carreaux_1km.gpkg"
+    cells.to_file(path, layer="carreaux_1km", engine="pyogrio")
+    out = read_insee_grid(path)
+    assert out["imputed"].tolist() == [True] and out["population"].tolist() == [4.5]
+    assert out.to_crs(3035).total_bounds == pytest.approx(
+        (3_630_000, 2_383_000, 3_631_000, 2_384_000), abs=0.01
+    )
