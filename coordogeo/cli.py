@@ -7,8 +7,11 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
+
+import geopandas as gpd
 
 from coordogeo._version import __version__
 from coordogeo.access import apl, fca, nearest, time_summary, travel_time_matrix
@@ -26,8 +29,16 @@ from coordogeo.datasets import (
     sample_territory,
 )
 from coordogeo.errors import CoordogeoError
-from coordogeo.maps import access_map, coverage_map, index_map
+from coordogeo.maps import access_map, coverage_map, index_map, underserved_map
 from coordogeo.network import RoadNetwork
+from coordogeo.underserved import (
+    apl_below,
+    classify,
+    suggest_sites,
+    travel_time_above,
+    zonage,
+    zones,
+)
 
 __all__ = ["main"]
 
@@ -66,9 +77,10 @@ def _parser() -> argparse.ArgumentParser:
         help="run the main job on the embedded (fictional) sample territory",
         description="CPTS coverage (territories, overlaps, gaps) and the nearest MSP "
         "and centre de santé (CDS) by road for every inhabited 1 km cell of the "
-        "sample territory, then an APL-style index and E2SFCA per commune; prints "
+        "sample territory, then an APL-style index and E2SFCA per commune, the "
+        "under-served zones and three suggested MSP sites; prints "
         "summary tables and writes carte_couverture.html, carte_acces.html, "
-        "carte_apl.html and resultats.gpkg.",
+        "carte_apl.html, carte_zones.html and resultats.gpkg.",
     )
     demo.add_argument(
         "--out",
@@ -96,6 +108,7 @@ def _demo(args: argparse.Namespace) -> int:
     territories = cpts_territories(sample.communes, sample.cpts_members)
     odd = overlaps_and_gaps(sample.communes, sample.cpts_members)
     indices = _commune_indices(sample, network)
+    underserved = _underserved(sample, network, result, indices)
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
     maps = {
@@ -108,6 +121,12 @@ def _demo(args: argparse.Namespace) -> int:
         "carte_apl.html": index_map(
             indices, structures=sample.structures, lang=args.lang
         ),
+        "carte_zones.html": underserved_map(
+            underserved.zones,
+            sites=underserved.sites,
+            structures=sites,
+            lang=args.lang,
+        ),
     }
     for name, folium_map in maps.items():
         folium_map.save(out / name)
@@ -116,7 +135,9 @@ def _demo(args: argparse.Namespace) -> int:
         "cpts": territories,
         "communes_hors_cpts_ou_partagees": odd,
         "acces_carreaux": result,
-        "apl_communes": indices,
+        "apl_communes": underserved.zonage,
+        "zones_mal_desservies": underserved.zones,
+        "sites_proposes": underserved.sites,
         "structures": sample.structures,
         "communes": sample.communes.drop(columns=["bourg_x", "bourg_y", "rank"]),
     }
@@ -129,6 +150,7 @@ def _demo(args: argparse.Namespace) -> int:
     sys.stdout.write(_coverage_report(sample, territories, odd, result))
     sys.stdout.write(_report(time_summary(result)))
     sys.stdout.write(_apl_report(indices))
+    sys.stdout.write(_underserved_report(underserved))
     written = "\n".join(f"Carte : {out / name}" for name in maps)
     sys.stdout.write(f"\n{written}\nRésultats (GeoPackage) : {gpkg_path}\n")
     return 0
@@ -151,6 +173,129 @@ def _commune_indices(sample: SampleTerritory, network: RoadNetwork) -> pd.DataFr
     e2sfca = fca(matrix, communes, fte, method="e2sfca").demand
     out["e2sfca_fte_per_10k"] = e2sfca["e2sfca_capacity_per_inhabitant"] * 1e4
     return out
+
+
+class _Underserved(NamedTuple):
+    """The demo's under-served zones, zonage of the communes and suggested sites."""
+
+    zones: gpd.GeoDataFrame
+    zonage: gpd.GeoDataFrame
+    sites: gpd.GeoDataFrame
+    rules: str
+
+
+#: The demo's rule: far from an MSP *and* in a commune with a low APL.
+DEMO_MAX_TIME_MIN = 20
+DEMO_APL_BELOW = 2.5
+
+
+def _underserved(
+    sample: SampleTerritory,
+    network: RoadNetwork,
+    result: gpd.GeoDataFrame,
+    indices: gpd.GeoDataFrame,
+) -> _Underserved:
+    """Cells far from an MSP in low-APL communes, their zones, three new MSP sites."""
+    apl_name = "apl_consultations_per_inhabitant"
+    cells = result.assign(apl=result["insee"].map(indices[apl_name]))
+    rules = [
+        travel_time_above(
+            DEMO_MAX_TIME_MIN,
+            column="travel_time_min_MSP",
+            label=f"MSP à plus de {DEMO_MAX_TIME_MIN} min",
+        ),
+        apl_below(DEMO_APL_BELOW, column="apl", label="APL < 2,5"),
+    ]
+    flagged = classify(cells, rules, combine="all")
+    found = zones(flagged, time_column="travel_time_min_MSP")
+    msp = sample.structures[sample.structures["kind"] == "MSP"]
+    bourgs = gpd.GeoDataFrame(
+        sample.communes[["insee", "nom", "population"]],
+        geometry=gpd.points_from_xy(
+            sample.communes["bourg_x"], sample.communes["bourg_y"]
+        ),
+        crs=sample.communes.crs,
+    )
+    candidates = bourgs[~bourgs["insee"].isin(msp["insee"])]
+    candidates = candidates.set_axis("bourg-" + candidates.index.astype(str))
+    chosen = suggest_sites(
+        network,
+        sample.population,
+        msp,
+        candidates,
+        n_sites=3,
+        max_time_min=DEMO_MAX_TIME_MIN,
+    )
+    text = " et ".join(rule.text for rule in rules)
+    return _Underserved(found, zonage(indices), chosen, text)
+
+
+def _underserved_report(found: _Underserved) -> str:
+    """Format the under-served section: top 10 zones, zonage, suggested sites."""
+    top = found.zones.head(10)
+    table = pd.DataFrame(
+        {
+            "population": top["population"].map(_int),
+            "km²": top["area_km2"].map("{:.0f}".format),
+            "communes": top["n_communes"],
+            "temps moyen MSP": top["mean_travel_time_min"].map(_minutes),
+            "non accessible": top["population_unreachable"].map(_int),
+        }
+    )
+    flagged = found.zones.attrs["population_flagged"]
+    total = found.zonage["population"].sum()
+    counts = found.zonage.groupby("zonage", observed=False)["population"].agg(
+        ["size", "sum"]
+    )
+    zonage_line = " ; ".join(
+        f"{name} {int(row['size'])} communes ({_int(row['sum'])} hab.)"
+        for name, row in counts.iterrows()
+    )
+    sites = found.sites
+    site_lines = [
+        f"  {step}. {name} ({insee}) : +{_int(gain)} hab., "
+        f"{_pct(share)} de la population à moins de {DEMO_MAX_TIME_MIN} min d'une MSP"
+        for step, name, insee, gain, share in zip(
+            sites["step"],
+            sites["nom"],
+            sites["insee"],
+            sites["population_gain"],
+            sites["share_covered"],
+            strict=True,
+        )
+    ]
+    before = float(
+        sites["population_covered"].iloc[0] - sites["population_gain"].iloc[0]
+    )
+    lines = [
+        "",
+        (
+            f"Zones mal desservies ({found.rules}) : {len(found.zones)} zones, "
+            f"{_int(flagged)} hab. ({_pct(flagged / total)})"
+        ),
+        "",
+        table.to_string() if len(table) else "(aucune)",
+        "",
+        (
+            "Zonage de type ZIP / ZAC à la commune (seuils APL 2,5 et 4, sans "
+            "plafond régional ; l'arrêté zone des territoires de vie-santé) :"
+        ),
+        zonage_line,
+        "",
+        (
+            "Trois nouvelles MSP qui couvriraient le plus d'habitants à moins de "
+            f"{DEMO_MAX_TIME_MIN} min (choix glouton ; {_pct(before / total)} "
+            "couverts aujourd'hui) :"
+        ),
+        *site_lines,
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _minutes(value: float) -> str:
+    """Format minutes, or the unreachable mark."""
+    return "—" if pd.isna(value) else f"{value:.0f} min"
 
 
 def _apl_report(indices: pd.DataFrame) -> str:

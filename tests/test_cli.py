@@ -26,9 +26,27 @@ def test_demo_runs_end_to_end(tmp_path, capsys, sample):
         "communes_hors_cpts_ou_partagees",
         "acces_carreaux",
         "apl_communes",
+        "zones_mal_desservies",
+        "sites_proposes",
         "structures",
         "communes",
     ]
+    html = (tmp_path / "carte_zones.html").read_text(encoding="utf-8")
+    assert "Zones mal desservies" in html and "Sites propos" in html
+    assert (
+        "Zones mal desservies (MSP à plus de 20 min et APL < 2,5) : 29 zones" in printed
+    )
+    assert "Trois nouvelles MSP" in printed and "  3. " in printed
+    zones = gpd.read_file(tmp_path / "resultats.gpkg", layer="zones_mal_desservies")
+    assert (
+        zones["zone_id"].iloc[0] == "Z001"
+        and zones["population"].is_monotonic_decreasing
+    )
+    flagged = "20\u202f267 hab."
+    assert flagged in printed
+    assert zones["population"].sum() == pytest.approx(20_267, abs=1)
+    apl_layer = gpd.read_file(tmp_path / "resultats.gpkg", layer="apl_communes")
+    assert set(apl_layer["zonage"]) <= {"ZIP", "ZAC", "vivier", "hors vivier"}
     apl = gpd.read_file(tmp_path / "resultats.gpkg", layer="apl_communes")
     assert len(apl) == len(sample.communes)
     assert apl["time_model"].str.startswith("road network").all()
@@ -46,4 +64,4 @@ def test_demo_twice_rewrites_the_geopackage(tmp_path):
     assert main(["demo", "--out", str(tmp_path)]) == 0
     assert main(["demo", "--out", str(tmp_path), "--lang", "en"]) == 0
     assert "Travel time (min)" in (tmp_path / "carte_acces.html").read_text("utf-8")
-    assert len(pyogrio.list_layers(tmp_path / "resultats.gpkg")) == 6
+    assert len(pyogrio.list_layers(tmp_path / "resultats.gpkg")) == 8

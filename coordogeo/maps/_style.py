@@ -64,6 +64,15 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "claimed_by": "Revendiquée par",
         "index_title": "Accessibilité potentielle localisée",
         "no_data": "Sans donnée",
+        "zones_title": "Zones mal desservies",
+        "sites_title": "Sites proposés",
+        "site": "Site proposé",
+        "gain": "Population nouvellement couverte",
+        "share_covered": "Part de la population couverte (cumul)",
+        "rank": "Rang",
+        "mean_time": "Temps moyen à la structure la plus proche",
+        "max_time": "Temps maximal",
+        "reasons": "Motifs",
     },
     "en": {
         "access_title": "Road travel time",
@@ -95,6 +104,15 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "claimed_by": "Claimed by",
         "index_title": "Local potential accessibility",
         "no_data": "No data",
+        "zones_title": "Under-served zones",
+        "sites_title": "Suggested sites",
+        "site": "Suggested site",
+        "gain": "Population newly covered",
+        "share_covered": "Share of the population covered (cumulative)",
+        "rank": "Rank",
+        "mean_time": "Mean time to the nearest structure",
+        "max_time": "Maximum time",
+        "reasons": "Reasons",
     },
 }
 
@@ -241,6 +259,7 @@ def thousands(values: Any) -> Any:
         pd.Series(values)
         .astype("float64")
         .map("{:,.0f}".format)
+        .astype(str)  # an empty series stays float after map
         .str.replace(",", "\u202f")
     )
 
