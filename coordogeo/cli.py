@@ -29,7 +29,15 @@ from coordogeo.datasets import (
     sample_territory,
 )
 from coordogeo.errors import CoordogeoError
-from coordogeo.maps import access_map, coverage_map, index_map, underserved_map
+from coordogeo.io import write_results
+from coordogeo.maps import (
+    MapLayers,
+    access_map,
+    coverage_map,
+    index_map,
+    overview_map,
+    underserved_map,
+)
 from coordogeo.network import RoadNetwork
 from coordogeo.underserved import (
     apl_below,
@@ -110,7 +118,6 @@ def _demo(args: argparse.Namespace) -> int:
     indices = _commune_indices(sample, network)
     underserved = _underserved(sample, network, result, indices)
     out: Path = args.out
-    out.mkdir(parents=True, exist_ok=True)
     maps = {
         "carte_couverture.html": coverage_map(
             territories, odd, structures=sample.structures, lang=args.lang
@@ -128,32 +135,61 @@ def _demo(args: argparse.Namespace) -> int:
             lang=args.lang,
         ),
     }
-    for name, folium_map in maps.items():
-        folium_map.save(out / name)
+    overview = overview_map(
+        MapLayers(
+            territories=territories,
+            overlaps_gaps=odd,
+            structures=sample.structures,
+            travel_times=result,
+            time_column="travel_time_min_MSP",
+            index=indices,
+            zones=underserved.zones,
+            sites=underserved.sites,
+        ),
+        links={_MAP_TITLES[name]: name for name in maps},
+        lang=args.lang,
+    )
+    summary = time_summary(result)
     gpkg_path = out / "resultats.gpkg"
-    layers = {
-        "cpts": territories,
-        "communes_hors_cpts_ou_partagees": odd,
-        "acces_carreaux": result,
-        "apl_communes": underserved.zonage,
-        "zones_mal_desservies": underserved.zones,
-        "sites_proposes": underserved.sites,
-        "structures": sample.structures,
-        "communes": sample.communes.drop(columns=["bourg_x", "bourg_y", "rank"]),
-    }
-    if gpkg_path.exists():
-        gpkg_path.unlink()  # a fresh file, never layers left from an older run
-    for layer, frame in layers.items():
-        frame.to_file(gpkg_path, layer=layer, driver="GPKG", engine="pyogrio")
+    written = write_results(
+        gpkg_path,
+        cpts=territories,
+        communes_hors_cpts_ou_partagees=odd,
+        acces_carreaux=result,
+        apl_communes=underserved.zonage,
+        zones_mal_desservies=underserved.zones,
+        sites_proposes=underserved.sites,
+        structures=sample.structures,
+        communes=sample.communes.drop(columns=["bourg_x", "bourg_y", "rank"]),
+        temps_par_type=summary.rename_axis("colonne"),
+        zones=pd.DataFrame(underserved.zones.drop(columns="geometry")),
+    )
+    out.mkdir(parents=True, exist_ok=True)
+    for name, folium_map in {"carte_synthese.html": overview, **maps}.items():
+        folium_map.save(out / name)
     total = sample.population["population"].sum()
     sys.stdout.write(_header(total, network))
     sys.stdout.write(_coverage_report(sample, territories, odd, result))
-    sys.stdout.write(_report(time_summary(result)))
+    sys.stdout.write(_report(summary))
     sys.stdout.write(_apl_report(indices))
     sys.stdout.write(_underserved_report(underserved))
-    written = "\n".join(f"Carte : {out / name}" for name in maps)
-    sys.stdout.write(f"\n{written}\nRésultats (GeoPackage) : {gpkg_path}\n")
+    pages = "\n".join(f"  {out / name}" for name in maps)
+    tables = "\n".join(f"  {path}" for path in written[1:])
+    sys.stdout.write(
+        f"\nCarte de synthèse (liens vers les autres) : {out / 'carte_synthese.html'}\n"
+        f"Cartes :\n{pages}\nRésultats (GeoPackage, 8 couches) : {gpkg_path}\n"
+        f"Tableaux (CSV) :\n{tables}\n"
+    )
     return 0
+
+
+#: The link text of each single map on the overview map.
+_MAP_TITLES = {
+    "carte_couverture.html": "Couverture par les CPTS",
+    "carte_acces.html": "Temps d'accès à une MSP",
+    "carte_apl.html": "APL par commune",
+    "carte_zones.html": "Zones mal desservies et sites proposés",
+}
 
 
 def _commune_indices(sample: SampleTerritory, network: RoadNetwork) -> pd.DataFrame:

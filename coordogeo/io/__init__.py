@@ -1,9 +1,10 @@
-"""Readers of official French files: FINESS, INSEE grid, communes, CPTS lists."""
+"""Read official French files (FINESS, INSEE grid, communes, CPTS); write results."""
 
 from coordogeo.io.communes import read_communes, update_insee_codes
 from coordogeo.io.cpts import read_cpts_members
 from coordogeo.io.finess import read_finess
 from coordogeo.io.grid import read_insee_grid
+from coordogeo.io.results import write_results
 from coordogeo.io.structures import read_structures
 
 __all__ = [
@@ -13,4 +14,5 @@ __all__ = [
     "read_insee_grid",
     "read_structures",
     "update_insee_codes",
+    "write_results",
 ]

@@ -1,8 +1,35 @@
-"""Folium maps of coordogeo results; French labels by default."""
+"""Folium maps of coordogeo results; French labels by default, self-contained pages.
 
-from coordogeo.maps.access import access_map
-from coordogeo.maps.coverage import coverage_map
-from coordogeo.maps.index import index_map
-from coordogeo.maps.underserved import underserved_map
+One function per map (``access_map``, ``coverage_map``, ``index_map``,
+``underserved_map``), the composed ``overview_map``, and one ``add_*`` function per
+layer to build other compositions on a map from :func:`new_map`.
+"""
 
-__all__ = ["access_map", "coverage_map", "index_map", "underserved_map"]
+from coordogeo.maps._style import new_map
+from coordogeo.maps.access import access_map, add_travel_times
+from coordogeo.maps.coverage import add_territories, coverage_map
+from coordogeo.maps.index import add_index, index_map
+from coordogeo.maps.overview import MapLayers, add_isochrones, overview_map
+from coordogeo.maps.structures import add_structures
+from coordogeo.maps.underserved import (
+    add_suggested_sites,
+    add_zones,
+    underserved_map,
+)
+
+__all__ = [
+    "MapLayers",
+    "access_map",
+    "add_index",
+    "add_isochrones",
+    "add_structures",
+    "add_suggested_sites",
+    "add_territories",
+    "add_travel_times",
+    "add_zones",
+    "coverage_map",
+    "index_map",
+    "new_map",
+    "overview_map",
+    "underserved_map",
+]

@@ -15,6 +15,7 @@ from branca.element import Figure
 
 from coordogeo.crs import to_lonlat
 from coordogeo.errors import check_choice
+from coordogeo.maps._offline import FullScreen, SelfContainedMap
 
 __all__ = [
     "HATCH_FILL",
@@ -73,6 +74,10 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "mean_time": "Temps moyen à la structure la plus proche",
         "max_time": "Temps maximal",
         "reasons": "Motifs",
+        "fullscreen": "Plein écran",
+        "isochrones": "Isochrones",
+        "overview_title": "Accès aux soins primaires coordonnés",
+        "other_maps": "Autres cartes",
     },
     "en": {
         "access_title": "Road travel time",
@@ -113,6 +118,10 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "mean_time": "Mean time to the nearest structure",
         "max_time": "Maximum time",
         "reasons": "Reasons",
+        "fullscreen": "Full screen",
+        "isochrones": "Isochrones",
+        "overview_title": "Access to coordinated primary care",
+        "other_maps": "Other maps",
     },
 }
 
@@ -161,6 +170,9 @@ _HATCH_SVG: Final = (
     ' fill-opacity="0.8"/></pattern></defs></svg>'
 )
 
+#: Tolerance of the display copy of outlines (communes, territories, zones), metres:
+#: invisible at the zoom of a département, and it keeps a page light.
+SIMPLIFY_M: Final = 25.0
 #: Decimal places kept in EPSG:4326 coordinates (1e-5 degree is about 1 m).
 COORD_DECIMALS: Final = 5
 
@@ -186,8 +198,22 @@ def text(value: Any) -> str:
     return html.escape(str(value)).replace("{", "&#123;").replace("}", "&#125;")
 
 
-def to_display(frame: gpd.GeoDataFrame, *, name: str) -> gpd.GeoDataFrame:
-    """Return a checked copy in EPSG:4326, coordinates rounded for light HTML."""
+def to_display(
+    frame: gpd.GeoDataFrame, *, name: str, simplify_m: float = 0.0
+) -> gpd.GeoDataFrame:
+    """Return a checked copy in EPSG:4326, light enough for an HTML page.
+
+    Lines and outlines are simplified to ``simplify_m`` metres (in the frame's
+    projected CRS; topology kept) and coordinates rounded to 1e-5 degree (about
+    1 m). Only the copy drawn is simplified; the analysis frames never are.
+    """
+    if simplify_m > 0 and frame.crs is not None and frame.crs.is_projected:
+        simple = shapely.simplify(
+            frame.geometry.array, simplify_m, preserve_topology=True
+        )
+        frame = frame.set_geometry(
+            gpd.GeoSeries(simple, index=frame.index, crs=frame.crs)
+        )
     out = to_lonlat(frame, name=name)
     rounded = shapely.set_precision(out.geometry.array, 10.0**-COORD_DECIMALS)
     return out.set_geometry(gpd.GeoSeries(rounded, index=out.index, crs=4326))
@@ -264,9 +290,15 @@ def thousands(values: Any) -> Any:
     )
 
 
-def new_map(frame: gpd.GeoDataFrame) -> folium.Map:
-    """Return an empty map fitted to ``frame`` (EPSG:4326) with a base layer."""
+def new_map(frame: gpd.GeoDataFrame, *, lang: str = "fr") -> folium.Map:
+    """Return an empty self-contained map fitted to ``frame`` (EPSG:4326).
+
+    OpenStreetMap base tiles (the only part that needs the network), a scale and a
+    full-screen button; Leaflet and its plugins are inlined when the map is saved.
+    """
     xmin, ymin, xmax, ymax = frame.total_bounds
-    m = folium.Map(tiles="OpenStreetMap", control_scale=True)
-    m.fit_bounds([[ymin, xmin], [ymax, xmax]])
+    m = SelfContainedMap(tiles="OpenStreetMap", control_scale=True)
+    if len(frame) and np.isfinite([xmin, ymin, xmax, ymax]).all():
+        m.fit_bounds([[ymin, xmin], [ymax, xmax]])
+    FullScreen(label("fullscreen", lang)).add_to(m)
     return m

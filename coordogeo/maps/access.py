@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
-import pandas as pd
 
 import folium
 import geopandas as gpd
@@ -13,7 +12,6 @@ import mapclassify
 
 from coordogeo.errors import check_columns
 from coordogeo.maps._style import (
-    KIND_COLOURS,
     NO_DATA_COLOUR,
     TIME_BREAKS_MIN,
     TIME_COLOURS,
@@ -28,8 +26,9 @@ from coordogeo.maps._style import (
     to_display,
 )
 from coordogeo.maps.legend import add_legend
+from coordogeo.maps.structures import add_structures
 
-__all__ = ["access_map", "add_structures"]
+__all__ = ["access_map", "add_travel_times"]
 
 OFF_NETWORK_COLOUR = "#d9d9d9"
 
@@ -81,23 +80,29 @@ def access_map(
     check_columns(result, [column], name="result")
     cells = to_display(result, name="result")
     sites = to_display(structures, name="structures")
-    m = new_map(cells) if m is None else m
-    classes = _time_classes(cells[column].to_numpy(dtype=np.float64), lang)
-    fill = np.where(
-        np.isfinite(cells[column].to_numpy(dtype=np.float64)),
-        classes.colour,
-        NO_DATA_COLOUR,
-    )
+    m = new_map(cells, lang=lang) if m is None else m
+    add_travel_times(m, cells, column=column, lang=lang)
+    add_structures(m, sites, lang=lang)
+    folium.LayerControl(collapsed=False).add_to(m)
+    return m
+
+
+def add_travel_times(
+    m: folium.Map, cells: gpd.GeoDataFrame, *, column: str, lang: str
+) -> folium.Map:
+    """Add the classed travel-time layer and its legend; ``cells`` in EPSG:4326."""
+    check_columns(cells, [column], name="result")
+    minutes = cells[column].to_numpy(dtype=np.float64)
+    classes = _time_classes(minutes, lang)
+    fill = np.where(np.isfinite(minutes), classes.colour, NO_DATA_COLOUR)
     if "snapped" in cells:
         fill = np.where(cells["snapped"].to_numpy(dtype=bool), fill, OFF_NETWORK_COLOUR)
     layer = styled_layer(cells, fill, _tooltips(cells, column, lang))
     add_polygons(m, layer, name=f"{label('access_title', lang)} ({column})", weight=0.2)
-    add_structures(m, sites, lang=lang)
     legend = [*classes.items, (NO_DATA_COLOUR, label("unreachable", lang))]
     if "snapped" in cells:
         legend.append((OFF_NETWORK_COLOUR, label("off_network", lang)))
     add_legend(m, label("travel_time", lang), legend)
-    folium.LayerControl(collapsed=False).add_to(m)
     return m
 
 
@@ -142,39 +147,3 @@ def _tooltips(cells: gpd.GeoDataFrame, column: str, lang: str) -> list[str]:
     if id_col in cells and id_col != column:
         tip = tip + f"<br>{text(label('nearest', lang))} : " + cells[id_col].map(text)
     return list(tip)
-
-
-def add_structures(m: folium.Map, sites: gpd.GeoDataFrame, *, lang: str) -> folium.Map:
-    """Add one layer of circle markers per kind; popups and tooltips escaped.
-
-    ``sites`` must already be in EPSG:4326.
-    """
-    kinds = sites["kind"] if "kind" in sites else pd.Series("other", index=sites.index)
-    names = (
-        sites["name"] if "name" in sites else pd.Series(sites.index, index=sites.index)
-    )
-    for kind in sorted(kinds.astype(str).unique()):
-        group = folium.FeatureGroup(name=f"{text(label(kind, lang))}")
-        rows = sites[kinds.astype(str) == kind]
-        for label_, point in zip(rows.index, rows.geometry, strict=True):
-            popup = (
-                f"<b>{text(names.loc[label_])}</b><br>"
-                f"{text(label('kind', lang))} : {text(label(kind, lang))}<br>"
-                f"{text(label_)}"
-            )
-            if "capacity" in rows:
-                capacity = text(rows.at[label_, "capacity"])
-                popup += f"<br>{text(label('capacity', lang))} : {capacity}"
-            folium.CircleMarker(
-                location=[point.y, point.x],
-                radius=6,
-                color="#ffffff",
-                weight=1.5,
-                fill=True,
-                fill_color=KIND_COLOURS.get(kind, "#000000"),
-                fill_opacity=0.95,
-                popup=folium.Popup(popup, max_width=300),
-                tooltip=text(names.loc[label_]),
-            ).add_to(group)
-        group.add_to(m)
-    return m

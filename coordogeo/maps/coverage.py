@@ -11,6 +11,7 @@ import geopandas as gpd
 from coordogeo.errors import check_columns
 from coordogeo.maps._style import (
     CATEGORY_COLOURS,
+    SIMPLIFY_M,
     WARNING_COLOUR,
     Lang,
     add_hatch,
@@ -23,10 +24,10 @@ from coordogeo.maps._style import (
     thousands,
     to_display,
 )
-from coordogeo.maps.access import add_structures
 from coordogeo.maps.legend import HATCH, add_legend
+from coordogeo.maps.structures import add_structures
 
-__all__ = ["coverage_map"]
+__all__ = ["add_territories", "coverage_map"]
 
 
 def coverage_map(
@@ -78,9 +79,23 @@ def coverage_map(
         territories, ["cpts_name", "population", "taille"], name="territories"
     )
     check_columns(overlaps_gaps, ["status", "population"], name="overlaps_gaps")
-    shapes = to_display(territories, name="territories")
-    odd = to_display(overlaps_gaps, name="overlaps_gaps")
-    m = new_map(shapes if len(shapes) else odd) if m is None else m
+    shapes = to_display(territories, name="territories", simplify_m=SIMPLIFY_M)
+    odd = to_display(overlaps_gaps, name="overlaps_gaps", simplify_m=SIMPLIFY_M)
+    m = new_map(shapes if len(shapes) else odd, lang=lang) if m is None else m
+    add_territories(m, shapes, odd, lang=lang)
+    if structures is not None:
+        add_structures(m, to_display(structures, name="structures"), lang=lang)
+    folium.LayerControl(collapsed=False).add_to(m)
+    return m
+
+
+def add_territories(
+    m: folium.Map, shapes: gpd.GeoDataFrame, odd: gpd.GeoDataFrame, *, lang: str
+) -> folium.Map:
+    """Add CPTS territories, shared and uncovered communes, and their legend.
+
+    ``shapes`` and ``odd`` are the two frames of :func:`coverage_map`, in EPSG:4326.
+    """
     colours = _colours(shapes["cpts_name"])
     layer = styled_layer(shapes, colours, _territory_tips(shapes, lang))
     add_polygons(
@@ -94,13 +109,10 @@ def coverage_map(
         add_polygons(
             m, layer, name=label(status, lang), weight=0.8, fill_opacity=opacity
         )
-    if structures is not None:
-        add_structures(m, to_display(structures, name="structures"), lang=lang)
     names = shapes["cpts_name"].astype(str)
     items = [(c, n) for c, n in zip(colours, names, strict=True)]
     items += [(HATCH, label("overlap", lang)), (WARNING_COLOUR, label("gap", lang))]
     add_legend(m, label("coverage_title", lang), items)
-    folium.LayerControl(collapsed=False).add_to(m)
     return m
 
 

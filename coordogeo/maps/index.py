@@ -13,6 +13,7 @@ import mapclassify
 from coordogeo.access.apl import apl_column
 from coordogeo.maps._style import (
     NO_DATA_COLOUR,
+    SIMPLIFY_M,
     Lang,
     add_polygons,
     check_lang,
@@ -23,10 +24,10 @@ from coordogeo.maps._style import (
     thousands,
     to_display,
 )
-from coordogeo.maps.access import add_structures
 from coordogeo.maps.legend import add_legend
+from coordogeo.maps.structures import add_structures
 
-__all__ = ["index_map"]
+__all__ = ["add_index", "index_map"]
 
 #: Low access in red to high access in green (ColorBrewer RdYlGn, 6 classes).
 INDEX_COLOURS: Final = (
@@ -89,19 +90,27 @@ def index_map(
     """
     check_lang(lang)
     name = apl_column(result, column)
-    shapes = to_display(result, name="result")
-    m = new_map(shapes) if m is None else m
-    values = shapes[name].to_numpy(dtype=np.float64)
-    colour, items = _classes(values, apl=name.startswith("apl_"))
-    unit = _UNITS.get(name, "")
-    tips = _tips(shapes, name, unit, lang)
-    layer = styled_layer(shapes, colour, tips)
-    add_polygons(m, layer, name=label("index_title", lang))
+    shapes = to_display(result, name="result", simplify_m=SIMPLIFY_M)
+    m = new_map(shapes, lang=lang) if m is None else m
+    add_index(m, shapes, column=name, lang=lang)
     if structures is not None:
         add_structures(m, to_display(structures, name="structures"), lang=lang)
-    title = label("index_title", lang) if name.startswith("apl_") else name
-    add_legend(m, title, [*items, (NO_DATA_COLOUR, label("no_data", lang))], unit=unit)
     folium.LayerControl(collapsed=False).add_to(m)
+    return m
+
+
+def add_index(
+    m: folium.Map, shapes: gpd.GeoDataFrame, *, column: str, lang: str
+) -> folium.Map:
+    """Add the classed index layer and its legend; ``shapes`` in EPSG:4326."""
+    values = shapes[column].to_numpy(dtype=np.float64)
+    colour, items = _classes(values, apl=column.startswith("apl_"))
+    unit = _UNITS.get(column, "")
+    tips = _tips(shapes, column, unit, lang)
+    layer = styled_layer(shapes, colour, tips)
+    title = label("index_title", lang) if column.startswith("apl_") else column
+    add_polygons(m, layer, name=title)
+    add_legend(m, title, [*items, (NO_DATA_COLOUR, label("no_data", lang))], unit=unit)
     return m
 
 

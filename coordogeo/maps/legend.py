@@ -6,12 +6,21 @@ import re
 from collections.abc import Sequence
 
 import folium
-from branca.element import Figure
+from branca.element import Element, Figure
 
 from coordogeo.maps._style import text
 
 __all__ = ["HATCH", "add_legend"]
 
+_BOX = "coordogeo_legends"
+_BOX_TEMPLATE = (
+    '<div class="coordogeo-legends" style="position:fixed;bottom:30px;left:12px;'
+    "z-index:9999;display:flex;flex-wrap:wrap-reverse;gap:6px;align-items:flex-end;"
+    'max-width:70vw">'
+    "{% for name, element in this._children.items() %}"
+    "{{ element.render(**kwargs) }}"
+    "{% endfor %}</div>"
+)
 #: Legend swatch of hatched areas (see :func:`coordogeo.maps._style.add_hatch`).
 HATCH = "hatch"
 _HATCH_CSS = (
@@ -38,18 +47,31 @@ def add_legend(
         f" <span style='font-weight:normal'>({text(unit)})</span>" if unit else ""
     )
     body = (
-        '<div class="coordogeo-legend" style="position:fixed;bottom:30px;left:12px;'
-        "z-index:9999;background:rgba(255,255,255,0.92);padding:8px 10px;"
-        'border:1px solid #999;border-radius:4px;font:12px sans-serif;">'
+        '<div class="coordogeo-legend" style="background:rgba(255,255,255,0.92);'
+        "padding:8px 10px;border:1px solid #999;border-radius:4px;"
+        'font:12px sans-serif;max-height:45vh;overflow-y:auto">'
         "<div style='font-weight:bold;margin-bottom:4px'>"
         f"{text(title)}{unit_html}</div>"
         f"{rows}</div>"
     )
+    _legend_box(m).add_child(folium.Element(body))
+    return m
+
+
+def _legend_box(m: folium.Map) -> Element:
+    """Return the page's legend container (bottom left), made on first use.
+
+    Legends of several layers sit side by side in it instead of on top of each
+    other.
+    """
     figure = m.get_root()
     if not isinstance(figure, Figure):  # a Map always sits in a Figure
         raise TypeError("the map is not attached to a folium Figure")
-    figure.html.add_child(folium.Element(body))
-    return m
+    box = figure.html._children.get(_BOX)
+    if box is None:
+        box = Element(_BOX_TEMPLATE)
+        figure.html.add_child(box, name=_BOX)
+    return box
 
 
 def _colour(value: str) -> str:

@@ -12,6 +12,7 @@ import geopandas as gpd
 
 from coordogeo.errors import check_columns
 from coordogeo.maps._style import (
+    SIMPLIFY_M,
     Lang,
     add_polygons,
     check_lang,
@@ -22,8 +23,8 @@ from coordogeo.maps._style import (
     thousands,
     to_display,
 )
-from coordogeo.maps.access import add_structures
 from coordogeo.maps.legend import add_legend
+from coordogeo.maps.structures import add_structures
 
 __all__ = ["add_suggested_sites", "add_zones", "underserved_map"]
 
@@ -85,35 +86,36 @@ def underserved_map(
     """
     check_lang(lang)
     check_columns(zones, ["rank", "population"], name="zones")
-    shapes = to_display(zones, name="zones")
+    shapes = to_display(zones, name="zones", simplify_m=SIMPLIFY_M)
     points = None if sites is None else to_display(sites, name="sites")
     if m is None:
         fit = shapes if len(shapes) or points is None else points
-        m = new_map(fit)
+        m = new_map(fit, lang=lang)
     add_zones(m, shapes, lang=lang)
     if structures is not None:
         add_structures(m, to_display(structures, name="structures"), lang=lang)
     if points is not None:
         add_suggested_sites(m, points, lang=lang)
-    items = [
-        (colour, name)
-        for colour, name in zip(RANK_COLOURS, _rank_names(lang), strict=True)
-    ]
-    add_legend(m, label("zones_title", lang), items)
     folium.LayerControl(collapsed=False).add_to(m)
     return m
 
 
 def add_zones(m: folium.Map, shapes: gpd.GeoDataFrame, *, lang: str) -> folium.Map:
-    """Add the zones (EPSG:4326) filled by rank class, with escaped tooltips."""
-    rank = shapes["rank"].to_numpy(dtype=np.float64)
-    fill = np.asarray(RANK_COLOURS, dtype=object)[
-        np.searchsorted(RANK_BOUNDS, rank, side="left")
+    """Add the zones (EPSG:4326) filled by rank class, escaped tooltips, a legend."""
+    if len(shapes):  # no zone: the legend alone says what would be drawn
+        rank = shapes["rank"].to_numpy(dtype=np.float64)
+        fill = np.asarray(RANK_COLOURS, dtype=object)[
+            np.searchsorted(RANK_BOUNDS, rank, side="left")
+        ]
+        layer = styled_layer(shapes, fill, _zone_tips(shapes, lang))
+        add_polygons(
+            m, layer, name=label("zones_title", lang), weight=0.8, fill_opacity=0.7
+        )
+    items = [
+        (colour, name)
+        for colour, name in zip(RANK_COLOURS, _rank_names(lang), strict=True)
     ]
-    layer = styled_layer(shapes, fill, _zone_tips(shapes, lang))
-    add_polygons(
-        m, layer, name=label("zones_title", lang), weight=0.8, fill_opacity=0.7
-    )
+    add_legend(m, label("zones_title", lang), items)
     return m
 
 

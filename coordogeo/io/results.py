@@ -1,0 +1,164 @@
+"""Write results: a multi-layer GeoPackage or GeoParquet files, tables as CSV."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+import geopandas as gpd
+
+from coordogeo.errors import InputError, format_labels
+
+__all__ = ["write_results"]
+
+#: Layer names: what QGIS shows; kept to letters, digits and underscores.
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,62}")
+
+
+def write_results(path: str | Path, **layers: pd.DataFrame) -> list[Path]:
+    """Write result frames for QGIS and spreadsheets, all or nothing.
+
+    Parameters
+    ----------
+    path
+        A ``.gpkg`` file: every GeoDataFrame becomes one layer of it, named by its
+        keyword. A folder (no suffix): one GeoParquet file per GeoDataFrame,
+        ``<folder>/<name>.parquet``. An existing file or files of the same names are
+        replaced.
+    **layers
+        ``name=frame``. GeoDataFrames (with a CRS) are written as layers; plain
+        DataFrames (summary tables) as CSV beside them, ``<stem>_<name>.csv`` next
+        to a GeoPackage or ``<folder>/<name>.csv``, in UTF-8 with a BOM, ``;``
+        separators and decimal commas so that a French spreadsheet opens them
+        as numbers.
+
+    Returns
+    -------
+    list of Path
+        The files written, in the order given (the GeoPackage once).
+
+    Raises
+    ------
+    InputError
+        No layer, a name QGIS would mangle (not letters, digits, ``_``, starting
+        with a letter, at most 63), a GeoDataFrame without CRS, a suffix other than
+        ``.gpkg`` or none. Nothing is left half-written: every file is written
+        under a temporary name and moved into place at the end.
+
+    Notes
+    -----
+    The index is written as a column (``zone_id``, ``insee`` …) unless it is a
+    plain 0..n-1 range; categorical columns are written as text.
+
+    Examples
+    --------
+    >>> import tempfile, pyogrio
+    >>> from pathlib import Path
+    >>> from coordogeo.datasets import sample_territory
+    >>> sample = sample_territory()
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> table = sample.communes.drop(columns="geometry").head(3)
+    >>> written = write_results(
+    ...     folder / "resultats.gpkg", communes=sample.communes, resume=table
+    ... )
+    >>> [p.name for p in written]
+    ['resultats.gpkg', 'resultats_resume.csv']
+    >>> [name for name, _ in pyogrio.list_layers(folder / "resultats.gpkg")]
+    ['communes']
+    """
+    target = Path(path)
+    _check(target, layers)
+    gpkg = target.suffix.lower() == ".gpkg"
+    folder = target.parent if gpkg else target
+    folder.mkdir(parents=True, exist_ok=True)
+    staged: list[tuple[Path, Path]] = []
+    try:
+        with tempfile.TemporaryDirectory(dir=folder, prefix=".coordogeo-") as tmp:
+            work = Path(tmp)
+            if gpkg:
+                staged.append((work / target.name, target))
+            for name, frame in layers.items():
+                out: Any = _plain(frame)
+                if isinstance(frame, gpd.GeoDataFrame):
+                    if gpkg:
+                        out.to_file(
+                            work / target.name,
+                            layer=name,
+                            driver="GPKG",
+                            engine="pyogrio",
+                        )
+                        continue
+                    final = folder / f"{name}.parquet"
+                    out.to_parquet(work / final.name)
+                else:
+                    stem = f"{target.stem}_{name}" if gpkg else name
+                    final = folder / f"{stem}.csv"
+                    out.to_csv(
+                        work / final.name,
+                        sep=";",
+                        decimal=",",
+                        index=False,
+                        encoding="utf-8-sig",
+                    )
+                staged.append((work / final.name, final))
+            if gpkg and not (work / target.name).exists():
+                staged.pop(0)  # only tables were given
+            for temporary, final in staged:
+                os.replace(temporary, final)
+    except OSError as err:
+        raise InputError(
+            f"Could not write the results to {str(target)!r}: {err}"
+        ) from err
+    return [final for _, final in staged]
+
+
+def _check(target: Path, layers: dict[str, pd.DataFrame]) -> None:
+    """Raise InputError, before anything is written, for any layer or path problem."""
+    if not layers:
+        raise InputError("`write_results` got no layer; pass them as name=frame.")
+    bad = [name for name in layers if not _NAME.fullmatch(name)]
+    if bad:
+        raise InputError(
+            f"Layer names {format_labels(bad)} would not read well in QGIS; use "
+            "letters, digits and '_', starting with a letter (at most 63)."
+        )
+    not_frames = [n for n, f in layers.items() if not isinstance(f, pd.DataFrame)]
+    if not_frames:
+        raise InputError(
+            f"Layers {format_labels(not_frames)} are not DataFrames or GeoDataFrames."
+        )
+    no_crs = [
+        n
+        for n, f in layers.items()
+        if isinstance(f, gpd.GeoDataFrame) and f.crs is None
+    ]
+    if no_crs:
+        raise InputError(
+            f"Layers {format_labels(no_crs)} have no CRS; set it with "
+            "`.set_crs(...)` (coordogeo outputs carry theirs)."
+        )
+    if target.suffix.lower() not in (".gpkg", ""):
+        raise InputError(
+            f"`path` must end with .gpkg (one GeoPackage) or be a folder (GeoParquet "
+            f"files), got {str(target)!r}."
+        )
+
+
+def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return a copy with the index as a column and categoricals as text."""
+    out = frame.copy()
+    index = out.index
+    if not (isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1):
+        name = index.name or "id"
+        out = out.reset_index(
+            names=name if name not in out.columns else f"{name}_index"
+        )
+    for column in out.columns:
+        if isinstance(out[column].dtype, pd.CategoricalDtype):
+            out[column] = out[column].astype(str)
+    return out

@@ -1,0 +1,245 @@
+"""The composed map: every result as a layer of one map, and links to the others."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from typing import Any, Final
+
+import numpy as np
+import pandas as pd
+
+import folium
+import geopandas as gpd
+from branca.element import Figure
+
+from coordogeo.access.apl import apl_column
+from coordogeo.errors import InputError, check_columns
+from coordogeo.maps._style import (
+    SIMPLIFY_M,
+    TIME_COLOURS,
+    Lang,
+    add_polygons,
+    check_lang,
+    label,
+    new_map,
+    styled_layer,
+    text,
+    thousands,
+    to_display,
+)
+from coordogeo.maps.access import add_travel_times
+from coordogeo.maps.coverage import add_territories
+from coordogeo.maps.index import add_index
+from coordogeo.maps.legend import add_legend
+from coordogeo.maps.structures import add_structures
+from coordogeo.maps.underserved import add_suggested_sites, add_zones
+
+__all__ = ["MapLayers", "add_isochrones", "overview_map"]
+
+#: Layers shown when the page opens; the others are one click away in the control.
+_SHOWN: Final = ("territories", "zones", "structures", "sites")
+
+
+@dataclass(frozen=True)
+class MapLayers:
+    """The results to draw on one map; any may be None (left out).
+
+    Attributes
+    ----------
+    territories, overlaps_gaps
+        :func:`coordogeo.coverage.cpts_territories` and
+        :func:`coordogeo.coverage.overlaps_and_gaps` (both, or neither).
+    structures
+        Sites with ``kind`` (and ``name``, ``capacity``): clustered markers.
+    travel_times
+        A :func:`coordogeo.access.nearest` result; ``time_column`` is drawn.
+    time_column
+        The travel-time column of ``travel_times``.
+    isochrones
+        :func:`coordogeo.access.isochrones` output.
+    index
+        An :func:`coordogeo.access.apl` or FCA result with geometries; its one
+        ``apl_*`` column, or ``index_column``.
+    index_column
+        The index column of ``index``.
+    zones, sites
+        :func:`coordogeo.underserved.zones` and
+        :func:`coordogeo.underserved.suggest_sites` outputs.
+    """
+
+    territories: gpd.GeoDataFrame | None = None
+    overlaps_gaps: gpd.GeoDataFrame | None = None
+    structures: gpd.GeoDataFrame | None = None
+    travel_times: gpd.GeoDataFrame | None = None
+    time_column: str = "travel_time_min"
+    isochrones: gpd.GeoDataFrame | None = None
+    index: gpd.GeoDataFrame | None = None
+    index_column: str | None = None
+    zones: gpd.GeoDataFrame | None = None
+    sites: gpd.GeoDataFrame | None = None
+
+
+def overview_map(
+    layers: MapLayers,
+    *,
+    links: Mapping[str, str] | None = None,
+    lang: Lang = "fr",
+) -> folium.Map:
+    """Compose every result given into one self-contained map.
+
+    Parameters
+    ----------
+    layers
+        The frames to draw (:class:`MapLayers`), any CRS each.
+    links
+        Other pages to link from a box in the corner: ``{label: href}`` (e.g. the
+        single-layer maps saved beside this one). Labels and addresses are escaped.
+    lang
+        ``"fr"`` (default) or ``"en"``.
+
+    Returns
+    -------
+    folium.Map
+        One layer per result in the layer control (territories, zones, structures
+        and suggested sites shown at opening; travel times, isochrones and the
+        index one click away), one legend per layer, a scale, a full-screen button.
+        Outlines are simplified for display only (:data:`SIMPLIFY_M` metres) and
+        coordinates rounded, so a département stays well under 5 MB of HTML.
+
+    Raises
+    ------
+    InputError
+        No layer given, or every layer given is empty; ``territories`` without
+        ``overlaps_gaps`` or the reverse; missing columns; bad CRS or geometries.
+
+    Examples
+    --------
+    >>> from coordogeo.datasets import sample_territory
+    >>> from coordogeo.coverage import cpts_territories, overlaps_and_gaps
+    >>> sample = sample_territory()
+    >>> layers = MapLayers(
+    ...     territories=cpts_territories(sample.communes, sample.cpts_members),
+    ...     overlaps_gaps=overlaps_and_gaps(sample.communes, sample.cpts_members),
+    ...     structures=sample.structures,
+    ... )
+    >>> page = overview_map(layers, links={"Accès": "carte_acces.html"})
+    >>> html = page.get_root().render()
+    >>> "Territoires des CPTS" in html and 'href="carte_acces.html"' in html
+    True
+    >>> overview_map(MapLayers())
+    Traceback (most recent call last):
+    ...
+    coordogeo.errors.InputError: `layers` has nothing to draw: every layer is None \
+or empty. Pass at least one result with rows.
+    """
+    check_lang(lang)
+    given = {
+        f.name: getattr(layers, f.name)
+        for f in fields(layers)
+        if isinstance(getattr(layers, f.name), pd.DataFrame)
+    }
+    if not any(len(frame) for frame in given.values()):
+        raise InputError(
+            "`layers` has nothing to draw: every layer is None or empty. Pass at "
+            "least one result with rows."
+        )
+    if (layers.territories is None) != (layers.overlaps_gaps is None):
+        raise InputError(
+            "`layers.territories` and `layers.overlaps_gaps` go together: give both "
+            "(`cpts_territories` and `overlaps_and_gaps` of the same members) or "
+            "neither."
+        )
+    shown = {
+        name: to_display(frame, name=f"layers.{name}", simplify_m=SIMPLIFY_M)
+        for name, frame in given.items()
+    }
+    extent = pd.concat([frame[["geometry"]] for frame in shown.values()])
+    m = new_map(gpd.GeoDataFrame(extent, crs=4326), lang=lang)
+    _draw(m, layers, shown, lang)
+    if links:
+        _add_links(m, links, lang)
+    folium.LayerControl(collapsed=True).add_to(m)
+    return m
+
+
+def _draw(
+    m: folium.Map, layers: MapLayers, shown: dict[str, gpd.GeoDataFrame], lang: str
+) -> None:
+    """Add each layer given, in drawing order (areas below points)."""
+    steps: list[tuple[str, Any]] = [
+        (
+            "travel_times",
+            lambda f: add_travel_times(m, f, column=layers.time_column, lang=lang),
+        ),
+        (
+            "index",
+            lambda f: add_index(
+                m, f, column=apl_column(f, layers.index_column), lang=lang
+            ),
+        ),
+        ("isochrones", lambda f: add_isochrones(m, f, lang=lang)),
+        (
+            "territories",
+            lambda f: add_territories(m, f, shown["overlaps_gaps"], lang=lang),
+        ),
+        ("zones", lambda f: add_zones(m, f, lang=lang)),
+        ("structures", lambda f: add_structures(m, f, lang=lang)),
+        ("sites", lambda f: add_suggested_sites(m, f, lang=lang)),
+    ]
+    for name, draw in steps:
+        if name not in shown:
+            continue
+        before = set(m._children)
+        draw(shown[name])
+        if name not in _SHOWN:
+            for key in set(m._children) - before:
+                layer: Any = m._children[key]
+                if hasattr(layer, "show"):
+                    layer.show = False
+
+
+def add_isochrones(m: folium.Map, shapes: gpd.GeoDataFrame, *, lang: str) -> folium.Map:
+    """Add nested isochrones (EPSG:4326), widest first, and their legend."""
+    check_columns(shapes, ["max_time_min"], name="isochrones")
+    order = np.argsort(
+        -shapes["max_time_min"].to_numpy(dtype=np.float64), kind="stable"
+    )
+    shapes = shapes.iloc[order]
+    bounds = np.unique(shapes["max_time_min"].to_numpy(dtype=np.float64))
+    palette = np.asarray(TIME_COLOURS[: len(bounds)], dtype=object)
+    colour = palette[np.searchsorted(bounds, shapes["max_time_min"].to_numpy())]
+    minutes = shapes["max_time_min"].map("≤ {:g} min".format)
+    tip = minutes.map(text)
+    if "population" in shapes:
+        tip = (
+            tip
+            + f"<br>{text(label('population', lang))} : "
+            + thousands(shapes["population"]).to_numpy()
+        )
+    if "site" in shapes:
+        tip = shapes["site"].map(text) + "<br>" + tip
+    layer = styled_layer(shapes, colour, list(tip))
+    add_polygons(m, layer, name=label("isochrones", lang), fill_opacity=0.35)
+    items = [(str(c), f"≤ {b:g} min") for c, b in zip(palette, bounds, strict=True)]
+    add_legend(m, label("isochrones", lang), items)
+    return m
+
+
+def _add_links(m: folium.Map, links: Mapping[str, str], lang: str) -> None:
+    """Add a box of links to the other maps (bottom right)."""
+    rows = "".join(
+        f'<li><a href="{text(href)}">{text(name)}</a></li>'
+        for name, href in links.items()
+    )
+    box = (
+        '<div class="coordogeo-links" style="position:fixed;bottom:30px;right:12px;'
+        "z-index:9999;background:rgba(255,255,255,0.92);padding:8px 10px;"
+        'border:1px solid #999;border-radius:4px;font:12px sans-serif">'
+        f"<b>{text(label('other_maps', lang))}</b>"
+        f'<ul style="margin:4px 0 0 16px;padding:0">{rows}</ul></div>'
+    )
+    figure = m.get_root()
+    if not isinstance(figure, Figure):  # a Map always sits in a Figure
+        raise TypeError("the map is not attached to a folium Figure")
+    figure.html.add_child(folium.Element(box))

@@ -1,0 +1,113 @@
+"""The demo maps in a real browser: headless Chromium, pages served on localhost.
+
+Skips, saying why, where Chromium or Playwright is missing (``.ci/run`` installs
+Debian's ``chromium``). Base tiles are answered with a blank image so that the test
+needs no network; any other request leaving localhost fails the test.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import io
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from coordogeo.cli import main
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+_BLANK_TILE = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
+)
+#: The layers and legend each demo map must show (French labels).
+EXPECTED = {
+    "carte_synthese.html": ("Territoires des CPTS", "Zones mal desservies"),
+    "carte_couverture.html": ("Territoires des CPTS", "Couverture par les CPTS"),
+    "carte_acces.html": ("Temps d'accès par la route", "Temps de trajet (min)"),
+    "carte_apl.html": ("Accessibilité potentielle localisée", "C./an/hab."),
+    "carte_zones.html": ("Zones mal desservies", "Sites proposés"),
+}
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Run the demo and serve its folder on a free localhost port."""
+    if CHROMIUM is None:
+        pytest.skip("Chromium not found (Debian: apt-get install chromium)")
+    pytest.importorskip("playwright.sync_api", reason="Playwright not installed")
+    out = tmp_path_factory.mktemp("demo")
+    assert main(["demo", "--out", str(out)]) == 0
+    handler = functools.partial(_QuietHandler, directory=str(out))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+@pytest.mark.parametrize("page_name", sorted(EXPECTED))
+def test_demo_map_in_headless_chromium(served: str, page_name: str) -> None:
+    from PIL import Image
+    from playwright.sync_api import Route, sync_playwright
+
+    errors: list[str] = []
+    outside: list[str] = []
+
+    def route(route: Route) -> None:
+        url = route.request.url
+        if url.startswith(served):
+            route.continue_()
+        elif "tile.openstreetmap.org" in url:
+            route.fulfill(status=200, content_type="image/png", body=_BLANK_TILE)
+        else:
+            outside.append(url)
+            route.abort()
+
+    with sync_playwright() as play:
+        browser = play.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+            ],
+        )
+        page = browser.new_page(viewport={"width": 1200, "height": 800})
+        page.on(
+            "console", lambda m: errors.append(m.text) if m.type == "error" else None
+        )
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.route("**/*", route)
+        page.goto(f"{served}/{page_name}", wait_until="networkidle")
+        layers = page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
+        legend = page.locator(".coordogeo-legend").all_inner_texts()
+        n_shapes = page.locator("path.leaflet-interactive").count()
+        n_markers = page.locator(".leaflet-marker-icon").count()
+        fullscreen = page.locator(".coordogeo-fullscreen a").count()
+        shot = page.screenshot()
+        browser.close()
+    assert errors == [], f"console errors on {page_name}: {errors}"
+    assert outside == [], f"{page_name} loads from the network: {outside}"
+    layer_name, legend_text = EXPECTED[page_name]
+    assert any(layer_name in text for text in layers), layers
+    assert any(legend_text in text for text in [*legend, *layers]), legend
+    assert n_shapes > 0 and fullscreen == 1
+    if page_name in ("carte_synthese.html", "carte_zones.html"):
+        assert n_markers > 0  # structures (clustered) and suggested sites
+    pixels = np.asarray(Image.open(io.BytesIO(shot)).convert("RGB"), dtype=float)
+    assert pixels.std() > 10, "the screenshot is blank"
+    assert len(np.unique(pixels.reshape(-1, 3), axis=0)) > 20
