@@ -39,6 +39,8 @@ from coordogeo.maps import (
     underserved_map,
 )
 from coordogeo.network import RoadNetwork
+from coordogeo.runner import load_config
+from coordogeo.runner import run as run_config
 from coordogeo.underserved import (
     apl_below,
     classify,
@@ -104,7 +106,70 @@ def _parser() -> argparse.ArgumentParser:
         help="language of the map labels (default: fr)",
     )
     demo.set_defaults(run=_demo)
+    run = sub.add_parser(
+        "run",
+        help="run a TOML config: your communes, population, structures, roads",
+        description="Read the inputs named by a TOML config (communes, INSEE grid or "
+        "communes, structures, roads from OSM or lines or an external matrix, CPTS "
+        "members), compute travel times, the FCA index, CPTS coverage, under-served "
+        "zones and suggested sites, and write the maps, a GeoPackage and CSV tables "
+        "into the output folder, which is replaced only when every step succeeded. "
+        "Progress goes to stderr. Example: examples/val_d_ombre.toml.",
+    )
+    run.add_argument("config", type=Path, help="the TOML config file")
+    run.set_defaults(run=_run)
+    sample = sub.add_parser(
+        "sample",
+        help="write the sample territory's input files (to try `coordogeo run`)",
+        description="Write the fictional sample territory as the files a config "
+        "reads: communes.gpkg, carreaux.csv (INSEE grid layout), structures.csv "
+        "(x/y in EPSG:2154), routes.gpkg (lines with speed_kmh, oneway) and "
+        "cpts.csv.",
+    )
+    sample.add_argument("--out", type=Path, required=True, help="folder to write")
+    sample.add_argument("--seed", type=int, default=0, help="sample seed (default: 0)")
+    sample.set_defaults(run=_sample)
     return parser
+
+
+def _run(args: argparse.Namespace) -> int:
+    """Run a config file; the written files are printed."""
+    written = run_config(load_config(args.config))
+    lines = "\n".join(f"  {name} : {path}" for name, path in written.items())
+    sys.stdout.write(f"Résultats écrits :\n{lines}\n")
+    return 0
+
+
+def _sample(args: argparse.Namespace) -> int:
+    """Write the sample territory as input files."""
+    sample = sample_territory(seed=args.seed)
+    out: Path = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    communes = sample.communes[["insee", "nom", "population", "geometry"]]
+    communes.to_file(out / "communes.gpkg", driver="GPKG", engine="pyogrio")
+    grid = pd.DataFrame(
+        {
+            "Idcar_1km": sample.population.index,
+            "Ind": sample.population["population"].round(2).to_numpy(),
+        }
+    )
+    grid.to_csv(out / "carreaux.csv", index=False)
+    sites = sample.structures
+    table = pd.DataFrame(
+        {
+            "id": sites.index,
+            "kind": sites["kind"].to_numpy(),
+            "name": sites["name"].to_numpy(),
+            "capacity": sites["capacity"].to_numpy(),
+            "x": sites.geometry.x.round(1).to_numpy(),
+            "y": sites.geometry.y.round(1).to_numpy(),
+        }
+    )
+    table.to_csv(out / "structures.csv", index=False)
+    sample.roads.to_file(out / "routes.gpkg", driver="GPKG", engine="pyogrio")
+    sample.cpts_members.to_csv(out / "cpts.csv", index=False)
+    sys.stdout.write(f"Fichiers d'entrée du territoire d'exemple : {out}\n")
+    return 0
 
 
 def _demo(args: argparse.Namespace) -> int:

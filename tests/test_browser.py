@@ -93,7 +93,9 @@ def test_demo_map_in_headless_chromium(served: str, page_name: str) -> None:
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.route("**/*", route)
         page.goto(f"{served}/{page_name}", wait_until="networkidle")
-        layers = page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
+        layers = page.locator(
+            ".leaflet-control-layers-overlays label"
+        ).all_inner_texts()
         legend = page.locator(".coordogeo-legend").all_inner_texts()
         n_shapes = page.locator("path.leaflet-interactive").count()
         n_markers = page.locator(".leaflet-marker-icon").count()
