@@ -1,12 +1,12 @@
 # Two entry points for a fresh machine with python3, pip and make:
 #   make demo   run the main job on the embedded sample territory
-#   make test   lint, type-check, run the tests, doctests and every example
+#   make test   lint, type-check, run the tests, doctests, every example, the guide
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 OUT    ?= coordogeo-demo
 
-.PHONY: demo test lint typecheck pytest examples bench clean
+.PHONY: demo test lint typecheck pytest examples docs bench clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/activate
 demo: $(VENV)/.installed
 	$(BIN)/coordogeo demo --out $(OUT)
 
-test: $(VENV)/.installed-test lint typecheck pytest examples
+test: $(VENV)/.installed-test lint typecheck pytest examples docs
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check coordogeo tests examples benchmarks
@@ -38,6 +38,11 @@ pytest: $(VENV)/.installed-test
 examples: $(VENV)/.installed-test
 	@set -e; for f in examples/*.py; do echo "== $$f"; $(BIN)/python $$f; done
 
+# the user guide and its API reference, built without a warning (mkdocs --strict);
+# its Python examples run in tests/test_docs.py
+docs: $(VENV)/.installed-test
+	$(BIN)/mkdocs build --strict --quiet --site-dir .site
+
 $(VENV)/.installed-bench: pyproject.toml | $(BIN)/activate
 	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
 	touch $(VENV)/.installed $(VENV)/.installed-test $@
@@ -47,4 +52,4 @@ bench: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/bench_matrix.py
 
 clean:
-	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(OUT) .site .pytest_cache .mypy_cache .ruff_cache

@@ -35,7 +35,6 @@ from coordogeo.io import (
     read_structures,
     write_results,
 )
-from coordogeo.maps._style import Lang
 from coordogeo.maps import (
     MapLayers,
     access_map,
@@ -44,6 +43,7 @@ from coordogeo.maps import (
     overview_map,
     underserved_map,
 )
+from coordogeo.maps._style import Lang
 from coordogeo.network import RoadNetwork
 from coordogeo.underserved import classify, suggest_sites, travel_time_above, zones
 
@@ -180,9 +180,8 @@ def _typed(key: str, value: Any, spec: tuple[str, str], base: Path) -> Any:
         ok = isinstance(value, int | float) and not isinstance(value, bool)
         return float(value) if ok and value > 0 else bad.format("a number > 0")
     if kind == "list[str]":
-        ok = (
-            isinstance(value, list) and value and all(isinstance(v, str) for v in value)
-        )
+        texts = isinstance(value, list) and all(isinstance(v, str) for v in value)
+        ok = texts and len(value) > 0
         return tuple(value) if ok else bad.format("a list of texts, e.g. ['MSP']")
     raise AssertionError(kind)  # pragma: no cover - the schema is ours
 

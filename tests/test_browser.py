@@ -13,12 +13,17 @@ import io
 import shutil
 import threading
 from collections.abc import Iterator
-from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from coordogeo.cli import main
+
+sync_api = pytest.importorskip(
+    "playwright.sync_api", reason="Playwright not installed (pip install playwright)"
+)
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 _BLANK_TILE = bytes.fromhex(
@@ -40,7 +45,6 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Run the demo and serve its folder on a free localhost port."""
     if CHROMIUM is None:
         pytest.skip("Chromium not found (Debian: apt-get install chromium)")
-    pytest.importorskip("playwright.sync_api", reason="Playwright not installed")
     out = tmp_path_factory.mktemp("demo")
     assert main(["demo", "--out", str(out)]) == 0
     handler = functools.partial(_QuietHandler, directory=str(out))
@@ -53,19 +57,16 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 
 @pytest.mark.parametrize("page_name", sorted(EXPECTED))
 def test_demo_map_in_headless_chromium(served: str, page_name: str) -> None:
-    from PIL import Image
-    from playwright.sync_api import Route, sync_playwright
-
     errors: list[str] = []
     outside: list[str] = []
 
-    def route(route: Route) -> None:
+    def route(route: Any) -> None:
         url = route.request.url
         if url.startswith(served):
             route.continue_()
@@ -75,7 +76,7 @@ def test_demo_map_in_headless_chromium(served: str, page_name: str) -> None:
             outside.append(url)
             route.abort()
 
-    with sync_playwright() as play:
+    with sync_api.sync_playwright() as play:
         browser = play.chromium.launch(
             executable_path=CHROMIUM,
             args=[

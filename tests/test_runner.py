@@ -14,7 +14,7 @@ EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "val_d_ombre.toml"
 
 @pytest.fixture(scope="module")
 def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The example config beside the sample's input files."""
+    """Copy the example config beside the sample's input files."""
     folder = tmp_path_factory.mktemp("run")
     shutil.copy(EXAMPLE, folder / "config.toml")
     assert main(["sample", "--out", str(folder / "val_d_ombre")]) == 0

@@ -69,6 +69,13 @@ class SelfContainedMap(folium.Map):
         if not isinstance(figure, Figure):  # a Map always sits in a Figure
             raise TypeError("the map is not attached to a folium Figure")
         for element in _descendants(self):
+            if isinstance(element, folium.Icon):
+                raise CoordogeoError(
+                    "A folium.Icon needs Font Awesome and awesome-markers from a CDN; "
+                    "draw the marker with folium.DivIcon (e.g. the HTML of "
+                    "coordogeo.maps.structures.kind_icon) to keep the page "
+                    "self-contained."
+                )
             js = list(getattr(element, "default_js", []))
             css = list(getattr(element, "default_css", []))
             if not js and not css:

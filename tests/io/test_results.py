@@ -1,0 +1,56 @@
+import pandas as pd
+import pyogrio
+import pytest
+
+import geopandas as gpd
+
+from coordogeo.errors import InputError
+from coordogeo.io import write_results
+
+
+@pytest.fixture
+def frames(sample):
+    table = pd.DataFrame({"kind": ["MSP", "CDS"], "share": [0.5, 0.25]})
+    return sample.communes.head(5), table
+
+
+def test_geopackage_layers_and_csv_tables(frames, tmp_path):
+    communes, table = frames
+    cat = communes.assign(band=pd.Categorical(["a"] * 5))
+    written = write_results(tmp_path / "out.gpkg", communes=cat, resume=table)
+    assert [p.name for p in written] == ["out.gpkg", "out_resume.csv"]
+    assert [n for n, _ in pyogrio.list_layers(tmp_path / "out.gpkg")] == ["communes"]
+    back = gpd.read_file(tmp_path / "out.gpkg", layer="communes")
+    assert back["insee"].tolist() == communes["insee"].tolist()
+    assert back["band"].tolist() == ["a"] * 5
+    text = (tmp_path / "out_resume.csv").read_text(encoding="utf-8-sig")
+    assert text.splitlines() == ["kind;share", "MSP;0,5", "CDS;0,25"]
+    # a second run replaces the file: no layer left from the first
+    write_results(tmp_path / "out.gpkg", autres=communes)
+    assert [n for n, _ in pyogrio.list_layers(tmp_path / "out.gpkg")] == ["autres"]
+
+
+def test_geoparquet_folder(frames, tmp_path):
+    communes, table = frames
+    written = write_results(tmp_path / "sorties", communes=communes, resume=table)
+    assert [p.name for p in written] == ["communes.parquet", "resume.csv"]
+    back = gpd.read_parquet(tmp_path / "sorties" / "communes.parquet")
+    assert back.crs == communes.crs and len(back) == 5
+    assert "insee" in back
+
+
+def test_bad_layers_write_nothing(frames, tmp_path):
+    communes, _ = frames
+    with pytest.raises(InputError, match="no layer"):
+        write_results(tmp_path / "a.gpkg")
+    with pytest.raises(InputError, match="would not read well in QGIS"):
+        write_results(tmp_path / "a.gpkg", **{"2 communes": communes})
+    with pytest.raises(InputError, match="have no CRS"):
+        write_results(
+            tmp_path / "a.gpkg", c=communes.set_crs(None, allow_override=True)
+        )
+    with pytest.raises(InputError, match=r"must end with \.gpkg"):
+        write_results(tmp_path / "a.shp", c=communes)
+    with pytest.raises(InputError, match="not DataFrames"):
+        write_results(tmp_path / "a.gpkg", c=[1, 2])  # type: ignore[arg-type]
+    assert list(tmp_path.iterdir()) == []
