@@ -31,6 +31,7 @@ from coordogeo.errors import CoordogeoError, InputError
 from coordogeo.io import (
     read_communes,
     read_cpts_members,
+    read_finess,
     read_insee_grid,
     read_structures,
     write_results,
@@ -65,6 +66,10 @@ _SCHEMA: Final[dict[str, dict[str, tuple[str, str]]]] = {
         "population": ("path", "INSEE grid (CSV/GeoPackage); default: the communes"),
         "structures": ("path", "structures: vector file or table with x/y"),
         "structures_crs": ("str", "CRS of a structures table, e.g. 'EPSG:2154'"),
+        "finess": (
+            "path",
+            "FINESS extraction (etalab-cs1100507), instead of structures",
+        ),
         "roads": ("path", "roads: .osm.pbf/.osm/.graphml or lines with speed_kmh"),
         "matrix": ("path", "external commune-to-commune table of minutes"),
         "cpts_members": ("path", "CPTS member list (CSV/XLSX)"),
@@ -90,8 +95,9 @@ class RunConfig:
     """A checked config; paths are absolute (relative ones are read from the file)."""
 
     communes: Path
-    structures: Path
     folder: Path
+    structures: Path | None = None
+    finess: Path | None = None
     population: Path | None = None
     structures_crs: str | None = None
     roads: Path | None = None
@@ -202,11 +208,15 @@ def _required_and_choices(values: dict[str, Any]) -> list[str]:
         f"`{key}` is required ({_SCHEMA[section][name][1]})"
         for key, section, name in (
             ("inputs.communes", "inputs", "communes"),
-            ("inputs.structures", "inputs", "structures"),
             ("outputs.folder", "outputs", "folder"),
         )
         if name not in values
     ]
+    if ("structures" in values) == ("finess" in values):
+        problems.append(
+            "give exactly one of `inputs.structures` (a table or vector file) and "
+            "`inputs.finess` (a FINESS extraction)"
+        )
     if "roads" in values and "matrix" in values:
         problems.append("give `inputs.roads` or `inputs.matrix`, not both")
     if "matrix" in values and "population" in values:
@@ -322,11 +332,16 @@ def _read(config: RunConfig) -> _Data:
         if config.population is None
         else _named("inputs.population", read_insee_grid, config.population)
     )
-    structures = _named(
-        "inputs.structures",
-        lambda p: read_structures(p, crs=config.structures_crs, communes=communes),
-        config.structures,
-    )
+    if config.finess is not None:
+        structures = _named("inputs.finess", _finess(communes), config.finess)
+    elif config.structures is not None:
+        structures = _named(
+            "inputs.structures",
+            lambda p: read_structures(p, crs=config.structures_crs, communes=communes),
+            config.structures,
+        )
+    else:  # pragma: no cover - load_config requires one of them
+        raise ConfigError("give `inputs.structures` or `inputs.finess`")
     if "kind" not in structures:
         raise ConfigError(
             f"`inputs.structures` ({config.structures}) has no `kind` column; add "
@@ -346,6 +361,17 @@ def _read(config: RunConfig) -> _Data:
             config.cpts_members,
         )
     return _Data(communes, places, structures, members)
+
+
+def _finess(communes: gpd.GeoDataFrame) -> Callable[[Path], gpd.GeoDataFrame]:
+    """Read a FINESS extraction: the located establishments in these communes."""
+
+    def read(path: Path) -> gpd.GeoDataFrame:
+        sites = read_finess(path)
+        sites = sites[sites["located"].astype(bool)]
+        return sites[sites["insee"].isin(communes["insee"])]
+
+    return read
 
 
 def _named(key: str, reader: Callable[[Path], T], path: Path) -> T:

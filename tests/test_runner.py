@@ -3,11 +3,13 @@
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pyogrio
 import pytest
 
 from coordogeo.cli import main
-from coordogeo.runner import ConfigError, load_config
+from coordogeo.runner import ConfigError, _finess, load_config
+from tests.io.finess_fixture import write_finess
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "val_d_ombre.toml"
 
@@ -109,7 +111,7 @@ def test_bad_configs_exit_non_zero(workdir, capsys):
     err = capsys.readouterr().err
     assert (
         "`inputs.communes` is required" in err
-        and "`inputs.structures` is required" in err
+        and "`inputs.finess`" in err
     )
     text = (workdir / "config.toml").read_text(encoding="utf-8")
     no_crs = _config(workdir, text.replace('structures_crs = "EPSG:2154"', ""))
@@ -129,3 +131,18 @@ def test_help_is_complete(capsys):
         assert done.value.code == 0
     text = capsys.readouterr().out
     assert "run" in text and "config" in text and "TOML" in text and "--out" in text
+
+
+def test_structures_from_a_finess_extraction(workdir, tmp_path):
+    text = (workdir / "config.toml").read_text(encoding="utf-8")
+    both = text.replace(
+        'structures_crs = "EPSG:2154"', f'finess = "{write_finess(tmp_path / "f.csv")}"'
+    )
+    with pytest.raises(ConfigError, match=r"exactly one of `inputs\.structures`"):
+        load_config(_config(workdir, both))
+    only = both.replace('structures = "val_d_ombre/structures.csv"', "")
+    assert load_config(_config(workdir, only)).finess == tmp_path / "f.csv"
+    communes = pd.DataFrame({"insee": ["46042", "46102"]})
+    sites = _finess(communes)(tmp_path / "f.csv")  # located, in these communes
+    assert sites.index.tolist() == ["460000011"]
+    assert sites["kind"].tolist() == ["MSP"]
