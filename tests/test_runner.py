@@ -109,10 +109,7 @@ def test_bad_configs_exit_non_zero(workdir, capsys):
     missing = _config(workdir, '[outputs]\nfolder = "x"\n')
     assert main(["run", str(missing)]) == 2
     err = capsys.readouterr().err
-    assert (
-        "`inputs.communes` is required" in err
-        and "`inputs.finess`" in err
-    )
+    assert "`inputs.communes` is required" in err and "`inputs.finess`" in err
     text = (workdir / "config.toml").read_text(encoding="utf-8")
     no_crs = _config(workdir, text.replace('structures_crs = "EPSG:2154"', ""))
     assert main(["run", str(no_crs)]) == 2
