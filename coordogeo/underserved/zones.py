@@ -86,11 +86,12 @@ def label_zones(
 
 
 class _Labelled(NamedTuple):
-    """The checked, metric cells, the zone of each and their population."""
+    """The checked, metric cells, their zones and population, the zones dropped."""
 
     cells: gpd.GeoDataFrame
     zone_id: pd.Series
     people: np.ndarray
+    n_smaller: int
 
 
 def _labelled(
@@ -140,7 +141,7 @@ def _labelled(
     names[order[keep]] = [f"Z{i:03d}" for i in range(1, int(keep.sum()) + 1)]
     zone_id = pd.Series(None, index=metric.index, dtype=object, name="zone_id")
     zone_id.iloc[flagged] = names[component]
-    return _Labelled(metric, zone_id, people)
+    return _Labelled(metric, zone_id, people, int((~keep).sum()))
 
 
 def _components(shapes: np.ndarray, contiguity: str) -> np.ndarray:
@@ -234,8 +235,7 @@ def zones(
     out = _measure(metric, members, time)
     out.attrs["population_flagged"] = float(people[flagged].sum())
     out.attrs["population_in_smaller_zones"] = float(people[flagged & ~in_zone].sum())
-    below = zone_id[flagged & ~in_zone]
-    out.attrs["n_smaller_zones"] = _n_smaller_zones(metric, contiguity, below)
+    out.attrs["n_smaller_zones"] = labelled.n_smaller
     if out.attrs["n_smaller_zones"]:
         logger.info(
             "%d zone(s) below min_population=%s left out (%.0f inhabitants)",
@@ -365,13 +365,3 @@ def _reasons(metric: gpd.GeoDataFrame, members: pd.DataFrame) -> pd.Series:
     )
     parts = parts[parts["r"] != ""].drop_duplicates()
     return parts.groupby("zone_id", sort=False)["r"].agg(_SEPARATOR.join)
-
-
-def _n_smaller_zones(
-    metric: gpd.GeoDataFrame, contiguity: str, below: pd.Series
-) -> int:
-    """How many zones fell below ``min_population``."""
-    if len(below) == 0:
-        return 0
-    shapes = metric.geometry.loc[below.index].array
-    return int(_components(shapes, contiguity).max()) + 1
