@@ -35,6 +35,7 @@ from coordogeo.maps import (
     access_map,
     coverage_map,
     index_map,
+    links_to,
     overview_map,
     underserved_map,
 )
@@ -211,7 +212,7 @@ def _demo(args: argparse.Namespace) -> int:
             zones=underserved.zones,
             sites=underserved.sites,
         ),
-        links={_MAP_TITLES[name]: name for name in maps},
+        links=links_to(maps, lang=args.lang),
         lang=args.lang,
     )
     summary = time_summary(result)
@@ -246,15 +247,6 @@ def _demo(args: argparse.Namespace) -> int:
         f"Tableaux (CSV) :\n{tables}\n"
     )
     return 0
-
-
-#: The link text of each single map on the overview map.
-_MAP_TITLES = {
-    "carte_couverture.html": "Couverture par les CPTS",
-    "carte_acces.html": "Temps d'accès à une MSP",
-    "carte_apl.html": "APL par commune",
-    "carte_zones.html": "Zones mal desservies et sites proposés",
-}
 
 
 def _commune_indices(sample: SampleTerritory, network: RoadNetwork) -> pd.DataFrame:

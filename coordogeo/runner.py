@@ -41,6 +41,7 @@ from coordogeo.maps import (
     access_map,
     coverage_map,
     index_map,
+    links_to,
     overview_map,
     underserved_map,
 )
@@ -574,7 +575,7 @@ def _maps(
             zones=found,
             sites=sites,
         ),
-        links={name.removesuffix(".html").replace("_", " "): name for name in pages},
+        links=links_to(pages, lang=lang),
         lang=lang,
     )
     written = {"overview": folder / "carte_synthese.html"}

@@ -9,7 +9,7 @@ from coordogeo.maps._style import new_map
 from coordogeo.maps.access import access_map, add_travel_times
 from coordogeo.maps.coverage import add_territories, coverage_map
 from coordogeo.maps.index import add_index, index_map
-from coordogeo.maps.overview import MapLayers, add_isochrones, overview_map
+from coordogeo.maps.overview import MapLayers, add_isochrones, links_to, overview_map
 from coordogeo.maps.structures import add_structures
 from coordogeo.maps.underserved import (
     add_suggested_sites,
@@ -29,6 +29,7 @@ __all__ = [
     "add_zones",
     "coverage_map",
     "index_map",
+    "links_to",
     "new_map",
     "overview_map",
     "underserved_map",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from typing import Any, Final
 
@@ -35,8 +35,16 @@ from coordogeo.maps.legend import add_legend
 from coordogeo.maps.structures import add_structures
 from coordogeo.maps.underserved import add_suggested_sites, add_zones
 
-__all__ = ["MapLayers", "add_isochrones", "overview_map"]
+__all__ = ["PAGE_TITLES", "MapLayers", "add_isochrones", "links_to", "overview_map"]
 
+#: The title (a label key) of each single map that coordogeo writes.
+PAGE_TITLES: Final = {
+    "carte_couverture.html": "coverage_title",
+    "carte_acces.html": "access_title",
+    "carte_apl.html": "index_title",
+    "carte_indice.html": "index_title",
+    "carte_zones.html": "zones_title",
+}
 #: Layers shown when the page opens; the others are one click away in the control.
 _SHOWN: Final = ("territories", "zones", "structures", "sites")
 
@@ -197,6 +205,23 @@ def _draw(
                 layer: Any = m._children[key]
                 if hasattr(layer, "show"):
                     layer.show = False
+
+
+def links_to(pages: Iterable[str], *, lang: str = "fr") -> dict[str, str]:
+    """Return ``{title: file}`` for the ``links`` of :func:`overview_map`.
+
+    Files coordogeo writes get their map's title (:data:`PAGE_TITLES`); others keep
+    their file name.
+
+    Examples
+    --------
+    >>> links_to(["carte_zones.html", "autre.html"])
+    {'Zones mal desservies': 'carte_zones.html', 'autre.html': 'autre.html'}
+    """
+    return {
+        label(PAGE_TITLES[page], lang) if page in PAGE_TITLES else page: page
+        for page in pages
+    }
 
 
 def add_isochrones(m: folium.Map, shapes: gpd.GeoDataFrame, *, lang: str) -> folium.Map:
