@@ -169,7 +169,11 @@ class FullScreen(MacroElement):
                     link.href = "#";
                     link.title = {{ this.title|tojson }};
                     link.setAttribute("role", "button");
-                    link.textContent = "\u26f6";
+                    // four corner marks in inline SVG: no glyph a font may lack
+                    link.innerHTML = '<svg width="16" height="16" viewBox="0 0 16 16"'
+                        + ' style="margin:7px" aria-hidden="true"><path d="M1 6V1h5M10'
+                        + ' 1h5v5M15 10v5h-5M6 15H1v-5" fill="none" stroke="#333"'
+                        + ' stroke-width="2"/></svg>';
                     L.DomEvent.on(link, "click", function (event) {
                         L.DomEvent.preventDefault(event);
                         var page = document.documentElement;

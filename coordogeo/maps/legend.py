@@ -14,7 +14,8 @@ __all__ = ["HATCH", "add_legend"]
 
 _BOX = "coordogeo_legends"
 _BOX_TEMPLATE = (
-    '<div class="coordogeo-legends" style="position:fixed;bottom:30px;left:12px;'
+    # above Leaflet's scale bar (bottom left), which it would otherwise hide
+    '<div class="coordogeo-legends" style="position:fixed;bottom:56px;left:12px;'
     "z-index:9999;display:flex;flex-wrap:wrap-reverse;gap:6px;align-items:flex-end;"
     'max-width:70vw">'
     "{% for name, element in this._children.items() %}"
