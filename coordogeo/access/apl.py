@@ -8,16 +8,16 @@ from typing import Final, Literal
 import numpy as np
 import pandas as pd
 
+from coordogeo._columns import apl_column
 from coordogeo.access.decay import Decay
 from coordogeo.access.fca import fca
-from coordogeo.access.matrix import TravelTimeMatrix, _assemble
+from coordogeo.access.matrix import TravelTimeMatrix, assemble_matrix
 from coordogeo.errors import (
     InputError,
     check_choice,
     check_columns,
     check_complete,
     check_counts,
-    format_labels,
 )
 
 __all__ = ["DEFAULT_CATEGORIES", "apl", "apl_by_zone", "apl_column"]
@@ -182,7 +182,7 @@ def _with_intra(matrix: TravelTimeMatrix, minutes: float) -> TravelTimeMatrix:
     same = matrix.origins[matrix.origin] == matrix.destinations[matrix.destination]
     both = matrix.origins.intersection(matrix.destinations, sort=False)
     keep = ~np.asarray(same)
-    return _assemble(
+    return assemble_matrix(
         (matrix.origins, matrix.destinations),
         (
             np.concatenate([matrix.origin[keep], matrix.origins.get_indexer(both)]),
@@ -266,20 +266,6 @@ def apl_by_zone(
     )
     out["category"] = labels[np.searchsorted(edges, mean.to_numpy(), side="right")]
     return out
-
-
-def apl_column(result: pd.DataFrame, column: str | None = None) -> str:
-    """Return the APL column: ``column`` checked, or the one ``apl_*`` column."""
-    if column is not None:
-        check_columns(result, [column], name="result")
-        return column
-    found = [c for c in result.columns if isinstance(c, str) and c.startswith("apl_")]
-    if len(found) != 1:
-        raise InputError(
-            f"`result` has {len(found)} `apl_*` column(s) {format_labels(found)}; name "
-            "the one to average with `column=`."
-        )
-    return found[0]
 
 
 def _zone_keys(result: pd.DataFrame, zones: str | pd.Series) -> np.ndarray:

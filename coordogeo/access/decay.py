@@ -11,6 +11,7 @@ from coordogeo.errors import InputError, check_choice, check_increasing, check_p
 
 __all__ = [
     "PRESETS",
+    "PRESET_BOUNDS_MIN",
     "Decay",
     "exponential",
     "gaussian",
@@ -117,6 +118,12 @@ PRESETS: Final[Mapping[str, Decay]] = {
     "luo_qi_2009": step({10: 1.0, 20: 0.68, 30: 0.22}),
     "drees_apl": step({10: 1.0, 15: 2 / 3, 20: 1 / 3}),
     "wan_2012": step({10: 0.962, 20: 0.704, 30: 0.377, 60: 0.042}),
+}
+#: The time beyond which each preset weighs 0: the bound a matrix for it needs.
+PRESET_BOUNDS_MIN: Final[Mapping[str, float]] = {
+    "luo_qi_2009": 30.0,
+    "drees_apl": 20.0,
+    "wan_2012": 60.0,
 }
 
 

@@ -11,11 +11,10 @@ import pandas as pd
 import geopandas as gpd
 import shapely
 
-from coordogeo.access.nearest import _warn_unsnapped
 from coordogeo.crs import to_metric_crs
 from coordogeo.errors import check_counts, check_increasing
 from coordogeo.network.paths import times_to_sites
-from coordogeo.network.roads import RoadNetwork, anchor_xy
+from coordogeo.network.roads import RoadNetwork, anchor_xy, warn_unsnapped
 
 __all__ = ["isochrones"]
 
@@ -94,7 +93,7 @@ def isochrones(
     limits = check_increasing(thresholds_min, name="thresholds_min", unit="minutes")
     where = to_metric_crs(sites, name="sites", crs=network.crs)
     node, dist = network.snap_xy(anchor_xy(where), max_snap_m=network.max_snap_m)
-    _warn_unsnapped(where, node >= 0)
+    warn_unsnapped(where, node >= 0)
     approach = network.approach_seconds(dist)
     groups = (
         [(label, np.array([k])) for k, label in enumerate(where.index)]

@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import logging
-import multiprocessing
-import sys
-import warnings
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Final
 
 import numpy as np
 import pandas as pd
 from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import dijkstra
 from scipy.spatial import cKDTree
 
 import geopandas as gpd
@@ -27,13 +22,16 @@ from coordogeo.errors import (
     format_labels,
 )
 from coordogeo.network.roads import RoadNetwork, anchor_xy
+from coordogeo.network.search import bounded_pairs, check_n_jobs
 
-__all__ = ["TravelTimeMatrix", "crowfly_matrix", "travel_time_matrix"]
+__all__ = [
+    "TravelTimeMatrix",
+    "assemble_matrix",
+    "crowfly_matrix",
+    "travel_time_matrix",
+]
 
 logger = logging.getLogger(__name__)
-
-#: Distances held at once per search block (float64 values): about 80 MB.
-_BLOCK_VALUES: Final = 10_000_000
 
 ROAD_MODEL: Final = "road network"
 TABLE_MODEL: Final = "external table"
@@ -203,7 +201,7 @@ class TravelTimeMatrix:
         keep = minutes <= bound
         if not keep.all():
             logger.info("%d pair(s) beyond %g min left out", (~keep).sum(), bound)
-        return _assemble(
+        return assemble_matrix(
             (o_ids, d_ids),
             (
                 o_ids.get_indexer(pd.Index(table[origin]))[keep],
@@ -234,7 +232,7 @@ def _id_set(given: pd.Index | None, used: pd.Series, *, name: str) -> pd.Index:
     return ids
 
 
-def _assemble(
+def assemble_matrix(
     ids: tuple[pd.Index, pd.Index],
     pairs: tuple[np.ndarray, np.ndarray, np.ndarray],
     *,
@@ -243,7 +241,13 @@ def _assemble(
     description: str,
     snapped: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> TravelTimeMatrix:
-    """Sort the (origin, destination, minutes) pairs and freeze them in a matrix."""
+    """Sort (origin, destination, minutes) pairs and freeze them in a matrix.
+
+    The constructor shared by every matrix builder: ``ids`` are the full origin and
+    destination id sets, ``pairs`` integer positions into them and the minutes of
+    each pair in reach; ``snapped`` flags (all True if None) say which places could
+    be attached to the road network.
+    """
     origin, destination, minutes = pairs
     order = np.lexsort((destination, origin))
     if snapped is None:
@@ -322,7 +326,7 @@ def travel_time_matrix(
     False
     """
     limit_s = check_positive(max_time_min, name="max_time_min", unit="minutes") * 60
-    workers = _workers(n_jobs)
+    workers = check_n_jobs(n_jobs)
     places = to_metric_crs(origins, name="origins", crs=network.crs)
     sites = to_metric_crs(destinations, name="destinations", crs=network.crs)
     o_node, o_dist = network.snap_xy(anchor_xy(places), max_snap_m=network.max_snap_m)
@@ -332,121 +336,21 @@ def travel_time_matrix(
         np.unique(o_node[o_node >= 0])
     )
     if from_sites:
-        d_i, o_i, sec = _bounded_pairs(
+        d_i, o_i, sec = bounded_pairs(
             network.reverse_graph, (d_node, d_s), (o_node, o_s), limit_s, workers
         )
     else:
-        o_i, d_i, sec = _bounded_pairs(
+        o_i, d_i, sec = bounded_pairs(
             network.graph, (o_node, o_s), (d_node, d_s), limit_s, workers
         )
-    return _assemble(
+    return assemble_matrix(
         (places.index, sites.index),
         (o_i, d_i, sec / 60.0),
         max_time_min=float(max_time_min),
         model=ROAD_MODEL,
-        description=(
-            f"{ROAD_MODEL} ({network.n_nodes} nodes; off-road legs at "
-            f"{network.approach_speed_kmh:g} km/h)"
-        ),
+        description=network.description,
         snapped=(o_node >= 0, d_node >= 0),
     )
-
-
-def _workers(n_jobs: int) -> int:
-    """Validate ``n_jobs``; -1 means every core."""
-    if isinstance(n_jobs, bool) or not isinstance(n_jobs, int | np.integer):
-        raise InputError(f"`n_jobs` must be an integer >= 1 or -1, got {n_jobs!r}.")
-    if n_jobs == -1:
-        import os  # noqa: PLC0415 - only needed here
-
-        return os.cpu_count() or 1
-    if n_jobs < 1:
-        raise InputError(f"`n_jobs` must be an integer >= 1 or -1, got {n_jobs!r}.")
-    return int(n_jobs)
-
-
-def _bounded_pairs(
-    graph: csr_matrix,
-    sources: tuple[np.ndarray, np.ndarray],
-    targets: tuple[np.ndarray, np.ndarray],
-    limit_s: float,
-    workers: int,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(source item, target item, seconds) of every pair within ``limit_s``.
-
-    ``sources``/``targets`` are (road node, approach seconds) per item, node -1 for
-    items off the network. One search per distinct source node, in blocks; with
-    ``workers > 1`` the blocks run in forked processes (scipy's Dijkstra holds the
-    GIL), which inherit the graph without copying it.
-    """
-    s_node, s_sec = sources
-    t_node, t_sec = targets
-    s_on, t_on = np.flatnonzero(s_node >= 0), np.flatnonzero(t_node >= 0)
-    if len(s_on) == 0 or len(t_on) == 0:
-        return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0)
-    nodes, row = np.unique(s_node[s_on], return_inverse=True)
-    block = max(1, min(_BLOCK_VALUES // max(graph.shape[0], 1), 256))
-    if workers > 1:  # several blocks per worker, so that none waits for the others
-        block = max(1, min(block, -(-len(nodes) // (4 * workers))))
-    state = {
-        "graph": graph,
-        "nodes": nodes,
-        "row": row,
-        "source_s": s_sec[s_on],
-        "source_item": s_on,
-        "target_node": t_node[t_on],
-        "target_s": t_sec[t_on],
-        "target_item": t_on,
-        "limit_s": limit_s,
-        "block": block,
-    }
-    starts = list(range(0, len(nodes), block))
-    if workers == 1 or len(starts) == 1 or _FORK is None:
-        parts = [_search_block(state, start) for start in starts]
-    else:
-        with (
-            warnings.catch_warnings(),
-            ProcessPoolExecutor(
-                max_workers=min(workers, len(starts)),
-                mp_context=_FORK,
-                initializer=_WORKER_STATE.update,
-                initargs=(state,),
-            ) as pool,
-        ):
-            # Python >= 3.12 warns about fork in a threaded process; the children
-            # only run scipy and numpy on inherited, read-only arrays
-            warnings.filterwarnings("ignore", ".*fork.*", DeprecationWarning)
-            parts = list(pool.map(_search_block_in_worker, starts))
-    return tuple(np.concatenate(p) for p in zip(*parts, strict=True))  # type: ignore[return-value]
-
-
-#: Set in each forked worker by the pool initializer (inherited, never pickled).
-_WORKER_STATE: dict[str, Any] = {}
-#: Process start method for ``n_jobs > 1``: fork where the platform offers it safely
-#: (Linux); elsewhere searches run one after the other.
-_FORK = multiprocessing.get_context("fork") if sys.platform == "linux" else None
-
-
-def _search_block_in_worker(start: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Run one block in a worker process, on the state it inherited."""
-    return _search_block(_WORKER_STATE, start)
-
-
-def _search_block(
-    state: dict[str, Any], start: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Bounded searches from one block of source nodes; the pairs within the limit."""
-    nodes, row, limit_s = state["nodes"], state["row"], state["limit_s"]
-    stop = min(start + state["block"], len(nodes))
-    dist = dijkstra(
-        state["graph"], directed=True, indices=nodes[start:stop], limit=limit_s
-    )
-    at_targets = dist[:, state["target_node"]]  # (block nodes, targets on the network)
-    items = np.flatnonzero((row >= start) & (row < stop))
-    total = at_targets[row[items] - start] + state["source_s"][items, None]
-    total += state["target_s"][None, :]
-    i, j = np.nonzero(total <= limit_s)
-    return state["source_item"][items[i]], state["target_item"][j], total[i, j]
 
 
 def crowfly_matrix(
@@ -508,7 +412,7 @@ def crowfly_matrix(
     o_i, d_i, dist_m = pairs["i"], pairs["j"], pairs["v"]  # zero distances kept
     minutes = dist_m * detour / (speed * 1000) * 60
     keep = minutes <= bound
-    return _assemble(
+    return assemble_matrix(
         (places.index, sites.index),
         (o_i[keep], d_i[keep], minutes[keep]),
         max_time_min=bound,

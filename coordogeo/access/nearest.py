@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import logging
-import warnings
 
 import numpy as np
 import pandas as pd
 
 import geopandas as gpd
 
+from coordogeo.access.matrix import TravelTimeMatrix
 from coordogeo.crs import to_metric_crs
 from coordogeo.errors import InputError, check_complete, check_positive, format_labels
 from coordogeo.network.paths import k_nearest_sites, nearest_sites
-from coordogeo.network.roads import RoadNetwork, anchor_xy
+from coordogeo.network.roads import RoadNetwork, anchor_xy, warn_unsnapped
 
 __all__ = ["nearest"]
 
@@ -21,7 +21,7 @@ logger = logging.getLogger(__name__)
 
 
 def nearest(
-    network: RoadNetwork,
+    network: RoadNetwork | TravelTimeMatrix,
     origins: gpd.GeoDataFrame,
     destinations: gpd.GeoDataFrame,
     *,
@@ -37,13 +37,21 @@ def nearest(
     legs at the network's ``approach_speed_kmh``. One multi-source search per group
     (``k=1``), or bounded searches from the destinations (``k>1``): no per-origin loop.
 
+    With a :class:`~coordogeo.access.TravelTimeMatrix` instead of a network (an
+    external distancier, a crow-fly estimate, a matrix computed once and reused),
+    the same columns are read from its stored pairs: the matrix is the hinge, and
+    both ways give the same answer for the same times.
+
     Parameters
     ----------
     network
-        The road network (:meth:`RoadNetwork.from_roads`).
+        The road network (:meth:`RoadNetwork.from_roads`), or a matrix whose origins
+        hold the index of ``origins`` and whose destinations hold the index of
+        ``destinations``, bounded at ``max_time_min`` or beyond.
     origins
         Places (grid cells, communes, points) in any CRS; polygons are represented by
-        a point on their surface.
+        a point on their surface. With a matrix no geometry is read and the frame
+        keeps its CRS.
     destinations
         Sites (structures) in any CRS. Their index labels are what ``nearest_id``
         reports.
@@ -60,7 +68,9 @@ def nearest(
     -------
     GeoDataFrame
         A copy of ``origins`` in the network's CRS, same index, plus
-        ``snapped`` and ``snap_distance_m`` (the origin's attachment to the roads) and,
+        ``snapped`` and ``snap_distance_m`` (the origin's attachment to the roads;
+        from a matrix, its ``origin_snapped`` flag and NaN metres), ``time_model``
+        (how the times were made) and,
         per group: ``travel_time_min`` (NaN when unreachable), ``nearest_id`` (missing
         when unreachable) and ``reachable`` (False beyond ``max_time_min``, off the
         network, or on a road piece no destination can be reached from). Nothing is
@@ -110,16 +120,26 @@ def nearest(
     check_positive(max_time_min, name="max_time_min", unit="minutes")
     if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
         raise InputError(f"`k` must be a whole number >= 1, got {k!r}.")
+    if isinstance(network, TravelTimeMatrix):
+        return _nearest_in_matrix(
+            network, origins, destinations, by=by, max_time_min=max_time_min, k=k
+        )
+    if not isinstance(network, RoadNetwork):
+        raise TypeError(
+            "`network` must be a RoadNetwork or a TravelTimeMatrix, got "
+            f"{type(network).__name__}."
+        )
     out = to_metric_crs(origins, name="origins", crs=network.crs)
     sites = to_metric_crs(destinations, name="destinations", crs=network.crs)
     groups = _groups(sites, by)
     o_node, o_dist = network.snap_xy(anchor_xy(out), max_snap_m=network.max_snap_m)
     s_node, s_dist = network.snap_xy(anchor_xy(sites), max_snap_m=network.max_snap_m)
-    _warn_unsnapped(sites, s_node >= 0)
+    warn_unsnapped(sites, s_node >= 0)
     o_sec = network.approach_seconds(o_dist)
     s_sec = network.approach_seconds(s_dist)
     out["snapped"] = o_node >= 0
     out["snap_distance_m"] = o_dist
+    out["time_model"] = network.description
     limit_s = float(max_time_min) * 60.0
     for group, members in groups.items():
         use = members[s_node[members] >= 0]
@@ -133,7 +153,77 @@ def nearest(
                 network, o_node, o_sec, s_node[use], s_sec[use], limit_s=limit_s, k=k
             )
         _write_columns(
-            out, sec, pos, sites.index[use], suffix="" if by is None else f"_{group}"
+            out,
+            sec / 60.0,
+            pos,
+            sites.index[use],
+            suffix="" if by is None else f"_{group}",
+        )
+    return out
+
+
+def _nearest_in_matrix(
+    matrix: TravelTimeMatrix,
+    origins: pd.DataFrame,
+    destinations: pd.DataFrame,
+    *,
+    by: str | None,
+    max_time_min: float,
+    k: int,
+) -> gpd.GeoDataFrame:
+    """Read the k nearest destinations of each origin from the matrix's pairs."""
+    if max_time_min > matrix.max_time_min:
+        raise InputError(
+            f"`max_time_min` is {max_time_min:g} min but the matrix stops at "
+            f"{matrix.max_time_min:g} min; build the matrix with a bound of at least "
+            f"{max_time_min:g} or lower `max_time_min`."
+        )
+    sides = (
+        (origins, matrix.origins, "origins"),
+        (destinations, matrix.destinations, "destinations"),
+    )
+    for frame, ids, name in sides:
+        if not frame.index.is_unique:
+            raise InputError(
+                f"`{name}` repeats index labels "
+                f"{format_labels(frame.index[frame.index.duplicated()].unique())}; "
+                "make them unique."
+            )
+        absent = frame.index[ids.get_indexer(frame.index) < 0]
+        if len(absent):
+            raise InputError(
+                f"`{name}` has {len(absent)} id(s) absent from the matrix's {name}: "
+                f"{format_labels(absent)}; build the matrix from these frames."
+            )
+    out = origins.copy()
+    o_row = np.full(len(matrix.origins), -1, dtype=np.int64)
+    o_row[matrix.origins.get_indexer(out.index)] = np.arange(len(out))
+    out["snapped"] = matrix.origin_snapped[matrix.origins.get_indexer(out.index)]
+    out["snap_distance_m"] = np.nan
+    out["time_model"] = matrix.description
+    for group, members in _groups(destinations, by).items():
+        local = np.full(len(matrix.destinations), -1, dtype=np.int64)
+        local[matrix.destinations.get_indexer(destinations.index[members])] = np.arange(
+            len(members)
+        )
+        row, site = o_row[matrix.origin], local[matrix.destination]
+        keep = (row >= 0) & (site >= 0) & (matrix.time_min <= max_time_min)
+        row, site, minutes = row[keep], site[keep], matrix.time_min[keep]
+        order = np.lexsort((site, minutes, row))  # by origin, then time, then site
+        row, site, minutes = row[order], site[order], minutes[order]
+        first = np.searchsorted(row, row, side="left")
+        rank = np.arange(len(row)) - first
+        top = rank < k
+        best = np.full((len(out), k), np.inf)
+        best_site = np.full((len(out), k), -1, dtype=np.int64)
+        best[row[top], rank[top]] = minutes[top]
+        best_site[row[top], rank[top]] = site[top]
+        _write_columns(
+            out,
+            best,
+            best_site,
+            destinations.index[members],
+            suffix="" if by is None else f"_{group}",
         )
     return out
 
@@ -147,20 +237,9 @@ def _groups(sites: gpd.GeoDataFrame, by: str | None) -> dict[object, np.ndarray]
     return {group: np.flatnonzero(codes == i) for i, group in enumerate(uniques)}
 
 
-def _warn_unsnapped(sites: gpd.GeoDataFrame, snapped: np.ndarray) -> None:
-    """Name the destinations too far from every road to be reached."""
-    if not snapped.all():
-        warnings.warn(
-            f"`destinations` rows {format_labels(sites.index[~snapped])} are farther "
-            "than `max_snap_m` from every road; no origin can reach them. Check their "
-            "coordinates or build the network with a larger `max_snap_m`.",
-            stacklevel=3,
-        )
-
-
 def _write_columns(
     out: gpd.GeoDataFrame,
-    seconds: np.ndarray,
+    minutes: np.ndarray,
     position: np.ndarray,
     labels: pd.Index,
     *,
@@ -168,11 +247,11 @@ def _write_columns(
 ) -> None:
     """Add travel_time_min / nearest_id / reachable (rank 1) and ranked extras."""
     names = np.asarray(labels, dtype=object)
-    for rank in range(seconds.shape[1]):
-        ok = np.isfinite(seconds[:, rank])
+    for rank in range(minutes.shape[1]):
+        ok = np.isfinite(minutes[:, rank])
         tail = suffix if rank == 0 else f"{suffix}_{rank + 1}"
         ids = np.full(len(out), None, dtype=object)
         ids[ok] = names[position[ok, rank]]
-        out[f"travel_time_min{tail}"] = np.where(ok, seconds[:, rank] / 60.0, np.nan)
+        out[f"travel_time_min{tail}"] = np.where(ok, minutes[:, rank], np.nan)
         out[f"nearest_id{tail}"] = pd.Series(ids, index=out.index, dtype=object)
         out[f"reachable{tail}"] = ok

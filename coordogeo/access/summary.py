@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from coordogeo._results import time_columns
+from coordogeo._columns import time_columns
 from coordogeo.errors import check_columns, check_counts, check_increasing
 
 __all__ = ["time_summary"]

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Literal
 
 import numpy as np
+import pandas as pd
 
 import geopandas as gpd
 import shapely
@@ -21,7 +22,7 @@ from coordogeo.errors import (
     format_labels,
 )
 
-__all__ = ["assign_to_communes"]
+__all__ = ["assign_to_communes", "commune_of"]
 
 logger = logging.getLogger(__name__)
 
@@ -117,6 +118,62 @@ def assign_to_communes(
         out[column] = allocated[:, k]
     out["n_cells"] = np.bincount(i_comm, minlength=len(areas))
     return out[[*keep, *columns, "n_cells", out.geometry.name]]
+
+
+def commune_of(
+    places: gpd.GeoDataFrame,
+    communes: gpd.GeoDataFrame,
+    *,
+    max_distance_m: float = 1_000.0,
+) -> pd.Series:
+    """Give each place the INSEE code of the commune holding its centroid.
+
+    The first commune in row order wins when a centroid lies on a boundary; a place
+    whose centroid lies in no commune gets the nearest commune within
+    ``max_distance_m`` (generalised boundaries leave such gaps), else a missing
+    code: nothing is dropped, and the caller counts the missing.
+
+    Parameters
+    ----------
+    places
+        Cells or points, any CRS.
+    communes
+        Commune polygons with ``insee``, any CRS.
+    max_distance_m
+        How far outside every commune a place may lie and still get the nearest.
+
+    Returns
+    -------
+    Series
+        ``insee`` (string, missing where no commune is near), indexed like
+        ``places``.
+
+    Examples
+    --------
+    >>> from coordogeo.datasets import sample_territory
+    >>> sample = sample_territory()
+    >>> codes = commune_of(sample.population, sample.communes)
+    >>> int(codes.isna().sum()), codes.iloc[:2].tolist()
+    (0, ['00178', '00084'])
+    """
+    reach_m = check_positive(max_distance_m, name="max_distance_m", unit="metres")
+    grid = to_metric_crs(places, name="places")
+    areas = to_metric_crs(communes, name="communes", crs=grid.crs)
+    if "insee" not in areas:
+        raise InputError("`communes` has no `insee` column; name the code column so.")
+    i_cell, i_comm, _ = _centroid_pairs(grid, areas)
+    code = np.full(len(grid), None, dtype=object)
+    code[i_cell] = areas["insee"].to_numpy()[i_comm]
+    alone = np.flatnonzero(pd.isna(code))
+    if len(alone) and len(areas):
+        (j_cell, j_comm), dist = areas.sindex.nearest(
+            shapely.centroid(grid.geometry.to_numpy()[alone]),
+            return_all=False,
+            return_distance=True,
+        )
+        close = dist <= reach_m
+        code[alone[j_cell[close]]] = areas["insee"].to_numpy()[j_comm[close]]
+    return pd.Series(code, index=places.index, name="insee", dtype="string")
 
 
 def _area_pairs(

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from coordogeo._results import TIME, time_columns
+from coordogeo._columns import TIME, time_columns
 from coordogeo.errors import (
     check_complete,
     check_counts,

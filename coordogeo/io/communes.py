@@ -10,7 +10,6 @@ from typing import Final
 
 import numpy as np
 import pandas as pd
-import pyogrio
 
 import geopandas as gpd
 
@@ -18,6 +17,7 @@ from coordogeo.codes import normalise_insee
 from coordogeo.crs import territory_crs, territory_of_insee, to_metric_crs
 from coordogeo.errors import InputError, format_labels
 from coordogeo.io._tables import find_column, read_table
+from coordogeo.io.vector import list_layers, read_vector
 
 __all__ = ["read_communes", "update_insee_codes"]
 
@@ -66,8 +66,8 @@ def read_communes(
         No code column, malformed or repeated codes, communes of several territories,
         communes absent from the population table (listed).
     """
-    frame = gpd.read_file(
-        path, layer=layer or _commune_layer(Path(path)), engine="pyogrio"
+    frame = read_vector(
+        path, name="communes", layer=layer or _commune_layer(Path(path))
     )
     code = find_column(frame, CODE_COLUMNS, name="communes", what="INSEE code")
     frame = frame.rename(columns={code: "insee"})
@@ -105,7 +105,7 @@ def _commune_layer(path: Path) -> str | None:
     """Return the commune layer of a GeoPackage (ADMIN EXPRESS has several)."""
     if path.suffix.lower() != ".gpkg":
         return None
-    names = [str(n) for n, _ in pyogrio.list_layers(path)]
+    names = list_layers(path, name="communes")
     exact = [n for n in names if n.lower() == "commune"]
     return (
         exact[0] if exact else next((n for n in names if "commune" in n.lower()), None)

@@ -14,6 +14,7 @@ import shapely
 
 from coordogeo.crs import TERRITORY_CRS, to_metric_crs
 from coordogeo.errors import InputError, check_positive, format_labels
+from coordogeo.io.vector import read_vector
 
 __all__ = ["AGE_BAND_COLUMNS", "read_insee_grid"]
 
@@ -108,7 +109,7 @@ def read_insee_grid(
 def _read_table(path: Path) -> pd.DataFrame:
     """Read the attribute table of a CSV (``,``/``;``) or GeoPackage grid file."""
     if path.suffix.lower() in {".gpkg", ".shp", ".geojson"}:
-        frame = gpd.read_file(path, engine="pyogrio")
+        frame = read_vector(path, name="grid")
         return pd.DataFrame(frame.drop(columns=frame.geometry.name))
     with path.open(encoding="utf-8", errors="replace") as handle:
         first = handle.readline()

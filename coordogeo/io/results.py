@@ -6,21 +6,32 @@ import os
 import re
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Final, Literal
 
 import pandas as pd
 
 import geopandas as gpd
 
-from coordogeo.errors import InputError, format_labels
+from coordogeo.errors import InputError, check_choice, format_labels
 
 __all__ = ["write_results"]
+
+#: The two CSV dialects: French spreadsheets, and plain.
+_CSV: Final[dict[str, dict[str, str]]] = {
+    "excel": {"sep": ";", "decimal": ",", "encoding": "utf-8-sig"},
+    "plain": {"sep": ",", "decimal": ".", "encoding": "utf-8"},
+}
 
 #: Layer names: what QGIS shows; kept to letters, digits and underscores.
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,62}")
 
 
-def write_results(path: str | Path, **layers: pd.DataFrame) -> list[Path]:
+def write_results(
+    path: str | Path,
+    *,
+    csv: Literal["excel", "plain"] = "excel",
+    **layers: pd.DataFrame,
+) -> list[Path]:
     """Write result frames for QGIS and spreadsheets, all or nothing.
 
     Parameters
@@ -36,6 +47,10 @@ def write_results(path: str | Path, **layers: pd.DataFrame) -> list[Path]:
         to a GeoPackage or ``<folder>/<name>.csv``, in UTF-8 with a BOM, ``;``
         separators and decimal commas so that a French spreadsheet opens them
         as numbers.
+    csv
+        ``"excel"`` (default): ``;``, decimal comma, UTF-8 with a BOM, what French
+        Excel opens as numbers with accents; ``"plain"``: ``,``, decimal point,
+        UTF-8 without BOM, for scripts.
 
     Returns
     -------
@@ -72,6 +87,7 @@ def write_results(path: str | Path, **layers: pd.DataFrame) -> list[Path]:
     ['communes']
     """
     target = Path(path)
+    check_choice(csv, name="csv", choices=tuple(_CSV))
     _check(target, layers)
     gpkg = target.suffix.lower() == ".gpkg"
     folder = target.parent if gpkg else target
@@ -98,13 +114,7 @@ def write_results(path: str | Path, **layers: pd.DataFrame) -> list[Path]:
                 else:
                     stem = f"{target.stem}_{name}" if gpkg else name
                     final = folder / f"{stem}.csv"
-                    out.to_csv(
-                        work / final.name,
-                        sep=";",
-                        decimal=",",
-                        index=False,
-                        encoding="utf-8-sig",
-                    )
+                    out.to_csv(work / final.name, index=False, **_CSV[csv])
                 staged.append((work / final.name, final))
             if gpkg and not (work / target.name).exists():
                 staged.pop(0)  # only tables were given

@@ -14,6 +14,7 @@ import shapely
 from coordogeo.crs import METROPOLE_CRS, to_metric_crs
 from coordogeo.errors import InputError, format_labels
 from coordogeo.io._tables import find_column, read_table
+from coordogeo.io.vector import read_vector
 
 __all__ = ["read_structures"]
 
@@ -73,7 +74,7 @@ def read_structures(
     """
     file = Path(path)
     if file.suffix.lower() in _VECTOR:
-        frame = gpd.read_file(file, engine="pyogrio")
+        frame = read_vector(file, name="structures")
     else:
         frame = _points_from_table(read_table(file, name="structures"), crs=crs)
     lower = {str(c).lower(): c for c in frame.columns}

@@ -5,6 +5,7 @@ One function per map (``access_map``, ``coverage_map``, ``index_map``,
 layer to build other compositions on a map from :func:`new_map`.
 """
 
+from coordogeo._columns import Lang
 from coordogeo.maps._style import new_map
 from coordogeo.maps.access import access_map, add_travel_times
 from coordogeo.maps.coverage import add_territories, coverage_map
@@ -18,6 +19,7 @@ from coordogeo.maps.underserved import (
 )
 
 __all__ = [
+    "Lang",
     "MapLayers",
     "access_map",
     "add_index",

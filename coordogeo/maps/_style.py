@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from typing import Any, Final, Literal
+from typing import Any, Final
 
 import numpy as np
 import pandas as pd
@@ -13,6 +13,7 @@ import geopandas as gpd
 import shapely
 from branca.element import Figure
 
+from coordogeo._columns import LANGS, Lang
 from coordogeo.crs import to_lonlat
 from coordogeo.errors import check_choice
 from coordogeo.maps._offline import FullScreen, SelfContainedMap
@@ -30,8 +31,6 @@ __all__ = [
     "to_display",
 ]
 
-Lang = Literal["fr", "en"]
-LANGS: Final = ("fr", "en")
 
 #: Every text a map shows, per language.
 LABELS: Final[dict[str, dict[str, str]]] = {

@@ -10,7 +10,7 @@ import folium
 import geopandas as gpd
 import mapclassify
 
-from coordogeo.access.apl import apl_column
+from coordogeo._columns import apl_column
 from coordogeo.maps._style import (
     NO_DATA_COLOUR,
     SIMPLIFY_M,

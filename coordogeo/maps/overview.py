@@ -13,7 +13,7 @@ import folium
 import geopandas as gpd
 from branca.element import Figure
 
-from coordogeo.access.apl import apl_column
+from coordogeo._columns import apl_column
 from coordogeo.errors import InputError, check_columns
 from coordogeo.maps._style import (
     SIMPLIFY_M,

@@ -155,15 +155,23 @@ def _osmium_ways(path: Path) -> tuple[pd.DataFrame, np.ndarray]:
         .with_locations()
         .with_filter(osmium.filter.KeyFilter("highway"))
     )
-    # pyosmium hands over one way at a time: this loop is the parser's own API
-    for obj in processor:
-        if not isinstance(obj, osmium.osm.Way):
-            continue
-        points = [(n.lon, n.lat) for n in obj.nodes if n.location.valid()]
-        if len(points) < 2:  # noqa: PLR2004 - a line needs two points
-            continue
-        records.append(tuple(obj.tags.get(k) for k in _TAGS))
-        coords.append(points)
+    kind = "OSM PBF" if path.name.lower().endswith("pbf") else "OSM XML"
+    try:
+        # pyosmium hands over one way at a time: this loop is the parser's own API
+        for obj in processor:
+            if not isinstance(obj, osmium.osm.Way):
+                continue
+            points = [(n.lon, n.lat) for n in obj.nodes if n.location.valid()]
+            if len(points) < 2:  # noqa: PLR2004 - a line needs two points
+                continue
+            records.append(tuple(obj.tags.get(k) for k in _TAGS))
+            coords.append(points)
+    except RuntimeError as err:  # libosmium reports every parse error so
+        raise InputError(
+            f"`{path.name}` is not a readable {kind} file ({err}): it may be "
+            "truncated (an interrupted download) or of another format; download "
+            "it again, or check its extension."
+        ) from err
     table = pd.DataFrame(records, columns=list(_TAGS))
     sizes = np.array([len(c) for c in coords], dtype=np.int64)
     flat = np.array([p for c in coords for p in c], dtype=np.float64).reshape(-1, 2)
@@ -173,9 +181,22 @@ def _osmium_ways(path: Path) -> tuple[pd.DataFrame, np.ndarray]:
 
 def _graphml_ways(path: Path) -> tuple[pd.DataFrame, np.ndarray]:
     """Tags and lon/lat lines of the directed edges of an OSMnx GraphML file."""
+    from xml.etree.ElementTree import ParseError  # noqa: PLC0415
+
     import networkx as nx  # type: ignore[import-untyped]  # noqa: PLC0415
 
-    graph = nx.read_graphml(path)
+    try:
+        graph = nx.read_graphml(path)
+    except ParseError as err:
+        line = err.position[0] if hasattr(err, "position") else "?"
+        raise InputError(
+            f"`{path.name}` is not a complete GraphML file: the XML breaks at line "
+            f"{line} ({err}); it may be truncated: save it again from OSMnx."
+        ) from err
+    except (nx.NetworkXError, KeyError, ValueError) as err:
+        raise InputError(
+            f"`{path.name}` is not a GraphML file networkx can read ({err})."
+        ) from err
     nodes = pd.DataFrame.from_dict(dict(graph.nodes(data=True)), orient="index")
     edges = pd.DataFrame([{"u": u, "v": v, **d} for u, v, d in graph.edges(data=True)])
     for column in ("highway", "maxspeed", "junction", "access", "geometry"):

@@ -22,7 +22,7 @@ from coordogeo.crs import METROPOLE_CRS, to_metric_crs
 from coordogeo.errors import InputError, check_columns, check_positive, format_labels
 from coordogeo.network.osm import osm_roads, territory_crs_of
 
-__all__ = ["BuildReport", "RoadNetwork"]
+__all__ = ["BuildReport", "RoadNetwork", "anchor_xy", "warn_unsnapped"]
 
 logger = logging.getLogger(__name__)
 
@@ -118,6 +118,14 @@ class RoadNetwork:
     def n_nodes(self) -> int:
         """Number of nodes."""
         return int(self.graph.shape[0])
+
+    @property
+    def description(self) -> str:
+        """One line saying how times on this network are made (``time_model``)."""
+        return (
+            f"road network ({self.n_nodes} nodes; off-road legs at "
+            f"{self.approach_speed_kmh:g} km/h)"
+        )
 
     @property
     def n_edges(self) -> int:
@@ -384,6 +392,22 @@ def anchor_xy(frame: gpd.GeoDataFrame) -> np.ndarray:
         geoms = geoms.copy()
         geoms[~is_point] = shapely.point_on_surface(geoms[~is_point])
     return np.asarray(shapely.get_coordinates(geoms), dtype=np.float64)
+
+
+def warn_unsnapped(
+    sites: gpd.GeoDataFrame, snapped: np.ndarray, *, stacklevel: int = 3
+) -> None:
+    """Warn, naming them, about the destinations too far from every road to be reached.
+
+    ``stacklevel`` points the warning at the caller of the public verb.
+    """
+    if not snapped.all():
+        warnings.warn(
+            f"`destinations` rows {format_labels(sites.index[~snapped])} are farther "
+            "than `max_snap_m` from every road; no origin can reach them. Check their "
+            "coordinates or build the network with a larger `max_snap_m`.",
+            stacklevel=stacklevel,
+        )
 
 
 def _line_geometries(frame: gpd.GeoDataFrame, segmentize_m: float | None) -> np.ndarray:

@@ -9,7 +9,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from coordogeo.access.apl import apl_column
+from coordogeo._columns import apl_column
 from coordogeo.errors import InputError, check_counts, format_labels
 
 __all__ = ["DEFAULT_THRESHOLDS", "ZONAGE_CATEGORIES", "zonage"]

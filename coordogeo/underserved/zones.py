@@ -13,7 +13,7 @@ from scipy.sparse.csgraph import connected_components
 import geopandas as gpd
 import shapely
 
-from coordogeo._results import TIME
+from coordogeo._columns import TIME
 from coordogeo.crs import to_metric_crs
 from coordogeo.errors import (
     InputError,

@@ -1,0 +1,154 @@
+"""The output vocabulary: result column names that several capabilities read.
+
+Every capability writes its results under these names and ``maps``, ``coverage``,
+``underserved`` and the batch pipeline read them back by name, so that none of them
+imports another capability to know what a column is called. The French names of
+the written tables (:func:`french_name`) live here too, beside the English ones.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final, Literal
+
+import pandas as pd
+
+from coordogeo.errors import InputError, check_columns, format_labels
+
+__all__ = [
+    "APL_PREFIX",
+    "LANGS",
+    "TIME",
+    "Lang",
+    "apl_column",
+    "french_name",
+    "is_percent",
+    "time_columns",
+]
+
+#: The languages of labels, maps and reports.
+Lang = Literal["fr", "en"]
+LANGS: Final = ("fr", "en")
+
+#: Prefix of the travel-time columns of :func:`coordogeo.access.nearest`.
+TIME: Final = "travel_time_min"
+#: Prefix of the index columns of :func:`coordogeo.access.apl`.
+APL_PREFIX: Final = "apl_"
+
+
+def time_columns(result: pd.DataFrame) -> list[str]:
+    """Return the rank-1 travel-time columns (not ``_2``, ``_3``…); raise if none."""
+    columns = [
+        c
+        for c in result.columns
+        if isinstance(c, str)
+        and (c == TIME or c.startswith(f"{TIME}_"))
+        and not c.rsplit("_", 1)[-1].isdigit()
+    ]
+    if not columns:
+        raise InputError(
+            f"`result` has no `{TIME}` column; pass the output of "
+            "`coordogeo.access.nearest`."
+        )
+    return columns
+
+
+def apl_column(result: pd.DataFrame, column: str | None = None) -> str:
+    """Return the APL column: ``column`` checked, or the one ``apl_*`` column."""
+    if column is not None:
+        check_columns(result, [column], name="result")
+        return column
+    found = [
+        c for c in result.columns if isinstance(c, str) and c.startswith(APL_PREFIX)
+    ]
+    if len(found) != 1:
+        raise InputError(
+            f"`result` has {len(found)} `apl_*` column(s) {format_labels(found)}; name "
+            "the one to average with `column=`."
+        )
+    return found[0]
+
+
+#: French names of the result columns, for the tables a run writes. A name absent
+#: here keeps its own (input columns such as ``nom`` or ``insee``).
+_FRENCH: Final[dict[str, str]] = {
+    "population": "population",
+    "snapped": "sur_reseau",
+    "snap_distance_m": "distance_reseau_m",
+    "time_model": "modele_temps",
+    "kind": "type",
+    "name": "nom",
+    "capacity": "capacite",
+    "in_communes": "dans_communes",
+    "cpts_id": "cpts_id",
+    "cpts_name": "nom_cpts",
+    "n_communes": "nb_communes",
+    "taille": "taille_aci",
+    "status": "statut",
+    "n_cpts": "nb_cpts",
+    "cpts_ids": "cpts",
+    "population_covered_once": "population_une_cpts",
+    "population_covered_multiple": "population_plusieurs_cpts",
+    "population_not_covered": "population_hors_cpts",
+    "share_covered": "part_couverte_pct",
+    "population_std": "population_standardisee",
+    "apl_consultations_per_inhabitant": "apl_consultations_par_hab",
+    "apl_fte_per_100k": "apl_etp_pour_100k_hab",
+    "n_sites_in_reach": "nb_structures_a_portee",
+    "zonage": "zonage",
+    "zonage_reason": "motif_zonage",
+    "underserved": "mal_desservi",
+    "reasons": "motifs",
+    "zone_id": "zone_id",
+    "rank": "rang",
+    "area_km2": "surface_km2",
+    "n_cells": "nb_lieux",
+    "mean_travel_time_min": "temps_moyen_min",
+    "max_travel_time_min": "temps_max_min",
+    "population_unreachable": "population_non_accessible",
+    "population_beyond": "population_au_dela",
+    "step": "etape",
+    "population_gain": "population_gagnee",
+    "population_covered": "population_couverte",
+    "shared_communes": "communes_partagees",
+    "shared_population": "population_partagee",
+    "shared_share": "part_partagee_pct",
+    "shared_area_km2": "surface_partagee_km2",
+    "overlaps_with": "chevauche",
+    "nom_commune": "nom_commune",
+}
+
+#: Patterns for the columns suffixed by a kind or a threshold, in order.
+_FRENCH_PATTERNS: Final = (
+    (re.compile(r"^travel_time_min(_.+)?$"), r"temps_min\1"),
+    (re.compile(r"^nearest_id(_.+)?$"), r"structure_proche\1"),
+    (re.compile(r"^reachable(_.+)?$"), r"accessible\1"),
+    (re.compile(r"^share_within_(\d+)_min$"), r"part_moins_\1_min_pct"),
+    (re.compile(r"^share_beyond_(\d+)_min$"), r"part_plus_\1_min_pct"),
+    (re.compile(r"^population_within_(\d+)_min$"), r"population_moins_\1_min"),
+    (re.compile(r"^population_beyond_(\d+)_min$"), r"population_plus_\1_min"),
+    (re.compile(r"^share_(.+)$"), r"part_\1_pct"),
+)
+
+
+def french_name(column: str) -> str:
+    """Return the French name of a result column (itself when it has none).
+
+    Examples
+    --------
+    >>> french_name("travel_time_min_MSP"), french_name("share_within_20_min")
+    ('temps_min_MSP', 'part_moins_20_min_pct')
+    >>> french_name("nom")
+    'nom'
+    """
+    if column in _FRENCH:
+        return _FRENCH[column]
+    for pattern, replacement in _FRENCH_PATTERNS:
+        if pattern.match(column):
+            return pattern.sub(replacement, column)
+    return column
+
+
+def is_percent(column: str) -> bool:
+    """Whether a result column is a share (0–1) that tables show in percent."""
+    return french_name(column).endswith("_pct")

@@ -1,0 +1,1 @@
+"""The batch run behind ``coordogeo run`` and ``coordogeo demo``."""
