@@ -106,6 +106,7 @@ _FRENCH: Final[dict[str, str]] = {
     "mean_travel_time_min": "temps_moyen_min",
     "max_travel_time_min": "temps_max_min",
     "population_unreachable": "population_non_accessible",
+    "share_unreachable": "part_non_accessible_pct",
     "population_beyond": "population_au_dela",
     "step": "etape",
     "population_gain": "population_gagnee",

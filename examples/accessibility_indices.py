@@ -4,7 +4,6 @@ Run: ``python examples/accessibility_indices.py [output-folder]``.
 """
 
 import sys
-import tempfile
 from pathlib import Path
 
 from coordogeo import RoadNetwork, sample_territory
@@ -42,4 +41,5 @@ def main(out: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path(tempfile.mkdtemp()))
+    beside = Path(__file__).parent / "sorties" / Path(__file__).stem
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else beside)

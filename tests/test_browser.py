@@ -35,7 +35,7 @@ EXPECTED = {
     "carte_synthese.html": ("Territoires des CPTS", "Zones mal desservies"),
     "carte_couverture.html": ("Territoires des CPTS", "Couverture par les CPTS"),
     "carte_acces.html": ("Temps d'accès par la route", "Temps de trajet (min)"),
-    "carte_apl.html": ("Accessibilité potentielle localisée", "C./an/hab."),
+    "carte_indice.html": ("Accessibilité potentielle localisée", "C./an/hab."),
     "carte_zones.html": ("Zones mal desservies", "Sites proposés"),
 }
 

@@ -23,7 +23,13 @@ from typing import Final
 from coordogeo._version import __version__
 from coordogeo.errors import InputError, format_labels
 
-__all__ = ["MANIFEST", "OutputFolder", "check_output_folder", "staged_outputs"]
+__all__ = [
+    "MANIFEST",
+    "OutputError",
+    "OutputFolder",
+    "check_output_folder",
+    "staged_outputs",
+]
 
 #: The file that tells a folder was written by coordogeo, and what it wrote.
 MANIFEST: Final = "coordogeo-manifest.json"

@@ -1,0 +1,154 @@
+"""``coordogeo init``: a commented config that runs as is, and the sample's files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Final
+
+import pandas as pd
+
+from coordogeo.datasets import (
+    CONSULTATIONS_PER_FTE,
+    PLACEHOLDER_AGE_WEIGHTS,
+    sample_territory,
+)
+from coordogeo.pipeline.config import ConfigError, config_template
+
+__all__ = ["CONFIG_NAME", "SAMPLE_FILES", "init_folder", "write_sample_inputs"]
+
+CONFIG_NAME: Final = "config.toml"
+#: The sample's input files, in the folder ``donnees/`` beside the config.
+SAMPLE_FILES: Final = (
+    "communes.gpkg",
+    "carreaux.csv",
+    "structures.csv",
+    "routes.gpkg",
+    "cpts.csv",
+    "candidats.csv",
+)
+_DATA: Final = "donnees"
+
+
+def write_sample_inputs(folder: Path, *, seed: int = 0) -> list[Path]:
+    """Write the sample territory as the input files a config reads.
+
+    ``communes.gpkg`` (insee, nom, population), ``carreaux.csv`` (INSEE 1 km grid
+    layout: ``Idcar_1km``, ``Ind`` and the age bands), ``structures.csv`` (x/y in
+    EPSG:2154), ``routes.gpkg`` (lines with ``speed_kmh`` and ``oneway``),
+    ``cpts.csv`` and ``candidats.csv`` (the bourgs of the communes without an MSP).
+    Numbers are written in full, so the files read back to the same values.
+    """
+    sample = sample_territory(seed=seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = [folder / name for name in SAMPLE_FILES]
+    communes = sample.communes[["insee", "nom", "population", "geometry"]]
+    communes.to_file(paths[0], driver="GPKG", engine="pyogrio")
+    bands = list(PLACEHOLDER_AGE_WEIGHTS)
+    grid = pd.DataFrame(
+        {
+            "Idcar_1km": sample.population.index,
+            "Ind": sample.population["population"].to_numpy(),
+            **{band.capitalize(): sample.population[band].to_numpy() for band in bands},
+        }
+    )
+    grid.to_csv(paths[1], index=False)
+    sites = sample.structures
+    pd.DataFrame(
+        {
+            "id": sites.index,
+            "kind": sites["kind"].to_numpy(),
+            "name": sites["name"].to_numpy(),
+            "capacity": sites["capacity"].to_numpy(),
+            "x": sites.geometry.x.to_numpy(),
+            "y": sites.geometry.y.to_numpy(),
+        }
+    ).to_csv(paths[2], index=False)
+    sample.roads.to_file(paths[3], driver="GPKG", engine="pyogrio")
+    sample.cpts_members.to_csv(paths[4], index=False)
+    with_msp = set(sites.loc[sites["kind"] == "MSP", "insee"])
+    bourgs = sample.communes[~sample.communes.index.isin(with_msp)]
+    pd.DataFrame(
+        {
+            "id": "bourg-" + bourgs.index.astype(str),
+            "name": bourgs["nom"].to_numpy(),
+            "x": bourgs["bourg_x"].to_numpy(),
+            "y": bourgs["bourg_y"].to_numpy(),
+        }
+    ).to_csv(paths[5], index=False)
+    return paths
+
+
+def _sample_values() -> dict[str, str]:
+    """Return the config values that run the sample (TOML text by ``section.key``)."""
+    weights = ", ".join(f"{k} = {v:g}" for k, v in PLACEHOLDER_AGE_WEIGHTS.items())
+    return {
+        "inputs.communes": f'"{_DATA}/communes.gpkg"',
+        "inputs.population": f'"{_DATA}/carreaux.csv"',
+        "inputs.structures": f'"{_DATA}/structures.csv"',
+        "inputs.structures_crs": '"EPSG:2154"',
+        "inputs.roads": f'"{_DATA}/routes.gpkg"',
+        "inputs.cpts_members": f'"{_DATA}/cpts.csv"',
+        "inputs.candidates": f'"{_DATA}/candidats.csv"',
+        "parameters.kinds": '["MSP", "CDS"]',
+        "index.method": '"apl"',
+        "index.kinds": '["MSP", "CDS", "ESP"]',
+        "index.consultations_per_fte": f"{CONSULTATIONS_PER_FTE:g}",
+        "index.age_weights": f"{{ {weights} }}",
+        "underserved.apl_below": "2.5",
+        "outputs.folder": '"resultats"',
+    }
+
+
+def init_folder(folder: Path, *, sample: bool = False) -> Path:
+    """Write ``folder/config.toml`` (and with ``sample`` the sample's files).
+
+    Without ``sample`` the config names placeholder files to replace with yours;
+    with it, the config runs as is on the fictional sample territory. An existing
+    config is never overwritten.
+
+    Raises
+    ------
+    ConfigError
+        ``folder/config.toml`` exists already, or ``folder`` is a file.
+    """
+    config = folder / CONFIG_NAME
+    if config.exists():
+        raise ConfigError(
+            f"{config} exists already; coordogeo never overwrites it: choose another "
+            "folder or remove it yourself."
+        )
+    if folder.exists() and not folder.is_dir():
+        raise ConfigError(f"{folder} is a file; give a folder to write the config in.")
+    if sample and (folder / _DATA).exists():
+        raise ConfigError(
+            f"{folder / _DATA} exists already; coordogeo never overwrites it: choose "
+            "another folder."
+        )
+    folder.mkdir(parents=True, exist_ok=True)
+    if sample:
+        write_sample_inputs(folder / _DATA)
+        comments = [
+            "coordogeo run config.toml — the fictional sample territory Val-d'Ombre.",
+            "Its files are in donnees/ (generated by coordogeo, nothing real).",
+            "The age weights below are PLACEHOLDERS made up for the sample: take the",
+            "DREES weights for any real APL. 1 FTE = 5,400 consultations is the ARS",
+            "BFC conversion. Relative paths are read from this file's folder.",
+        ]
+        text = config_template(_sample_values(), comments=comments)
+    else:
+        comments = [
+            "coordogeo run config.toml — replace the paths with your files.",
+            "Every key is listed with its meaning; `coordogeo run --help` too.",
+            "Relative paths are read from this file's folder.",
+        ]
+        text = config_template(
+            {
+                "inputs.communes": '"communes.gpkg"',
+                "inputs.structures": '"structures.csv"',
+                "inputs.structures_crs": '"EPSG:2154"',
+                "outputs.folder": '"resultats"',
+            },
+            comments=comments,
+        )
+    config.write_text(text, encoding="utf-8")
+    return config

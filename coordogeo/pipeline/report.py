@@ -1,0 +1,607 @@
+"""The run's ledger and its report: the console summary, rapport.md and rapport.json.
+
+The :class:`Ledger` is filled by the steps of :mod:`coordogeo.pipeline.run`: every
+input read (rows, inhabitants), every row set aside, filled or kept with a flag,
+the conservation line of each kind (inhabitants in = within reach + beyond the
+bound + off the road network), the warnings and the time of each step.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+import numpy as np
+import pandas as pd
+
+from coordogeo._columns import Lang
+from coordogeo._version import __version__
+from coordogeo.errors import CoordogeoError, format_labels
+
+if TYPE_CHECKING:
+    from coordogeo.access import TravelTimeMatrix
+    from coordogeo.network import RoadNetwork
+    from coordogeo.pipeline.run import RunResult
+
+__all__ = ["Ledger", "console_summary", "report_json", "report_markdown"]
+
+logger = logging.getLogger("coordogeo")
+
+#: How many labels an entry of the ledger keeps as examples.
+_EXAMPLES: Final = 10
+
+
+@dataclass
+class Ledger:
+    """What a run read, set aside, filled, conserved and warned about."""
+
+    lang: Lang = "fr"
+    parameters: dict[str, Any] = field(default_factory=dict)
+    inputs: list[dict[str, Any]] = field(default_factory=list)
+    aside_rows: list[dict[str, Any]] = field(default_factory=list)
+    filled_rows: list[dict[str, Any]] = field(default_factory=list)
+    conservation: list[dict[str, Any]] = field(default_factory=list)
+    underserved: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    steps: list[tuple[str, float]] = field(default_factory=list)
+
+    def read(
+        self, key: str, path: Path, frame: pd.DataFrame, *, population: bool = False
+    ) -> None:
+        """Count an input: its rows and, for places, its inhabitants."""
+        people = float(frame["population"].sum()) if population else None
+        self.inputs.append(
+            {"key": key, "file": path.name, "rows": len(frame), "population": people}
+        )
+
+    def read_network(self, path: Path, network: RoadNetwork) -> None:
+        """Count the road network: nodes, edges, roads left out by the build."""
+        report = network.report
+        self.inputs.append(
+            {
+                "key": "inputs.roads",
+                "file": path.name,
+                "rows": report.n_roads,
+                "population": None,
+                "detail": f"{_whole(network.n_nodes, 'fr')} nœuds, "
+                f"{_whole(network.n_edges, 'fr')} arcs",
+            }
+        )
+        if report.dropped_roads:
+            self.aside(
+                "routes sans segment de longueur non nulle",
+                list(report.dropped_roads),
+                why="aucun tronçon à parcourir",
+            )
+
+    def read_matrix(self, path: Path, matrix: TravelTimeMatrix) -> None:
+        """Count an external matrix: the pairs kept within its bound."""
+        self.inputs.append(
+            {
+                "key": "inputs.matrix",
+                "file": path.name,
+                "rows": matrix.n_pairs,
+                "population": None,
+                "detail": f"paires ≤ {matrix.max_time_min:g} min",
+            }
+        )
+
+    def aside(
+        self,
+        what: str,
+        labels: Sequence[Any] | pd.Index,
+        *,
+        why: str,
+        population: float | None = None,
+        dropped: bool = True,
+        warn: bool = True,
+    ) -> None:
+        """Record rows left out of a step (``dropped``) or kept with a flag."""
+        labels = list(labels)
+        self.aside_rows.append(
+            {
+                "what": what,
+                "rows": len(labels),
+                "population": population,
+                "why": why,
+                "dropped": dropped,
+                "examples": [str(x) for x in labels[:_EXAMPLES]],
+            }
+        )
+        if warn:
+            people = "" if population is None else f", {population:,.0f} hab."
+            self.warn(f"{what} : {len(labels)} ligne(s){people} ({why}) — "
+                      f"{format_labels(labels)}")  # fmt: skip
+
+    def filled(
+        self, what: str, labels: Sequence[Any] | pd.Index, *, value: float
+    ) -> None:
+        """Record rows whose missing value was filled, as the config said."""
+        labels = list(labels)
+        self.filled_rows.append(
+            {
+                "what": what,
+                "rows": len(labels),
+                "value": value,
+                "examples": [str(x) for x in labels[:_EXAMPLES]],
+            }
+        )
+        self.warn(
+            f"{what} : {len(labels)} ligne(s) complétée(s) par {value:g} "
+            f"(index.fill_capacity) — {format_labels(labels)}"
+        )
+
+    def warn(self, message: str) -> None:
+        """Keep a warning for the report and show it now (logging WARNING)."""
+        self.warnings.append(message)
+        logger.warning(message)
+
+    def conserve(
+        self, places: pd.DataFrame, kinds: Sequence[str], *, max_time_min: float
+    ) -> None:
+        """Split the inhabitants of each kind: within reach, beyond, off network."""
+        people = places["population"].to_numpy(dtype=np.float64)
+        snapped = places["snapped"].to_numpy(dtype=bool)
+        total = float(people.sum())
+        for kind in kinds:
+            reach = places[f"reachable_{kind}"].to_numpy(dtype=bool)
+            within = float(people[reach].sum())
+            beyond = float(people[snapped & ~reach].sum())
+            off = float(people[~snapped & ~reach].sum())
+            if not np.isclose(within + beyond + off, total, rtol=1e-9, atol=1e-6):
+                raise CoordogeoError(  # pragma: no cover - a bug, never an input
+                    f"inhabitants not conserved for {kind}: "
+                    f"{within} + {beyond} + {off} != {total}"
+                )
+            row = {"kind": kind, "population": total, "within": within,
+                   "beyond": beyond, "off_network": off,
+                   "max_time_min": max_time_min}  # fmt: skip
+            self.conservation.append(row)
+
+    def rule(self, flagged: pd.DataFrame, zones: pd.DataFrame, text: str) -> None:
+        """Record the under-served split: flagged (in zones) and not flagged."""
+        people = flagged["population"].to_numpy(dtype=np.float64)
+        mask = flagged["underserved"].to_numpy(dtype=bool)
+        self.underserved = {
+            "rule": text,
+            "population": float(people.sum()),
+            "flagged": float(people[mask].sum()),
+            "not_flagged": float(people[~mask].sum()),
+            "zones": len(zones),
+            "in_zones": float(zones["population"].sum()) if len(zones) else 0.0,
+            "in_smaller_zones": float(
+                zones.attrs.get("population_in_smaller_zones", 0.0)
+            ),
+        }
+
+
+# --- formatting ------------------------------------------------------------------
+
+_TEXT: Final[dict[str, dict[str, str]]] = {
+    "fr": {
+        "title": "Rapport coordogeo",
+        "inputs": "Données lues",
+        "key": "clé",
+        "file": "fichier",
+        "rows": "lignes",
+        "people": "habitants",
+        "aside": "Lignes écartées, signalées ou complétées",
+        "none_aside": "Aucune ligne écartée, signalée ni complétée.",
+        "what": "quoi",
+        "why": "pourquoi",
+        "kept": "gardées (signalées)",
+        "dropped": "écartées",
+        "filled": "complétées",
+        "examples": "exemples",
+        "ledger": "Bilan des habitants",
+        "ledger_text": "habitants en entrée = à portée + au-delà de la borne + hors "
+        "réseau routier",
+        "kind": "type",
+        "within": "à moins de {t} min",
+        "beyond": "au-delà",
+        "off": "hors réseau",
+        "results": "Résultats",
+        "warnings": "Avertissements",
+        "parameters": "Paramètres",
+        "steps": "Durée des étapes",
+        "coverage": "Couverture par les CPTS",
+        "in_cpts": "Population dans au moins une CPTS",
+        "shared": "Communes dans plusieurs CPTS",
+        "gaps": "Communes hors CPTS",
+        "times": "Temps de trajet jusqu'à la structure la plus proche",
+        "times_note": "part de la population au-delà de chaque seuil ; « non "
+        "accessible » : hors réseau routier ou au-delà de {t} min",
+        "unreachable": "non accessible",
+        "index": "Indice d'accessibilité par commune",
+        "mean": "moyenne pondérée par la population",
+        "low": "Communes sous le seuil",
+        "zones": "Zones mal desservies",
+        "zonage": "Zonage de type ZIP / ZAC à la commune (sans plafond régional)",
+        "sites": "Nouvelles structures qui couvriraient le plus d'habitants",
+        "no_site": "(aucun site demandé)",
+        "now": "couverts aujourd'hui",
+        "model": "Modèle de temps",
+        "communes": "communes",
+        "mean_min": "temps moyen (min)",
+        "hab": "hab.",
+        "written": "Fichiers écrits",
+    },
+    "en": {
+        "title": "coordogeo report",
+        "inputs": "Inputs read",
+        "key": "key",
+        "file": "file",
+        "rows": "rows",
+        "people": "inhabitants",
+        "aside": "Rows set aside, flagged or filled",
+        "none_aside": "No row was set aside, flagged or filled.",
+        "what": "what",
+        "why": "why",
+        "kept": "kept (flagged)",
+        "dropped": "set aside",
+        "filled": "filled",
+        "examples": "examples",
+        "ledger": "Inhabitants accounted for",
+        "ledger_text": "inhabitants in = within reach + beyond the bound + off the "
+        "road network",
+        "kind": "kind",
+        "within": "within {t} min",
+        "beyond": "beyond",
+        "off": "off network",
+        "results": "Results",
+        "warnings": "Warnings",
+        "parameters": "Parameters",
+        "steps": "Time per step",
+        "coverage": "CPTS coverage",
+        "in_cpts": "Population in at least one CPTS",
+        "shared": "Communes in several CPTS",
+        "gaps": "Communes in no CPTS",
+        "times": "Travel time to the nearest structure",
+        "times_note": "share of the population beyond each threshold; "
+        "'unreachable': off the road network or beyond {t} min",
+        "unreachable": "unreachable",
+        "index": "Accessibility index per commune",
+        "mean": "population-weighted mean",
+        "low": "Communes below the threshold",
+        "zones": "Under-served zones",
+        "zonage": "ZIP / ZAC-style zonage of the communes (no regional cap)",
+        "sites": "New structures that would cover the most inhabitants",
+        "no_site": "(no site asked for)",
+        "now": "covered today",
+        "model": "Time model",
+        "communes": "communes",
+        "mean_min": "mean time (min)",
+        "hab": "inhab.",
+        "written": "Files written",
+    },
+}
+
+
+#: What the index columns are, for people.
+_INDEX_NAMES: Final[dict[str, dict[str, str]]] = {
+    "fr": {
+        "apl_consultations_per_inhabitant": "APL (consultations par an et par "
+        "habitant standardisé)",
+        "apl_fte_per_100k": "APL (ETP pour 100 000 habitants standardisés)",
+        "2sfca_capacity_per_inhabitant": "2SFCA (capacité par habitant)",
+        "e2sfca_capacity_per_inhabitant": "E2SFCA (capacité par habitant)",
+        "3sfca_capacity_per_inhabitant": "3SFCA (capacité par habitant)",
+        "gravity_capacity_per_inhabitant": "gravitaire (capacité par habitant)",
+        "bfca_capacity_per_inhabitant": "BFCA (capacité par habitant)",
+    },
+    "en": {
+        "apl_consultations_per_inhabitant": "APL (consultations per year per "
+        "standardised inhabitant)",
+        "apl_fte_per_100k": "APL (FTE per 100,000 standardised inhabitants)",
+    },
+}
+
+
+def _whole(value: float | None, lang: str) -> str:
+    """Format a whole number: '96 354' (narrow no-break space) in French."""
+    if value is None or pd.isna(value):
+        return "—"
+    text = f"{value:,.0f}"
+    return text.replace(",", "\u202f") if lang == "fr" else text
+
+
+def _pct(share: float, lang: str) -> str:
+    """Format a share as a percentage: '87,5 %' in French, '87.5%' else."""
+    if pd.isna(share):
+        return "—"
+    text = f"{100 * share:.1f}"
+    return text.replace(".", ",") + "\u202f%" if lang == "fr" else f"{text}%"
+
+
+def _dec(value: float, lang: str, digits: int = 2) -> str:
+    """Format a decimal number, with a comma in French."""
+    if pd.isna(value):
+        return "—"
+    text = f"{value:.{digits}f}"
+    return text.replace(".", ",") if lang == "fr" else text
+
+
+def _md_table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """Format a Markdown table; cells are escaped for pipes."""
+
+    def cell(v: Any) -> str:
+        return str(v).replace("|", "\\|").replace("\n", " ")
+
+    lines = [
+        "| " + " | ".join(cell(h) for h in header) + " |",
+        "|" + "---|" * len(header),
+    ]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _results(result: RunResult, *, markdown: bool) -> list[str]:
+    """Format the result sections: coverage, times, index, zones, sites."""
+    lang = result.config.lang
+    t = _TEXT[lang]
+    head = (lambda s: f"### {s}") if markdown else (lambda s: s)
+    table = _md_table if markdown else _plain_table
+    out: list[str] = [f"{t['model']} : {result.places['time_model'].iloc[0]}"]
+    if result.coverage is not None:
+        out += ["", head(t["coverage"]), "", *_coverage_lines(result, table)]
+    note = t["times_note"].format(t=f"{result.config.max_time_min:g}")
+    out += ["", head(t["times"]), "", note, ""]
+    rows = [
+        [
+            str(column).removeprefix("travel_time_min_"),
+            _whole(r["population"], lang),
+            *(_pct(r[f"share_beyond_{s}_min"], lang) for s in (10, 20, 30)),
+            _whole(r["population_unreachable"], lang),
+        ]
+        for column, r in result.times.iterrows()
+    ]
+    out.append(
+        table(
+            [t["kind"], t["people"], "> 10 min", "> 20 min", "> 30 min",
+             t["unreachable"]],
+            rows,
+        )
+    )  # fmt: skip
+    out += ["", head(t["index"]), "", *_index_lines(result)]
+    out += ["", head(t["zones"]), "", *_zone_lines(result, table)]
+    out += ["", head(t["sites"]), "", *_site_lines(result)]
+    return out
+
+
+def _plain_table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """Format a table aligned for a terminal."""
+    frame = pd.DataFrame([list(r) for r in rows], columns=list(header))
+    return frame.to_string(index=False) if len(frame) else "(—)"
+
+
+def _coverage_lines(result: RunResult, table: Any) -> list[str]:
+    lang = result.config.lang
+    t = _TEXT[lang]
+    assert result.coverage is not None
+    cov = result.coverage
+    rows = [
+        [i, r["cpts_name"], r["n_communes"], _whole(r["population"], lang), r["taille"]]
+        for i, r in cov.territories.iterrows()
+    ]
+    rates = cov.rates.sum(numeric_only=True)
+    people = float(rates["population"])
+    covered = float(
+        rates["population_covered_once"] + rates["population_covered_multiple"]
+    )
+    odd = cov.overlaps_gaps
+    shared, gaps = odd[odd["status"] == "overlap"], odd[odd["status"] == "gap"]
+    return [
+        table(["cpts_id", "nom", t["communes"], t["people"], "taille"], rows),
+        "",
+        f"{t['in_cpts']} : {_whole(covered, lang)} ({_pct(covered / people, lang)})",
+        (
+            f"{t['shared']} : {len(shared)} "
+            f"({_whole(shared['population'].sum(), lang)} {t['hab']})"
+        ),
+        (
+            f"{t['gaps']} : {len(gaps)} ({_whole(gaps['population'].sum(), lang)} "
+            f"{t['hab']}, "
+            f"{_pct(float(rates['population_not_covered']) / people, lang)})"
+        ),
+    ]
+
+
+def _index_lines(result: RunResult) -> list[str]:
+    lang = result.config.lang
+    t = _TEXT[lang]
+    index, column = result.index, result.index_column
+    value, people = index[column], index["population"]
+    mean = float((value * people).sum() / people.sum()) if people.sum() else np.nan
+    name = _INDEX_NAMES[lang].get(column, column)
+    lines = [f"{name} — {t['mean']} : {_dec(mean, lang)}"]
+    below = result.config.apl_below
+    if below is not None:
+        low = value < below
+        lines.append(
+            f"{t['low']} (APL < {_dec(below, lang, 1)}) : {int(low.sum())} "
+            f"{t['communes']}, {_whole(people[low].sum(), lang)} {t['hab']} "
+            f"({_pct(people[low].sum() / people.sum(), lang)})"
+        )
+    return lines
+
+
+def _zone_lines(result: RunResult, table: Any) -> list[str]:
+    lang = result.config.lang
+    t = _TEXT[lang]
+    found = result.underserved
+    total = float(found.places["population"].sum())
+    flagged = result.ledger.underserved["flagged"]
+    lines = [
+        (
+            f"{found.rule} : {len(found.zones)} zones, {_whole(flagged, lang)} "
+            f"{t['hab']} ({_pct(flagged / total if total else np.nan, lang)})"
+        ),
+        "",
+    ]
+    top = found.zones.head(10)
+    rows = [
+        [
+            zone_id,
+            _whole(r["population"], lang),
+            _dec(r["area_km2"], lang, 0),
+            r["n_communes"],
+            _dec(r["mean_travel_time_min"], lang, 0),
+            _whole(r["population_unreachable"], lang),
+        ]
+        for zone_id, r in top.iterrows()
+    ]
+    lines.append(
+        table(["zone", t["people"], "km²", t["communes"], t["mean_min"],
+               t["unreachable"]],
+              rows)
+    )  # fmt: skip
+    if found.zonage is not None:
+        counts = found.zonage.groupby("zonage", observed=False)["population"].agg(
+            ["size", "sum"]
+        )
+        lines += ["", t["zonage"] + " :", " ; ".join(
+            f"{name} {int(r['size'])} {t['communes']} ({_whole(r['sum'], lang)} "
+            f"{t['hab']})"
+            for name, r in counts.iterrows()
+        )]  # fmt: skip
+    return lines
+
+
+def _site_lines(result: RunResult) -> list[str]:
+    lang = result.config.lang
+    t = _TEXT[lang]
+    sites = result.underserved.sites
+    if len(sites) == 0:
+        return [t["no_site"]]
+    bound = result.config.underserved_time_min
+    lines = [
+        (
+            f"{result.config.timed_kind}, {bound:g} min ; "
+            f"{_pct(result.underserved.covered_before, lang)} {t['now']}"
+        )
+    ]
+    for site_id, r in sites.iterrows():
+        name = next(
+            (r[c] for c in ("nom", "name") if c in sites and pd.notna(r[c])), site_id
+        )
+        lines.append(
+            f"  {r['step']}. {name} : +{_whole(r['population_gain'], lang)} "
+            f"{t['hab']}, {_pct(r['share_covered'], lang)}"
+        )
+    return lines
+
+
+def console_summary(result: RunResult) -> str:
+    """Format the summary a run prints: results, then where they are."""
+    t = _TEXT[result.config.lang]
+    lines = _results(result, markdown=False)
+    lines += ["", t["written"] + " :"]
+    lines += [f"  {path}" for path in result.written.values()]
+    return "\n".join(lines) + "\n"
+
+
+def report_markdown(result: RunResult, *, files: Sequence[str]) -> str:
+    """Return the text of ``rapport.md``: inputs, rows set aside, ledger, results."""
+    lang = result.config.lang
+    t = _TEXT[lang]
+    ledger = result.ledger
+    out = [f"# {t['title']} {__version__}", "", f"## {t['inputs']}", ""]
+    out.append(
+        _md_table(
+            [t["key"], t["file"], t["rows"], t["people"]],
+            [
+                [r["key"], r["file"], _whole(r["rows"], lang)
+                 + (f" ({r['detail']})" if r.get("detail") else ""),
+                 _whole(r["population"], lang)]
+                for r in ledger.inputs
+            ],
+        )
+    )  # fmt: skip
+    out += ["", f"## {t['aside']}", ""]
+    rows = [
+        [r["what"], t["dropped"] if r["dropped"] else t["kept"], r["rows"],
+         _whole(r["population"], lang), r["why"], ", ".join(r["examples"])]
+        for r in ledger.aside_rows
+    ] + [
+        [r["what"], t["filled"], r["rows"], "—", f"= {r['value']:g}",
+         ", ".join(r["examples"])]
+        for r in ledger.filled_rows
+    ]  # fmt: skip
+    out.append(
+        _md_table([t["what"], "", t["rows"], t["people"], t["why"], t["examples"]],
+                  rows)
+        if rows else t["none_aside"]
+    )  # fmt: skip
+    out += ["", f"## {t['ledger']}", "", t["ledger_text"] + ".", ""]
+    out.append(_ledger_table(ledger, lang))
+    u = ledger.underserved
+    if u:
+        out += [
+            "",
+            (
+                f"{u['rule']} : {_whole(u['population'], lang)} = "
+                f"{_whole(u['flagged'], lang)} + {_whole(u['not_flagged'], lang)}"
+            ),
+        ]
+    out += ["", f"## {t['results']}", "", *_results(result, markdown=True)]
+    if ledger.warnings:
+        out += ["", f"## {t['warnings']}", ""]
+        out += [f"- {w}" for w in ledger.warnings]
+    out += ["", f"## {t['parameters']}", ""]
+    out.append(
+        _md_table(
+            [t["key"], ""], [[k, _param(v)] for k, v in ledger.parameters.items()]
+        )
+    )
+    out += ["", f"## {t['steps']}", ""]
+    out.append(_md_table(["", "s"], [[n, f"{s:.1f}"] for n, s in ledger.steps]))
+    out += ["", f"## {t['written']}", "", *[f"- `{f}`" for f in files], ""]
+    return "\n".join(out)
+
+
+def _ledger_table(ledger: Ledger, lang: str) -> str:
+    t = _TEXT[lang]
+    rows = []
+    for r in ledger.conservation:
+        rows.append([
+            r["kind"], _whole(r["population"], lang), _whole(r["within"], lang),
+            _whole(r["beyond"], lang), _whole(r["off_network"], lang),
+        ])  # fmt: skip
+    bound = ledger.conservation[0]["max_time_min"] if ledger.conservation else 0
+    return _md_table(
+        [t["kind"], t["people"], t["within"].format(t=f"{bound:g}"), t["beyond"],
+         t["off"]],
+        rows,
+    )  # fmt: skip
+
+
+def _param(value: Any) -> str:
+    """Format a parameter value as the report shows it (paths by their file name)."""
+    if value is None:
+        return "—"
+    if isinstance(value, str) and "/" in value:
+        return Path(value).name
+    return f"`{value}`"
+
+
+def report_json(result: RunResult, *, files: Sequence[str]) -> dict[str, Any]:
+    """Return the content of ``rapport.json``: as ``rapport.md``, exact figures."""
+    ledger = result.ledger
+    return {
+        "coordogeo": __version__,
+        "inputs": ledger.inputs,
+        "set_aside": ledger.aside_rows,
+        "filled": ledger.filled_rows,
+        "conservation": ledger.conservation,
+        "underserved": ledger.underserved,
+        "warnings": ledger.warnings,
+        "parameters": {
+            k: (Path(v).name if isinstance(v, str) and "/" in v else v)
+            for k, v in ledger.parameters.items()
+        },
+        "steps_s": {name: round(s, 3) for name, s in ledger.steps},
+        "files": list(files),
+    }

@@ -1,0 +1,740 @@
+"""The batch run: read, time, cover, index, zone, map, write — small explicit steps.
+
+:func:`run` is what ``coordogeo run`` and ``coordogeo demo`` call. Each step takes
+the values it needs and returns new ones; every row a step sets aside, fills or
+leaves unreached goes into the :class:`~coordogeo.pipeline.report.Ledger`, which
+becomes ``rapport.md`` / ``rapport.json`` beside the outputs.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final, TextIO, TypeVar
+
+import numpy as np
+import pandas as pd
+
+import geopandas as gpd
+import shapely
+
+from coordogeo.access import (
+    TravelTimeMatrix,
+    apl,
+    crowfly_matrix,
+    fca,
+    nearest,
+    time_summary,
+    travel_time_matrix,
+)
+from coordogeo.access.decay import PRESET_BOUNDS_MIN
+from coordogeo.access.fca import Method
+from coordogeo.coverage import (
+    assign_to_communes,
+    commune_of,
+    coverage_rates,
+    cpts_territories,
+    overlaps_and_gaps,
+    within_reach,
+)
+from coordogeo.crs import territory_of_insee, to_lonlat
+from coordogeo.errors import CoordogeoError, format_labels
+from coordogeo.io import (
+    read_communes,
+    read_cpts_members,
+    read_finess,
+    read_insee_grid,
+    read_structures,
+)
+from coordogeo.io.vector import read_vector
+from coordogeo.network import RoadNetwork
+from coordogeo.network.roads import anchor_xy
+from coordogeo.pipeline.config import ConfigError, RunConfig
+from coordogeo.pipeline.outputs import check_output_folder, staged_outputs
+from coordogeo.pipeline.report import Ledger
+from coordogeo.pipeline.write import write_everything, write_maps
+from coordogeo.underserved import (
+    Rule,
+    classify,
+    suggest_sites,
+    travel_time_above,
+    zonage,
+    zones,
+)
+
+__all__ = ["Coverage", "Inputs", "RunResult", "Underserved", "run"]
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+_OSM_SUFFIXES: Final = (".pbf", ".osm", ".graphml", ".bz2", ".gz")
+#: The default FCA catchment when neither a stepped decay nor a bound is given.
+_DEFAULT_INDEX_MIN: Final = 30.0
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What the run read: communes, places (cells or communes), structures."""
+
+    communes: gpd.GeoDataFrame
+    places: gpd.GeoDataFrame
+    structures: gpd.GeoDataFrame
+    members: pd.DataFrame | None
+    candidates: gpd.GeoDataFrame | None
+    network: RoadNetwork | None
+    table: TravelTimeMatrix | None
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """CPTS territories, the communes in none or several, rates, people in reach."""
+
+    territories: gpd.GeoDataFrame
+    overlaps_gaps: gpd.GeoDataFrame
+    rates: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class Underserved:
+    """Flagged places, their zones, the zonage of the communes, suggested sites."""
+
+    places: gpd.GeoDataFrame
+    zones: gpd.GeoDataFrame
+    rule: str
+    zonage: pd.DataFrame | None
+    sites: gpd.GeoDataFrame
+    covered_before: float
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """Everything a run computed and wrote; ``ledger`` accounts for every row."""
+
+    config: RunConfig
+    inputs: Inputs
+    places: gpd.GeoDataFrame
+    reach: pd.DataFrame
+    times: pd.DataFrame
+    coverage: Coverage | None
+    index: gpd.GeoDataFrame
+    index_column: str
+    underserved: Underserved
+    ledger: Ledger
+    written: dict[str, Path]
+
+
+class _Steps:
+    """Numbered steps: their time goes into the ledger, their name to ``stream``."""
+
+    def __init__(self, ledger: Ledger, stream: TextIO | None, n_steps: int) -> None:
+        self.ledger, self.stream, self.n_steps, self.done = ledger, stream, n_steps, 0
+
+    @contextmanager
+    def step(self, name: str) -> Iterator[None]:
+        self.done += 1
+        if self.stream is not None:
+            self.stream.write(f"[{self.done}/{self.n_steps}] {name}…")
+            self.stream.flush()
+        start = time.perf_counter()
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                yield
+            except BaseException:
+                if self.stream is not None:
+                    self.stream.write(" échec\n")
+                raise
+        seconds = time.perf_counter() - start
+        self.ledger.steps.append((name, seconds))
+        if self.stream is not None:
+            self.stream.write(f" {seconds:.1f} s\n")
+            self.stream.flush()
+        for warning in caught:
+            self.ledger.warn(f"{name} : {warning.message}")
+
+
+_N_STEPS: Final = 8
+
+
+def run(config: RunConfig, *, progress: TextIO | None = None) -> RunResult:
+    """Run a checked config end to end; write the maps, tables and report.
+
+    The output folder is checked first (:func:`check_output_folder`): nothing is
+    computed for a folder the run may not write into. Outputs are staged and moved
+    in only when every step succeeded.
+
+    Parameters
+    ----------
+    config
+        From :func:`coordogeo.pipeline.load_config`.
+    progress
+        Where to write one line per step (the CLI passes stderr); silent if None.
+
+    Returns
+    -------
+    RunResult
+        The frames computed, the ledger and the files written.
+
+    Raises
+    ------
+    ConfigError
+        An input that cannot be used, named by its config key; an output folder
+        that would lose files; roads that do not cover the territory.
+    """
+    target = check_output_folder(
+        config.folder, inputs={**config.inputs, "config": config.source}
+    )
+    ledger = Ledger(lang=config.lang, parameters=config.parameters())
+    steps = _Steps(ledger, progress, _N_STEPS)
+    with steps.step("lecture des données"):
+        inputs = read_inputs(config, ledger)
+    with steps.step("temps jusqu'à la structure la plus proche"):
+        places = nearest_times(config, inputs, ledger)
+        reach = within_reach(places)
+        times = time_summary(places)
+    with steps.step("couverture par les CPTS"):
+        coverage = cpts_coverage(inputs)
+    with steps.step(f"indice d'accessibilité ({config.method})"):
+        index, column = access_index(config, inputs, ledger)
+    with steps.step("zones mal desservies"):
+        found = underserved(config, inputs, places, index, column, ledger)
+    with steps.step("sites proposés"):
+        found = suggested_sites(config, inputs, found, ledger)
+    result = RunResult(
+        config, inputs, found.places, reach, times, coverage, index, column, found,
+        ledger, {},
+    )  # fmt: skip
+    with staged_outputs(target) as staging:
+        with steps.step("cartes"):
+            pages = write_maps(result, staging)
+        with steps.step("GeoPackage, tableaux et rapport"):
+            written = write_everything(result, staging, pages=pages)
+    final = {name: target.folder / path.name for name, path in written.items()}
+    return RunResult(**{**result.__dict__, "written": final})
+
+
+def _named(key: str, reader: Callable[[Path], T], path: Path) -> T:
+    """Call ``reader``; prefix any of our errors with the config key it came from."""
+    try:
+        return reader(path)
+    except ConfigError:
+        raise
+    except CoordogeoError as err:
+        raise ConfigError(f"`{key}` ({path.name}): {err}") from err
+
+
+def read_inputs(config: RunConfig, ledger: Ledger) -> Inputs:
+    """Read every input file of the config; count what is read and set aside."""
+    communes = _named("inputs.communes", read_communes, config.communes)
+    if "population" not in communes:
+        raise ConfigError(
+            f"`inputs.communes` ({config.communes.name}) has no population column; "
+            "use a layer with one (ADMIN EXPRESS POPULATION, population_municipale)."
+        )
+    ledger.read("inputs.communes", config.communes, communes, population=True)
+    places = _places(config, communes, ledger)
+    structures = _structures(config, communes, ledger)
+    members = None
+    if config.cpts_members is not None:
+        members = _named(
+            "inputs.cpts_members",
+            lambda p: read_cpts_members(p, communes=communes),
+            config.cpts_members,
+        )
+        ledger.read("inputs.cpts_members", config.cpts_members, members)
+    candidates = None
+    if config.candidates is not None:
+        candidates = _named(
+            "inputs.candidates",
+            lambda p: read_structures(
+                p,
+                kind=config.timed_kind,
+                crs=config.structures_crs,
+                communes=communes,
+                territory_crs=str(communes.crs),
+            ),
+            config.candidates,
+        )
+        ledger.read("inputs.candidates", config.candidates, candidates)
+    network, table = _times_source(config, communes, ledger)
+    inputs = Inputs(communes, places, structures, members, candidates, network, table)
+    if network is not None:
+        _check_roads_cover(config, inputs)
+    return inputs
+
+
+def _places(
+    config: RunConfig, communes: gpd.GeoDataFrame, ledger: Ledger
+) -> gpd.GeoDataFrame:
+    """Return the inhabited places: grid cells with their commune, or the communes."""
+    if config.population is None:
+        return communes.copy()
+    cells = _named("inputs.population", read_insee_grid, config.population)
+    ledger.read("inputs.population", config.population, cells, population=True)
+    cells = cells.to_crs(communes.crs)
+    if "insee" not in cells:
+        cells["insee"] = commune_of(cells, communes)
+    lost = cells["insee"].isna()
+    if lost.any():
+        ledger.aside(
+            "carreaux hors de toute commune",
+            cells.index[lost],
+            population=float(cells.loc[lost, "population"].sum()),
+            why="plus de 1 km de toute commune : gardés dans les temps, hors indice "
+            "communal",
+            dropped=False,
+        )
+    if "nom" in communes:
+        cells["nom_commune"] = cells["insee"].map(communes["nom"])
+    return cells
+
+
+def _structures(
+    config: RunConfig, communes: gpd.GeoDataFrame, ledger: Ledger
+) -> gpd.GeoDataFrame:
+    """Read the structures (table, vector or FINESS); check the kinds to time."""
+    if config.finess is not None:
+        structures = _finess(config.finess, communes, ledger)
+    else:
+        assert config.structures is not None  # load_config requires one of them
+        structures = _named(
+            "inputs.structures",
+            lambda p: read_structures(
+                p,
+                crs=config.structures_crs,
+                communes=communes,
+                territory_crs=str(communes.crs),
+            ),
+            config.structures,
+        )
+        ledger.read("inputs.structures", config.structures, structures)
+    kinds = structures["kind"].astype(str)
+    missing = sorted(set(config.kinds) - set(kinds))
+    if missing:
+        raise ConfigError(
+            f"`parameters.kinds` names {missing}, absent from the structures; their "
+            f"kinds are {sorted(kinds.unique())}."
+        )
+    return structures
+
+
+def _finess(path: Path, communes: gpd.GeoDataFrame, ledger: Ledger) -> gpd.GeoDataFrame:
+    """FINESS establishments located in the communes; the others are counted."""
+    territory = str(territory_of_insee(communes["insee"]).iloc[0])
+    sites = _named("inputs.finess", lambda p: read_finess(p, territory=territory), path)
+    ledger.read("inputs.finess", path, sites)
+    located = sites["located"].astype(bool).to_numpy()
+    if not located.all():
+        ledger.aside(
+            "établissements FINESS sans coordonnées utilisables",
+            sites.index[~located],
+            why="pas de géolocalisation dans le fichier (ou hors du territoire)",
+        )
+    inside = sites["insee"].isin(communes["insee"]).to_numpy()
+    outside = located & ~inside
+    if outside.any():
+        ledger.aside(
+            "établissements FINESS hors des communes",
+            sites.index[outside],
+            why="leur commune n'est pas dans `inputs.communes`",
+            warn=False,
+        )
+    return sites[located & inside]
+
+
+def _times_source(
+    config: RunConfig, communes: gpd.GeoDataFrame, ledger: Ledger
+) -> tuple[RoadNetwork | None, TravelTimeMatrix | None]:
+    """Return the road network, or the external commune matrix, or neither."""
+    if config.roads is not None:
+        path = config.roads
+        if path.name.lower().endswith(_OSM_SUFFIXES):
+            network = _named("inputs.roads", RoadNetwork.from_osm, path)
+        else:
+            network = _named(
+                "inputs.roads",
+                lambda p: RoadNetwork.from_roads(read_vector(p, name="roads")),
+                path,
+            )
+        ledger.read_network(path, network)
+        return network, None
+    if config.matrix is None:
+        ledger.warn(
+            "ni routes ni distancier : temps estimés à vol d'oiseau "
+            f"(× 1,3 à {config.crowfly_speed_kmh:g} km/h), dit dans chaque sortie"
+        )
+        return None, None
+    table = _named(
+        "inputs.matrix",
+        lambda p: TravelTimeMatrix.from_table(
+            pd.read_csv(p, dtype={"origin": str, "destination": str}),
+            max_time_min=max(config.max_time_min, _index_bound(config)),
+            origins=communes.index,
+            destinations=communes.index,
+        ),
+        config.matrix,
+    )
+    ledger.read_matrix(config.matrix, table)
+    return None, table
+
+
+def _check_roads_cover(config: RunConfig, inputs: Inputs) -> None:
+    """Stop when too few places or structures lie near a road: wrong roads file."""
+    network = inputs.network
+    assert network is not None
+    timed = inputs.structures[inputs.structures["kind"].isin(config.kinds)]
+    shares = {}
+    for name, frame in (("places", inputs.places), ("structures", timed)):
+        node, _ = network.snap_xy(anchor_xy(frame), max_snap_m=network.max_snap_m)
+        shares[name] = float((node >= 0).mean()) * 100 if len(node) else 100.0
+    low = {k: v for k, v in shares.items() if v < config.min_snapped_pct}
+    if not low:
+        return
+    roads = _lonlat_box(network.node_xy, network.crs)
+    places = _lonlat_box(anchor_xy(inputs.places), str(inputs.places.crs))
+    raise ConfigError(
+        f"`inputs.roads` ({config.roads.name if config.roads else ''}): only "
+        + ", ".join(f"{v:.0f} % of the {k}" for k, v in low.items())
+        + f" lie within {network.max_snap_m:g} m of a road (at least "
+        f"{config.min_snapped_pct:g} % expected, `parameters.min_snapped_pct`). "
+        f"The roads cover lon/lat {roads}, the places {places}: the roads probably "
+        "do not cover the territory; extract them over the communes."
+    )
+
+
+def _lonlat_box(xy: np.ndarray, crs: str) -> str:
+    """Format the lon/lat bounding box of points."""
+    if len(xy) == 0:
+        return "(empty)"
+    box = gpd.GeoDataFrame(
+        geometry=[shapely.box(*xy.min(axis=0), *xy.max(axis=0))], crs=crs
+    )
+    x0, y0, x1, y1 = to_lonlat(box, name="box").total_bounds
+    return f"[{x0:.3f}, {y0:.3f}] – [{x1:.3f}, {y1:.3f}]"
+
+
+def _time_matrix(
+    config: RunConfig,
+    inputs: Inputs,
+    origins: gpd.GeoDataFrame,
+    destinations: gpd.GeoDataFrame,
+    *,
+    bound: float,
+) -> TravelTimeMatrix:
+    """Origins to destinations within ``bound``: roads, the external table, crow-fly."""
+    if inputs.network is not None:
+        return travel_time_matrix(
+            inputs.network,
+            origins,
+            destinations,
+            max_time_min=bound,
+            n_jobs=config.n_jobs,
+        )
+    if inputs.table is not None:
+        return _commune_table_to(inputs.table, origins, destinations, bound=bound)
+    return crowfly_matrix(
+        origins, destinations, speed_kmh=config.crowfly_speed_kmh, max_time_min=bound
+    )
+
+
+def _commune_table_to(
+    table: TravelTimeMatrix,
+    origins: pd.DataFrame,
+    destinations: pd.DataFrame,
+    *,
+    bound: float,
+) -> TravelTimeMatrix:
+    """Commune-to-commune minutes to origin-to-destination, each in its commune."""
+    pairs = table.to_table()
+    pairs = pairs[pairs["time_min"] <= bound]
+    dest = pd.DataFrame(
+        {"destination": destinations["insee"].to_numpy(), "site": destinations.index}
+    ).dropna(subset=["destination"])
+    orig = pd.DataFrame(
+        {"origin": origins["insee"].to_numpy(), "place": origins.index}
+    ).dropna(subset=["origin"])
+    joined = pairs.merge(orig, on="origin").merge(dest, on="destination")
+    return TravelTimeMatrix.from_table(
+        joined[["place", "site", "time_min"]],
+        origin="place",
+        destination="site",
+        max_time_min=bound,
+        origins=origins.index,
+        destinations=destinations.index,
+    )
+
+
+def nearest_times(
+    config: RunConfig, inputs: Inputs, ledger: Ledger
+) -> gpd.GeoDataFrame:
+    """Minutes from every place to the nearest structure of each kind."""
+    timed = inputs.structures[inputs.structures["kind"].isin(config.kinds)]
+    if inputs.table is not None:
+        no_commune = timed["insee"].isna().to_numpy()
+        if no_commune.any():
+            ledger.aside(
+                "structures hors des communes (distancier commune à commune)",
+                timed.index[no_commune],
+                why="le distancier ne les atteint pas",
+            )
+    source: RoadNetwork | TravelTimeMatrix
+    if inputs.network is not None:
+        source = inputs.network
+    else:
+        source = _time_matrix(
+            config, inputs, inputs.places, timed, bound=config.max_time_min
+        )
+    places = nearest(
+        source, inputs.places, timed, by="kind", max_time_min=config.max_time_min
+    )
+    ledger.conserve(places, config.kinds, max_time_min=config.max_time_min)
+    return places
+
+
+def cpts_coverage(inputs: Inputs) -> Coverage | None:
+    """CPTS territories, overlaps and gaps, coverage rates; None without a list."""
+    if inputs.members is None:
+        return None
+    return Coverage(
+        cpts_territories(inputs.communes, inputs.members),
+        overlaps_and_gaps(inputs.communes, inputs.members),
+        coverage_rates(inputs.communes, inputs.members),
+    )
+
+
+def _index_bound(config: RunConfig) -> float:
+    """Return the catchment of the index: given, else the decay's last step, else 30."""
+    if config.index_max_time_min is not None:
+        return config.index_max_time_min
+    decay = config.decay or ("drees_apl" if config.method == "apl" else None)
+    if decay is None:
+        decay = {"e2sfca": "luo_qi_2009", "3sfca": "wan_2012"}.get(config.method)
+    return PRESET_BOUNDS_MIN.get(decay or "", _DEFAULT_INDEX_MIN)
+
+
+def _supply(config: RunConfig, inputs: Inputs, ledger: Ledger) -> pd.DataFrame:
+    """Sum the capacity of the index's kinds per commune; gaps are named."""
+    kinds = config.index_kinds or config.kinds
+    sites = inputs.structures[inputs.structures["kind"].isin(kinds)]
+    key = "index.capacity"
+    if config.capacity not in sites:
+        raise ConfigError(
+            f"`{key}`: the structures have no {config.capacity!r} column; add one "
+            "(e.g. GP FTE) or name the column that holds the supply."
+        )
+    raw = sites[config.capacity]
+    blank = raw.isna() | raw.astype(str).str.strip().eq("")
+    values = pd.to_numeric(raw.where(~blank), errors="coerce")
+    text = ~blank & values.isna()
+    if text.any():
+        raise ConfigError(
+            f"`{key}`: {int(text.sum())} structure(s) have a capacity that is not a "
+            f"number, at {format_labels(sites.index[text])}; write numbers."
+        )
+    if (values < 0).any():
+        raise ConfigError(
+            f"`{key}`: negative capacities at {format_labels(sites.index[values < 0])}."
+        )
+    missing = values.isna()
+    if missing.any():
+        if config.fill_capacity is None:
+            raise ConfigError(
+                f"`{key}`: {int(missing.sum())} structure(s) of kinds {list(kinds)} "
+                f"have no capacity, at {format_labels(sites.index[missing])}; fill "
+                "them, or set `index.fill_capacity` (e.g. 0) to count them as that."
+            )
+        ledger.filled(
+            "capacités manquantes", sites.index[missing], value=config.fill_capacity
+        )
+        values = values.fillna(config.fill_capacity)
+    outside = sites["insee"].isna() | ~sites["insee"].isin(inputs.communes.index)
+    if outside.any():
+        ledger.aside(
+            "structures hors des communes (indice communal)",
+            sites.index[outside],
+            why="l'indice se calcule de commune à commune",
+        )
+    factor = config.consultations_per_fte or 1.0
+    per_commune = (values[~outside] * factor).groupby(sites["insee"][~outside]).sum()
+    out: pd.DataFrame = per_commune.rename("capacity").to_frame()
+    return out
+
+
+def access_index(
+    config: RunConfig, inputs: Inputs, ledger: Ledger
+) -> tuple[gpd.GeoDataFrame, str]:
+    """Compute the accessibility index per commune (APL or FCA) and its column."""
+    supply = _supply(config, inputs, ledger)
+    bands = list(config.age_weights or {})
+    demand = _commune_demand(config, inputs, bands)
+    bound = _index_bound(config)
+    matrix = _time_matrix(config, inputs, demand, demand.loc[supply.index], bound=bound)
+    if config.method == "apl":
+        assert config.age_weights is not None
+        out = apl(
+            demand,
+            supply,
+            matrix,
+            age_weights=config.age_weights,
+            intra_commune_min=config.intra_commune_min,
+            decay=config.decay or "drees_apl",
+            unit="consultations" if config.consultations_per_fte else "fte",
+        )
+    else:
+        method: Method = config.method  # type: ignore[assignment]  # a checked choice
+        out = fca(matrix, demand, supply, method=method, decay=config.decay).demand
+    frame = gpd.GeoDataFrame(out, geometry=demand.geometry, crs=demand.crs)
+    column = next(
+        c
+        for c in frame.columns
+        if isinstance(c, str)
+        and (c.startswith("apl_") or c.endswith("_per_inhabitant"))
+    )
+    return frame, column
+
+
+def _commune_demand(
+    config: RunConfig, inputs: Inputs, bands: list[str]
+) -> gpd.GeoDataFrame:
+    """Return the communes with the population (and age bands) of their places."""
+    communes = inputs.communes
+    source = inputs.places if config.population is not None else communes
+    absent = [b for b in bands if b not in source]
+    if absent:
+        where = "inputs.population" if config.population else "inputs.communes"
+        raise ConfigError(
+            f"`index.age_weights` names {absent}, absent from `{where}`; its columns "
+            f"are {format_labels(list(source.columns))}."
+        )
+    if config.population is None:
+        return communes.copy()
+    allocated = assign_to_communes(
+        inputs.places, communes, columns=["population", *bands]
+    ).drop(columns="n_cells")
+    if "nom" in communes:
+        allocated.insert(0, "nom", communes["nom"].reindex(allocated.index))
+    return allocated
+
+
+def underserved(
+    config: RunConfig,
+    inputs: Inputs,
+    places: gpd.GeoDataFrame,
+    index: gpd.GeoDataFrame,
+    column: str,
+    ledger: Ledger,
+) -> Underserved:
+    """Places breaking the rules, merged into ranked zones; zonage of the communes."""
+    kind = config.timed_kind
+    time_column = f"travel_time_min_{kind}"
+    rules = [
+        travel_time_above(
+            config.underserved_time_min,
+            column=time_column,
+            label=f"{kind} à plus de {config.underserved_time_min:g} min",
+        )
+    ]
+    cells = places
+    if config.apl_below is not None:
+        cells = places.assign(**{column: places["insee"].map(index[column])})
+        no_index = cells[column].isna()
+        if no_index.any():
+            ledger.aside(
+                "lieux sans indice communal",
+                cells.index[no_index],
+                population=float(cells.loc[no_index, "population"].sum()),
+                why="hors de toute commune : la règle d'APL ne s'y applique pas",
+                dropped=False,
+            )
+        rules.append(
+            Rule(
+                column,
+                "<",
+                config.apl_below,
+                label=f"APL < {config.apl_below:g}".replace(".", ","),
+                missing="passes",
+            )
+        )
+    flagged = classify(cells, rules, combine=config.combine)
+    found = zones(flagged, time_column=time_column)
+    joiner = " et " if config.combine == "all" else " ou "
+    text = joiner.join(rule.text for rule in rules)
+    ledger.rule(flagged, found, text)
+    ranked = zonage(index, apl=column) if config.method == "apl" else None
+    empty = gpd.GeoDataFrame(geometry=[], crs=places.crs)
+    return Underserved(flagged, found, text, ranked, empty, float("nan"))
+
+
+def suggested_sites(
+    config: RunConfig, inputs: Inputs, found: Underserved, ledger: Ledger
+) -> Underserved:
+    """Choose the ``n_sites`` candidates that bring the most people within reach."""
+    kind = config.timed_kind
+    existing = inputs.structures[inputs.structures["kind"] == kind]
+    bound = config.underserved_time_min
+    people = inputs.places
+    minutes = found.places[f"travel_time_min_{kind}"].to_numpy()
+    weight = found.places["population"].to_numpy(dtype=np.float64)
+    share = (
+        float(weight[minutes <= bound].sum() / weight.sum()) if weight.sum() else 0.0
+    )
+    if config.n_sites == 0:
+        return _with_sites(found, gpd.GeoDataFrame(geometry=[], crs=people.crs), share)
+    candidates = _candidates(config, inputs, existing)
+    times: RoadNetwork | TravelTimeMatrix
+    if inputs.network is not None:
+        times = inputs.network
+    else:
+        everyone = pd.concat([existing[["geometry"]], candidates[["geometry"]]])
+        sites = gpd.GeoDataFrame(everyone, crs=candidates.crs)
+        times = crowfly_matrix(
+            people, sites, speed_kmh=config.crowfly_speed_kmh, max_time_min=bound
+        )
+        if inputs.table is not None:
+            ledger.warn(
+                "sites proposés : le distancier ne va pas jusqu'aux candidats, leurs "
+                "temps sont estimés à vol d'oiseau (colonne time_model)"
+            )
+    chosen = _named(
+        "underserved.n_sites",
+        lambda _: suggest_sites(
+            times, people, existing, candidates, n_sites=config.n_sites,
+            max_time_min=bound,
+        ),
+        Path("sites"),
+    )  # fmt: skip
+    sites = gpd.GeoDataFrame(chosen, geometry="geometry", crs=candidates.crs)
+    return _with_sites(found, sites, share)
+
+
+def _with_sites(
+    found: Underserved, sites: gpd.GeoDataFrame, share: float
+) -> Underserved:
+    return Underserved(
+        found.places, found.zones, found.rule, found.zonage, sites, float(share)
+    )
+
+
+def _candidates(
+    config: RunConfig, inputs: Inputs, existing: gpd.GeoDataFrame
+) -> gpd.GeoDataFrame:
+    """Return the candidate sites: the file given, else a point per commune without."""
+    if inputs.candidates is not None:
+        out = inputs.candidates.copy()
+        out.index = "candidat-" + out.index.astype(str)
+        return out
+    communes = inputs.communes[~inputs.communes.index.isin(existing["insee"])]
+    keep = [c for c in ("insee", "nom", "population") if c in communes]
+    points = gpd.GeoDataFrame(
+        communes[keep],
+        geometry=communes.geometry.representative_point(),
+        crs=communes.crs,
+    )
+    points.index = pd.Index("commune-" + points.index.astype(str))
+    return points

@@ -1,0 +1,210 @@
+"""What a run writes: the maps, the GeoPackage and CSV tables in French, the report.
+
+File and layer names are the same for ``coordogeo demo`` and ``coordogeo run``:
+:data:`MAPS`, :data:`GEOPACKAGE` and its layers, ``rapport.md`` and ``rapport.json``.
+Written tables use French column names with units, whole inhabitants and shares in
+percent (:func:`french_table`); the report keeps the exact sums.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Final
+
+import numpy as np
+import pandas as pd
+
+import folium
+import geopandas as gpd
+
+from coordogeo._columns import french_name, is_percent
+from coordogeo.io import write_results
+from coordogeo.maps import (
+    MapLayers,
+    access_map,
+    coverage_map,
+    index_map,
+    links_to,
+    overview_map,
+    underserved_map,
+)
+from coordogeo.pipeline.report import report_json, report_markdown
+
+if TYPE_CHECKING:
+    from coordogeo.pipeline.run import RunResult
+
+__all__ = ["GEOPACKAGE", "MAPS", "french_table", "write_everything", "write_maps"]
+
+#: The single maps, then the overview that links them.
+MAPS: Final = (
+    "carte_couverture.html",
+    "carte_acces.html",
+    "carte_indice.html",
+    "carte_zones.html",
+)
+OVERVIEW: Final = "carte_synthese.html"
+GEOPACKAGE: Final = "resultats.gpkg"
+
+#: Decimals kept in written tables, by the end of the (French) column name.
+_DECIMALS: Final = (("_pct", 1), ("_min", 1), ("_km2", 2), ("_m", 0))
+
+
+def french_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return a copy for people: French names, whole inhabitants, percentages.
+
+    Inhabitant counts (columns named ``population…``) are rounded to whole numbers
+    (nullable integers: a missing count stays missing), shares (0–1) become
+    percentages with one decimal (``…_pct``), minutes keep one decimal, areas two.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"population": [10.6, 2.2], "share_within_20_min": [0.5, 1],
+    ...                   "travel_time_min_MSP": [12.345, None]})
+    >>> french_table(t)
+       population  part_moins_20_min_pct  temps_min_MSP
+    0          11                   50.0           12.3
+    1           2                  100.0            NaN
+    """
+    out = frame.copy()
+    geometry = out.geometry.name if isinstance(out, gpd.GeoDataFrame) else None
+    for column in [c for c in out.columns if isinstance(c, str) and c != geometry]:
+        values = out[column]
+        if not pd.api.types.is_numeric_dtype(values) or values.dtype == bool:
+            continue
+        if column.startswith("population"):
+            out[column] = values.round(0).astype("Int64")
+        elif is_percent(column):
+            out[column] = (values * 100).round(1)
+        else:
+            name = french_name(column)
+            digits = next(
+                (d for end, d in _DECIMALS if re.search(f"{end}(_|$)", name)), None
+            )
+            if digits is not None:
+                out[column] = values.round(digits)
+    out.columns = [french_name(c) if isinstance(c, str) else c for c in out.columns]
+    if isinstance(out.index.name, str):
+        out.index = out.index.rename(french_name(out.index.name))
+    if geometry is not None:
+        out = gpd.GeoDataFrame(out, geometry=french_name(geometry), crs=frame.crs)
+    return out
+
+
+def write_maps(result: RunResult, folder: Path) -> dict[str, Path]:
+    """Draw the single maps and the overview into ``folder``; return them by name."""
+    config, found = result.config, result.underserved
+    lang = config.lang
+    structures = result.inputs.structures
+    column = f"travel_time_min_{config.timed_kind}"
+    timed = structures[structures["kind"].isin(config.kinds)]
+    pages: dict[str, folium.Map] = {}
+    if result.coverage is not None:
+        pages["carte_couverture.html"] = coverage_map(
+            result.coverage.territories,
+            result.coverage.overlaps_gaps,
+            structures=structures,
+            lang=lang,
+        )
+    pages["carte_acces.html"] = access_map(
+        result.places, timed, column=column, lang=lang
+    )
+    pages["carte_indice.html"] = index_map(
+        result.index, column=result.index_column, structures=structures, lang=lang
+    )
+    pages["carte_zones.html"] = underserved_map(
+        found.zones,
+        sites=found.sites if len(found.sites) else None,
+        structures=timed,
+        lang=lang,
+    )
+    overview = overview_map(
+        MapLayers(
+            territories=None
+            if result.coverage is None
+            else result.coverage.territories,
+            overlaps_gaps=None
+            if result.coverage is None
+            else result.coverage.overlaps_gaps,
+            structures=structures,
+            travel_times=result.places,
+            time_column=column,
+            index=result.index,
+            index_column=result.index_column,
+            zones=found.zones,
+            sites=found.sites if len(found.sites) else None,
+        ),
+        links=links_to(pages, lang=lang),
+        lang=lang,
+    )
+    written = {OVERVIEW: folder / OVERVIEW}
+    overview.save(written[OVERVIEW])
+    for name, page in pages.items():
+        page.save(folder / name)
+        written[name] = folder / name
+    return written
+
+
+def _layers(result: RunResult) -> dict[str, pd.DataFrame]:
+    """Return the GeoPackage layers and the CSV tables, by name, in English."""
+    found = result.underserved
+    communes = result.inputs.communes
+    index = result.index
+    if found.zonage is not None:
+        index = index.join(found.zonage[["zonage", "zonage_reason"]])
+    places = found.places
+    layers: dict[str, pd.DataFrame] = {}
+    if result.coverage is not None:
+        layers["cpts"] = result.coverage.territories
+        layers["communes_hors_cpts_ou_partagees"] = result.coverage.overlaps_gaps
+    layers |= {
+        "temps_acces": places,
+        "indice_communes": index,
+        "zones_mal_desservies": found.zones,
+        "sites_proposes": found.sites,
+        "structures": result.inputs.structures,
+        "communes": communes,
+        "temps_par_type": result.times.rename(
+            index=lambda c: str(c).removeprefix("travel_time_min_")
+        ).rename_axis("kind"),
+        "population_a_portee": result.reach,
+        "indice_communes_tableau": pd.DataFrame(index.drop(columns="geometry")),
+        "zones": pd.DataFrame(found.zones.drop(columns="geometry")),
+    }
+    if result.coverage is not None:
+        layers["couverture_cpts"] = result.coverage.rates
+    return layers
+
+
+def write_everything(
+    result: RunResult, folder: Path, *, pages: dict[str, Path]
+) -> dict[str, Path]:
+    """Write the GeoPackage, the CSV tables and the report beside the maps."""
+    layers = {
+        name: french_table(frame)
+        for name, frame in _layers(result).items()
+        if not (isinstance(frame, gpd.GeoDataFrame) and len(frame) == 0)
+    }
+    files = write_results(folder / GEOPACKAGE, csv=result.config.csv, **layers)
+    written = {**pages, **{path.name: path for path in files}}
+    names = sorted([*written, "rapport.md", "rapport.json"])
+    final = result.__class__(**{**result.__dict__, "written": written})
+    (folder / "rapport.md").write_text(
+        report_markdown(final, files=names), encoding="utf-8"
+    )
+    (folder / "rapport.json").write_text(
+        json.dumps(report_json(final, files=names), ensure_ascii=False, indent=1,
+                   default=_json_default),
+        encoding="utf-8",
+    )  # fmt: skip
+    written["rapport.md"] = folder / "rapport.md"
+    written["rapport.json"] = folder / "rapport.json"
+    return written
+
+
+def _json_default(value: object) -> object:
+    """Numbers numpy hands over, as plain JSON numbers."""
+    if isinstance(value, np.generic):
+        return value.item()
+    raise TypeError(type(value).__name__)

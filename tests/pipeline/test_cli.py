@@ -1,0 +1,145 @@
+"""The `coordogeo` command: demo = init --sample + run, one-line errors, exit codes."""
+
+import hashlib
+
+import pandas as pd
+import pyogrio
+import pytest
+
+import geopandas as gpd
+
+from coordogeo.cli import main
+from tests.io.finess_fixture import write_finess
+from tests.pipeline.conftest import edited
+
+
+def _tables(folder):
+    """Read back the CSV tables and GeoPackage layers of a run."""
+    out = {p.name: pd.read_csv(p, sep=";", decimal=",") for p in folder.glob("*.csv")}
+    for name, _ in pyogrio.list_layers(folder / "resultats.gpkg"):
+        out[name] = gpd.read_file(folder / "resultats.gpkg", layer=name)
+    return out
+
+
+def test_demo_and_init_then_run_write_the_same(tmp_path, capsys):
+    assert main(["demo", "--out", str(tmp_path / "demo")]) == 0
+    demo_out = capsys.readouterr()
+    assert main(["init", str(tmp_path / "d"), "--sample"]) == 0
+    assert "Lancez : coordogeo run" in capsys.readouterr().out
+    assert main(["run", str(tmp_path / "d" / "config.toml")]) == 0
+    run_out = capsys.readouterr()
+    demo, ran = tmp_path / "demo", tmp_path / "d" / "resultats"
+    assert sorted(p.name for p in demo.iterdir()) == sorted(
+        p.name for p in ran.iterdir()
+    )
+    a, b = _tables(demo), _tables(ran)
+    assert a.keys() == b.keys()
+    for name in a:
+        pd.testing.assert_frame_equal(a[name], b[name], check_exact=True, obj=name)
+
+    # the printed summary is the same too, but for the paths of the files
+    def strip(text):
+        return [line for line in text.splitlines() if not line.startswith("  /")]
+
+    assert strip(run_out.out) == strip(demo_out.out)[2:]
+    assert "[8/8]" in demo_out.err and "[8/8]" in run_out.err  # progress on stderr
+
+
+def test_run_out_overrides_the_folder(sample_folder, tmp_path):
+    assert (
+        main(
+            ["run", str(sample_folder / "config.toml"), "--out", str(tmp_path / "ici")]
+        )
+        == 0
+    )
+    assert (tmp_path / "ici" / "rapport.md").is_file()
+
+
+def test_init_never_overwrites(tmp_path, capsys):
+    assert main(["init", str(tmp_path)]) == 0
+    config = tmp_path / "config.toml"
+    digest = hashlib.sha256(config.read_bytes()).hexdigest()
+    assert main(["init", str(tmp_path), "--sample"]) == 2
+    assert "exists already; coordogeo never overwrites it" in capsys.readouterr().err
+    assert hashlib.sha256(config.read_bytes()).hexdigest() == digest
+    text = config.read_text("utf-8")
+    assert "# [index]" not in text and "[index]" in text and "# age_weights =" in text
+
+
+@pytest.mark.parametrize(
+    ("file", "content", "key", "message"),
+    [
+        ("roads", b"not a pbf", "routes.osm.pbf", "is not a readable OSM PBF file"),
+        (
+            "roads",
+            b"<?xml version='1.0'?><graphml><graph",
+            "r.graphml",
+            "is not a complete GraphML file",
+        ),
+        (
+            "communes",
+            b"insee,population\n46042,100\n",
+            "communes.csv",
+            "is a table without geometry",
+        ),
+        (
+            "communes",
+            b"PK\x03\x04 not a geopackage",
+            "communes_cassees.gpkg",
+            "cannot be read as a vector",
+        ),
+        ("roads", b"a,b\n1,2\n", "routes.csv", "is a table without geometry"),
+    ],
+)
+def test_broken_files_exit_2_with_one_line(
+    sample_folder, tmp_path, capsys, file, content, key, message
+):
+    (sample_folder / "donnees" / key).write_bytes(content)
+    old = {"roads": "donnees/routes.gpkg", "communes": "donnees/communes.gpkg"}[file]
+    path = edited(sample_folder, f'"{old}"', f'"donnees/{key}"')
+    assert main(["run", str(path), "--out", str(tmp_path / "o")]) == 2
+    err = [
+        line
+        for line in capsys.readouterr().err.splitlines()
+        if not line.startswith("[")
+    ]
+    assert len(err) == 1 and err[0].startswith("coordogeo: `inputs.")  # one line
+    assert message in err[0] and key in err[0]
+    assert not (tmp_path / "o").exists()
+
+
+def test_an_output_folder_that_is_a_file_is_refused_before_any_work(
+    sample_folder, tmp_path, capsys
+):
+    (tmp_path / "f").write_text("x", encoding="utf-8")
+    assert (
+        main(["run", str(sample_folder / "config.toml"), "--out", str(tmp_path / "f")])
+        == 2
+    )
+    captured = capsys.readouterr()
+    assert "is a file, not a folder" in captured.err and "[1/8]" not in captured.err
+
+
+def test_debug_shows_the_traceback(sample_folder, tmp_path, capsys):
+    path = edited(sample_folder, 'kinds = ["MSP", "CDS"]', 'kinds = ["XYZ"]')
+    assert main(["--debug", "run", str(path), "--out", str(tmp_path / "o")]) == 2
+    assert "Traceback (most recent call last)" in capsys.readouterr().err
+
+
+def test_finess_unlocated_rows_are_counted(sample_folder, tmp_path):
+    finess = write_finess(sample_folder / "donnees" / "finess.csv")
+    path = edited(
+        sample_folder,
+        'structures = "donnees/structures.csv"',
+        f'finess = "{finess.name and "donnees/finess.csv"}"',
+    )
+    # the FINESS fixture lies in the Lot, not in the sample: the run must say so
+    assert main(["run", str(path), "--out", str(tmp_path / "o")]) == 2
+
+
+def test_help_lists_every_key(capsys):
+    with pytest.raises(SystemExit) as done:
+        main(["run", "--help"])
+    assert done.value.code == 0
+    text = capsys.readouterr().out
+    assert "[inputs]" in text and "min_snapped_pct" in text and "--out" in text

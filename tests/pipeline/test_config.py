@@ -1,0 +1,148 @@
+"""The config schema: loading, every problem named, help and docs from the schema."""
+
+from pathlib import Path
+
+import pytest
+
+from coordogeo.pipeline.config import (
+    SCHEMA,
+    ConfigError,
+    config_template,
+    load_config,
+    schema_markdown,
+    schema_text,
+)
+from tests.pipeline.conftest import edited
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "config.md"
+
+
+def test_the_sample_config_loads_with_its_values(sample_folder):
+    config = load_config(sample_folder / "config.toml")
+    assert config.kinds == ("MSP", "CDS")
+    assert config.method == "apl" and config.apl_below == 2.5
+    assert config.folder == (sample_folder / "resultats").resolve()
+    assert config.communes == (sample_folder / "donnees" / "communes.gpkg").resolve()
+    assert config.max_time_min == 60.0  # the default
+    assert set(config.inputs) == {
+        "inputs.communes",
+        "inputs.population",
+        "inputs.structures",
+        "inputs.roads",
+        "inputs.cpts_members",
+        "inputs.candidates",
+    }
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "[outputs]",
+            "[output]",
+            r"unknown section \[output\] \(did you mean `outputs`",
+        ),
+        (
+            "[inputs]",
+            "[inputs]\nstructure = 'x'",
+            r"unknown key `inputs.structure` \(did you mean `structures`\?\)",
+        ),
+        (
+            "# max_time_min = 60",
+            "max_time_min = '60'",
+            r"`parameters.max_time_min` must be a number > 0, got '60'",
+        ),
+        (
+            "# max_time_min = 60",
+            "max_time_min = nan",
+            r"`parameters.max_time_min` must be a number > 0, got nan",
+        ),
+        (
+            "# n_sites = 3",
+            "n_sites = -1",
+            r"`underserved.n_sites` must be a whole number >= 0",
+        ),
+        (
+            "# n_jobs = 1",
+            "n_jobs = 0",
+            r"`parameters.n_jobs` must be a whole number >= 1 or -1",
+        ),
+        (
+            "donnees/routes.gpkg",
+            "donnees/nulle-part.gpkg",
+            r"`inputs.roads`: no file at .*nulle-part.gpkg",
+        ),
+        (
+            'method = "apl"',
+            'method = "4sfca"',
+            r"`index.method` is '4sfca'; choose one of",
+        ),
+        (
+            '# lang = "fr"',
+            'lang = "de"',
+            r"`outputs.lang` is 'de'; choose one of fr, en",
+        ),
+        (
+            'kinds = ["MSP", "CDS"]',
+            "kinds = 3",
+            r"`parameters.kinds` must be a list of texts",
+        ),
+        ('kinds = ["MSP", "CDS"]', 'kinds = ["MSP", "MSP"]', r"each once"),
+        ("# min_snapped_pct = 50", "min_snapped_pct = 150", r"percentage \(0-100\)"),
+        ('# kind = "MSP"', 'kind = "ESP"', r"`underserved.kind` is 'ESP', not one of"),
+        ('method = "apl"', 'method = "2sfca"', r"`index.age_weights` applies to"),
+    ],
+)
+def test_bad_values_name_the_key_and_the_fix(sample_folder, old, new, message):
+    with pytest.raises(ConfigError, match=message):
+        load_config(edited(sample_folder, old, new))
+
+
+def test_every_problem_is_listed_at_once(sample_folder):
+    path = edited(sample_folder, "[outputs]", "[outputs]\ncolour = 'red'\nlang = 3")
+    path.write_text(
+        path.read_text("utf-8").replace('communes = "donnees/communes.gpkg"', ""),
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError) as raised:
+        load_config(path)
+    text = str(raised.value)
+    assert "3 problem(s)" in text
+    assert "`outputs.colour`" in text and "`outputs.lang` must be a text" in text
+    assert "`inputs.communes` is required" in text
+
+
+def test_unreadable_files(tmp_path):
+    with pytest.raises(ConfigError, match=r"not found; write one with `coordogeo init"):
+        load_config(tmp_path / "absent.toml")
+    (tmp_path / "bad.toml").write_text("[inputs\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_config(tmp_path / "bad.toml")
+    (tmp_path / "latin.toml").write_bytes("[inputs]\ncommunes = 'é'\n".encode("cp1252"))
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_config(tmp_path / "latin.toml")
+
+
+def test_a_bom_is_accepted(sample_folder):
+    path = sample_folder / "bom.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + (sample_folder / "config.toml").read_bytes())
+    assert load_config(path).kinds == ("MSP", "CDS")
+
+
+def test_with_folder_overrides_only_the_folder(sample_folder, tmp_path):
+    config = load_config(sample_folder / "config.toml")
+    moved = config.with_folder(tmp_path / "ailleurs")
+    assert moved.folder == (tmp_path / "ailleurs").resolve()
+    assert moved.communes == config.communes and moved.kinds == config.kinds
+
+
+def test_help_docs_and_template_list_every_key():
+    text, page, template = schema_text(), schema_markdown(), config_template()
+    for key in SCHEMA:
+        assert f"    {key.name} (" in text
+        assert f"| `{key.name}` |" in page
+        assert f"# {key.name} = " in template
+    assert DOCS.read_text(encoding="utf-8") == page, (
+        "docs/config.md is generated: python -c 'from coordogeo.pipeline.config "
+        'import schema_markdown; print(schema_markdown(), end="")\' > docs/config.md'
+    )

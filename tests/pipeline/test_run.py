@@ -1,0 +1,173 @@
+"""The batch run on the sample: outputs, numbers, the report's ledger, bad inputs."""
+
+import io
+import json
+
+import pandas as pd
+import pyogrio
+import pytest
+
+import geopandas as gpd
+
+from coordogeo.pipeline import ConfigError, load_config, run
+from tests.pipeline.conftest import edited
+
+LAYERS = [
+    "cpts",
+    "communes_hors_cpts_ou_partagees",
+    "temps_acces",
+    "indice_communes",
+    "zones_mal_desservies",
+    "sites_proposes",
+    "structures",
+    "communes",
+]
+
+
+def test_the_run_writes_maps_layers_tables_and_report(sample_run):
+    folder = sample_run.config.folder
+    names = {p.name for p in folder.iterdir()}
+    assert {
+        "carte_synthese.html",
+        "carte_couverture.html",
+        "carte_acces.html",
+        "carte_indice.html",
+        "carte_zones.html",
+        "resultats.gpkg",
+        "rapport.md",
+        "rapport.json",
+        "resultats_temps_par_type.csv",
+        "resultats_zones.csv",
+    } <= names
+    assert [n for n, _ in pyogrio.list_layers(folder / "resultats.gpkg")] == LAYERS
+
+
+def test_every_inhabitant_is_accounted_for(sample_run, sample):
+    total = float(sample.population["population"].sum())
+    report = json.loads((sample_run.config.folder / "rapport.json").read_text("utf-8"))
+    for row in report["conservation"]:
+        parts = row["within"] + row["beyond"] + row["off_network"]
+        assert parts == pytest.approx(total, abs=1e-6)  # exact sums, float residue
+        assert row["population"] == pytest.approx(total, abs=1e-6)
+    u = report["underserved"]
+    assert u["flagged"] + u["not_flagged"] == pytest.approx(total, abs=1e-6)
+    assert u["in_zones"] + u["in_smaller_zones"] == pytest.approx(
+        u["flagged"], abs=1e-6
+    )
+    cells = gpd.read_file(
+        sample_run.config.folder / "resultats.gpkg", layer="temps_acces"
+    )
+    assert len(cells) == len(sample.population)  # nobody dropped
+    # whole inhabitants in the written layer; each within 0.5 of the exact value
+    assert (
+        cells["population"] - sample.population["population"].to_numpy()
+    ).abs().max() <= 0.5
+    text = (sample_run.config.folder / "rapport.md").read_text("utf-8")
+    assert "| MSP | 110\u202f128 | 108\u202f085 | 280 | 1\u202f763 |" in text
+    assert "Aucune ligne écartée" in text
+
+
+def test_written_tables_are_french_with_units_and_percent(sample_run):
+    folder = sample_run.config.folder
+    raw = (folder / "resultats_temps_par_type.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM for Excel
+    table = pd.read_csv(
+        folder / "resultats_temps_par_type.csv",
+        sep=";",
+        decimal=",",
+        encoding="utf-8-sig",
+        index_col=0,
+    )
+    assert table.loc["MSP", "population"] == 110_128  # whole inhabitants
+    assert table.loc["MSP", "part_plus_20_min_pct"] == pytest.approx(25.0, abs=0.05)
+    assert "part_non_accessible_pct" in table.columns
+    cells = gpd.read_file(folder / "resultats.gpkg", layer="temps_acces")
+    assert {
+        "temps_min_MSP",
+        "structure_proche_MSP",
+        "accessible_MSP",
+        "nom_commune",
+    } <= set(cells.columns)
+    assert not any(c.startswith(("travel_time", "share_")) for c in cells.columns)
+
+
+def test_the_numbers_an_ars_would_read(sample_run):
+    found = sample_run.underserved
+    assert len(found.zones) == 28
+    assert float(found.zones["population"].sum()) == pytest.approx(20_233, abs=1)
+    assert found.sites["step"].tolist() == [1, 2, 3]
+    assert found.sites["share_covered"].is_monotonic_increasing
+    assert found.covered_before == pytest.approx(0.750, abs=0.001)
+    index = sample_run.index["apl_consultations_per_inhabitant"]
+    # the supply is conserved: every consultation is offered to someone in 20 min
+    offered = (index * sample_run.index["population_std"]).sum()
+    capacity = sample_run.inputs.structures.query("kind in ['MSP', 'CDS', 'ESP']")
+    fte = pd.to_numeric(capacity["capacity"]).sum()
+    assert offered == pytest.approx(fte * 5_400, rel=1e-9)
+
+
+def test_missing_capacities_are_an_error_unless_filled(sample_folder, tmp_path):
+    sites = pd.read_csv(sample_folder / "donnees" / "structures.csv")
+    sites.loc[sites["id"].isin(["MSP-03", "ESP-02"]), "capacity"] = None
+    sites.to_csv(sample_folder / "donnees" / "structures_trous.csv", index=False)
+    path = edited(sample_folder, "structures.csv", "structures_trous.csv")
+    config = load_config(path).with_folder(tmp_path / "a")
+    with pytest.raises(
+        ConfigError,
+        match=r"2 structure\(s\).*have no capacity, at "
+        r"\['ESP-02', 'MSP-03'\]|\['MSP-03', 'ESP-02'\]",
+    ):
+        run(config)
+    assert not (tmp_path / "a").exists()
+    text = path.read_text("utf-8").replace("# fill_capacity = 0", "fill_capacity = 0")
+    path.write_text(text, encoding="utf-8")
+    result = run(load_config(path).with_folder(tmp_path / "b"))
+    assert result.ledger.filled_rows[0]["rows"] == 2
+    assert "complétées" in (tmp_path / "b" / "rapport.md").read_text("utf-8")
+
+
+def test_roads_of_another_territory_stop_the_run(sample_folder, tmp_path, sample):
+    far = sample.roads.assign(geometry=sample.roads.translate(xoff=300_000.0))
+    far.to_file(sample_folder / "donnees" / "routes_ailleurs.gpkg", engine="pyogrio")
+    path = edited(sample_folder, "routes.gpkg", "routes_ailleurs.gpkg")
+    with pytest.raises(
+        ConfigError,
+        match=r"only 0 % of the places.*probably do not "
+        r"cover the territory",
+    ):
+        run(load_config(path).with_folder(tmp_path / "r"))
+
+
+def test_kinds_absent_from_the_structures(sample_folder, tmp_path):
+    path = edited(sample_folder, 'kinds = ["MSP", "CDS"]', 'kinds = ["MSP", "XYZ"]')
+    with pytest.raises(
+        ConfigError, match=r"names \['XYZ'\], absent from the structures"
+    ):
+        run(load_config(path).with_folder(tmp_path / "k"))
+
+
+def test_too_many_sites_is_an_error_not_a_clamp(sample_folder, tmp_path):
+    path = edited(sample_folder, "# n_sites = 3", "n_sites = 500")
+    with pytest.raises(ConfigError, match=r"`underserved.n_sites`"):
+        run(load_config(path).with_folder(tmp_path / "n"))
+
+
+def test_without_roads_the_crow_fly_model_is_said_everywhere(sample_folder, tmp_path):
+    path = edited(sample_folder, 'roads = "donnees/routes.gpkg"', "")
+    result = run(load_config(path).with_folder(tmp_path / "c"))
+    assert result.places["time_model"].str.startswith("crow-fly").all()
+    assert any("vol d'oiseau" in w for w in result.ledger.warnings)
+    assert result.places["population"].sum() == pytest.approx(
+        result.inputs.places["population"].sum(), abs=1e-6
+    )
+
+
+def test_quiet_from_python_progress_when_asked(sample_folder, tmp_path, capsys):
+    stream = io.StringIO()
+    run(
+        load_config(sample_folder / "config.toml").with_folder(tmp_path / "q"),
+        progress=stream,
+    )
+    assert "[8/8] GeoPackage, tableaux et rapport" in stream.getvalue()
+    captured = capsys.readouterr()
+    assert captured.out == ""
