@@ -416,7 +416,12 @@ def _index_lines(result: RunResult) -> list[str]:
     value, people = index[column], index["population"]
     mean = float((value * people).sum() / people.sum()) if people.sum() else np.nan
     name = _INDEX_NAMES[lang].get(column, column)
-    lines = [f"{name} — {t['mean']} : {_dec(mean, lang)}"]
+    shown = (
+        _dec(mean, lang)
+        if not np.isfinite(mean) or abs(mean) >= 0.1  # noqa: PLR2004
+        else f"{mean:.3g}".replace(".", "," if lang == "fr" else ".")
+    )
+    lines = [f"{name} — {t['mean']} : {shown}"]
     below = result.config.apl_below
     if below is not None:
         low = value < below

@@ -523,12 +523,13 @@ def _supply(config: RunConfig, inputs: Inputs, ledger: Ledger) -> pd.DataFrame:
     kinds = config.index_kinds or config.kinds
     sites = inputs.structures[inputs.structures["kind"].isin(kinds)]
     key = "index.capacity"
-    if config.capacity not in sites:
+    if config.capacity not in sites and config.fill_capacity is None:
         raise ConfigError(
             f"`{key}`: the structures have no {config.capacity!r} column; add one "
-            "(e.g. GP FTE) or name the column that holds the supply."
+            "(e.g. GP FTE), name the column that holds the supply, or set "
+            "`index.fill_capacity` (e.g. 1: one unit of supply per structure)."
         )
-    raw = sites[config.capacity]
+    raw = sites.get(config.capacity, pd.Series(None, index=sites.index, dtype=object))
     blank = raw.isna() | raw.astype(str).str.strip().eq("")
     values = pd.to_numeric(raw.where(~blank), errors="coerce")
     text = ~blank & values.isna()
