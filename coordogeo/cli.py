@@ -30,10 +30,21 @@ INPUT_PROBLEM, INTERNAL_ERROR = 2, 1
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     args = _parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.debug else logging.WARNING,
-        format="%(levelname)s: %(message)s",
-    )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    package = logging.getLogger("coordogeo")
+    level = package.level
+    package.addHandler(handler)
+    package.setLevel(logging.DEBUG if args.debug else logging.WARNING)
+    try:
+        return _call(args)
+    finally:
+        package.removeHandler(handler)
+        package.setLevel(level)
+
+
+def _call(args: argparse.Namespace) -> int:
+    """Run the chosen command; map its errors to exit statuses and one line."""
     try:
         status: int = args.run(args)
     except CoordogeoError as err:

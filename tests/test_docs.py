@@ -14,12 +14,17 @@ from pathlib import Path
 
 import pytest
 
-DOCS = Path(__file__).resolve().parents[1] / "docs"
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
 #: A python block, and the text block that may follow it (prose in between).
 _BLOCK = re.compile(
     r"^```python\n(.*?)^```\n(?:(?:(?!^```).)*?^```text\n(.*?)^```)?", re.S | re.M
 )
-PAGES = sorted(p for p in DOCS.rglob("*.md") if _BLOCK.search(p.read_text("utf-8")))
+PAGES = sorted(
+    p
+    for p in [ROOT / "README.md", *DOCS.rglob("*.md")]
+    if _BLOCK.search(p.read_text("utf-8"))
+)
 _CHECK = doctest.OutputChecker()
 _FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 
@@ -27,7 +32,15 @@ _FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 def test_the_guide_has_examples():
     names = {p.name for p in PAGES}
     assert {"getting-started.md", "coverage.md", "access.md", "underserved.md"} <= names
-    assert "maps.md" in names
+    assert "maps.md" in names and "README.md" in names
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[p.name for p in PAGES])
+def test_every_example_that_prints_shows_what_it_prints(page):
+    for code, shown in _BLOCK.findall(page.read_text("utf-8")):
+        assert "print(" not in code or shown, (
+            f"{page.name}: a printing example shows no output"
+        )
 
 
 @pytest.mark.parametrize("page", PAGES, ids=[p.name for p in PAGES])
@@ -43,8 +56,3 @@ def test_guide_examples_run_and_print_what_the_page_shows(page, tmp_path, monkey
                 f"{page.name} example {number} prints:\n{printed.getvalue()}"
                 f"but the page shows:\n{shown}"
             )
-
-
-def test_the_getting_started_page_shows_its_output():
-    text = (DOCS / "getting-started.md").read_text("utf-8")
-    assert sum(1 for _, shown in _BLOCK.findall(text) if shown) == 2

@@ -1,12 +1,14 @@
 """The `coordogeo` command: demo = init --sample + run, one-line errors, exit codes."""
 
 import hashlib
+import json
 
 import pandas as pd
 import pyogrio
 import pytest
 
 import geopandas as gpd
+import shapely
 
 from coordogeo.cli import main
 from tests.io.finess_fixture import write_finess
@@ -126,15 +128,40 @@ def test_debug_shows_the_traceback(sample_folder, tmp_path, capsys):
     assert "Traceback (most recent call last)" in capsys.readouterr().err
 
 
-def test_finess_unlocated_rows_are_counted(sample_folder, tmp_path):
-    finess = write_finess(sample_folder / "donnees" / "finess.csv")
-    path = edited(
-        sample_folder,
-        'structures = "donnees/structures.csv"',
-        f'finess = "{finess.name and "donnees/finess.csv"}"',
+def test_finess_rows_set_aside_are_counted_and_named(tmp_path, capsys):
+    """Two Lot communes around Cahors, a FINESS file with unlocated rows, crow-fly."""
+    centre = gpd.GeoSeries(gpd.points_from_xy([1.44], [44.4475]), crs=4326)
+    x, y = centre.to_crs(2154).iloc[0].coords[0]
+    squares = [
+        shapely.box(x - 5e3, y - 5e3, x + 5e3, y + 5e3),
+        shapely.box(x + 5e3, y - 5e3, x + 15e3, y + 5e3),
+    ]
+    gpd.GeoDataFrame(
+        {
+            "insee": ["46042", "46102"],
+            "nom": ["Cahors", "Figeac"],
+            "population": [20_000, 9_000],
+        },
+        geometry=squares,
+        crs=2154,
+    ).to_file(tmp_path / "communes.gpkg", engine="pyogrio")
+    write_finess(tmp_path / "finess.csv")
+    (tmp_path / "config.toml").write_text(
+        '[inputs]\ncommunes = "communes.gpkg"\nfiness = "finess.csv"\n'
+        '[index]\nmethod = "2sfca"\nfill_capacity = 1\n'
+        '[underserved]\nn_sites = 0\n[outputs]\nfolder = "out"\n',
+        encoding="utf-8",
     )
-    # the FINESS fixture lies in the Lot, not in the sample: the run must say so
-    assert main(["run", str(path), "--out", str(tmp_path / "o")]) == 2
+    assert main(["run", str(tmp_path / "config.toml")]) == 0
+    err = capsys.readouterr().err
+    assert "établissements FINESS sans coordonnées utilisables : 2 ligne(s)" in err
+    report = json.loads((tmp_path / "out" / "rapport.json").read_text("utf-8"))
+    aside = {row["what"]: row for row in report["set_aside"]}
+    unlocated = aside["établissements FINESS sans coordonnées utilisables"]
+    assert sorted(unlocated["examples"]) == ["460000052", "460000060"]
+    assert aside["établissements FINESS hors des communes"]["examples"] == ["2A0000029"]
+    assert report["conservation"][0]["population"] == 29_000
+    assert "crow-fly" in (tmp_path / "out" / "rapport.md").read_text("utf-8")
 
 
 def test_help_lists_every_key(capsys):
