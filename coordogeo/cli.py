@@ -12,12 +12,7 @@ from pathlib import Path
 
 from coordogeo._version import __version__
 from coordogeo.errors import CoordogeoError
-from coordogeo.pipeline import (
-    console_summary,
-    init_folder,
-    load_config,
-    run,
-)
+from coordogeo.pipeline import console_summary, init_folder, load_config, run
 from coordogeo.pipeline.config import schema_text
 
 __all__ = ["main"]
@@ -143,11 +138,9 @@ def _demo(args: argparse.Namespace) -> int:
 def _init(args: argparse.Namespace) -> int:
     """Write a config (and the sample's files) into a folder."""
     config = init_folder(args.folder, sample=args.sample)
+    todo = "" if args.sample else "Remplacez-y les chemins par vos fichiers. "
     sys.stdout.write(
-        f"Config écrite : {config}\nLancez : coordogeo run {config}\n"
-        if args.sample
-        else f"Config écrite : {config}\nRemplacez-y les chemins par vos fichiers, "
-        f"puis : coordogeo run {config}\n"
+        f"Config écrite : {config}\n{todo}Lancez : coordogeo run {config}\n"
     )
     return 0
 

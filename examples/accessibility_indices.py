@@ -26,7 +26,11 @@ def main(out: Path) -> None:
         scores = fca(matrix, communes, supply, method=method).demand
         column = f"{method}_capacity_per_inhabitant"
         per_10k = scores[column].median() * 1e4
-        sys.stdout.write(f"{method:>8}: median {per_10k:.2f} FTE per 10,000\n")
+        sys.stdout.write(
+            f"{method:>8} : médiane {per_10k:.2f} ETP pour 10 000 hab.\n".replace(
+                ".", ",", 1
+            )
+        )
     consultations = supply * CONSULTATIONS_PER_FTE
     result = apl(communes, consultations, matrix, age_weights=PLACEHOLDER_AGE_WEIGHTS)
     index = result["apl_consultations_per_inhabitant"]
@@ -34,10 +38,13 @@ def main(out: Path) -> None:
     offered = (index * result["population_std"]).sum()
     assert abs(offered - consultations["capacity"].sum()) < 1e-6 * offered
     low = result.loc[index < 2.5, "population"].sum()
-    sys.stdout.write(f"population in communes below 2.5 C./an/hab.: {low:,.0f}\n")
+    sys.stdout.write(
+        "population des communes sous 2,5 C./an/hab. : "
+        + f"{low:,.0f}\n".replace(",", "\u202f")
+    )
     out.mkdir(parents=True, exist_ok=True)
     index_map(result, structures=sample.structures).save(out / "apl.html")
-    sys.stdout.write(f"map: {out / 'apl.html'}\n")
+    sys.stdout.write(f"carte : {out / 'apl.html'}\n")
 
 
 if __name__ == "__main__":

@@ -29,10 +29,10 @@ def main(out: Path) -> None:
     sys.stdout.write(territories[columns].to_string() + "\n\n")
     sys.stdout.write(rates.T.to_string() + "\n\n")
     gaps = odd[odd["status"] == "gap"]
-    sys.stdout.write(f"{len(gaps)} communes in no CPTS\n")
+    sys.stdout.write(f"{len(gaps)} communes hors CPTS\n")
     out.mkdir(parents=True, exist_ok=True)
     coverage_map(territories, odd, structures=sample.structures).save(out / "cpts.html")
-    sys.stdout.write(f"map: {out / 'cpts.html'}\n")
+    sys.stdout.write(f"carte : {out / 'cpts.html'}\n")
 
 
 if __name__ == "__main__":

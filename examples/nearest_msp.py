@@ -23,7 +23,7 @@ def main(out: Path) -> None:
     sys.stdout.write(summary.T.to_string() + "\n")
     out.mkdir(parents=True, exist_ok=True)
     access_map(result, msp).save(out / "msp.html")
-    sys.stdout.write(f"map: {out / 'msp.html'}\n")
+    sys.stdout.write(f"carte : {out / 'msp.html'}\n")
 
 
 if __name__ == "__main__":

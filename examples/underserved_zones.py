@@ -83,7 +83,7 @@ def main(out: Path) -> None:
 
     out.mkdir(parents=True, exist_ok=True)
     underserved_map(found, sites=sites, structures=msp).save(out / "zones.html")
-    sys.stdout.write(f"map: {out / 'zones.html'}\n")
+    sys.stdout.write(f"carte : {out / 'zones.html'}\n")
 
 
 if __name__ == "__main__":
