@@ -2,6 +2,7 @@
 
 from coordogeo.access import decay
 from coordogeo.access.apl import apl, apl_by_zone
+from coordogeo.access.cumulative import opportunities_within
 from coordogeo.access.fca import METHODS, FcaResult, fca
 from coordogeo.access.isochrones import isochrones
 from coordogeo.access.matrix import TravelTimeMatrix, crowfly_matrix, travel_time_matrix
@@ -19,6 +20,7 @@ __all__ = [
     "fca",
     "isochrones",
     "nearest",
+    "opportunities_within",
     "time_summary",
     "travel_time_matrix",
 ]

@@ -82,6 +82,7 @@ _CPTS_MAX_HOPS: Final = 5  # CPTS reach this many communes out from their seat
 _SPEEDS_KMH: Final = {"motorway": 110.0, "primary": 80.0, "secondary": 70.0}
 _LOCAL_KMH: Final = 50.0
 _STREET_KMH: Final = 30.0
+_PEOPLE_PER_HOUSEHOLD: Final = 2.2
 
 
 @dataclass(frozen=True)
@@ -94,9 +95,11 @@ class SampleTerritory:
         Polygons that tile the département; ``insee``, ``nom``, ``population``.
     population
         1 km cells shaped like INSEE Filosofi: ``idcar_1km``, ``population``, the age
-        bands ``ind_0_3`` … ``ind_80p``, and ``insee`` (the commune holding most of the
-        cell's people). Only inhabited cells are listed; their total equals the
-        communes' total.
+        bands ``ind_0_3`` … ``ind_80p``, ``insee`` (the commune holding most of the
+        cell's people), and **synthetic** income columns ``ind_snv``, ``men``,
+        ``men_pauv`` with ``niveau_vie_moyen`` and ``part_menages_pauvres`` (richer
+        near the main town; made up for the equity examples). Only inhabited cells
+        are listed; their total equals the communes' total.
     roads
         LineStrings with ``highway`` (motorway, primary, secondary, local),
         ``speed_kmh`` and ``oneway`` (one-way streets follow the vertex order).
@@ -157,6 +160,8 @@ def _build(seed: int) -> SampleTerritory:
     communes = _communes(rng, outline, island, seeds)
     hamlets = _hamlets(rng, communes)
     cells = _population_grid(rng, communes, hamlets)
+    # incomes from their own stream, so that the other frames stay as they were
+    cells = _with_income(np.random.default_rng([seed, 1]), cells, communes)
     roads = _roads(rng, communes, hamlets, outline)
     structures = _structures(rng, communes)
     members = _cpts_members(communes)
@@ -382,6 +387,34 @@ def _grid_frame(
     out = gpd.GeoDataFrame(frame, geometry=squares, crs=METROPOLE_CRS)
     out.index = pd.Index(ids)
     return out
+
+
+def _with_income(
+    rng: np.random.Generator, cells: gpd.GeoDataFrame, communes: gpd.GeoDataFrame
+) -> gpd.GeoDataFrame:
+    """**Synthetic** Filosofi income columns with a gradient: richer near the town.
+
+    The mean standard of living falls from about 25,000 € a year around the main
+    town to about 18,000 € in the remotest cells, with noise; the share of poor
+    households rises as it falls. Nothing here is real: the gradient only gives
+    the equity examples something to show.
+    """
+    main = communes["population"].idxmax()
+    centre = communes.loc[main, ["bourg_x", "bourg_y"]].to_numpy(dtype=np.float64)
+    xy = shapely.get_coordinates(shapely.centroid(cells.geometry.to_numpy()))
+    distance_km = np.hypot(*(xy - centre).T) / 1_000.0
+    level = 18_000.0 + 7_000.0 * np.exp(-distance_km / 12.0)
+    level *= rng.lognormal(0.0, 0.08, len(cells))
+    poor = np.clip(0.45 - level / 60_000.0 + rng.normal(0.0, 0.02, len(cells)), 0, 1)
+    people = cells["population"].to_numpy()
+    households = people / _PEOPLE_PER_HOUSEHOLD
+    return cells.assign(
+        ind_snv=level * people,
+        men=households,
+        men_pauv=poor * households,
+        niveau_vie_moyen=level,
+        part_menages_pauvres=poor,
+    )
 
 
 # --------------------------------------------------------------------------- roads

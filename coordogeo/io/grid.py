@@ -16,12 +16,20 @@ from coordogeo.crs import TERRITORY_CRS, to_metric_crs
 from coordogeo.errors import InputError, check_positive, format_labels
 from coordogeo.io.vector import read_vector
 
-__all__ = ["AGE_BAND_COLUMNS", "read_insee_grid"]
+__all__ = ["AGE_BAND_COLUMNS", "INCOME_COLUMNS", "read_insee_grid"]
 
 #: Filosofi age bands (lower-cased; ``ind_inc`` is "age unknown").
 AGE_BAND_COLUMNS: Final = (
     "ind_0_3", "ind_4_5", "ind_6_10", "ind_11_17", "ind_18_24", "ind_25_39",
     "ind_40_54", "ind_55_64", "ind_65_79", "ind_80p", "ind_inc",
+)  # fmt: skip
+#: Filosofi income and household counts kept (lower-cased; sums over the cell):
+#: ``ind_snv`` the sum of standards of living, ``men`` households, ``men_pauv`` poor
+#: households, then owners, single-parent, one-person, 5+ person households and the
+#: sum of dwelling surfaces. The same names in 2015 and 2017+ files.
+INCOME_COLUMNS: Final = (
+    "ind_snv", "men", "men_pauv", "men_prop", "men_fmp", "men_1ind", "men_5ind",
+    "men_surf",
 )  # fmt: skip
 #: Cell id columns, finest first (2017+: idcar_200m / idcar_1km; 2015: idinspire /
 #: id_carr1km).
@@ -67,8 +75,11 @@ def read_insee_grid(
         Indexed by the cell id (``idcar``; built in the INSEE form for point tables),
         in the territory's metric CRS (Lambert-93 for metropolitan cells):
         ``population`` (from ``ind``, fractional values kept), the age bands present
-        (lower-cased), ``imputed`` (from ``I_est_*``; False when the file has none),
-        ``cell_m`` and the square.
+        (lower-cased), the income and household counts present
+        (:data:`INCOME_COLUMNS`) with ``niveau_vie_moyen`` (``ind_snv / ind``, the
+        mean standard of living, € per person and year; NaN in an empty cell) and
+        ``part_menages_pauvres`` (``men_pauv / men``), ``imputed`` (from
+        ``I_est_*``; False when the file has none), ``cell_m`` and the square.
 
     Raises
     ------
@@ -94,6 +105,7 @@ def read_insee_grid(
     for band in AGE_BAND_COLUMNS:
         if band in table.columns:
             out[band] = pd.to_numeric(table[band], errors="coerce").to_numpy()
+    _add_income(out, table)
     imputed = next((c for c in _IMPUTED_COLUMNS if c in table.columns), None)
     out["imputed"] = (
         pd.to_numeric(table[imputed], errors="coerce").fillna(0).to_numpy() == 1
@@ -171,6 +183,33 @@ def _squares_from_xy(
     east = pd.Series(np.round(x).astype(np.int64)).astype(str)
     ids = pd.Index(f"CRS{epsg}RES{size:g}mN" + north + "E" + east)
     return ids, shapely.box(x, y, x + size, y + size), epsg, np.full(len(x), size)
+
+
+def _add_income(out: pd.DataFrame, table: pd.DataFrame) -> None:
+    """Keep the income and household counts; derive the mean and the poor share."""
+    for column in INCOME_COLUMNS:
+        if column not in table.columns:
+            continue
+        values = pd.to_numeric(table[column], errors="coerce")
+        text = table[column].notna() & values.isna()
+        if text.any():
+            raise InputError(
+                f"`{column}` holds text that is not a number on {int(text.sum())} "
+                f"row(s), at {format_labels(np.flatnonzero(text.to_numpy()))}."
+            )
+        out[column] = values.to_numpy(dtype=np.float64)
+    if "ind_snv" in out:
+        people = out["population"].to_numpy()
+        out["niveau_vie_moyen"] = np.divide(
+            out["ind_snv"].to_numpy(), people,
+            out=np.full(len(out), np.nan), where=people > 0,
+        )  # fmt: skip
+    if "men_pauv" in out and "men" in out:
+        men = out["men"].to_numpy()
+        out["part_menages_pauvres"] = np.divide(
+            out["men_pauv"].to_numpy(), men,
+            out=np.full(len(out), np.nan), where=men > 0,
+        )  # fmt: skip
 
 
 def _population(table: pd.DataFrame) -> np.ndarray:
