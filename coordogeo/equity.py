@@ -63,9 +63,8 @@ def _checked(
         raise InputError(f"The inputs differ in length: {sizes}.")
     w = arrays[1]
     if (w < 0).any():
-        labels = np.flatnonzero(w < 0)
-        if isinstance(weights, pd.Series):
-            labels = weights.index[labels]
+        where = np.flatnonzero(w < 0)
+        labels = weights.index[where] if isinstance(weights, pd.Series) else where
         raise InputError(f"`weights` are negative at {format_labels(labels)}.")
     if len(w) == 0 or w.sum() <= 0:
         raise InputError("`weights` sum to 0: there is nobody to measure.")
@@ -460,7 +459,8 @@ def _curve(rank: np.ndarray, w: np.ndarray, value: np.ndarray) -> pd.DataFrame:
     order = np.argsort(rank, kind="stable")
     x = np.where(np.isfinite(value), value, 0.0)[order]
     weights = w[order]
-    pop = np.concatenate([[0.0], np.cumsum(weights)]) / weights.sum()
+    cum = np.concatenate([[0.0], np.cumsum(weights)])
+    pop = cum / cum[-1]
     mass = np.concatenate([[0.0], np.cumsum(weights * x)])
     share = mass / mass[-1] if mass[-1] > 0 else np.zeros_like(mass)
     return pd.DataFrame({"population_share": pop, "value_share": share})

@@ -33,7 +33,10 @@ class InputError(CoordogeoError, ValueError):
 def format_labels(labels: Iterable[Any]) -> str:
     """Show at most five labels, then how many more there are."""
     items = list(labels)
-    shown = ", ".join(repr(x) for x in items[:MAX_LABELS_SHOWN])
+    # numpy scalars print as themselves (3, 'a'), not as np.int64(3)
+    plain = [x.item() if hasattr(x, "item") and hasattr(x, "dtype") else x
+             for x in items[:MAX_LABELS_SHOWN]]  # fmt: skip
+    shown = ", ".join(repr(x) for x in plain)
     extra = len(items) - MAX_LABELS_SHOWN
     return f"[{shown}{f', … ({extra} more)' if extra > 0 else ''}]"
 

@@ -2,6 +2,7 @@
 
 from coordogeo.io.communes import read_communes, update_insee_codes
 from coordogeo.io.cpts import read_cpts_members
+from coordogeo.io.filosofi import read_filosofi_communes
 from coordogeo.io.finess import read_finess
 from coordogeo.io.grid import read_insee_grid
 from coordogeo.io.results import write_results
@@ -10,6 +11,7 @@ from coordogeo.io.structures import read_structures
 __all__ = [
     "read_communes",
     "read_cpts_members",
+    "read_filosofi_communes",
     "read_finess",
     "read_insee_grid",
     "read_structures",
