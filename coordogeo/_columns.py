@@ -117,11 +117,19 @@ _FRENCH: Final[dict[str, str]] = {
     "shared_area_km2": "surface_partagee_km2",
     "overlaps_with": "chevauche",
     "nom_commune": "nom_commune",
+    "income_third": "tiers_niveau_vie",
+    "income_min": "niveau_vie_min",
+    "income_max": "niveau_vie_max",
+    "mean_apl": "apl_moyenne",
+    "group": "groupe",
+    "value": "valeur",
+    "reading": "lecture",
 }
 
 #: Patterns for the columns suffixed by a kind or a threshold, in order.
 _FRENCH_PATTERNS: Final = (
     (re.compile(r"^travel_time_min(_.+)?$"), r"temps_min\1"),
+    (re.compile(r"^mean_travel_time_min(_.+)?$"), r"temps_moyen_min\1"),
     (re.compile(r"^nearest_id(_.+)?$"), r"structure_proche\1"),
     (re.compile(r"^reachable(_.+)?$"), r"accessible\1"),
     (re.compile(r"^share_within_(\d+)_min$"), r"part_moins_\1_min_pct"),

@@ -29,6 +29,7 @@ __all__ = [
     "concentration_index",
     "fgt",
     "gini",
+    "income_groups",
     "palma_ratio",
     "theil_t",
     "weighted_quantile",
@@ -330,6 +331,26 @@ def fgt(
     )
 
 
+def income_groups(
+    income: ArrayLike, weights: ArrayLike, groups: int = 10
+) -> np.ndarray:
+    """Group of each place, 1 (poorest) to ``groups``, of equal population.
+
+    A place goes to the group holding the midpoint of its fractional income rank
+    (places of equal income share it), so each group holds ``1/groups`` of the
+    people up to the one place straddling each cut.
+
+    Examples
+    --------
+    >>> income_groups([300, 100, 200, 400], [1, 1, 1, 1], groups=2).tolist()
+    [2, 1, 1, 2]
+    """
+    inc, w, _ = _checked(income, weights)
+    rank = _fractional_rank(inc, w)
+    out: np.ndarray = np.minimum((rank * groups).astype(int), groups - 1) + 1
+    return out
+
+
 @dataclass(frozen=True)
 class ByIncome:
     """Access by income group, and the concentration curve of the access value.
@@ -402,9 +423,8 @@ def by_income(
     rows = places[known]
     w = rows[population].to_numpy(dtype=np.float64)
     inc = rows[income].to_numpy(dtype=np.float64)
-    _checked(inc, w)
+    group = income_groups(inc, w, groups)
     rank = _fractional_rank(inc, w)
-    group = np.minimum((rank * groups).astype(int), groups - 1) + 1
     time = column.startswith("travel_time_min")
     value = rows[column].to_numpy(dtype=np.float64)
     frame = pd.DataFrame({"g": group, "w": w, "inc": inc, "x": value})

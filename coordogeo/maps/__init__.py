@@ -8,7 +8,9 @@ layer to build other compositions on a map from :func:`new_map`.
 from coordogeo._columns import Lang
 from coordogeo.maps._style import new_map
 from coordogeo.maps.access import access_map, add_travel_times
+from coordogeo.maps.charts import equity_chart
 from coordogeo.maps.coverage import add_territories, coverage_map
+from coordogeo.maps.equity import add_bivariate, equity_map
 from coordogeo.maps.index import add_index, index_map
 from coordogeo.maps.overview import MapLayers, add_isochrones, links_to, overview_map
 from coordogeo.maps.structures import add_structures
@@ -22,6 +24,7 @@ __all__ = [
     "Lang",
     "MapLayers",
     "access_map",
+    "add_bivariate",
     "add_index",
     "add_isochrones",
     "add_structures",
@@ -30,6 +33,8 @@ __all__ = [
     "add_travel_times",
     "add_zones",
     "coverage_map",
+    "equity_chart",
+    "equity_map",
     "index_map",
     "links_to",
     "new_map",

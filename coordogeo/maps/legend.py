@@ -10,7 +10,7 @@ from branca.element import Element, Figure
 
 from coordogeo.maps._style import text
 
-__all__ = ["HATCH", "add_legend"]
+__all__ = ["HATCH", "add_grid_legend", "add_legend"]
 
 _BOX = "coordogeo_legends"
 _BOX_TEMPLATE = (
@@ -83,3 +83,46 @@ def _colour(value: str) -> str:
     if not ok:
         raise ValueError(f"legend colour must look like '#1b7837', got {value!r}")
     return value
+
+
+def add_grid_legend(
+    m: folium.Map,
+    title: str,
+    colours: Sequence[Sequence[str]],
+    *,
+    rows: Sequence[str],
+    columns: Sequence[str],
+    row_title: str,
+    column_title: str,
+) -> folium.Map:
+    """Add a bivariate legend: a grid of swatches, ``colours[row][column]``.
+
+    Every text is escaped; colours must be ``#rrggbb``.
+    """
+    head = "".join(
+        "<th style='font-weight:normal;padding:0 3px;white-space:nowrap'>"
+        f"{text(c)}</th>"
+        for c in columns
+    )
+    body = "".join(
+        f"<tr><th style='font-weight:normal;text-align:right;padding-right:4px'>"
+        f"{text(name)}</th>"
+        + "".join(
+            f"<td style='background:{_colour(colour)};width:22px;height:18px;"
+            "border:1px solid #fff'></td>"
+            for colour in line
+        )
+        + "</tr>"
+        for name, line in zip(rows, colours, strict=True)
+    )
+    html = (
+        '<div class="coordogeo-legend" style="background:rgba(255,255,255,0.92);'
+        "padding:8px 10px;border:1px solid #999;border-radius:4px;"
+        'font:12px sans-serif">'
+        f"<div style='font-weight:bold;margin-bottom:4px'>{text(title)}</div>"
+        f"<div>↓ {text(row_title)} · → {text(column_title)}</div>"
+        f"<table style='border-collapse:collapse;margin-top:4px'><tr><th></th>{head}"
+        f"</tr>{body}</table></div>"
+    )
+    _legend_box(m).add_child(folium.Element(html))
+    return m

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import urllib.parse
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from typing import Any, Final
@@ -30,6 +31,7 @@ from coordogeo.maps._style import (
 )
 from coordogeo.maps.access import add_travel_times
 from coordogeo.maps.coverage import add_territories
+from coordogeo.maps.equity import add_bivariate
 from coordogeo.maps.index import add_index
 from coordogeo.maps.legend import add_legend
 from coordogeo.maps.structures import add_structures
@@ -44,6 +46,7 @@ PAGE_TITLES: Final = {
     "carte_apl.html": "index_title",
     "carte_indice.html": "index_title",
     "carte_zones.html": "zones_title",
+    "carte_equite.html": "equity_title",
 }
 #: Layers shown when the page opens; the others are one click away in the control.
 _SHOWN: Final = ("territories", "zones", "structures", "sites")
@@ -74,6 +77,9 @@ class MapLayers:
     zones, sites
         :func:`coordogeo.underserved.zones` and
         :func:`coordogeo.underserved.suggest_sites` outputs.
+    income, income_group
+        Columns of ``travel_times``: the income per person and its thirds (1–3):
+        with both, the bivariate layer (standard of living × time) is drawn.
     """
 
     territories: gpd.GeoDataFrame | None = None
@@ -86,12 +92,15 @@ class MapLayers:
     index_column: str | None = None
     zones: gpd.GeoDataFrame | None = None
     sites: gpd.GeoDataFrame | None = None
+    income: str | None = None
+    income_group: str | None = None
 
 
 def overview_map(
     layers: MapLayers,
     *,
     links: Mapping[str, str] | None = None,
+    figures: Mapping[str, str] | None = None,
     lang: Lang = "fr",
 ) -> folium.Map:
     """Compose every result given into one self-contained map.
@@ -102,7 +111,11 @@ def overview_map(
         The frames to draw (:class:`MapLayers`), any CRS each.
     links
         Other pages to link from a box in the corner: ``{label: href}`` (e.g. the
-        single-layer maps saved beside this one). Labels and addresses are escaped.
+        single-layer maps saved beside this one). Labels and addresses are escaped;
+        an address that would run code (``javascript:``) is refused.
+    figures
+        Images to show in a box that unfolds: ``{title: file}`` (e.g. the SVG chart
+        written beside the page).
     lang
         ``"fr"`` (default) or ``"en"``.
 
@@ -167,6 +180,8 @@ or empty. Pass at least one result with rows.
     _draw(m, layers, shown, lang)
     if links:
         _add_links(m, links, lang)
+    if figures:
+        _add_figures(m, figures)
     folium.LayerControl(collapsed=True).add_to(m)
     return m
 
@@ -188,6 +203,17 @@ def _draw(
         ),
         ("isochrones", lambda f: add_isochrones(m, f, lang=lang)),
         (
+            "bivariate",
+            lambda f: add_bivariate(
+                m,
+                f,
+                income=layers.income or "",
+                group=layers.income_group or "",
+                time_column=layers.time_column,
+                lang=lang,
+            ),
+        ),
+        (
             "territories",
             lambda f: add_territories(m, f, shown["overlaps_gaps"], lang=lang),
         ),
@@ -195,6 +221,8 @@ def _draw(
         ("structures", lambda f: add_structures(m, f, lang=lang)),
         ("sites", lambda f: add_suggested_sites(m, f, lang=lang)),
     ]
+    if "travel_times" in shown and layers.income and layers.income_group:
+        shown = {**shown, "bivariate": shown["travel_times"]}
     for name, draw in steps:
         if name not in shown:
             continue
@@ -251,8 +279,40 @@ def add_isochrones(m: folium.Map, shapes: gpd.GeoDataFrame, *, lang: str) -> fol
     return m
 
 
+def _checked_href(href: str, *, name: str) -> str:
+    """Refuse addresses that would run code (``javascript:``, ``data:`` …)."""
+    scheme = urllib.parse.urlsplit(str(href).strip()).scheme.lower()
+    if scheme not in ("", "http", "https"):
+        raise InputError(
+            f"`{name}` has the address {str(href)!r}; only relative paths and "
+            "http(s) addresses are linked from a page."
+        )
+    return str(href)
+
+
+def _add_figures(m: folium.Map, figures: Mapping[str, str]) -> None:
+    """Add each figure (an image file beside the page) in a box that unfolds."""
+    items = "".join(
+        f"<details><summary style='cursor:pointer'><b>{text(name)}</b></summary>"
+        f'<img src="{text(_checked_href(src, name="figures"))}" alt="{text(name)}" '
+        'style="width:min(720px,70vw);background:#fff;margin-top:4px"></details>'
+        for name, src in figures.items()
+    )
+    box = (
+        '<div class="coordogeo-figures" style="position:fixed;top:80px;left:12px;'
+        "z-index:9998;background:rgba(255,255,255,0.95);padding:6px 10px;"
+        f'border:1px solid #999;border-radius:4px;font:12px sans-serif">{items}</div>'
+    )
+    figure = m.get_root()
+    if not isinstance(figure, Figure):  # a Map always sits in a Figure
+        raise TypeError("the map is not attached to a folium Figure")
+    figure.html.add_child(folium.Element(box))
+
+
 def _add_links(m: folium.Map, links: Mapping[str, str], lang: str) -> None:
     """Add a box of links to the other maps (bottom right)."""
+    for href in links.values():
+        _checked_href(href, name="links")
     rows = "".join(
         f'<li><a href="{text(href)}">{text(name)}</a></li>'
         for name, href in links.items()

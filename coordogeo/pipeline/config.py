@@ -42,7 +42,7 @@ class ConfigError(InputError):
 INDEX_METHODS: Final = ("apl", *METHODS)
 
 Kind = Literal[
-    "path", "folder", "text", "texts", "whole", "number", "numbers", "weights"
+    "path", "folder", "text", "texts", "whole", "number", "numbers", "weights", "flag"
 ]
 
 
@@ -73,6 +73,7 @@ _TYPE_WORDS: Final[dict[str, str]] = {
     "number": "number",
     "numbers": "list of numbers",
     "weights": "table of numbers",
+    "flag": "true or false",
 }
 
 #: Every key a config accepts, in the order the docs list them.
@@ -174,6 +175,15 @@ SCHEMA: Final[tuple[Key, ...]] = (
         choices=("all", "any")),
     Key("underserved", "n_sites", "whole",
         "How many new sites to suggest (0: none).", default=3),
+    Key("equity", "enabled", "flag",
+        "Access by standard of living (indices, decile table, chart, bivariate "
+        "layer). Default: on when the places have the `income` column (the "
+        "Filosofi grid's Ind_snv), off otherwise.", example="true"),
+    Key("equity", "income", "text",
+        "Column of the places holding the income per person.",
+        default="niveau_vie_moyen"),
+    Key("equity", "groups", "whole",
+        "Groups of equal population for the table (10: deciles).", default=10),
     Key("outputs", "folder", "folder",
         "Output folder: new, empty, or written by coordogeo before (its manifest "
         "lists the files it replaces). Required.", example='"resultats"'),
@@ -227,6 +237,9 @@ class RunConfig:
     apl_below: float | None = None
     combine: Literal["all", "any"] = "all"
     n_sites: int = 3
+    equity: bool | None = None
+    income: str = "niveau_vie_moyen"
+    groups: int = 10
     lang: Lang = "fr"
     csv: Literal["excel", "plain"] = "excel"
     source: Path = field(default=Path("config.toml"), compare=False)
@@ -275,6 +288,7 @@ def _attribute(key: Key) -> str:
         "index.max_time_min": "index_max_time_min",
         "underserved.kind": "underserved_kind",
         "underserved.time_min": "underserved_time_min",
+        "equity.enabled": "equity",
     }
     return renamed.get(key.dotted, key.name)
 
@@ -379,6 +393,8 @@ def _checked(key: Key, value: Any, base: Path) -> Checked:
         return _path(key, value, base, bad)
     if key.kind == "weights":
         return _weights(key, value, bad)
+    if key.kind == "flag":
+        return (value, None) if isinstance(value, bool) else (None, bad)
     checker = {
         "text": _text,
         "texts": _texts,
@@ -493,6 +509,8 @@ def _cross_checks(values: dict[str, Any]) -> list[str]:
             problems.append("`underserved.apl_below` needs `index.method = 'apl'`")
     kind = values.get("underserved_kind")
     kinds = values.get("kinds", ("MSP",))
+    if values.get("groups", 10) < 2:  # noqa: PLR2004
+        problems.append("`equity.groups` must be 2 or more (10: deciles)")
     if kind is not None and kind not in kinds:
         problems.append(
             f"`underserved.kind` is {kind!r}, not one of `parameters.kinds` "

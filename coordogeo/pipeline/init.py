@@ -33,7 +33,8 @@ def write_sample_inputs(folder: Path, *, seed: int = 0) -> list[Path]:
     """Write the sample territory as the input files a config reads.
 
     ``communes.gpkg`` (insee, nom, population), ``carreaux.csv`` (INSEE 1 km grid
-    layout: ``Idcar_1km``, ``Ind`` and the age bands), ``structures.csv`` (x/y in
+    layout: ``Idcar_1km``, ``Ind``, the age bands and the synthetic ``Ind_snv``,
+    ``Men``, ``Men_pauv``), ``structures.csv`` (x/y in
     EPSG:2154), ``routes.gpkg`` (lines with ``speed_kmh`` and ``oneway``),
     ``cpts.csv`` and ``candidats.csv`` (the bourgs of the communes without an MSP).
     Numbers are written in full, so the files read back to the same values.
@@ -48,7 +49,10 @@ def write_sample_inputs(folder: Path, *, seed: int = 0) -> list[Path]:
         {
             "Idcar_1km": sample.population.index,
             "Ind": sample.population["population"].to_numpy(),
-            **{band.capitalize(): sample.population[band].to_numpy() for band in bands},
+            **{
+                column.capitalize(): sample.population[column].to_numpy()
+                for column in [*bands, "ind_snv", "men", "men_pauv"]
+            },
         }
     )
     grid.to_csv(paths[1], index=False)

@@ -228,6 +228,16 @@ _TEXT: Final[dict[str, dict[str, str]]] = {
         "mean_min": "temps moyen (min)",
         "hab": "hab.",
         "written": "Fichiers écrits",
+        "equity": "Accès selon le niveau de vie",
+        "equity_note": "Temps jusqu'à la structure la plus proche selon le niveau "
+        "de vie moyen de chaque lieu ({income}) ; mesure écologique, à l'échelle "
+        "des carreaux, jamais des ménages. Hors indices : {off} hab. non "
+        "accessibles, {none} hab. sans niveau de vie (secret statistique).",
+        "indicator": "indice",
+        "value": "valeur",
+        "reading": "lecture",
+        "group": "groupe (1 = plus modestes)",
+        "income": "niveau de vie (€/an)",
     },
     "en": {
         "title": "coordogeo report",
@@ -276,6 +286,16 @@ _TEXT: Final[dict[str, dict[str, str]]] = {
         "mean_min": "mean time (min)",
         "hab": "inhab.",
         "written": "Files written",
+        "equity": "Access by standard of living",
+        "equity_note": "Time to the nearest structure by the mean standard of "
+        "living of each place ({income}); an ecological measure at cell level, "
+        "never about a household. Left out of the indices: {off} inhabitants "
+        "unreachable, {none} without a standard of living (statistical secrecy).",
+        "indicator": "index",
+        "value": "value",
+        "reading": "how to read it",
+        "group": "group (1 = poorest)",
+        "income": "standard of living (€/year)",
     },
 }
 
@@ -368,7 +388,48 @@ def _results(result: RunResult, *, markdown: bool) -> list[str]:
     out += ["", head(t["index"]), "", *_index_lines(result)]
     out += ["", head(t["zones"]), "", *_zone_lines(result, table)]
     out += ["", head(t["sites"]), "", *_site_lines(result)]
+    if result.equity is not None:
+        out += ["", head(t["equity"]), "", *_equity_lines(result, table)]
     return out
+
+
+def _equity_lines(result: RunResult, table: Any) -> list[str]:
+    """Format the indices with how to read them, and the table by income group."""
+    lang = result.config.lang
+    t = _TEXT[lang]
+    fair = result.equity
+    assert fair is not None
+    rows = [
+        [name, _dec(r["value"], lang, 3), r["reading"]]
+        for name, r in fair.indices.iterrows()
+    ]
+    lines = [
+        t["equity_note"].format(
+            income=fair.income,
+            off=_whole(fair.population_unreachable, lang),
+            none=_whole(fair.population_without_income, lang),
+        ),
+        "",
+        table([t["indicator"], t["value"], t["reading"]], rows),
+        "",
+    ]
+    mean = next(c for c in fair.table.columns if c.startswith("mean_travel"))
+    groups = [
+        [
+            group,
+            _whole(r["population"], lang),
+            f"{_whole(r['income_min'], lang)} – {_whole(r['income_max'], lang)}",
+            _dec(r[mean], lang, 1),
+            *(_pct(r[f"share_beyond_{s}_min"], lang) for s in (10, 20, 30)),
+            *([_dec(r["mean_apl"], lang)] if "mean_apl" in fair.table else []),
+        ]
+        for group, r in fair.table.iterrows()
+    ]
+    header = [t["group"], t["people"], t["income"], t["mean_min"], "> 10 min",
+              "> 20 min", "> 30 min"]  # fmt: skip
+    header += ["APL"] if "mean_apl" in fair.table else []
+    lines.append(table(header, groups))
+    return lines
 
 
 def _plain_table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
@@ -606,6 +667,14 @@ def report_json(result: RunResult, *, files: Sequence[str]) -> dict[str, Any]:
         "parameters": {
             k: (Path(v).name if isinstance(v, str) and "/" in v else v)
             for k, v in ledger.parameters.items()
+        },
+        "equity": None
+        if result.equity is None
+        else {
+            "indices": result.equity.indices["value"].to_dict(),
+            "by_income": result.equity.table.reset_index().to_dict("records"),
+            "population_unreachable": result.equity.population_unreachable,
+            "population_without_income": result.equity.population_without_income,
         },
         "steps_s": {name: round(s, 3) for name, s in ledger.steps},
         "files": list(files),

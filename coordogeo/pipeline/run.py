@@ -13,7 +13,7 @@ import time
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Final, TextIO, TypeVar
 
@@ -55,6 +55,7 @@ from coordogeo.io.vector import read_vector
 from coordogeo.network import RoadNetwork
 from coordogeo.network.roads import anchor_xy
 from coordogeo.pipeline.config import ConfigError, RunConfig
+from coordogeo.pipeline.equity import EquityResult, access_by_income
 from coordogeo.pipeline.outputs import check_output_folder, staged_outputs
 from coordogeo.pipeline.report import Ledger
 from coordogeo.pipeline.write import write_everything, write_maps
@@ -125,6 +126,7 @@ class RunResult:
     index: gpd.GeoDataFrame
     index_column: str
     underserved: Underserved
+    equity: EquityResult | None
     ledger: Ledger
     written: dict[str, Path]
 
@@ -159,7 +161,7 @@ class _Steps:
             self.ledger.warn(f"{name} : {warning.message}")
 
 
-_N_STEPS: Final = 8
+_N_STEPS: Final = 9
 
 
 def run(config: RunConfig, *, progress: TextIO | None = None) -> RunResult:
@@ -206,9 +208,13 @@ def run(config: RunConfig, *, progress: TextIO | None = None) -> RunResult:
         found = underserved(config, inputs, places, index, column, ledger)
     with steps.step("sites proposés"):
         found = suggested_sites(config, inputs, found, ledger)
+    with steps.step("accès selon le niveau de vie"):
+        fair = access_by_income(config, found.places, index, column, ledger)
+        if fair is not None:
+            found = replace(found, places=found.places.assign(income_third=fair.thirds))
     result = RunResult(
         config, inputs, found.places, reach, times, coverage, index, column, found,
-        ledger, {},
+        fair, ledger, {},
     )  # fmt: skip
     with staged_outputs(target) as staging:
         with steps.step("cartes"):

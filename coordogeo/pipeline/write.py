@@ -25,11 +25,14 @@ from coordogeo.maps import (
     MapLayers,
     access_map,
     coverage_map,
+    equity_chart,
+    equity_map,
     index_map,
     links_to,
     overview_map,
     underserved_map,
 )
+from coordogeo.maps._style import label
 from coordogeo.pipeline.report import report_json, report_markdown
 
 if TYPE_CHECKING:
@@ -45,6 +48,8 @@ MAPS: Final = (
     "carte_zones.html",
 )
 OVERVIEW: Final = "carte_synthese.html"
+#: The chart of access by standard of living (with an income column).
+CHART: Final = "acces_niveau_vie.svg"
 GEOPACKAGE: Final = "resultats.gpkg"
 
 #: Decimals kept in written tables, by the end of the (French) column name.
@@ -119,6 +124,23 @@ def write_maps(result: RunResult, folder: Path) -> dict[str, Path]:
         structures=timed,
         lang=lang,
     )
+    figures: dict[str, str] = {}
+    fair = result.equity
+    if fair is not None:
+        pages["carte_equite.html"] = equity_map(
+            result.places,
+            income=fair.income,
+            group="income_third",
+            time_column=fair.time_column,
+            structures=timed,
+            lang=lang,
+        )
+        chart = equity_chart(
+            fair.table, fair.curve, column=fair.time_column, lang=lang,
+            title=label(config.timed_kind, lang),
+        )  # fmt: skip
+        (folder / CHART).write_text(chart, encoding="utf-8")
+        figures[label("equity_title", lang)] = CHART
     overview = overview_map(
         MapLayers(
             territories=None
@@ -134,11 +156,16 @@ def write_maps(result: RunResult, folder: Path) -> dict[str, Path]:
             index_column=result.index_column,
             zones=found.zones,
             sites=found.sites if len(found.sites) else None,
+            income=None if fair is None else fair.income,
+            income_group=None if fair is None else "income_third",
         ),
         links=links_to(pages, lang=lang),
+        figures=figures,
         lang=lang,
     )
     written = {OVERVIEW: folder / OVERVIEW}
+    if figures:
+        written[CHART] = folder / CHART
     overview.save(written[OVERVIEW])
     for name, page in pages.items():
         page.save(folder / name)
@@ -174,6 +201,9 @@ def _layers(result: RunResult) -> dict[str, pd.DataFrame]:
     }
     if result.coverage is not None:
         layers["couverture_cpts"] = result.coverage.rates
+    if result.equity is not None:
+        layers["acces_niveau_vie"] = result.equity.table
+        layers["indices_equite"] = result.equity.indices.reset_index()
     return layers
 
 

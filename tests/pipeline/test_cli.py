@@ -44,7 +44,7 @@ def test_demo_and_init_then_run_write_the_same(tmp_path, capsys):
         return [line for line in text.splitlines() if not line.startswith("  /")]
 
     assert strip(run_out.out) == strip(demo_out.out)[2:]
-    assert "[8/8]" in demo_out.err and "[8/8]" in run_out.err  # progress on stderr
+    assert "[9/9]" in demo_out.err and "[9/9]" in run_out.err  # progress on stderr
 
 
 def test_run_out_overrides_the_folder(sample_folder, tmp_path):
@@ -119,7 +119,7 @@ def test_an_output_folder_that_is_a_file_is_refused_before_any_work(
         == 2
     )
     captured = capsys.readouterr()
-    assert "is a file, not a folder" in captured.err and "[1/8]" not in captured.err
+    assert "is a file, not a folder" in captured.err and "[1/9]" not in captured.err
 
 
 def test_debug_shows_the_traceback(sample_folder, tmp_path, capsys):

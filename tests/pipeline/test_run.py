@@ -168,6 +168,6 @@ def test_quiet_from_python_progress_when_asked(sample_folder, tmp_path, capsys):
         load_config(sample_folder / "config.toml").with_folder(tmp_path / "q"),
         progress=stream,
     )
-    assert "[8/8] GeoPackage, tableaux et rapport" in stream.getvalue()
+    assert "[9/9] GeoPackage, tableaux et rapport" in stream.getvalue()
     captured = capsys.readouterr()
     assert captured.out == ""

@@ -1,0 +1,164 @@
+"""The bivariate map: standard of living × travel time, colour-blind safe."""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+import numpy as np
+
+import folium
+import geopandas as gpd
+
+from coordogeo._columns import Lang
+from coordogeo.errors import check_columns
+from coordogeo.maps._style import (
+    NO_DATA_COLOUR,
+    add_polygons,
+    check_lang,
+    label,
+    new_map,
+    styled_layer,
+    text,
+    thousands,
+    to_display,
+)
+from coordogeo.maps.legend import add_grid_legend
+from coordogeo.maps.structures import add_structures
+
+__all__ = ["BIVARIATE_COLOURS", "add_bivariate", "equity_map"]
+
+#: Joshua Stevens' 3 × 3 purple-blue bivariate scheme, which stays readable under
+#: the common colour-vision deficiencies: rows from the richest third to the
+#: poorest, columns from the shortest time to the longest (darkest: poor and far).
+BIVARIATE_COLOURS: Final = (
+    ("#e8e8e8", "#ace4e4", "#5ac8c8"),
+    ("#dfb0d6", "#a5add3", "#5698b9"),
+    ("#be64ac", "#8c62aa", "#3b4994"),
+)
+#: Time classes: ≤ 10 min, 10–20 min, beyond 20 min or unreachable.
+TIME_CUTS_MIN: Final = (10.0, 20.0)
+
+_TEXT: Final[dict[str, dict[str, Any]]] = {
+    "fr": {
+        "layer": "Niveau de vie × temps d'accès",
+        "rows": ("tiers le plus aisé", "tiers médian", "tiers le plus modeste"),
+        "row_title": "niveau de vie",
+        "column_title": "temps",
+        "columns": ("≤ 10 min", "10–20 min", "> 20 min"),
+        "income": "Niveau de vie moyen (€/an)",
+        "no_income": "Sans niveau de vie (secret statistique)",
+    },
+    "en": {
+        "layer": "Standard of living × travel time",
+        "rows": ("richest third", "middle third", "poorest third"),
+        "row_title": "standard of living",
+        "column_title": "time",
+        "columns": ("≤ 10 min", "10–20 min", "> 20 min"),
+        "income": "Mean standard of living (€/year)",
+        "no_income": "No standard of living (statistical secrecy)",
+    },
+}
+
+
+def add_bivariate(
+    m: folium.Map,
+    cells: gpd.GeoDataFrame,
+    *,
+    income: str,
+    group: str,
+    time_column: str,
+    lang: str,
+) -> folium.Map:
+    """Add the bivariate layer and its 3 × 3 legend; ``cells`` in EPSG:4326.
+
+    ``group`` holds each place's income third, 1 (poorest) to 3, as
+    :func:`coordogeo.equity.income_groups` gives (missing: grey); ``income`` is
+    shown in the tooltips. An unreachable place (NaN time) is in the longest class.
+    """
+    check_columns(cells, [income, group, time_column, "population"], name="places")
+    words = _TEXT[lang]
+    thirds = cells[group].to_numpy(dtype=np.float64)
+    minutes = cells[time_column].to_numpy(dtype=np.float64)
+    known = np.isin(thirds, (1.0, 2.0, 3.0))
+    third = np.where(known, 3 - np.nan_to_num(thirds, nan=3.0), 0).astype(int)
+    finite = np.isfinite(minutes)
+    column = np.full(len(cells), 2)
+    column[finite] = np.searchsorted(TIME_CUTS_MIN, minutes[finite], side="left")
+    palette = np.asarray(BIVARIATE_COLOURS, dtype=object)
+    fill = np.where(known, palette[third, column], NO_DATA_COLOUR)
+    shown = thousands(cells[income]).where(cells[income].notna().to_numpy(), "—")
+    time_text = cells[time_column].map(
+        lambda v: "—" if np.isnan(v) else f"{v:.1f}".replace(".", ",")
+    )
+    tips = (
+        f"{text(label('population', lang))} : " + thousands(cells["population"])
+        + f"<br>{text(words['income'])} : " + shown.to_numpy()
+        + f"<br>{text(label('travel_time', lang))} : " + time_text.to_numpy()
+    )  # fmt: skip
+    add_polygons(m, styled_layer(cells, fill, list(tips)), name=words["layer"],
+                 weight=0.2)  # fmt: skip
+    add_grid_legend(
+        m,
+        words["layer"],
+        BIVARIATE_COLOURS,
+        rows=words["rows"],
+        columns=words["columns"],
+        row_title=words["row_title"],
+        column_title=words["column_title"],
+    )
+    return m
+
+
+def equity_map(
+    places: gpd.GeoDataFrame,
+    *,
+    income: str = "niveau_vie_moyen",
+    group: str = "income_third",
+    time_column: str = "travel_time_min",
+    structures: gpd.GeoDataFrame | None = None,
+    lang: Lang = "fr",
+    m: folium.Map | None = None,
+) -> folium.Map:
+    """Map places by standard of living × travel time (3 × 3 classes).
+
+    Parameters
+    ----------
+    places
+        An :func:`coordogeo.access.nearest` result with ``population``, an income
+        column (``niveau_vie_moyen`` from the Filosofi grid) and its thirds, any
+        CRS.
+    income, group, time_column
+        The income (shown), its thirds 1–3 (drawn; from
+        :func:`coordogeo.equity.income_groups`) and the travel time.
+    structures
+        Sites to mark, if given.
+    lang
+        ``"fr"`` (default) or ``"en"``.
+    m
+        A map to add to; a new one fitted to ``places`` if None.
+
+    Examples
+    --------
+    >>> from coordogeo.datasets import sample_territory
+    >>> from coordogeo.network import RoadNetwork
+    >>> from coordogeo.access import nearest
+    >>> from coordogeo.equity import income_groups
+    >>> sample = sample_territory()
+    >>> msp = sample.structures[sample.structures["kind"] == "MSP"]
+    >>> cells = nearest(RoadNetwork.from_roads(sample.roads), sample.population, msp)
+    >>> cells["income_third"] = income_groups(
+    ...     cells["niveau_vie_moyen"], cells["population"], 3)
+    >>> html = equity_map(cells)._parent.render()
+    >>> "Niveau de vie × temps d&#x27;accès" in html and "#3b4994" in html
+    True
+    """
+    check_lang(lang)
+    cells = to_display(places, name="places")
+    m = new_map(cells, lang=lang) if m is None else m
+    add_bivariate(
+        m, cells, income=income, group=group, time_column=time_column, lang=lang
+    )
+    if structures is not None:
+        add_structures(m, to_display(structures, name="structures"), lang=lang)
+    folium.LayerControl(collapsed=False).add_to(m)
+    return m

@@ -1,0 +1,143 @@
+"""The run's equity step: are the poorest farther from care? Indices and deciles."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from coordogeo.equity import (
+    by_income,
+    concentration_index,
+    fgt,
+    gini,
+    income_groups,
+    palma_ratio,
+    theil_t,
+)
+from coordogeo.pipeline.config import ConfigError, RunConfig
+from coordogeo.pipeline.report import Ledger
+
+__all__ = ["EquityResult", "access_by_income"]
+
+
+@dataclass(frozen=True)
+class EquityResult:
+    """Inequality indices of the travel time (and APL) by income, and deciles.
+
+    ``indices`` has one row per index: ``value`` and ``reading`` (how to read it,
+    in French). ``table`` and ``curve`` come from :func:`coordogeo.equity.by_income`.
+    """
+
+    time_column: str
+    income: str
+    indices: pd.DataFrame
+    table: pd.DataFrame
+    curve: pd.DataFrame
+    population_unreachable: float
+    population_without_income: float
+    thirds: pd.Series
+
+
+def access_by_income(
+    config: RunConfig,
+    places: pd.DataFrame,
+    index: pd.DataFrame,
+    index_column: str,
+    ledger: Ledger,
+) -> EquityResult | None:
+    """Compute the equity section, or None when it is off or there is no income."""
+    if config.equity is False:
+        return None
+    if config.income not in places:
+        if config.equity:
+            raise ConfigError(
+                f"`equity.enabled = true` but the places have no {config.income!r} "
+                "column: give the Filosofi grid (its Ind_snv column) as "
+                "`inputs.population`, or name the income column in `equity.income`."
+            )
+        return None
+    time_column = f"travel_time_min_{config.timed_kind}"
+    apl = places["insee"].map(index[index_column]) if "insee" in places else None
+    frame = places.assign(_apl=apl) if apl is not None else places
+    decile = by_income(
+        frame,
+        time_column,
+        income=config.income,
+        groups=config.groups,
+        apl="_apl" if apl is not None else None,
+        apl_below=config.apl_below or 2.5,
+    )
+    known = frame[config.income].notna() & frame[time_column].notna()
+    if apl is not None:
+        known &= frame["_apl"].notna()
+    lost_income = float(frame.loc[frame[config.income].isna(), "population"].sum())
+    unreachable = float(
+        frame.loc[frame[config.income].notna() & frame[time_column].isna(),
+                  "population"].sum()
+    )  # fmt: skip
+    if lost_income:
+        ledger.aside(
+            "lieux sans niveau de vie (indices d'équité)",
+            frame.index[frame[config.income].isna()],
+            population=lost_income,
+            why="cellule vide ou sous secret statistique : hors des déciles",
+            dropped=False,
+            warn=False,
+        )
+    rows = frame[known]
+    indices = _indices(config, rows, time_column)
+    has = frame[config.income].notna()
+    thirds = pd.Series(pd.NA, index=frame.index, dtype="Int64", name="income_third")
+    thirds[has] = income_groups(
+        frame.loc[has, config.income], frame.loc[has, "population"], 3
+    )
+    return EquityResult(
+        time_column, config.income, indices, decile.table, decile.curve,
+        unreachable, lost_income, thirds,
+    )  # fmt: skip
+
+
+def _indices(config: RunConfig, rows: pd.DataFrame, time_column: str) -> pd.DataFrame:
+    """Every index with one line saying how to read it."""
+    w = rows["population"].to_numpy(dtype=np.float64)
+    t = rows[time_column].to_numpy(dtype=np.float64)
+    inc = rows[config.income].to_numpy(dtype=np.float64)
+    bound = config.underserved_time_min
+    theil = theil_t(t, w, groups=income_groups(inc, w, config.groups))
+    beyond = fgt(t, w, bound, worse="above")
+    out = [
+        ("Gini du temps d'accès", gini(t, w),
+         ("0 : tous à la même distance ; plus il est grand, plus les temps sont "
+          "inégaux")),
+        ("Indice de concentration du temps (par niveau de vie)",
+         concentration_index(t, w, inc),
+         ("négatif : les plus modestes ont les trajets les plus longs ; positif : "
+          "les plus aisés")),
+        ("Indice de concentration corrigé (Erreygers)",
+         concentration_index(t, w, inc, corrected=True),
+         "même lecture, borné entre -1 et 1"),
+        ("Ratio de Palma du temps (10 % les plus aisés / 40 % les plus modestes)",
+         palma_ratio(t, w, inc),
+         "< 1 : les plus modestes ont des trajets plus longs que les plus aisés"),
+        ("Theil T du temps", theil.total,
+         "0 : égalité ; se décompose entre groupes de niveau de vie et en leur sein"),
+        ("  dont entre groupes de niveau de vie", theil.between,
+         "part de l'inégalité due aux écarts de niveau de vie"),
+        (f"FGT0 : part au-delà de {bound:g} min", beyond["FGT0"],
+         "part de la population au-delà du seuil"),
+        (f"FGT1 : écart moyen au-delà de {bound:g} min", beyond["FGT1"],
+         "dépassement moyen du seuil, rapporté au seuil"),
+        (f"FGT2 : sévérité au-delà de {bound:g} min", beyond["FGT2"],
+         "comme FGT1, les grands dépassements pesant plus"),
+    ]  # fmt: skip
+    if "_apl" in rows:
+        a = rows["_apl"].to_numpy(dtype=np.float64)
+        if float(np.average(a, weights=w)) > 0:
+            out.append(
+                ("Indice de concentration de l'APL (par niveau de vie)",
+                 concentration_index(a, w, inc),
+                 "négatif : l'offre accessible se concentre chez les plus modestes"),
+            )  # fmt: skip
+    return pd.DataFrame(out, columns=["indice", "value", "reading"]).set_index("indice")
