@@ -37,6 +37,7 @@ EXPECTED = {
     "carte_acces.html": ("Temps d'accès par la route", "Temps de trajet (min)"),
     "carte_indice.html": ("Accessibilité potentielle localisée", "C./an/hab."),
     "carte_zones.html": ("Zones mal desservies", "Sites proposés"),
+    "carte_equite.html": ("Niveau de vie × temps d'accès", "tiers le plus modeste"),
 }
 
 
@@ -65,6 +66,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 def test_demo_map_in_headless_chromium(served: str, page_name: str) -> None:
     errors: list[str] = []
     outside: list[str] = []
+    dialogs: list[str] = []
 
     def route(route: Any) -> None:
         url = route.request.url
@@ -92,6 +94,7 @@ def test_demo_map_in_headless_chromium(served: str, page_name: str) -> None:
             "console", lambda m: errors.append(m.text) if m.type == "error" else None
         )
         page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         page.route("**/*", route)
         page.goto(f"{served}/{page_name}", wait_until="networkidle")
         layers = page.locator(
@@ -109,8 +112,12 @@ def test_demo_map_in_headless_chromium(served: str, page_name: str) -> None:
     assert any(layer_name in text for text in layers), layers
     assert any(legend_text in text for text in [*legend, *layers]), legend
     assert n_shapes > 0 and fullscreen == 1
+    assert dialogs == [], f"{page_name} opened a dialog: {dialogs}"
     if page_name in ("carte_synthese.html", "carte_zones.html"):
         assert n_markers > 0  # structures (clustered) and suggested sites
+    if page_name == "carte_equite.html":
+        assert n_shapes >= 3_000  # every inhabited cell is drawn
+        assert "↓ niveau de vie · → temps" in " ".join(legend)  # the 3 × 3 legend
     pixels = np.asarray(Image.open(io.BytesIO(shot)).convert("RGB"), dtype=float)
     assert pixels.std() > 10, "the screenshot is blank"
     assert len(np.unique(pixels.reshape(-1, 3), axis=0)) > 20

@@ -27,13 +27,15 @@ from coordogeo.maps.structures import add_structures
 
 __all__ = ["BIVARIATE_COLOURS", "add_bivariate", "equity_map"]
 
-#: Joshua Stevens' 3 × 3 purple-blue bivariate scheme, which stays readable under
-#: the common colour-vision deficiencies: rows from the richest third to the
-#: poorest, columns from the shortest time to the longest (darkest: poor and far).
+#: 3 × 3 classes: a blue ramp for the time (columns, shortest to longest) multiplied
+#: by an orange ramp for the income (rows, richest third to poorest): darkest is
+#: poor and far. Adjacent classes stay at least ΔE 18 apart (CIE76) with normal
+#: vision and under simulated deuteranopia and protanopia (Machado et al. 2009);
+#: ``tests/maps/test_equity_map.py`` checks it.
 BIVARIATE_COLOURS: Final = (
-    ("#e8e8e8", "#ace4e4", "#5ac8c8"),
-    ("#dfb0d6", "#a5add3", "#5698b9"),
-    ("#be64ac", "#8c62aa", "#3b4994"),
+    ("#ebebeb", "#8bbcd4", "#1f61a4"),
+    ("#f5b260", "#918e56", "#214a43"),
+    ("#df5e01", "#844b01", "#1e2701"),
 )
 #: Time classes: ≤ 10 min, 10–20 min, beyond 20 min or unreachable.
 TIME_CUTS_MIN: Final = (10.0, 20.0)
@@ -149,7 +151,7 @@ def equity_map(
     >>> cells["income_third"] = income_groups(
     ...     cells["niveau_vie_moyen"], cells["population"], 3)
     >>> html = equity_map(cells)._parent.render()
-    >>> "Niveau de vie × temps d&#x27;accès" in html and "#3b4994" in html
+    >>> "Niveau de vie × temps d&#x27;accès" in html and "#1e2701" in html
     True
     """
     check_lang(lang)

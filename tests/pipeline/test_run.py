@@ -9,6 +9,7 @@ import pytest
 
 import geopandas as gpd
 
+from coordogeo.equity import concentration_index, gini
 from coordogeo.pipeline import ConfigError, load_config, run
 from tests.pipeline.conftest import edited
 
@@ -171,3 +172,53 @@ def test_quiet_from_python_progress_when_asked(sample_folder, tmp_path, capsys):
     assert "[9/9] GeoPackage, tableaux et rapport" in stream.getvalue()
     captured = capsys.readouterr()
     assert captured.out == ""
+
+
+def test_access_by_standard_of_living_in_the_run(sample_run):
+    fair = sample_run.equity
+    assert fair is not None and fair.income == "niveau_vie_moyen"
+    places = sample_run.places
+    reach = places["travel_time_min_MSP"].notna()
+    # the indices are those of the library on the reachable places
+    w = places.loc[reach, "population"]
+    t = places.loc[reach, "travel_time_min_MSP"]
+    inc = places.loc[reach, "niveau_vie_moyen"]
+    assert fair.indices.loc["Gini du temps d'accès", "value"] == pytest.approx(
+        gini(t, w), abs=1e-12
+    )
+    ci = fair.indices.loc["Indice de concentration du temps (par niveau de vie)"]
+    assert ci["value"] == pytest.approx(concentration_index(t, w, inc), abs=1e-12)
+    assert ci["value"] < 0  # the sample's poorest live far from the town
+    # every inhabitant is in a group; unreachable ones counted beyond 30 min
+    assert fair.table["population"].sum() == pytest.approx(
+        places["population"].sum(), abs=1e-6
+    )
+    assert fair.population_unreachable == pytest.approx(
+        places.loc[~reach, "population"].sum(), abs=1e-6
+    )
+    assert set(places["income_third"].dropna().unique()) == {1, 2, 3}
+    folder = sample_run.config.folder
+    svg = (folder / "acces_niveau_vie.svg").read_text("utf-8")
+    assert "Courbe de concentration" in svg
+    assert "acces_niveau_vie.svg" in (folder / "carte_synthese.html").read_text("utf-8")
+    assert "Niveau de vie × temps" in (folder / "carte_equite.html").read_text("utf-8")
+    text = (folder / "rapport.md").read_text("utf-8")
+    assert "### Accès selon le niveau de vie" in text and "Ratio de Palma" in text
+    report = json.loads((folder / "rapport.json").read_text("utf-8"))
+    assert len(report["equity"]["by_income"]) == 10
+    table = pd.read_csv(folder / "resultats_acces_niveau_vie.csv", sep=";",
+                        decimal=",", encoding="utf-8-sig")  # fmt: skip
+    assert {"groupe", "population", "niveau_vie_min", "temps_moyen_min_MSP",
+            "part_plus_20_min_pct"} <= set(table.columns)  # fmt: skip
+
+
+def test_equity_off_or_without_income(sample_folder, tmp_path):
+    path = edited(sample_folder, "# enabled = true", "enabled = false")
+    result = run(load_config(path).with_folder(tmp_path / "off"))
+    assert result.equity is None
+    assert not (tmp_path / "off" / "acces_niveau_vie.svg").exists()
+    path = edited(sample_folder, "# income = ", "income = 'revenu'\n# ")
+    text = path.read_text("utf-8").replace("# enabled = true", "enabled = true")
+    path.write_text(text, "utf-8")
+    with pytest.raises(ConfigError, match=r"no 'revenu' column"):
+        run(load_config(path).with_folder(tmp_path / "no"))
