@@ -119,6 +119,11 @@ SCHEMA: Final[tuple[Key, ...]] = (
         "`structures_crs`). Default: a point inside each commune that has no "
         "structure of `underserved.kind`.",
         example='"donnees/candidats.csv"'),
+    Key("inputs", "filosofi_communes", "path",
+        "INSEE Filosofi commune file (base-cc-filosofi-YYYY: MEDyy, TP60yy): the "
+        "median standard of living of each place's commune becomes the column "
+        "`niveau_vie_median` (set `equity.income` to it to rank by it).",
+        example='"base-cc-filosofi-2021.csv"'),
     Key("parameters", "kinds", "texts",
         "Kinds of structure to time, e.g. ['MSP', 'CDS'].", default=("MSP",)),
     Key("parameters", "max_time_min", "number",
@@ -218,6 +223,7 @@ class RunConfig:
     matrix: Path | None = None
     cpts_members: Path | None = None
     candidates: Path | None = None
+    filosofi_communes: Path | None = None
     kinds: tuple[str, ...] = ("MSP",)
     max_time_min: float = 60.0
     crowfly_speed_kmh: float = 50.0

@@ -47,6 +47,7 @@ from coordogeo.errors import CoordogeoError, format_labels
 from coordogeo.io import (
     read_communes,
     read_cpts_members,
+    read_filosofi_communes,
     read_finess,
     read_insee_grid,
     read_structures,
@@ -268,6 +269,8 @@ def read_inputs(config: RunConfig, ledger: Ledger) -> Inputs:
             config.candidates,
         )
         ledger.read("inputs.candidates", config.candidates, candidates)
+    if config.filosofi_communes is not None:
+        places = _with_commune_income(config.filosofi_communes, places, ledger)
     network, table = _times_source(config, communes, ledger)
     inputs = Inputs(communes, places, structures, members, candidates, network, table)
     if network is not None:
@@ -299,6 +302,27 @@ def _places(
     if "nom" in communes:
         cells["nom_commune"] = cells["insee"].map(communes["nom"])
     return cells
+
+
+def _with_commune_income(
+    path: Path, places: gpd.GeoDataFrame, ledger: Ledger
+) -> gpd.GeoDataFrame:
+    """Give each place the median standard of living of its commune (Filosofi)."""
+    income = _named("inputs.filosofi_communes", read_filosofi_communes, path)
+    ledger.read("inputs.filosofi_communes", path, income)
+    codes = places["insee"] if "insee" in places else places.index.to_series()
+    median = codes.map(income["niveau_vie_median"])
+    missing = median.isna().to_numpy()
+    if missing.any():
+        ledger.aside(
+            "lieux sans niveau de vie médian communal",
+            places.index[missing],
+            population=float(places.loc[missing, "population"].sum()),
+            why=f"secret statistique ou commune absente du fichier Filosofi "
+            f"{income.attrs['vintage']} : gardés, hors des indices d'équité",
+            dropped=False,
+        )
+    return places.assign(niveau_vie_median=median.to_numpy())
 
 
 def _structures(

@@ -222,3 +222,33 @@ def test_equity_off_or_without_income(sample_folder, tmp_path):
     path.write_text(text, "utf-8")
     with pytest.raises(ConfigError, match=r"no 'revenu' column"):
         run(load_config(path).with_folder(tmp_path / "no"))
+
+
+def test_communes_ranked_by_the_filosofi_commune_file(sample_folder, tmp_path, sample):
+    codes = sample.communes.index
+    medians = [f"{19_000 + 10 * i}" for i in range(len(codes))]
+    medians[0] = "s"  # secret: kept missing, counted
+    pd.DataFrame({"CODGEO": codes, "MED21": medians, "TP6021": "12,5"}).to_csv(
+        sample_folder / "donnees" / "filosofi.csv", sep=";", index=False
+    )
+    path = edited(
+        sample_folder,
+        'population = "donnees/carreaux.csv"',
+        'filosofi_communes = "donnees/filosofi.csv"',
+    )
+    text = path.read_text("utf-8")
+    text = text.replace('# income = "niveau_vie_moyen"', 'income = "niveau_vie_median"')
+    text = text.replace("[index]", "[index]\nmethod = 'e2sfca'\n# ", 1)
+    text = text.replace('method = "apl"', "").replace(
+        "age_weights =", "# age_weights ="
+    )
+    text = text.replace("apl_below = 2.5", "# apl_below = 2.5")
+    path.write_text(text, "utf-8")
+    result = run(load_config(path).with_folder(tmp_path / "f"))
+    assert result.equity is not None and result.equity.income == "niveau_vie_median"
+    first = codes[0]
+    assert result.equity.population_without_income == pytest.approx(
+        sample.communes.loc[first, "population"], abs=1e-9
+    )
+    aside = {r["what"]: r for r in result.ledger.aside_rows}
+    assert aside["lieux sans niveau de vie médian communal"]["examples"] == [first]
