@@ -19,7 +19,12 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from coordogeo.access import nearest
 from coordogeo.cli import main
+from coordogeo.coverage import cpts_territories, overlaps_and_gaps
+from coordogeo.datasets import sample_territory
+from coordogeo.maps import MapLayers, access_map, overview_map
+from coordogeo.network import RoadNetwork
 
 sync_api = pytest.importorskip(
     "playwright.sync_api", reason="Playwright not installed (pip install playwright)"
@@ -121,3 +126,70 @@ def test_demo_map_in_headless_chromium(served: str, page_name: str) -> None:
     pixels = np.asarray(Image.open(io.BytesIO(shot)).convert("RGB"), dtype=float)
     assert pixels.std() > 10, "the screenshot is blank"
     assert len(np.unique(pixels.reshape(-1, 3), axis=0)) > 20
+
+
+#: Names that break out of HTML, attributes, JS strings or template literals.
+HOSTILE = (
+    "x`+alert(document.domain)+`",
+    "MSP de l`Étang",
+    "${alert(1)}",
+    "</script><script>alert(2)</script>",
+    '"><img src=x onerror=alert(3)>',
+    "{{ 7*7 }}",
+    "'; alert(4); '",
+)
+
+
+def _hostile_pages(folder: Any) -> None:
+    """Draw an overview and an access map whose every text is hostile."""
+    s = sample_territory()
+    sites = s.structures.assign(
+        name=[HOSTILE[i % len(HOSTILE)] for i in range(len(s.structures))]
+    )
+    communes = s.communes.assign(
+        nom=[f"{HOSTILE[i % len(HOSTILE)]}{i}" for i in range(len(s.communes))]
+    )
+    members = s.cpts_members.assign(
+        cpts_name=s.cpts_members["cpts_id"].map(lambda c: HOSTILE[int(c[-1])])
+    )
+    msp = sites[sites["kind"] == "MSP"]
+    cells = nearest(RoadNetwork.from_roads(s.roads), s.population, msp)
+    layers = MapLayers(
+        territories=cpts_territories(communes, members),
+        overlaps_gaps=overlaps_and_gaps(communes, members),
+        structures=sites,
+        travel_times=cells,
+    )
+    overview_map(layers, links={HOSTILE[0]: "a.html"}).save(folder / "o.html")
+    access_map(cells, sites).save(folder / "a.html")
+
+
+@pytest.mark.parametrize("name", ["o.html", "a.html"])
+def test_hostile_names_run_no_script_and_draw_everything(tmp_path, name):
+    if CHROMIUM is None:
+        pytest.skip("Chromium not found (Debian: apt-get install chromium)")
+    _hostile_pages(tmp_path)
+    errors: list[str] = []
+    dialogs: list[str] = []
+    with sync_api.sync_playwright() as play:
+        browser = play.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1200, "height": 800})
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.route(
+            "**/*",
+            lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort(),
+        )
+        page.goto((tmp_path / name).as_uri())
+        page.wait_for_timeout(1_000)
+        shapes = page.locator("path.leaflet-interactive").count()
+        icons = page.locator(".leaflet-marker-icon")
+        for i in range(min(icons.count(), 10)):  # open popups and tooltips
+            icons.nth(i).dispatch_event("click")
+            icons.nth(i).dispatch_event("mouseover")
+        page.wait_for_timeout(300)
+        opened = page.locator(".leaflet-popup-content").count()
+        browser.close()
+    assert errors == [] and dialogs == [], (errors, dialogs)
+    assert shapes > (50 if name == "o.html" else 3_000)  # every feature is drawn
+    assert opened >= 1  # a popup with a hostile name opened, and ran nothing

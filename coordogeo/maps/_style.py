@@ -192,11 +192,19 @@ def label(key: str, lang: str) -> str:
 
 
 def text(value: Any) -> str:
-    """Any value from data as safe HTML text."""
+    """Any value from data as safe HTML text, also inside a JS template literal."""
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return ""
-    # braces too: a legend is a Jinja template, and "{{" in data must stay text
-    return html.escape(str(value)).replace("{", "&#123;").replace("}", "&#125;")
+    # braces too: a legend is a Jinja template, and "{{" in data must stay text;
+    # backticks and dollars too: folium puts tooltips and popups in JavaScript
+    # template literals, where ` ends the string and ${…} runs code
+    return (
+        html.escape(str(value))
+        .replace("{", "&#123;")
+        .replace("}", "&#125;")
+        .replace("`", "&#96;")
+        .replace("$", "&#36;")
+    )
 
 
 def to_display(
