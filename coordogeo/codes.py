@@ -42,6 +42,15 @@ def normalise_insee(codes: pd.Series, *, name: str) -> pd.Series:
     text = text.str.strip().str.upper()
     text = text.where(~text.str.fullmatch(r"\d{4}").fillna(False), "0" + text)
     ok = text.str.fullmatch(_CODE_PATTERN).fillna(False).to_numpy(dtype=bool)
+    corsica = text.str.fullmatch(r"20\d{3}").fillna(False).to_numpy(dtype=bool)
+    if corsica.any():
+        old = codes[corsica]
+        raise InputError(
+            f"`{name}` holds {len(old)} Corsican code(s) of before 1976 (département "
+            f"20, split into 2A and 2B): {format_labels(old)} at index "
+            f"{format_labels(old.index)}; use today's codes (2A… or 2B…), e.g. with "
+            "`coordogeo.io.update_insee_codes` and INSEE's table of commune changes."
+        )
     if not ok.all():
         bad = codes[~ok]
         raise InputError(

@@ -18,6 +18,7 @@ from coordogeo.errors import InputError, format_labels
 __all__ = [
     "METROPOLE_CRS",
     "TERRITORY_CRS",
+    "metric_crs_of",
     "territory_crs",
     "territory_of_insee",
     "territory_of_lonlat",
@@ -60,7 +61,7 @@ def to_metric_crs(
     gdf: gpd.GeoDataFrame,
     *,
     name: str,
-    crs: str = METROPOLE_CRS,
+    crs: str | None = None,
     check_valid: bool = True,
 ) -> gpd.GeoDataFrame:
     """Return a copy of ``gdf`` in the metric ``crs``; never guess a missing CRS.
@@ -72,7 +73,10 @@ def to_metric_crs(
     name
         The argument's name, quoted in error messages.
     crs
-        The projected CRS of the territory (``TERRITORY_CRS``); Lambert-93 by default.
+        The projected CRS to return (``TERRITORY_CRS``). None (the default): the
+        official metric CRS of the French territory the data lie in
+        (:func:`metric_crs_of`) — Lambert-93 in metropolitan France and Corsica,
+        UTM 40S in La Réunion…
     check_valid
         Refuse invalid geometries. Only the road builder turns it off: it reports
         degenerate (zero-length) lines itself.
@@ -97,21 +101,59 @@ def to_metric_crs(
     >>> to_metric_crs(origin, name="sites").geometry.round(3).iloc[0].wkt
     'POINT (700000 6600000)'
 
-    Lambert-93 puts its origin (3° E, 46.5° N) at 700 000 m E, 6 600 000 m N.
+    Lambert-93 puts its origin (3° E, 46.5° N) at 700 000 m E, 6 600 000 m N. Data
+    in La Réunion go to RGR92 / UTM 40S:
+
+    >>> saint_denis = gpd.GeoDataFrame(geometry=[Point(55.45, -20.88)], crs=4326)
+    >>> to_metric_crs(saint_denis, name="sites").crs.to_string()
+    'EPSG:2975'
     """
-    target = CRS.from_user_input(crs)
+    _check_frame(gdf, name=name)
+    target = CRS.from_user_input(metric_crs_of(gdf, name=name) if crs is None else crs)
     if not target.is_projected:
         raise InputError(
             f"`crs` must be a projected (metric) CRS, got {target.to_string()!r}; use "
             f"one of {sorted(set(TERRITORY_CRS.values()))}."
         )
-    _check_frame(gdf, name=name)
     _check_rows(gdf, name=name, check_valid=check_valid)
     if gdf.crs.is_geographic:
         _check_lonlat(gdf, name=name)
     out = gdf.copy() if gdf.crs.equals(target) else gdf.to_crs(target)
     _check_in_area_of_use(out, name=name, target=target)
     return out
+
+
+def metric_crs_of(gdf: gpd.GeoDataFrame, *, name: str = "gdf") -> str:
+    """Return the official metric CRS of the French territory ``gdf`` lies in.
+
+    A frame already in one of :data:`TERRITORY_CRS` keeps it; any other (lon/lat,
+    the INSEE grid's EPSG:3035…) is placed by the lon/lat of its centre. An empty
+    frame gets Lambert-93.
+
+    Raises
+    ------
+    InputError
+        No CRS, or data in no French territory (the fix names the CRS to declare).
+    """
+    _check_frame(gdf, name=name)
+    declared = CRS.from_user_input(gdf.crs)
+    for code in dict.fromkeys(TERRITORY_CRS.values()):
+        if declared.equals(CRS.from_user_input(code)):
+            return code
+    if len(gdf) == 0 or gdf.geometry.isna().all():
+        return METROPOLE_CRS
+    xmin, ymin, xmax, ymax = gdf.geometry.total_bounds
+    to_lonlat = _to_lonlat_transformer(declared)
+    lon, lat = to_lonlat.transform([(xmin + xmax) / 2], [(ymin + ymax) / 2])
+    found = territory_of_lonlat(np.asarray(lon), np.asarray(lat))[0]
+    if not found:
+        raise InputError(
+            f"`{name}` lies at lon {lon[0]:.2f}, lat {lat[0]:.2f} in its declared CRS "
+            f"{declared.to_string()!r}, in no French territory: check the CRS "
+            "declared on the data (lon/lat swapped? projected coordinates declared "
+            "as EPSG:4326?)."
+        )
+    return TERRITORY_CRS[str(found)]
 
 
 def territory_crs(territory: str) -> str:
@@ -287,6 +329,7 @@ def _check_in_area_of_use(gdf: gpd.GeoDataFrame, *, name: str, target: CRS) -> N
             f"`{name}` spans lon {min(lon):.2f}..{max(lon):.2f}, lat "
             f"{min(lat):.2f}..{max(lat):.2f}, outside the area of "
             f"{target.to_string()!r} ({area.name}). Either its declared CRS is wrong "
-            "or it belongs to another territory: pass that territory's `crs` "
-            f"(one of {sorted(set(TERRITORY_CRS.values()))})."
+            f"or it belongs to another territory than the data it goes with (the "
+            f"road network, the communes…), which are in {target.to_string()!r}: "
+            "give inputs of one territory."
         )

@@ -44,12 +44,16 @@ def test_every_problem_gets_a_message_with_the_fix():
         to_metric_crs(base.drop(columns="geometry"), name="p")
 
 
-def test_data_of_another_territory_is_refused():
+def test_each_territory_gets_its_own_crs_and_others_are_refused():
     reunion = gpd.GeoDataFrame(geometry=[Point(55.45, -20.88)], crs=4326)
-    with pytest.raises(InputError, match="outside the area of"):
-        to_metric_crs(reunion, name="sites")
-    out = to_metric_crs(reunion, name="sites", crs="EPSG:2975")
-    assert out.crs.equals(2975)
+    assert to_metric_crs(reunion, name="sites").crs.equals(2975)  # found, not forced
+    with pytest.raises(InputError, match="outside the area of.*give inputs of one"):
+        to_metric_crs(reunion, name="sites", crs="EPSG:2154")  # e.g. a metro network
+    oslo = gpd.GeoDataFrame(geometry=[Point(10.75, 59.91)], crs=4326)
+    with pytest.raises(InputError, match="in no French territory"):
+        to_metric_crs(oslo, name="sites")
+    grid = gpd.GeoDataFrame(geometry=[Point(3_650_000, 2_400_000)], crs=3035)
+    assert to_metric_crs(grid, name="cells").crs.equals(2154)  # INSEE grid, Lot
 
 
 def test_validators():

@@ -129,6 +129,14 @@ def fca(
     """
     check_choice(method, name="method", choices=METHODS)
     people = _aligned(demand, matrix.origins, population, name="demand", side="origins")
+    unknown = matrix.origins[~matrix.origins.isin(demand.index)]
+    if len(unknown):
+        raise InputError(
+            f"The matrix has {len(unknown)} origin(s) absent from `demand`: "
+            f"{format_labels(unknown)}; their people would count as nobody in every "
+            "catchment. Give every origin its population (0 where nobody lives), or "
+            "build the matrix from `demand` itself."
+        )
     cap = _aligned(
         supply, matrix.destinations, capacity, name="supply", side="destinations"
     )

@@ -122,7 +122,13 @@ def _joined_population(
     keys = normalise_insee(table[code], name="population[code]")
     numbers = pd.to_numeric(table[value], errors="coerce")
     lookup = pd.Series(numbers.to_numpy(), index=keys.to_numpy())
-    lookup = lookup[~lookup.index.duplicated(keep="first")]
+    twice = lookup.index[lookup.index.duplicated()].unique()
+    if len(twice):
+        raise InputError(
+            f"The population table lists {len(twice)} commune(s) on several rows: "
+            f"{format_labels(twice)}; keep one row per commune (a table of several "
+            "vintages or of arrondissements must be filtered or summed first)."
+        )
     joined = lookup.reindex(codes.to_numpy()).to_numpy(dtype=np.float64)
     missing = ~(joined >= 0)
     if missing.any():

@@ -48,7 +48,7 @@ FINESS_KINDS: Final[dict[str, str]] = {
 }
 #: FINESS département codes of the overseas départements → INSEE département.
 _DOM: Final = {"9A": "971", "9B": "972", "9C": "973", "9D": "974", "9F": "976"}
-_ENCODINGS: Final = ("utf-8", "cp1252")
+_ENCODINGS: Final = ("utf-8-sig", "cp1252")  # a BOM is not part of the text
 
 
 def read_finess(
@@ -204,6 +204,14 @@ def _structures(struct: pd.DataFrame) -> pd.DataFrame:
         }
     )
     out.index = pd.Index(struct["nofinesset"].str.strip(), name="finess")
+    twice = out.index[out.index.duplicated()].unique()
+    if len(twice):
+        raise InputError(
+            f"The FINESS file lists {len(twice)} establishment number(s) on several "
+            f"`structureet` records: {format_labels(twice)}. An extraction lists each "
+            "establishment once: the file was probably concatenated from several "
+            "extractions; keep one."
+        )
     out["kind"] = out["category"].map(FINESS_KINDS).fillna("other")
     out["territory"] = territory_of_insee(out["insee"]).to_numpy()
     return out

@@ -145,6 +145,14 @@ def _squares_from_ids(ids: pd.Series) -> tuple[np.ndarray, str, np.ndarray]:
             f"The cell ids use several CRS {sorted(epsgs)}: the file mixes territories"
             "; read each territory's file on its own."
         )
+    sizes = parts[1].unique()
+    if len(sizes) > 1:
+        counts = parts[1].value_counts().to_dict()
+        raise InputError(
+            f"The cell ids mix resolutions {counts} (metres: cells): 200 m and 1 km "
+            "cells overlap, and their inhabitants would be counted twice; read the "
+            "200 m and the 1 km files separately and keep one."
+        )
     size = parts[1].astype(float).to_numpy()
     north, east = parts[2].astype(float).to_numpy(), parts[3].astype(float).to_numpy()
     squares = shapely.box(east, north, east + size, north + size)

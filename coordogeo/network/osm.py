@@ -88,7 +88,10 @@ def osm_roads(
         ``maxspeed`` — numbers, ``mph``, ``FR:urban`` 50, ``FR:rural`` 80,
         ``FR:motorway`` 130, ``FR:zone30`` 30 — else the class default), ``oneway``
         (1 along the way, -1 against it — ``oneway=-1`` —, 0 both ways; motorways
-        and roundabouts are one-way unless tagged otherwise).
+        and roundabouts are one-way unless tagged otherwise). An OSMnx edge merged
+        from ways of several classes (``"['primary', 'residential']"``) takes the
+        fastest drivable one, whatever their order; ``attrs["merged_highway_edges"]``
+        counts them.
 
     Raises
     ------
@@ -110,6 +113,8 @@ def osm_roads(
             f"`path` {file.name!r} is not an OSM file coordogeo reads: .osm.pbf, .osm "
             "(XML) or OSMnx .graphml."
         )
+    merged = tags["highway"].map(lambda v: isinstance(v, list))
+    tags["highway"] = tags["highway"].map(lambda v: _fastest(v, speeds))
     keep = tags["highway"].isin(list(speeds)) & ~tags["access"].isin(_NO_ACCESS)
     if not keep.any():
         found = format_labels(sorted(tags["highway"].dropna().unique()))
@@ -128,6 +133,8 @@ def osm_roads(
         geometry=lines,
         crs="EPSG:4326",
     )
+    # merged ways (an OSMnx edge over several ways) take their fastest class
+    out.attrs["merged_highway_edges"] = int(merged[keep.to_numpy()].sum())
     logger.info("%d drivable ways read from %s", len(out), file.name)
     return out
 
@@ -197,7 +204,21 @@ def _graphml_ways(path: Path) -> tuple[pd.DataFrame, np.ndarray]:
         raise InputError(
             f"`{path.name}` is not a GraphML file networkx can read ({err})."
         ) from err
+    crs = str(graph.graph.get("crs", "epsg:4326"))
     nodes = pd.DataFrame.from_dict(dict(graph.nodes(data=True)), orient="index")
+    if "x" not in nodes or "y" not in nodes:
+        raise InputError(
+            f"`{path.name}` has nodes without `x`/`y` coordinates: it is not an "
+            "OSMnx GraphML file."
+        )
+    degrees = nodes["x"].astype(float).abs().max() <= 180  # noqa: PLR2004
+    if crs.lower() not in ("epsg:4326", "wgs84", "+init=epsg:4326") or not degrees:
+        raise InputError(
+            f"`{path.name}` is a projected OSMnx graph (crs {crs!r}); coordogeo "
+            "reads graphs in longitude/latitude: save the graph before "
+            "`osmnx.project_graph`, or `osmnx.project_graph(G, to_latlong=True)` "
+            "first."
+        )
     edges = pd.DataFrame([{"u": u, "v": v, **d} for u, v, d in graph.edges(data=True)])
     for column in ("highway", "maxspeed", "junction", "access", "geometry"):
         if column not in edges:
@@ -217,7 +238,7 @@ def _graphml_ways(path: Path) -> tuple[pd.DataFrame, np.ndarray]:
     lines = np.where(flip, shapely.reverse(lines), lines)
     tags = pd.DataFrame(
         {
-            "highway": edges["highway"].map(_first_value),
+            "highway": edges["highway"].map(_values),
             "maxspeed": edges["maxspeed"].map(_first_value),
             "oneway": "yes",
             "junction": edges["junction"].map(_first_value),
@@ -227,12 +248,27 @@ def _graphml_ways(path: Path) -> tuple[pd.DataFrame, np.ndarray]:
     return tags, np.asarray(lines, dtype=object)
 
 
+def _values(value: object) -> object:
+    """OSMnx writes merged tags as "['a', 'b']": return the list, else the value."""
+    if isinstance(value, str) and value.startswith("["):
+        return re.findall(r"'([^']*)'", value) or None
+    return value
+
+
 def _first_value(value: object) -> object:
     """OSMnx writes merged tags as "['a', 'b']": keep the first."""
     if isinstance(value, str) and value.startswith("["):
         found = re.findall(r"'([^']*)'", value)
         return found[0] if found else None
     return value
+
+
+def _fastest(value: object, speeds: Mapping[str, float]) -> object:
+    """Of the classes of a merged way, the one driven fastest (order-independent)."""
+    if not isinstance(value, list):
+        return value
+    drivable = [v for v in value if v in speeds]
+    return max(drivable, key=lambda v: (speeds[v], v)) if drivable else value[0]
 
 
 def _speeds(tags: pd.DataFrame, speeds: Mapping[str, float]) -> np.ndarray:

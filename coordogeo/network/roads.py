@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import warnings
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Final, Literal
 
@@ -70,6 +70,9 @@ class BuildReport:
         Weakly connected pieces of the network; more than one means islands.
     largest_component_nodes
         Nodes in the largest of them.
+    merged_highway_edges
+        OSMnx edges merged from ways of several ``highway`` classes; each took the
+        fastest drivable class (:func:`coordogeo.network.osm.osm_roads`).
     """
 
     n_roads: int
@@ -79,6 +82,7 @@ class BuildReport:
     dropped_roads: tuple[object, ...]
     n_components: int
     largest_component_nodes: int
+    merged_highway_edges: int = 0
 
 
 @dataclass(frozen=True, eq=False)
@@ -245,12 +249,15 @@ class RoadNetwork:
             spread over several territories.
         """
         roads = osm_roads(path, profile=profile, speeds_kmh=speeds_kmh)
-        return cls.from_roads(
+        network = cls.from_roads(
             roads,
             approach_speed_kmh=approach_speed_kmh,
             max_snap_m=max_snap_m,
             crs=territory_crs_of(roads),
         )
+        merged = int(roads.attrs.get("merged_highway_edges", 0))
+        report = replace(network.report, merged_highway_edges=merged)
+        return replace(network, report=report)
 
     @classmethod
     def _assemble(
