@@ -47,7 +47,7 @@ def test_every_problem_gets_a_message_with_the_fix():
 def test_each_territory_gets_its_own_crs_and_others_are_refused():
     reunion = gpd.GeoDataFrame(geometry=[Point(55.45, -20.88)], crs=4326)
     assert to_metric_crs(reunion, name="sites").crs.equals(2975)  # found, not forced
-    with pytest.raises(InputError, match="outside the area of.*give inputs of one"):
+    with pytest.raises(InputError, match=r"outside the area of.*give inputs of one"):
         to_metric_crs(reunion, name="sites", crs="EPSG:2154")  # e.g. a metro network
     oslo = gpd.GeoDataFrame(geometry=[Point(10.75, 59.91)], crs=4326)
     with pytest.raises(InputError, match="in no French territory"):
