@@ -108,6 +108,9 @@ def _parser() -> argparse.ArgumentParser:
     init.add_argument("folder", type=Path, help="folder to write the config in")
     init.add_argument("--sample", action="store_true",
                       help="add the sample territory's input files")  # fmt: skip
+    init.add_argument("--territory", default="metropole",
+                      help="with --sample: metropole, guadeloupe, martinique, "
+                      "guyane, reunion or mayotte")  # fmt: skip
     init.set_defaults(run=_init)
     return parser
 
@@ -137,7 +140,7 @@ def _demo(args: argparse.Namespace) -> int:
 
 def _init(args: argparse.Namespace) -> int:
     """Write a config (and the sample's files) into a folder."""
-    config = init_folder(args.folder, sample=args.sample)
+    config = init_folder(args.folder, sample=args.sample, territory=args.territory)
     todo = "" if args.sample else "Remplacez-y les chemins par vos fichiers. "
     sys.stdout.write(
         f"Config écrite : {config}\n{todo}Lancez : coordogeo run {config}\n"

@@ -109,15 +109,15 @@ def to_metric_crs(
     'EPSG:2975'
     """
     _check_frame(gdf, name=name)
-    target = CRS.from_user_input(metric_crs_of(gdf, name=name) if crs is None else crs)
-    if not target.is_projected:
+    if crs is not None and not CRS.from_user_input(crs).is_projected:
         raise InputError(
-            f"`crs` must be a projected (metric) CRS, got {target.to_string()!r}; use "
-            f"one of {sorted(set(TERRITORY_CRS.values()))}."
+            f"`crs` must be a projected (metric) CRS, got {crs!r}; use one of "
+            f"{sorted(set(TERRITORY_CRS.values()))}."
         )
     _check_rows(gdf, name=name, check_valid=check_valid)
     if gdf.crs.is_geographic:
         _check_lonlat(gdf, name=name)
+    target = CRS.from_user_input(metric_crs_of(gdf, name=name) if crs is None else crs)
     out = gdf.copy() if gdf.crs.equals(target) else gdf.to_crs(target)
     _check_in_area_of_use(out, name=name, target=target)
     return out

@@ -110,19 +110,31 @@ def power(*, beta: float, min_time_min: float = 1.0) -> Decay:
     )
 
 
-#: Named decays. ``"drees_apl"``: weights 1 / 2/3 / 1/3 for 0–10 / 10–15 / 15–20 min,
-#: 0 beyond, as widely cited for the 2015+ DREES APL of general practitioners —
-#: **unverified** against a DREES table (the 20 min bound is verified); override it
-#: with :func:`step` if your source differs.
+#: Named decays.
+#:
+#: - ``"drees_apl"``: weights 1 / 2/3 / 1/3 for 0–10 / 10–15 / 15–20 min, 0 beyond,
+#:   as widely cited for the 2015+ DREES APL of general practitioners — the method
+#:   the zonage médecins (arrêté of 13 November 2017 and its revisions) reads. The
+#:   20 min bound is verified ("fonction décroissante entre 0 et 20 minutes", annex
+#:   of the arrêté); **the weights are unverified** against a DREES table.
+#: - ``"drees_apl_2012"``: the first APL (Barlet, Coldefy, Collin &
+#:   Lucas-Gabrielli 2012, DREES document de travail n°124 / IRDES DT n°51; ETP,
+#:   Odomatrix times): full weight up to 5 min, 0.3 from 5 to 10, 0.1 from 10 to
+#:   15, 0 beyond (as summarised in secondary sources; a partial verification).
+#: - ``"luo_qi_2009"``, ``"wan_2012"``: the E2SFCA and 3SFCA papers' weights.
+#:
+#: Override any of them with :func:`step` if your source differs.
 PRESETS: Final[Mapping[str, Decay]] = {
     "luo_qi_2009": step({10: 1.0, 20: 0.68, 30: 0.22}),
     "drees_apl": step({10: 1.0, 15: 2 / 3, 20: 1 / 3}),
+    "drees_apl_2012": step({5: 1.0, 10: 0.3, 15: 0.1}),
     "wan_2012": step({10: 0.962, 20: 0.704, 30: 0.377, 60: 0.042}),
 }
 #: The time beyond which each preset weighs 0: the bound a matrix for it needs.
 PRESET_BOUNDS_MIN: Final[Mapping[str, float]] = {
     "luo_qi_2009": 30.0,
     "drees_apl": 20.0,
+    "drees_apl_2012": 15.0,
     "wan_2012": 60.0,
 }
 

@@ -9,7 +9,7 @@ the same seed on every machine.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from typing import Final
 
 import numpy as np
@@ -23,6 +23,8 @@ import shapely
 
 from coordogeo.crs import METROPOLE_CRS
 from coordogeo.datasets._names import commune_names
+from coordogeo.datasets.overseas import OVERSEAS, moved_overseas
+from coordogeo.errors import check_choice
 
 __all__ = [
     "AGE_BANDS",
@@ -117,13 +119,19 @@ class SampleTerritory:
     cpts_members: pd.DataFrame
 
 
-def sample_territory(seed: int = 0) -> SampleTerritory:
+def sample_territory(seed: int = 0, *, territory: str = "metropole") -> SampleTerritory:
     """Generate the fictional sample département; the same ``seed`` gives the same data.
 
     Parameters
     ----------
     seed
         Seed of ``numpy.random.default_rng``.
+    territory
+        ``"metropole"`` (Lambert-93, codes ``00xxx``), or the same shapes moved to
+        ``"guadeloupe"``, ``"martinique"``, ``"guyane"``, ``"reunion"`` or
+        ``"mayotte"``: in that territory's own metric CRS, with its département's
+        INSEE codes (the 214 communes merged three by three into 72, since overseas
+        codes have two digits after the département). Still fictional.
 
     Returns
     -------
@@ -139,8 +147,14 @@ def sample_territory(seed: int = 0) -> SampleTerritory:
     110128
     >>> sample.structures["kind"].value_counts().sort_index().to_dict()
     {'CDS': 3, 'CPTS': 4, 'DAC': 1, 'ESP': 6, 'MSP': 14}
+    >>> reunion = sample_territory(territory="reunion")
+    >>> reunion.communes.crs.to_string(), reunion.communes.index[:2].tolist()
+    ('EPSG:2975', ['97401', '97402'])
+    >>> round(reunion.population["population"].sum())
+    110128
     """
-    built = _build(seed)
+    check_choice(territory, name="territory", choices=("metropole", *OVERSEAS))
+    built = _build(seed) if territory == "metropole" else _overseas(seed, territory)
     return replace(
         built,
         communes=built.communes.copy(),
@@ -149,6 +163,18 @@ def sample_territory(seed: int = 0) -> SampleTerritory:
         structures=built.structures.copy(),
         cpts_members=built.cpts_members.copy(),
     )
+
+
+@functools.lru_cache(maxsize=8)
+def _overseas(seed: int, territory: str) -> SampleTerritory:
+    """Build the metropolitan sample, then move it overseas (cached as well)."""
+    built = _build(seed)
+    frames = moved_overseas(
+        {f.name: getattr(built, f.name) for f in fields(built)},
+        territory=territory,
+        centre=_CENTRE,
+    )
+    return SampleTerritory(**frames)
 
 
 @functools.lru_cache(maxsize=4)

@@ -12,7 +12,7 @@ import pandas as pd
 import geopandas as gpd
 import shapely
 
-from coordogeo.crs import TERRITORY_CRS, to_metric_crs
+from coordogeo.crs import to_metric_crs
 from coordogeo.errors import InputError, check_positive, format_labels
 from coordogeo.io.vector import read_vector
 
@@ -36,8 +36,6 @@ INCOME_COLUMNS: Final = (
 _ID_COLUMNS: Final = ("idcar_200m", "idinspire", "idcar_1km", "id_carr1km")
 _IMPUTED_COLUMNS: Final = ("i_est_200", "i_est_cr", "i_est_1km")
 _ID_PATTERN: Final = re.compile(r"^CRS(\d+)RES(\d+)mN(\d+)E(\d+)$")
-#: Where INSEE grids exist: metropolitan France (3035), Martinique, La Réunion.
-_GRID_TERRITORY: Final = {"3035": "metropole", "5490": "antilles", "2975": "reunion"}
 
 
 def read_insee_grid(
@@ -104,7 +102,7 @@ def read_insee_grid(
     out["population"] = _population(table)
     for band in AGE_BAND_COLUMNS:
         if band in table.columns:
-            out[band] = pd.to_numeric(table[band], errors="coerce").to_numpy()
+            out[band] = _numbers(table[band], name=band)
     _add_income(out, table)
     imputed = next((c for c in _IMPUTED_COLUMNS if c in table.columns), None)
     out["imputed"] = (
@@ -114,8 +112,8 @@ def read_insee_grid(
     )
     out["cell_m"] = size
     frame = gpd.GeoDataFrame(out, geometry=squares, crs=f"EPSG:{epsg}")
-    target = TERRITORY_CRS[_GRID_TERRITORY.get(epsg, "metropole")]
-    return to_metric_crs(frame, name="grid", crs=target)
+    # the territory's own CRS, found from the data (EPSG:3035 cells are metropolitan)
+    return to_metric_crs(frame, name="grid")
 
 
 def _read_table(path: Path) -> pd.DataFrame:
@@ -193,19 +191,29 @@ def _squares_from_xy(
     return ids, shapely.box(x, y, x + size, y + size), epsg, np.full(len(x), size)
 
 
+def _numbers(values: pd.Series, *, name: str) -> np.ndarray:
+    """Parse a count column: numbers, or texts with a decimal comma (French CSV)."""
+    parsed = pd.to_numeric(values, errors="coerce")
+    text = values.astype("string").str.strip()
+    comma = parsed.isna() & text.str.fullmatch(r"-?\d+(,\d+)?").fillna(False)
+    if comma.any():
+        parsed = parsed.where(~comma, pd.to_numeric(text.str.replace(",", ".")))
+    bad = values.notna() & text.ne("") & parsed.isna()
+    if bad.any():
+        raise InputError(
+            f"`{name}` holds text that is not a number on {int(bad.sum())} row(s), "
+            f"at {format_labels(np.flatnonzero(bad.to_numpy()))}: "
+            f"{format_labels(text[bad].unique())}."
+        )
+    return parsed.to_numpy(dtype=np.float64)
+
+
 def _add_income(out: pd.DataFrame, table: pd.DataFrame) -> None:
     """Keep the income and household counts; derive the mean and the poor share."""
     for column in INCOME_COLUMNS:
         if column not in table.columns:
             continue
-        values = pd.to_numeric(table[column], errors="coerce")
-        text = table[column].notna() & values.isna()
-        if text.any():
-            raise InputError(
-                f"`{column}` holds text that is not a number on {int(text.sum())} "
-                f"row(s), at {format_labels(np.flatnonzero(text.to_numpy()))}."
-            )
-        out[column] = values.to_numpy(dtype=np.float64)
+        out[column] = _numbers(table[column], name=column)
     if "ind_snv" in out:
         people = out["population"].to_numpy()
         out["niveau_vie_moyen"] = np.divide(
@@ -228,7 +236,7 @@ def _population(table: pd.DataFrame) -> np.ndarray:
             "The grid file has no population column (`Ind` in Filosofi, or "
             f"`population`); it has {format_labels(table.columns)}."
         )
-    values = pd.to_numeric(table[column], errors="coerce").to_numpy(dtype=np.float64)
+    values = _numbers(table[column], name=column)
     bad = ~(values >= 0)
     if bad.any():
         raise InputError(

@@ -11,7 +11,7 @@ import pandas as pd
 import geopandas as gpd
 import shapely
 
-from coordogeo.crs import METROPOLE_CRS, to_metric_crs
+from coordogeo.crs import metric_crs_of, to_metric_crs
 from coordogeo.errors import InputError, format_labels
 from coordogeo.io._tables import find_column, read_table
 from coordogeo.io.vector import read_vector
@@ -38,7 +38,7 @@ def read_structures(
     kind: str | None = None,
     crs: str | None = None,
     communes: gpd.GeoDataFrame | None = None,
-    territory_crs: str = METROPOLE_CRS,
+    territory_crs: str | None = None,
 ) -> gpd.GeoDataFrame:
     """Read sites from a vector file or a CSV/XLSX with coordinates.
 
@@ -57,7 +57,8 @@ def read_structures(
         Commune polygons with ``insee``: each site gets the code of the commune it
         lies in (``insee`` missing, ``in_communes=False`` outside them).
     territory_crs
-        The metric CRS to return (Lambert-93 by default).
+        The metric CRS to return; the communes' territory's (or the sites') if
+        None.
 
     Returns
     -------
@@ -86,9 +87,11 @@ def read_structures(
         frame["kind"] = kind if kind is not None else "other"
     if id_col is not None:
         frame = frame.set_index(pd.Index(frame[id_col].astype(str), name=id_col))
+    if territory_crs is None and communes is not None:
+        territory_crs = metric_crs_of(communes, name="communes")
     out = to_metric_crs(frame, name="structures", crs=territory_crs)
     if communes is not None:
-        _add_commune(out, to_metric_crs(communes, name="communes", crs=territory_crs))
+        _add_commune(out, to_metric_crs(communes, name="communes", crs=out.crs))
     return out
 
 

@@ -18,7 +18,7 @@ from scipy.spatial import cKDTree
 import geopandas as gpd
 import shapely
 
-from coordogeo.crs import METROPOLE_CRS, to_metric_crs
+from coordogeo.crs import to_metric_crs
 from coordogeo.errors import InputError, check_columns, check_positive, format_labels
 from coordogeo.network.osm import osm_roads, territory_crs_of
 
@@ -146,7 +146,7 @@ class RoadNetwork:
         approach_speed_kmh: float = APPROACH_SPEED_KMH,
         max_snap_m: float = MAX_SNAP_M,
         segmentize_m: float | None = None,
-        crs: str = METROPOLE_CRS,
+        crs: str | None = None,
     ) -> RoadNetwork:
         """Build a network from road LineStrings joined at their shared vertices.
 
@@ -170,7 +170,8 @@ class RoadNetwork:
             If given, add vertices so that no segment is longer than this; use it
             when the source has long straight segments, so that places snap close.
         crs
-            The metric CRS of the territory (``coordogeo.crs.TERRITORY_CRS``).
+            The metric CRS of the territory (``coordogeo.crs.TERRITORY_CRS``); the
+            one of the territory the roads lie in if None.
 
         Returns
         -------
@@ -206,7 +207,7 @@ class RoadNetwork:
             speed,
             direction,
             labels=frame.index,
-            crs=crs,
+            crs=frame.crs.to_string(),
             approach_speed_kmh=float(approach_speed_kmh),
             max_snap_m=float(max_snap_m),
         )

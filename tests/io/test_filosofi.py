@@ -49,5 +49,16 @@ def test_grid_keeps_income_and_derives_means(tmp_path):
         "Idcar_1km,Ind,Ind_snv\nCRS3035RES1000mN2400000E3650000,20,beaucoup\n",
         encoding="utf-8",
     )
-    with pytest.raises(InputError, match=r"`ind_snv` holds text"):
+    with pytest.raises(InputError, match=r"`ind_snv` holds text.*\['beaucoup'\]"):
         read_insee_grid(path)
+
+
+def test_a_grid_with_decimal_commas_reads_as_numbers(tmp_path):
+    path = tmp_path / "carreaux.csv"
+    path.write_text(
+        "Idcar_1km;Ind;Ind_0_3\nCRS3035RES1000mN2400000E3650000;20,5;1,25\n",
+        encoding="utf-8",
+    )
+    cells = read_insee_grid(path)
+    assert cells["population"].tolist() == [20.5]
+    assert cells["ind_0_3"].tolist() == [1.25]
