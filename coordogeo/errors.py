@@ -53,6 +53,8 @@ def check_positive(value: float, *, name: str, unit: str) -> float:
     ...
     coordogeo.errors.InputError: `radius_m` must be a number > 0 metres, got nan.
     """
+    if isinstance(value, str | bytes | bool):  # "20" is text, True is not a number
+        raise InputError(f"`{name}` must be a number > 0 {unit}, got {value!r}.")
     try:
         number = float(value)
     except (TypeError, ValueError):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -25,7 +26,13 @@ def read_table(source: str | Path | pd.DataFrame, *, name: str) -> pd.DataFrame:
     if not path.is_file():
         raise InputError(f"`{name}`: no file at {str(path)!r}.")
     if path.suffix.lower() in {".xlsx", ".xlsm", ".xls"}:
-        return pd.read_excel(path, dtype=str)
+        try:
+            return pd.read_excel(path, dtype=str)
+        except (ValueError, OSError, zipfile.BadZipFile, KeyError) as err:
+            raise InputError(
+                f"`{name}` ({path.name}) is not a readable spreadsheet ({err}); "
+                "save it again as .xlsx, or as CSV."
+            ) from err
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")

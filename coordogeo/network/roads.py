@@ -194,6 +194,11 @@ class RoadNetwork:
         check_positive(approach_speed_kmh, name="approach_speed_kmh", unit="km/h")
         check_positive(max_snap_m, name="max_snap_m", unit="metres")
         frame = to_metric_crs(roads, name="roads", crs=crs, check_valid=False)
+        if len(frame) == 0:
+            raise InputError(
+                "`roads` has no row: a network needs roads (check the file's extent "
+                "or the filter that selected them)."
+            )
         check_columns(frame, [speed_kmh] + ([oneway] if oneway else []), name="roads")
         geoms = _line_geometries(frame, segmentize_m)
         speed = _speeds(frame, speed_kmh)
