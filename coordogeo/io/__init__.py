@@ -1,5 +1,6 @@
 """Read official French files (FINESS, INSEE grid, communes, CPTS); write results."""
 
+from coordogeo.io._tables import parse_numbers
 from coordogeo.io.communes import read_communes, update_insee_codes
 from coordogeo.io.cpts import read_cpts_members
 from coordogeo.io.filosofi import read_filosofi_communes
@@ -9,6 +10,7 @@ from coordogeo.io.results import write_results
 from coordogeo.io.structures import read_structures
 
 __all__ = [
+    "parse_numbers",
     "read_communes",
     "read_cpts_members",
     "read_filosofi_communes",

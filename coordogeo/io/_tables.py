@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from coordogeo.errors import InputError, format_labels
 
-__all__ = ["find_column", "read_table"]
+__all__ = ["find_column", "parse_numbers", "read_table"]
 
 
 def read_table(source: str | Path | pd.DataFrame, *, name: str) -> pd.DataFrame:
@@ -55,3 +56,44 @@ def find_column(
         f"`{name}` has no {what} column: looked for {format_labels(candidates)} (any "
         f"case) among {format_labels(table.columns)}. Rename the column."
     )
+
+
+def parse_numbers(
+    values: pd.Series,
+    *,
+    name: str,
+    blanks: Collection[str] = ("",),
+    what: str = "a number",
+) -> pd.Series:
+    """Read a column of numbers as floats, French writing included.
+
+    Numbers stay numbers; texts may use a decimal comma (``12,5``) and spaces or
+    (narrow) no-break spaces between thousands (``21 450``). Missing values and the
+    texts of ``blanks`` (any case) become NaN: the caller counts or refuses them.
+    Any other text is an error naming the rows.
+
+    Examples
+    --------
+    >>> parse_numbers(pd.Series(["12,5", "21 450", "", 3]), name="x").tolist()
+    [12.5, 21450.0, nan, 3.0]
+    >>> parse_numbers(pd.Series(["12", "douze"]), name="capacity")
+    Traceback (most recent call last):
+    ...
+    coordogeo.errors.InputError: `capacity` holds 1 value(s) that are not a number, \
+at row(s) [1]: ['douze'].
+    """
+    text = values.astype("string").str.strip()
+    blank = (
+        values.isna().to_numpy()
+        | text.str.lower().isin([b.lower() for b in blanks]).fillna(True).to_numpy()
+    )
+    cleaned = text.str.replace("[\u202f\u00a0 ]", "", regex=True).str.replace(",", ".")
+    parsed = pd.to_numeric(cleaned.where(~blank), errors="coerce")
+    bad = ~blank & parsed.isna().to_numpy()
+    if bad.any():
+        raise InputError(
+            f"`{name}` holds {int(bad.sum())} value(s) that are not {what}, at "
+            f"row(s) {format_labels(np.flatnonzero(bad))}: "
+            f"{format_labels(text[bad].unique())}."
+        )
+    return pd.Series(parsed.to_numpy(dtype=np.float64), index=values.index, name=name)

@@ -6,12 +6,11 @@ import re
 from pathlib import Path
 from typing import Final
 
-import numpy as np
 import pandas as pd
 
 from coordogeo.codes import normalise_insee
 from coordogeo.errors import InputError, format_labels
-from coordogeo.io._tables import find_column, read_table
+from coordogeo.io._tables import find_column, parse_numbers, read_table
 from coordogeo.io.communes import CODE_COLUMNS
 
 __all__ = ["read_filosofi_communes"]
@@ -82,26 +81,12 @@ def read_filosofi_communes(path: str | Path | pd.DataFrame) -> pd.DataFrame:
     if rates:
         wanted[rates[0]] = "taux_pauvrete_pct"
     for column, name in wanted.items():
-        values, blanks = _numbers(table[column], name=str(column))
-        out[name] = values
-        secret += blanks
+        values = parse_numbers(
+            table[column], name=str(column), blanks=_BLANKS,
+            what="a number nor a secrecy mark",
+        )  # fmt: skip
+        out[name] = values.to_numpy()
+        secret += int(values.isna().sum())
     out.attrs["vintage"] = vintage
     out.attrs["secret"] = secret
     return out
-
-
-def _numbers(column: pd.Series, *, name: str) -> tuple[np.ndarray, int]:
-    """Parse French numbers; secrecy marks become NaN (counted); text is an error."""
-    text = column.astype("string").str.strip()
-    blank = text.isna() | text.str.lower().isin(_BLANKS)
-    cleaned = text.str.replace("\u202f", "").str.replace("\u00a0", "")
-    cleaned = cleaned.str.replace(" ", "").str.replace(",", ".")
-    values = pd.to_numeric(cleaned.where(~blank), errors="coerce")
-    bad = ~blank & values.isna()
-    if bad.any():
-        raise InputError(
-            f"`{name}` has values that are neither numbers nor a secrecy mark, at "
-            f"rows {format_labels(np.flatnonzero(bad.to_numpy()))}: "
-            f"{format_labels(text[bad].unique())}."
-        )
-    return values.to_numpy(dtype=np.float64), int(blank.sum())

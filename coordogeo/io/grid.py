@@ -14,6 +14,7 @@ import shapely
 
 from coordogeo.crs import to_metric_crs
 from coordogeo.errors import InputError, check_positive, format_labels
+from coordogeo.io._tables import parse_numbers
 from coordogeo.io.vector import read_vector
 
 __all__ = ["AGE_BAND_COLUMNS", "INCOME_COLUMNS", "read_insee_grid"]
@@ -192,20 +193,8 @@ def _squares_from_xy(
 
 
 def _numbers(values: pd.Series, *, name: str) -> np.ndarray:
-    """Parse a count column: numbers, or texts with a decimal comma (French CSV)."""
-    parsed = pd.to_numeric(values, errors="coerce")
-    text = values.astype("string").str.strip()
-    comma = parsed.isna() & text.str.fullmatch(r"-?\d+(,\d+)?").fillna(False)
-    if comma.any():
-        parsed = parsed.where(~comma, pd.to_numeric(text.str.replace(",", ".")))
-    bad = values.notna() & text.ne("") & parsed.isna()
-    if bad.any():
-        raise InputError(
-            f"`{name}` holds text that is not a number on {int(bad.sum())} row(s), "
-            f"at {format_labels(np.flatnonzero(bad.to_numpy()))}: "
-            f"{format_labels(text[bad].unique())}."
-        )
-    return parsed.to_numpy(dtype=np.float64)
+    """Parse a count column (decimal commas accepted); text is an error."""
+    return parse_numbers(values, name=name).to_numpy()
 
 
 def _add_income(out: pd.DataFrame, table: pd.DataFrame) -> None:

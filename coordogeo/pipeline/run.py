@@ -45,6 +45,7 @@ from coordogeo.coverage import (
 from coordogeo.crs import territory_of_insee, to_lonlat
 from coordogeo.errors import CoordogeoError, format_labels
 from coordogeo.io import (
+    parse_numbers,
     read_communes,
     read_cpts_members,
     read_filosofi_communes,
@@ -560,14 +561,8 @@ def _supply(config: RunConfig, inputs: Inputs, ledger: Ledger) -> pd.DataFrame:
             "`index.fill_capacity` (e.g. 1: one unit of supply per structure)."
         )
     raw = sites.get(config.capacity, pd.Series(None, index=sites.index, dtype=object))
-    blank = raw.isna() | raw.astype(str).str.strip().eq("")
-    values = pd.to_numeric(raw.where(~blank), errors="coerce")
-    text = ~blank & values.isna()
-    if text.any():
-        raise ConfigError(
-            f"`{key}`: {int(text.sum())} structure(s) have a capacity that is not a "
-            f"number, at {format_labels(sites.index[text])}; write numbers."
-        )
+    values = _named("index.capacity", lambda _: parse_numbers(raw, name="capacity"),
+                    Path("capacity"))  # fmt: skip
     if (values < 0).any():
         raise ConfigError(
             f"`{key}`: negative capacities at {format_labels(sites.index[values < 0])}."
