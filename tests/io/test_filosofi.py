@@ -24,7 +24,10 @@ def test_commune_file_with_secrecy_kept_missing(tmp_path):
         ({"CODGEO": ["46042"], "TP6021": ["1"]}, r"one median column `MEDyy`"),
         ({"CODGEO": ["46042"], "MED21": ["1"], "TP6019": ["1"]}, r"mixes vintages"),
         ({"CODGEO": ["46042", "46042"], "MED21": ["1", "2"]}, r"repeats INSEE"),
-        ({"CODGEO": ["46042"], "MED21": ["vingt mille"]}, r"not a number nor a secrecy mark"),
+        (
+            {"CODGEO": ["46042"], "MED21": ["vingt mille"]},
+            r"not a number nor a secrecy mark",
+        ),
     ],
 )
 def test_bad_commune_files(table, message):
@@ -49,7 +52,10 @@ def test_grid_keeps_income_and_derives_means(tmp_path):
         "Idcar_1km,Ind,Ind_snv\nCRS3035RES1000mN2400000E3650000,20,beaucoup\n",
         encoding="utf-8",
     )
-    with pytest.raises(InputError, match=r"`ind_snv` holds 1 value\(s\) that are not a number.*\['beaucoup'\]"):
+    with pytest.raises(
+        InputError,
+        match=r"`ind_snv` holds 1 value\(s\) that are not a number.*\['beaucoup'\]",
+    ):
         read_insee_grid(path)
 
 
