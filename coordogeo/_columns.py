@@ -17,6 +17,7 @@ from coordogeo.errors import InputError, check_columns, format_labels
 
 __all__ = [
     "APL_PREFIX",
+    "INCOME_THIRD",
     "LANGS",
     "TIME",
     "Lang",
@@ -32,6 +33,8 @@ LANGS: Final = ("fr", "en")
 
 #: Prefix of the travel-time columns of :func:`coordogeo.access.nearest`.
 TIME: Final = "travel_time_min"
+#: Income third of each place (1 = poorest), as the bivariate map reads it.
+INCOME_THIRD: Final = "income_third"
 #: Prefix of the index columns of :func:`coordogeo.access.apl`.
 APL_PREFIX: Final = "apl_"
 

@@ -31,6 +31,8 @@ sync_api = pytest.importorskip(
 )
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+#: Tile servers answered with a blank tile (the test runs without network).
+_TILE_HOSTS = ("data.geopf.fr", "tile.openstreetmap.org", "basemaps.cartocdn.com")
 _BLANK_TILE = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
     "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
@@ -72,12 +74,14 @@ def test_demo_map_in_headless_chromium(served: str, page_name: str) -> None:
     errors: list[str] = []
     outside: list[str] = []
     dialogs: list[str] = []
+    tiles: list[str] = []
 
     def route(route: Any) -> None:
         url = route.request.url
         if url.startswith(served):
             route.continue_()
-        elif "tile.openstreetmap.org" in url:
+        elif any(host in url for host in _TILE_HOSTS):
+            tiles.append(url)
             route.fulfill(status=200, content_type="image/png", body=_BLANK_TILE)
         else:
             outside.append(url)
@@ -109,6 +113,15 @@ def test_demo_map_in_headless_chromium(served: str, page_name: str) -> None:
         n_shapes = page.locator("path.leaflet-interactive").count()
         n_markers = page.locator(".leaflet-marker-icon").count()
         fullscreen = page.locator(".coordogeo-fullscreen a").count()
+        framing = {
+            "title": page.title(),
+            "lang": page.evaluate("document.documentElement.lang"),
+            "box": page.locator(".coordogeo-title").inner_text(),
+            "source": page.locator(".coordogeo-source").inner_text(),
+            "scale": page.locator(".leaflet-control-scale").inner_text(),
+            "zoom": page.locator(".leaflet-control-zoom-in").get_attribute("title"),
+            "outlines": page.locator("path.leaflet-interactive").count(),
+        }
         shot = page.screenshot()
         browser.close()
     assert errors == [], f"console errors on {page_name}: {errors}"
@@ -118,6 +131,7 @@ def test_demo_map_in_headless_chromium(served: str, page_name: str) -> None:
     assert any(legend_text in text for text in [*legend, *layers]), legend
     assert n_shapes > 0 and fullscreen == 1
     assert dialogs == [], f"{page_name} opened a dialog: {dialogs}"
+    _check_framing(framing, layers, tiles)
     if page_name in ("carte_synthese.html", "carte_zones.html"):
         assert n_markers > 0  # structures (clustered) and suggested sites
     if page_name == "carte_equite.html":
@@ -193,3 +207,18 @@ def test_hostile_names_run_no_script_and_draw_everything(tmp_path, name):
     assert errors == [] and dialogs == [], (errors, dialogs)
     assert shapes > (50 if name == "o.html" else 3_000)  # every feature is drawn
     assert opened >= 1  # a popup with a hostile name opened, and ran nothing
+
+
+def _check_framing(
+    framing: dict[str, Any], layers: list[str], tiles: list[str]
+) -> None:
+    """Title, source line, page title and language, French controls, IGN tiles."""
+    assert "Val-d'Ombre" in framing["title"] and framing["lang"] == "fr"
+    assert "Val-d'Ombre (territoire fictif)" in framing["box"]
+    assert "Sources : données fictives" in framing["source"]
+    assert "traitement coordogeo" in framing["source"]
+    assert "km" in framing["scale"] and " mi" not in framing["scale"]
+    assert framing["zoom"] == "Zoom avant"
+    assert not any("travel_time_min" in text for text in layers)  # no column name
+    # the default background is Plan IGN: no OpenStreetMap tile is asked for
+    assert tiles and all("data.geopf.fr" in url for url in tiles)

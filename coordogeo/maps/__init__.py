@@ -6,11 +6,11 @@ layer to build other compositions on a map from :func:`new_map`.
 """
 
 from coordogeo._columns import Lang
-from coordogeo.maps._style import new_map
 from coordogeo.maps.access import access_map, add_travel_times
 from coordogeo.maps.charts import equity_chart
 from coordogeo.maps.coverage import add_territories, coverage_map
 from coordogeo.maps.equity import add_bivariate, equity_map
+from coordogeo.maps.framing import new_map
 from coordogeo.maps.index import add_index, index_map
 from coordogeo.maps.overview import MapLayers, add_isochrones, links_to, overview_map
 from coordogeo.maps.structures import add_structures

@@ -54,6 +54,25 @@ _UNUSED: Final = frozenset(
 _CDN = re.compile(r"""<(?:script|link)[^>]+(?:src|href)=["']?(https?:)?//""", re.I)
 
 
+#: branca's page, with the ``lang`` of the map's labels on ``<html>``.
+_PAGE: Final = Template(
+    "<!DOCTYPE html>\n"
+    '<html lang="{{ this.page_lang }}">\n'
+    "<head>\n"
+    '<meta charset="utf-8">\n'
+    "{% if this.title %}<title>{{ this.title }}</title>{% endif %}"
+    "    {{ this.header.render(**kwargs) }}\n"
+    "</head>\n"
+    "<body>\n"
+    "    {{ this.html.render(**kwargs) }}\n"
+    "</body>\n"
+    "<script>\n"
+    "    {{ this.script.render(**kwargs) }}\n"
+    "</script>\n"
+    "</html>\n"
+)
+
+
 class SelfContainedMap(folium.Map):
     """A ``folium.Map`` whose page carries Leaflet and its plugins inline.
 
@@ -68,6 +87,9 @@ class SelfContainedMap(folium.Map):
         figure = self.get_root()
         if not isinstance(figure, Figure):  # a Map always sits in a Figure
             raise TypeError("the map is not attached to a folium Figure")
+        # the page says its language (screen readers, spell checkers, translators)
+        setattr(figure, "page_lang", getattr(self, "page_lang", "fr"))  # noqa: B010
+        figure._template = _PAGE
         for element in _descendants(self):
             if isinstance(element, folium.Icon):
                 raise CoordogeoError(

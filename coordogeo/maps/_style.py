@@ -16,7 +16,6 @@ from branca.element import Figure
 from coordogeo._columns import LANGS, Lang
 from coordogeo.crs import to_lonlat
 from coordogeo.errors import check_choice
-from coordogeo.maps._offline import FullScreen, SelfContainedMap
 
 __all__ = [
     "HATCH_FILL",
@@ -54,6 +53,28 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "DAC": "Dispositif d'appui à la coordination",
         "other": "Autre",
         "coverage_title": "Couverture par les CPTS",
+        "plan_ign": "Plan IGN",
+        "osm": "OpenStreetMap",
+        "carto": "CARTO clair",
+        "zoom_in": "Zoom avant",
+        "zoom_out": "Zoom arrière",
+        "communes_layer": "Communes",
+        "territory_limit": "Limite du territoire",
+        "sources": "Sources",
+        "method": "Méthode",
+        "processing": "traitement coordogeo {version}, {date}",
+        "month_1": "janvier",
+        "month_2": "février",
+        "month_3": "mars",
+        "month_4": "avril",
+        "month_5": "mai",
+        "month_6": "juin",
+        "month_7": "juillet",
+        "month_8": "août",
+        "month_9": "septembre",
+        "month_10": "octobre",
+        "month_11": "novembre",
+        "month_12": "décembre",
         "equity_title": "Accès selon le niveau de vie",
         "cpts_layer": "Territoires des CPTS",
         "cpts": "CPTS",
@@ -99,6 +120,28 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "DAC": "Care coordination support (DAC)",
         "other": "Other",
         "coverage_title": "CPTS coverage",
+        "plan_ign": "IGN map",
+        "osm": "OpenStreetMap",
+        "carto": "CARTO light",
+        "zoom_in": "Zoom in",
+        "zoom_out": "Zoom out",
+        "communes_layer": "Communes",
+        "territory_limit": "Territory limit",
+        "sources": "Sources",
+        "method": "Method",
+        "processing": "processed with coordogeo {version}, {date}",
+        "month_1": "January",
+        "month_2": "February",
+        "month_3": "March",
+        "month_4": "April",
+        "month_5": "May",
+        "month_6": "June",
+        "month_7": "July",
+        "month_8": "August",
+        "month_9": "September",
+        "month_10": "October",
+        "month_11": "November",
+        "month_12": "December",
         "equity_title": "Access by standard of living",
         "cpts_layer": "CPTS territories",
         "cpts": "CPTS",
@@ -297,17 +340,3 @@ def thousands(values: Any) -> Any:
         .astype(str)  # an empty series stays float after map
         .str.replace(",", "\u202f")
     )
-
-
-def new_map(frame: gpd.GeoDataFrame, *, lang: str = "fr") -> folium.Map:
-    """Return an empty self-contained map fitted to ``frame`` (EPSG:4326).
-
-    OpenStreetMap base tiles (the only part that needs the network), a scale and a
-    full-screen button; Leaflet and its plugins are inlined when the map is saved.
-    """
-    xmin, ymin, xmax, ymax = frame.total_bounds
-    m = SelfContainedMap(tiles="OpenStreetMap", control_scale=True)
-    if len(frame) and np.isfinite([xmin, ymin, xmax, ymax]).all():
-        m.fit_bounds([[ymin, xmin], [ymax, xmax]])
-    FullScreen(label("fullscreen", lang)).add_to(m)
-    return m

@@ -19,12 +19,12 @@ from coordogeo.maps._style import (
     add_polygons,
     check_lang,
     label,
-    new_map,
     styled_layer,
     text,
     thousands,
     to_display,
 )
+from coordogeo.maps.framing import new_map
 from coordogeo.maps.legend import add_legend
 from coordogeo.maps.structures import add_structures
 
@@ -39,6 +39,9 @@ def access_map(
     *,
     column: str = "travel_time_min",
     lang: Lang = "fr",
+    title: str | None = None,
+    source: str | None = None,
+    communes: gpd.GeoDataFrame | None = None,
     m: folium.Map | None = None,
 ) -> folium.Map:
     """Map a :func:`coordogeo.access.nearest` result: classed travel times and sites.
@@ -53,6 +56,12 @@ def access_map(
         The travel-time column to draw, in minutes (e.g. ``travel_time_min_MSP``).
     lang
         ``"fr"`` (default) or ``"en"`` for every label.
+    title, source
+        The map's title (its usual title if None) and the source line (data and
+        their dates); the page also says "traitement coordogeo" and the date.
+    communes
+        Commune polygons (any CRS) drawn as the offline base: outlines, the
+        territory's limit and the commune names.
     m
         A map to add the layers to; a new one fitted to ``result`` if None.
 
@@ -80,7 +89,17 @@ def access_map(
     check_columns(result, [column], name="result")
     cells = to_display(result, name="result")
     sites = to_display(structures, name="structures")
-    m = new_map(cells, lang=lang) if m is None else m
+    m = (
+        new_map(
+            cells,
+            lang=lang,
+            title=title or label("access_title", lang),
+            source=source,
+            communes=communes,
+        )
+        if m is None
+        else m
+    )
     add_travel_times(m, cells, column=column, lang=lang)
     add_structures(m, sites, lang=lang)
     folium.LayerControl(collapsed=False).add_to(m)
@@ -98,7 +117,9 @@ def add_travel_times(
     if "snapped" in cells:
         fill = np.where(cells["snapped"].to_numpy(dtype=bool), fill, OFF_NETWORK_COLOUR)
     layer = styled_layer(cells, fill, _tooltips(cells, column, lang))
-    add_polygons(m, layer, name=f"{label('access_title', lang)} ({column})", weight=0.2)
+    kind = column.removeprefix("travel_time_min").lstrip("_")
+    name = label("access_title", lang) + (f" — {label(kind, lang)}" if kind else "")
+    add_polygons(m, layer, name=name, weight=0.2)
     legend = [*classes.items, (NO_DATA_COLOUR, label("unreachable", lang))]
     if "snapped" in cells:
         legend.append((OFF_NETWORK_COLOUR, label("off_network", lang)))

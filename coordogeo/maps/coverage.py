@@ -18,12 +18,12 @@ from coordogeo.maps._style import (
     add_polygons,
     check_lang,
     label,
-    new_map,
     styled_layer,
     text,
     thousands,
     to_display,
 )
+from coordogeo.maps.framing import new_map
 from coordogeo.maps.legend import HATCH, add_legend
 from coordogeo.maps.structures import add_structures
 
@@ -36,6 +36,9 @@ def coverage_map(
     *,
     structures: gpd.GeoDataFrame | None = None,
     lang: Lang = "fr",
+    title: str | None = None,
+    source: str | None = None,
+    communes: gpd.GeoDataFrame | None = None,
     m: folium.Map | None = None,
 ) -> folium.Map:
     """Map CPTS territories, the communes they share and the communes they leave out.
@@ -52,6 +55,12 @@ def coverage_map(
         Structures to show as markers on top, one layer per ``kind``; none if None.
     lang
         ``"fr"`` (default) or ``"en"``.
+    title, source
+        The map's title (its usual title if None) and the source line (data and
+        their dates); the page also says "traitement coordogeo" and the date.
+    communes
+        Commune polygons (any CRS) drawn as the offline base: outlines, the
+        territory's limit and the commune names.
     m
         A map to add the layers to; a new one fitted to the territories if None.
 
@@ -81,7 +90,17 @@ def coverage_map(
     check_columns(overlaps_gaps, ["status", "population"], name="overlaps_gaps")
     shapes = to_display(territories, name="territories", simplify_m=SIMPLIFY_M)
     odd = to_display(overlaps_gaps, name="overlaps_gaps", simplify_m=SIMPLIFY_M)
-    m = new_map(shapes if len(shapes) else odd, lang=lang) if m is None else m
+    m = (
+        new_map(
+            shapes if len(shapes) else odd,
+            lang=lang,
+            title=title or label("coverage_title", lang),
+            source=source,
+            communes=communes,
+        )
+        if m is None
+        else m
+    )
     add_territories(m, shapes, odd, lang=lang)
     if structures is not None:
         add_structures(m, to_display(structures, name="structures"), lang=lang)

@@ -9,19 +9,19 @@ import numpy as np
 import folium
 import geopandas as gpd
 
-from coordogeo._columns import Lang
+from coordogeo._columns import INCOME_THIRD, Lang
 from coordogeo.errors import check_columns
 from coordogeo.maps._style import (
     NO_DATA_COLOUR,
     add_polygons,
     check_lang,
     label,
-    new_map,
     styled_layer,
     text,
     thousands,
     to_display,
 )
+from coordogeo.maps.framing import new_map
 from coordogeo.maps.legend import add_grid_legend
 from coordogeo.maps.structures import add_structures
 
@@ -115,11 +115,12 @@ def equity_map(
     places: gpd.GeoDataFrame,
     *,
     income: str = "niveau_vie_moyen",
-    group: str = "income_third",
     time_column: str = "travel_time_min",
     structures: gpd.GeoDataFrame | None = None,
     lang: Lang = "fr",
-    m: folium.Map | None = None,
+    title: str | None = None,
+    source: str | None = None,
+    communes: gpd.GeoDataFrame | None = None,
 ) -> folium.Map:
     """Map places by standard of living × travel time (3 × 3 classes).
 
@@ -129,15 +130,19 @@ def equity_map(
         An :func:`coordogeo.access.nearest` result with ``population``, an income
         column (``niveau_vie_moyen`` from the Filosofi grid) and its thirds, any
         CRS.
-    income, group, time_column
-        The income (shown), its thirds 1–3 (drawn; from
-        :func:`coordogeo.equity.income_groups`) and the travel time.
+    income, time_column
+        The income (shown in tooltips) and the travel time; the thirds drawn are
+        the ``income_third`` column (1–3, from :func:`coordogeo.equity.income_groups`).
     structures
-        Sites to mark, if given.
+        Sites to mark, if given (any CRS).
     lang
         ``"fr"`` (default) or ``"en"``.
-    m
-        A map to add to; a new one fitted to ``places`` if None.
+    title, source
+        The map's title (its usual title if None) and the source line (data and
+        their dates); the page also says "traitement coordogeo" and the date.
+    communes
+        Commune polygons (any CRS) drawn as the offline base: outlines, the
+        territory's limit and the commune names.
 
     Examples
     --------
@@ -156,11 +161,17 @@ def equity_map(
     """
     check_lang(lang)
     cells = to_display(places, name="places")
-    m = new_map(cells, lang=lang) if m is None else m
+    m = new_map(
+        cells,
+        lang=lang,
+        title=title or label("equity_title", lang),
+        source=source,
+        communes=communes,
+    )
     add_bivariate(
-        m, cells, income=income, group=group, time_column=time_column, lang=lang
+        m, cells, income=income, group=INCOME_THIRD, time_column=time_column, lang=lang
     )
     if structures is not None:
-        add_structures(m, to_display(structures, name="structures"), lang=lang)
+        add_structures(m, structures, lang=lang)
     folium.LayerControl(collapsed=False).add_to(m)
     return m

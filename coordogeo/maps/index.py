@@ -18,12 +18,12 @@ from coordogeo.maps._style import (
     add_polygons,
     check_lang,
     label,
-    new_map,
     styled_layer,
     text,
     thousands,
     to_display,
 )
+from coordogeo.maps.framing import new_map
 from coordogeo.maps.legend import add_legend
 from coordogeo.maps.structures import add_structures
 
@@ -53,6 +53,9 @@ def index_map(
     column: str | None = None,
     structures: gpd.GeoDataFrame | None = None,
     lang: Lang = "fr",
+    title: str | None = None,
+    source: str | None = None,
+    communes: gpd.GeoDataFrame | None = None,
     m: folium.Map | None = None,
 ) -> folium.Map:
     """Map an accessibility index by commune (or cell): classed colours, a legend.
@@ -68,6 +71,12 @@ def index_map(
         Sites to show on top, one layer per ``kind``.
     lang
         ``"fr"`` (default) or ``"en"``.
+    title, source
+        The map's title (its usual title if None) and the source line (data and
+        their dates); the page also says "traitement coordogeo" and the date.
+    communes
+        Commune polygons (any CRS) drawn as the offline base: outlines, the
+        territory's limit and the commune names.
     m
         A map to add to; a new one fitted to ``result`` if None.
 
@@ -91,7 +100,17 @@ def index_map(
     check_lang(lang)
     name = apl_column(result, column)
     shapes = to_display(result, name="result", simplify_m=SIMPLIFY_M)
-    m = new_map(shapes, lang=lang) if m is None else m
+    m = (
+        new_map(
+            shapes,
+            lang=lang,
+            title=title or label("index_title", lang),
+            source=source,
+            communes=communes,
+        )
+        if m is None
+        else m
+    )
     add_index(m, shapes, column=name, lang=lang)
     if structures is not None:
         add_structures(m, to_display(structures, name="structures"), lang=lang)

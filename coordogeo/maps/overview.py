@@ -23,7 +23,6 @@ from coordogeo.maps._style import (
     add_polygons,
     check_lang,
     label,
-    new_map,
     styled_layer,
     text,
     thousands,
@@ -32,6 +31,7 @@ from coordogeo.maps._style import (
 from coordogeo.maps.access import add_travel_times
 from coordogeo.maps.coverage import add_territories
 from coordogeo.maps.equity import add_bivariate
+from coordogeo.maps.framing import new_map
 from coordogeo.maps.index import add_index
 from coordogeo.maps.legend import add_legend
 from coordogeo.maps.structures import add_structures
@@ -102,6 +102,9 @@ def overview_map(
     links: Mapping[str, str] | None = None,
     figures: Mapping[str, str] | None = None,
     lang: Lang = "fr",
+    title: str | None = None,
+    source: str | None = None,
+    communes: gpd.GeoDataFrame | None = None,
 ) -> folium.Map:
     """Compose every result given into one self-contained map.
 
@@ -118,6 +121,12 @@ def overview_map(
         written beside the page).
     lang
         ``"fr"`` (default) or ``"en"``.
+    title, source
+        The map's title (its usual title if None) and the source line (data and
+        their dates); the page also says "traitement coordogeo" and the date.
+    communes
+        Commune polygons (any CRS) drawn as the offline base: outlines, the
+        territory's limit and the commune names.
 
     Returns
     -------
@@ -176,7 +185,13 @@ or empty. Pass at least one result with rows.
         for name, frame in given.items()
     }
     extent = pd.concat([frame[["geometry"]] for frame in shown.values()])
-    m = new_map(gpd.GeoDataFrame(extent, crs=4326), lang=lang)
+    m = new_map(
+        gpd.GeoDataFrame(extent, crs=4326),
+        lang=lang,
+        title=title or label("overview_title", lang),
+        source=source,
+        communes=communes,
+    )
     _draw(m, layers, shown, lang)
     if links:
         _add_links(m, links, lang)

@@ -10,7 +10,7 @@ import folium
 import geopandas as gpd
 from folium.plugins import MarkerCluster
 
-from coordogeo.maps._style import KIND_COLOURS, label, text
+from coordogeo.maps._style import KIND_COLOURS, label, text, to_display
 
 __all__ = ["KIND_ICONS", "add_structures", "kind_icon"]
 
@@ -44,10 +44,11 @@ def add_structures(
 ) -> folium.Map:
     """Add one layer per kind of structure; markers clustered when zoomed out.
 
-    ``sites`` must already be in EPSG:4326. Each marker has its kind's badge
+    ``sites`` in any CRS (reprojected here). Each marker has its kind's badge
     (:func:`kind_icon`), the name as tooltip and a popup with the kind, the id and
     the capacity when known; every text is escaped.
     """
+    sites = to_display(sites, name="structures")
     kinds = sites["kind"] if "kind" in sites else pd.Series("other", index=sites.index)
     kinds = kinds.astype(str)
     names = (

@@ -17,12 +17,12 @@ from coordogeo.maps._style import (
     add_polygons,
     check_lang,
     label,
-    new_map,
     styled_layer,
     text,
     thousands,
     to_display,
 )
+from coordogeo.maps.framing import new_map
 from coordogeo.maps.legend import add_legend
 from coordogeo.maps.structures import add_structures
 
@@ -47,6 +47,9 @@ def underserved_map(
     sites: gpd.GeoDataFrame | None = None,
     structures: gpd.GeoDataFrame | None = None,
     lang: Lang = "fr",
+    title: str | None = None,
+    source: str | None = None,
+    communes: gpd.GeoDataFrame | None = None,
     m: folium.Map | None = None,
 ) -> folium.Map:
     """Map under-served zones by rank, and the sites suggested to serve them.
@@ -63,6 +66,12 @@ def underserved_map(
         Existing structures as markers, one layer per ``kind``; none if None.
     lang
         ``"fr"`` (default) or ``"en"``.
+    title, source
+        The map's title (its usual title if None) and the source line (data and
+        their dates); the page also says "traitement coordogeo" and the date.
+    communes
+        Commune polygons (any CRS) drawn as the offline base: outlines, the
+        territory's limit and the commune names.
     m
         A map to add to; a new one fitted to the zones (or the sites) if None.
 
@@ -90,7 +99,13 @@ def underserved_map(
     points = None if sites is None else to_display(sites, name="sites")
     if m is None:
         fit = shapes if len(shapes) or points is None else points
-        m = new_map(fit, lang=lang)
+        m = new_map(
+            fit,
+            lang=lang,
+            title=title or label("zones_title", lang),
+            source=source,
+            communes=communes,
+        )
     add_zones(m, shapes, lang=lang)
     if structures is not None:
         add_structures(m, to_display(structures, name="structures"), lang=lang)

@@ -192,6 +192,13 @@ SCHEMA: Final[tuple[Key, ...]] = (
     Key("outputs", "folder", "folder",
         "Output folder: new, empty, or written by coordogeo before (its manifest "
         "lists the files it replaces). Required.", example='"resultats"'),
+    Key("outputs", "title", "text",
+        "Name of the territory or study, written under the title of every map "
+        "(e.g. 'ARS Occitanie — Lot').", example='"Lot (46)"'),
+    Key("outputs", "source", "text",
+        "Source line of every map: the data and their dates (e.g. 'INSEE "
+        "Filosofi 2019, FINESS 2026-05, OSM 2026-04').",
+        example='"INSEE Filosofi 2019, FINESS 2026-05, OpenStreetMap 2026-04"'),
     Key("outputs", "lang", "text", "Language of maps and report.", default="fr",
         choices=LANGS),
     Key("outputs", "csv", "text",
@@ -246,6 +253,8 @@ class RunConfig:
     equity: bool | None = None
     income: str = "niveau_vie_moyen"
     groups: int = 10
+    title: str | None = None
+    source_line: str | None = None
     lang: Lang = "fr"
     csv: Literal["excel", "plain"] = "excel"
     source: Path = field(default=Path("config.toml"), compare=False)
@@ -295,6 +304,7 @@ def _attribute(key: Key) -> str:
         "underserved.kind": "underserved_kind",
         "underserved.time_min": "underserved_time_min",
         "equity.enabled": "equity",
+        "outputs.source": "source_line",
     }
     return renamed.get(key.dotted, key.name)
 

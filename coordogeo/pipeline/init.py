@@ -104,6 +104,9 @@ def _sample_values(crs: str) -> dict[str, str]:
         "index.age_weights": f"{{ {weights} }}",
         "underserved.apl_below": "2.5",
         "outputs.folder": '"resultats"',
+        "outputs.title": '"Val-d\'Ombre (territoire fictif)"',
+        "outputs.source": '"données fictives générées par coordogeo '
+        "(territoire d'exemple, sans valeur réelle)\"",
     }
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 import pandas as pd
@@ -104,6 +104,15 @@ def write_maps(result: RunResult, folder: Path) -> dict[str, Path]:
     structures = result.inputs.structures
     column = f"travel_time_min_{config.timed_kind}"
     timed = structures[structures["kind"].isin(config.kinds)]
+    communes = result.inputs.communes
+
+    def framed(key: str) -> dict[str, Any]:
+        """Title (the map's, with the territory's name), source and base."""
+        title = label(key, lang)
+        if config.title:
+            title = f"{title} — {config.title}"
+        return {"title": title, "source": config.source_line, "communes": communes}
+
     pages: dict[str, folium.Map] = {}
     if result.coverage is not None:
         pages["carte_couverture.html"] = coverage_map(
@@ -111,18 +120,24 @@ def write_maps(result: RunResult, folder: Path) -> dict[str, Path]:
             result.coverage.overlaps_gaps,
             structures=structures,
             lang=lang,
+            **framed("coverage_title"),
         )
     pages["carte_acces.html"] = access_map(
-        result.places, timed, column=column, lang=lang
+        result.places, timed, column=column, lang=lang, **framed("access_title")
     )
     pages["carte_indice.html"] = index_map(
-        result.index, column=result.index_column, structures=structures, lang=lang
+        result.index,
+        column=result.index_column,
+        structures=structures,
+        lang=lang,
+        **framed("index_title"),
     )
     pages["carte_zones.html"] = underserved_map(
         found.zones,
         sites=found.sites if len(found.sites) else None,
         structures=timed,
         lang=lang,
+        **framed("zones_title"),
     )
     figures: dict[str, str] = {}
     fair = result.equity
@@ -130,10 +145,10 @@ def write_maps(result: RunResult, folder: Path) -> dict[str, Path]:
         pages["carte_equite.html"] = equity_map(
             result.places,
             income=fair.income,
-            group="income_third",
             time_column=fair.time_column,
             structures=timed,
             lang=lang,
+            **framed("equity_title"),
         )
         chart = equity_chart(
             fair.table, fair.curve, column=fair.time_column, lang=lang,
@@ -162,6 +177,7 @@ def write_maps(result: RunResult, folder: Path) -> dict[str, Path]:
         links=links_to(pages, lang=lang),
         figures=figures,
         lang=lang,
+        **framed("overview_title"),
     )
     written = {OVERVIEW: folder / OVERVIEW}
     if figures:

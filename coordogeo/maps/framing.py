@@ -1,0 +1,263 @@
+"""What frames every map: backgrounds, French controls, title and source, communes.
+
+- **Backgrounds.** The IGN Géoplateforme "Plan IGN" WMTS (public, no key) is the
+  default; OpenStreetMap and CARTO are alternatives, asked with a
+  ``referrerPolicy`` since their servers refuse requests that carry no referrer.
+  A page opened from disk (``file://``) sends no referrer at all, which is why
+  OpenStreetMap is not the default.
+- **Offline base.** With ``communes``, their outlines, the outer limit of the
+  territory and the commune names (on hover, and written at closer zooms) are drawn
+  from the user's own data, so a map stays readable with no network.
+- **Controls in the page's language.** Zoom buttons, a metric-only scale.
+- **Framing.** A title and subtitle at the top, a source line at the bottom
+  (data sources, "traitement coordogeo x.y", the production date), a method note
+  that unfolds, and the page's ``<title>`` and ``lang``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Final
+
+import numpy as np
+from jinja2 import Template
+
+import folium
+import geopandas as gpd
+from branca.element import Element, Figure, MacroElement
+
+from coordogeo._version import __version__
+from coordogeo.maps._offline import FullScreen, SelfContainedMap
+from coordogeo.maps._style import label, text, to_display
+
+__all__ = [
+    "BACKGROUNDS",
+    "add_backgrounds",
+    "add_communes_base",
+    "add_framing",
+    "new_map",
+]
+
+#: name (label key) -> (tile URL, attribution, extra Leaflet options).
+BACKGROUNDS: Final[dict[str, tuple[str, str, dict[str, Any]]]] = {
+    "plan_ign": (
+        ("https://data.geopf.fr/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
+        "&LAYER=GEOGRAPHICALGRIDSYSTEMS.PLANIGNV2&STYLE=normal&TILEMATRIXSET=PM"
+        "&FORMAT=image/png&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}"),
+        '© <a href="https://www.ign.fr/">IGN</a> – Plan IGN',
+        {"maxZoom": 19},
+    ),
+    "osm": (
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        '© <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
+        {"maxZoom": 19, "referrerPolicy": "strict-origin-when-cross-origin"},
+    ),
+    "carto": (
+        "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}.png",
+        ('© <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> '
+        '© <a href="https://carto.com/attributions">CARTO</a>'),
+        {"maxZoom": 19, "subdomains": "abcd",
+         "referrerPolicy": "strict-origin-when-cross-origin"},
+    ),
+}  # fmt: skip
+#: Zoom from which the commune names are written on the map.
+LABEL_ZOOM: Final = 11
+
+
+def add_backgrounds(m: folium.Map, *, lang: str) -> folium.Map:
+    """Add the background choices (Plan IGN shown), French zoom and a metric scale."""
+    for index, (key, (url, attribution, options)) in enumerate(BACKGROUNDS.items()):
+        folium.TileLayer(
+            tiles=url,
+            attr=attribution,
+            name=label(key, lang),
+            overlay=False,
+            control=True,
+            show=index == 0,
+            **options,
+        ).add_to(m)
+    _Controls(zoom_in=label("zoom_in", lang), zoom_out=label("zoom_out", lang)).add_to(
+        m
+    )
+    return m
+
+
+class _Controls(MacroElement):
+    """Zoom buttons with titles in the page's language; a metric-only scale."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        L.control.zoom({zoomInTitle: {{ this.zoom_in|tojson }},
+                        zoomOutTitle: {{ this.zoom_out|tojson }}})
+            .addTo({{ this._parent.get_name() }});
+        L.control.scale({metric: true, imperial: false})
+            .addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, *, zoom_in: str, zoom_out: str) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "Controls"
+        self.zoom_in, self.zoom_out = zoom_in, zoom_out
+
+
+def add_communes_base(
+    m: folium.Map, communes: gpd.GeoDataFrame, *, lang: str
+) -> folium.Map:
+    """Draw the communes' outlines, the territory's limit and the commune names.
+
+    From the user's own data: readable offline. Names show on hover and, from zoom
+    :data:`LABEL_ZOOM`, written at each commune's centre.
+    """
+    shown = to_display(communes, name="communes", simplify_m=25.0)
+    names = shown["nom"].map(text) if "nom" in shown else shown.index.map(text)
+    outlines = gpd.GeoDataFrame(
+        {"_tip": names.to_numpy()}, geometry=shown.geometry.to_numpy(), crs=4326
+    )
+    folium.GeoJson(
+        outlines.to_json(drop_id=True),
+        name=text(label("communes_layer", lang)),
+        style_function=lambda _: {"color": "#666666", "weight": 0.6, "fill": False},
+        tooltip=folium.GeoJsonTooltip(fields=["_tip"], labels=False),
+        control=False,
+    ).add_to(m)
+    limit = gpd.GeoDataFrame(geometry=[shown.geometry.union_all()], crs=4326)
+    folium.GeoJson(
+        limit.boundary.to_json(drop_id=True),
+        name=text(label("territory_limit", lang)),
+        style_function=lambda _: {"color": "#222222", "weight": 2.2},
+        control=False,
+        interactive=False,
+    ).add_to(m)
+    centres = shown.geometry.representative_point()
+    _Labels(
+        [[float(p.y), float(p.x), n] for p, n in zip(centres, names, strict=True)]
+    ).add_to(m)
+    return m
+
+
+class _Labels(MacroElement):
+    """Commune names written from :data:`LABEL_ZOOM`; already escaped texts."""
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+        <style>.coordogeo-label{font:11px sans-serif;color:#333;white-space:nowrap;
+        text-shadow:0 0 3px #fff,0 0 3px #fff;pointer-events:none}</style>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }};
+            var layer = L.layerGroup();
+            {{ this.labels|tojson }}.forEach(function (row) {
+                L.marker([row[0], row[1]], {interactive: false, keyboard: false,
+                    icon: L.divIcon({className: "coordogeo-label", html: row[2],
+                                     iconSize: null})}).addTo(layer);
+            });
+            function toggle() {
+                if (map.getZoom() >= {{ this.zoom }}) { layer.addTo(map); }
+                else { layer.remove(); }
+            }
+            map.on("zoomend", toggle);
+            toggle();
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, labels: list[list[Any]]) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "CommuneLabels"
+        self.labels = labels
+        self.zoom = LABEL_ZOOM
+
+
+def add_framing(
+    m: folium.Map,
+    *,
+    title: str,
+    subtitle: str | None = None,
+    source: str | None = None,
+    note: str | None = None,
+    lang: str = "fr",
+) -> folium.Map:
+    """Add the title box, the source line and the page's ``<title>`` and ``lang``.
+
+    Every text is plain and escaped here. The source line ends with "traitement
+    coordogeo <version>" and today's date.
+    """
+    figure = m.get_root()
+    if not isinstance(figure, Figure):  # a Map always sits in a Figure
+        raise TypeError("the map is not attached to a folium Figure")
+    figure.title = text(title)
+    setattr(m, "page_lang", lang)  # noqa: B010 - read by SelfContainedMap.render
+    today = dt.date.today()
+    date = f"{today.day} {label('month_' + str(today.month), lang)} {today.year}"
+    made = label("processing", lang).format(version=__version__, date=date)
+    sources = f"{text(label('sources', lang))} : {text(source)} — " if source else ""
+    method = (
+        f"<details><summary>{text(label('method', lang))}</summary>"
+        f"<div style='max-width:46em;margin-top:4px'>{text(note)}</div></details>"
+        if note
+        else ""
+    )
+    figure.html.add_child(
+        Element(
+            # beside the zoom buttons, clear of the layer control on the right
+            '<div class="coordogeo-title" style="position:fixed;top:10px;left:56px;'
+            "z-index:9999;background:rgba(255,255,255,0.94);padding:6px 14px;"
+            "border:1px solid #999;border-radius:4px;font:13px sans-serif;"
+            'max-width:45vw">'
+            f"<div style='font-weight:bold;font-size:16px'>{text(title)}</div>"
+            + (f"<div>{text(subtitle)}</div>" if subtitle else "")
+            + f"{method}</div>"
+            '<div class="coordogeo-source" style="position:fixed;bottom:18px;'
+            "right:12px;z-index:9999;background:rgba(255,255,255,0.85);"
+            'padding:2px 6px;font:11px sans-serif;color:#333">'
+            f"{sources}{text(made)}</div>"
+        )
+    )
+    return m
+
+
+def new_map(
+    frame: gpd.GeoDataFrame,
+    *,
+    lang: str = "fr",
+    title: str | None = None,
+    subtitle: str | None = None,
+    source: str | None = None,
+    note: str | None = None,
+    communes: gpd.GeoDataFrame | None = None,
+) -> folium.Map:
+    """Return an empty self-contained map fitted to ``frame``, framed.
+
+    ``frame`` may be in any CRS (it is reprojected for the extent). Backgrounds
+    (:data:`BACKGROUNDS`, Plan IGN shown), French zoom buttons and a metric scale, a
+    full-screen button; with ``title`` the title box and source line
+    (:func:`add_framing`); with ``communes`` the offline base
+    (:func:`add_communes_base`). Leaflet and its plugins are inlined when the map
+    is saved.
+    """
+    # only the extent is read here: repeated labels (stacked layers) do not matter
+    shown = (
+        to_display(frame.reset_index(drop=True), name="frame") if len(frame) else frame
+    )
+    m = SelfContainedMap(tiles=None, control_scale=False, zoom_control=False)
+    add_backgrounds(m, lang=lang)
+    if communes is not None and len(communes):
+        add_communes_base(m, communes, lang=lang)
+    if len(shown):
+        xmin, ymin, xmax, ymax = shown.total_bounds
+        if np.isfinite([xmin, ymin, xmax, ymax]).all():
+            m.fit_bounds([[ymin, xmin], [ymax, xmax]])
+    FullScreen(label("fullscreen", lang)).add_to(m)
+    if title:
+        add_framing(
+            m, title=title, subtitle=subtitle, source=source, note=note, lang=lang
+        )
+    else:
+        setattr(m, "page_lang", lang)  # noqa: B010 - read by SelfContainedMap.render
+    return m
