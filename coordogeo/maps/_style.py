@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import itertools
 from typing import Any, Final
 
 import numpy as np
@@ -23,6 +24,8 @@ __all__ = [
     "Lang",
     "add_hatch",
     "add_polygons",
+    "anchored_classes",
+    "decimal",
     "label",
     "styled_layer",
     "text",
@@ -169,18 +172,12 @@ LABELS: Final[dict[str, dict[str, str]]] = {
     },
 }
 
-#: Sequential classes for travel times (ColorBrewer YlOrRd), then the no-data grey.
-TIME_BREAKS_MIN: Final = (5.0, 10.0, 15.0, 20.0, 30.0, 45.0, 60.0)
-TIME_COLOURS: Final = (
-    "#ffffb2",
-    "#fed976",
-    "#feb24c",
-    "#fd8d3c",
-    "#fc4e2a",
-    "#e31a1c",
-    "#b10026",
-    "#67001f",
-)
+#: Travel-time classes anchored at the thresholds the field uses, upper bounds
+#: included (≤ 10, 10–20, 20–30 min) and an open end class (> 30 min); a sequential
+#: ColorBrewer OrRd ramp whose lightness falls class by class, so that it reads
+#: with every colour vision (``tests/maps/test_palettes.py`` checks it).
+TIME_BREAKS_MIN: Final = (10.0, 20.0, 30.0)
+TIME_COLOURS: Final = ("#fef0d9", "#fdcc8a", "#fc8d59", "#d7301f")
 NO_DATA_COLOUR: Final = "#9e9e9e"
 KIND_COLOURS: Final = {
     "MSP": "#1b7837",
@@ -329,6 +326,49 @@ def add_polygons(
         style_function=style,
         tooltip=folium.GeoJsonTooltip(fields=["_tip"], labels=False),
     ).add_to(m)
+
+
+def anchored_classes(
+    values: np.ndarray,
+    bounds: tuple[float, ...],
+    colours: tuple[str, ...],
+    *,
+    unit: str,
+    lang: str,
+    upper_included: bool,
+) -> tuple[np.ndarray, list[tuple[str, str]]]:
+    """Class values at fixed bounds with open end classes; colours and legend.
+
+    With ``upper_included`` a value equal to a bound falls in the class below
+    (``≤ 10 min``, ``10 – 20 min`` … ``> 30 min``); otherwise in the class above,
+    as the DREES "APL < 2,5" reads (``< 1,5``, ``1,5 – 2,5`` … ``≥ 5``). Every class
+    is listed in the legend, present or not, so that maps compare. NaN is grey.
+    """
+    if len(colours) != len(bounds) + 1:
+        raise ValueError("one colour per class: len(bounds) + 1")
+    finite = np.isfinite(values)
+    cls = np.searchsorted(
+        np.asarray(bounds), values[finite], side="left" if upper_included else "right"
+    )
+    colour = np.full(len(values), NO_DATA_COLOUR, dtype=object)
+    colour[finite] = np.asarray(colours, dtype=object)[cls]
+
+    def num(v: float) -> str:
+        shown = f"{v:g}"
+        return shown.replace(".", ",") if lang == "fr" else shown
+
+    tail = f" {unit}" if unit else ""
+    first, last = ("≤", ">") if upper_included else ("<", "≥")
+    labels = [f"{first} {num(bounds[0])}{tail}"]
+    labels += [f"{num(lo)} – {num(hi)}{tail}" for lo, hi in itertools.pairwise(bounds)]
+    labels.append(f"{last} {num(bounds[-1])}{tail}")
+    return colour, list(zip(colours, labels, strict=True))
+
+
+def decimal(values: Any, digits: int, lang: str) -> Any:
+    """Numbers as text with ``digits`` decimals, a comma in French: 24,3."""
+    shown = pd.Series(values).astype("float64").map(f"{{:.{digits}f}}".format)
+    return shown.str.replace(".", ",") if lang == "fr" else shown
 
 
 def thousands(values: Any) -> Any:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Any
 
 import numpy as np
 
 import folium
 import geopandas as gpd
-import mapclassify
 
 from coordogeo.errors import check_columns
 from coordogeo.maps._style import (
@@ -17,7 +16,9 @@ from coordogeo.maps._style import (
     TIME_COLOURS,
     Lang,
     add_polygons,
+    anchored_classes,
     check_lang,
+    decimal,
     label,
     styled_layer,
     text,
@@ -112,54 +113,33 @@ def add_travel_times(
     """Add the classed travel-time layer and its legend; ``cells`` in EPSG:4326."""
     check_columns(cells, [column], name="result")
     minutes = cells[column].to_numpy(dtype=np.float64)
-    classes = _time_classes(minutes, lang)
-    fill = np.where(np.isfinite(minutes), classes.colour, NO_DATA_COLOUR)
+    colour, items = _time_classes(minutes, lang)
+    fill = np.where(np.isfinite(minutes), colour, NO_DATA_COLOUR)
     if "snapped" in cells:
         fill = np.where(cells["snapped"].to_numpy(dtype=bool), fill, OFF_NETWORK_COLOUR)
     layer = styled_layer(cells, fill, _tooltips(cells, column, lang))
     kind = column.removeprefix("travel_time_min").lstrip("_")
     name = label("access_title", lang) + (f" — {label(kind, lang)}" if kind else "")
     add_polygons(m, layer, name=name, weight=0.2)
-    legend = [*classes.items, (NO_DATA_COLOUR, label("unreachable", lang))]
+    legend = [*items, (NO_DATA_COLOUR, label("unreachable", lang))]
     if "snapped" in cells:
         legend.append((OFF_NETWORK_COLOUR, label("off_network", lang)))
     add_legend(m, label("travel_time", lang), legend)
     return m
 
 
-class _Classes(NamedTuple):
-    """Colour per value and the legend items of a classed time column."""
-
-    colour: np.ndarray
-    items: list[tuple[str, str]]
-
-
-def _time_classes(values: np.ndarray, lang: str) -> _Classes:
-    """Class travel times at the usual bands with mapclassify (UserDefined)."""
-    finite = np.isfinite(values)
-    colour = np.full(len(values), NO_DATA_COLOUR, dtype=object)
-    if not finite.any():
-        return _Classes(colour, [])
-    top = float(values[finite].max())
-    bins = [b for b in TIME_BREAKS_MIN if b < top] + [top]
-    scheme = mapclassify.UserDefined(values[finite], bins=bins)
-    colour[finite] = np.asarray(TIME_COLOURS, dtype=object)[scheme.yb]
-    unit = label("minutes", lang)
-    lows = [0.0, *bins[:-1]]
-    items = [
-        (TIME_COLOURS[i], f"{lo:g} – {hi:.0f} {unit}" if i else f"≤ {hi:.0f} {unit}")
-        for i, (lo, hi) in enumerate(zip(lows, bins, strict=True))
-        if np.any(scheme.yb == i)
-    ]
-    return _Classes(colour, items)
+def _time_classes(values: np.ndarray, lang: str) -> tuple[np.ndarray, list[Any]]:
+    """Class travel times at 10 / 20 / 30 min, open beyond (TIME_BREAKS_MIN)."""
+    return anchored_classes(
+        values, TIME_BREAKS_MIN, TIME_COLOURS, unit=label("minutes", lang),
+        lang=lang, upper_included=True,
+    )  # fmt: skip
 
 
 def _tooltips(cells: gpd.GeoDataFrame, column: str, lang: str) -> list[str]:
     """Build one escaped HTML tooltip per place."""
     time = cells[column].astype("float64")
-    shown = time.map("{:.1f}".format).where(
-        time.notna(), text(label("unreachable", lang))
-    )
+    shown = decimal(time, 1, lang).where(time.notna(), text(label("unreachable", lang)))
     tip = f"{text(label('travel_time', lang))} : " + shown
     if "population" in cells:
         pop = thousands(cells["population"])

@@ -16,7 +16,9 @@ from coordogeo.maps._style import (
     SIMPLIFY_M,
     Lang,
     add_polygons,
+    anchored_classes,
     check_lang,
+    decimal,
     label,
     styled_layer,
     text,
@@ -29,18 +31,14 @@ from coordogeo.maps.structures import add_structures
 
 __all__ = ["add_index", "index_map"]
 
-#: Low access in red to high access in green (ColorBrewer RdYlGn, 6 classes).
-INDEX_COLOURS: Final = (
-    "#d73027",
-    "#fc8d59",
-    "#fee08b",
-    "#d9ef8b",
-    "#91cf60",
-    "#1a9850",
-)
-#: Class bounds of the APL in C./an/hab.: 2.5 is the DREES "sous-dense" threshold,
-#: 4 the upper bound of the zonage vivier commonly cited (unverified).
-APL_BREAKS: Final = (1.5, 2.5, 3.0, 4.0, 5.0)
+#: Low access in orange to high access in purple (ColorBrewer PuOr, reversed): a
+#: diverging scheme that reads with every colour vision, unlike red-yellow-green
+#: (``tests/maps/test_palettes.py`` checks it).
+INDEX_COLOURS: Final = ("#e66101", "#fdb863", "#f7f7f7", "#b2abd2", "#5e3c99")
+#: Class bounds of the APL in C./an/hab., anchored at the thresholds that matter:
+#: 2.5 is the DREES "sous-dense" line (APL < 2.5), 4 the upper bound of the zonage
+#: vivier commonly cited (unverified); open end classes below 1.5 and from 5.
+APL_BREAKS: Final = (1.5, 2.5, 4.0, 5.0)
 _UNITS: Final = {
     "apl_consultations_per_inhabitant": "C./an/hab.",
     "apl_fte_per_100k": "ETP / 100 000 hab.",
@@ -123,7 +121,7 @@ def add_index(
 ) -> folium.Map:
     """Add the classed index layer and its legend; ``shapes`` in EPSG:4326."""
     values = shapes[column].to_numpy(dtype=np.float64)
-    colour, items = _classes(values, apl=column.startswith("apl_"))
+    colour, items = _classes(values, apl=column.startswith("apl_"), lang=lang)
     unit = _UNITS.get(column, "")
     tips = _tips(shapes, column, unit, lang)
     layer = styled_layer(shapes, colour, tips)
@@ -134,26 +132,26 @@ def add_index(
 
 
 def _classes(
-    values: np.ndarray, *, apl: bool
+    values: np.ndarray, *, apl: bool, lang: str
 ) -> tuple[np.ndarray, list[tuple[str, str]]]:
     """Colour of each value and the legend items (fixed APL bounds or quintiles)."""
+    if apl:
+        return anchored_classes(
+            values, APL_BREAKS, INDEX_COLOURS, unit="", lang=lang,
+            upper_included=False,
+        )  # fmt: skip
     finite = np.isfinite(values)
     colour = np.full(len(values), NO_DATA_COLOUR, dtype=object)
     if not finite.any():
         return colour, []
-    top = float(values[finite].max())
-    if apl:
-        bins = [b for b in APL_BREAKS if b < top] + [top]
-        scheme = mapclassify.UserDefined(values[finite], bins=bins)
-    else:
-        k = min(5, len(np.unique(values[finite])))
-        scheme = mapclassify.Quantiles(values[finite], k=k)
+    k = min(5, len(np.unique(values[finite])))
+    scheme = mapclassify.Quantiles(values[finite], k=k)
     bins = list(scheme.bins)
-    palette = INDEX_COLOURS[-len(bins) :] if not apl else INDEX_COLOURS
+    palette = INDEX_COLOURS[-len(bins) :]
     colour[finite] = np.asarray(palette, dtype=object)[scheme.yb]
     lows = [float(values[finite].min()), *bins[:-1]]
     items = [
-        (palette[i], f"{lo:.2f} – {hi:.2f}".replace(".", ","))
+        (palette[i], decimal([lo], 2, lang)[0] + " – " + decimal([hi], 2, lang)[0])
         for i, (lo, hi) in enumerate(zip(lows, bins, strict=True))
         if np.any(scheme.yb == i)
     ]
@@ -164,11 +162,7 @@ def _tips(shapes: gpd.GeoDataFrame, column: str, unit: str, lang: str) -> list[s
     """Escaped tooltip of each area: name, population, index value."""
     name = shapes["nom"].map(text) if "nom" in shapes else shapes.index.map(text)
     value = shapes[column].astype("float64")
-    shown = (
-        value.map("{:.2f}".format)
-        .str.replace(".", ",")
-        .where(value.notna(), text(label("no_data", lang)))
-    )
+    shown = decimal(value, 2, lang).where(value.notna(), text(label("no_data", lang)))
     tip = "<b>" + np.asarray(name, dtype=object) + "</b><br>"
     if "population" in shapes:
         pop = thousands(shapes["population"])

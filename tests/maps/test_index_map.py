@@ -16,9 +16,9 @@ def toy(sample):
 def test_apl_classes_unit_and_french_labels(toy, sample):
     html = index_map(toy, structures=sample.structures)._parent.render()
     assert "Accessibilité potentielle localisée" in html and "C./an/hab." in html
-    assert "2,50" in html  # the DREES sous-dense bound is a class limit
+    assert "1,5 – 2,5" in html and "2,5 – 4" in html  # anchored at 2.5 and 4
     assert "Sans donnée" in html  # NaN values get the grey class
-    assert "#d73027" in html and "#1a9850" in html
+    assert "#e66101" in html and "#5e3c99" in html  # colour-blind-safe PuOr
     # every feature keeps its geometry (a misaligned frame once blanked them all)
     assert '"geometry": null' not in html and html.count('"Polygon"') > 3
 
