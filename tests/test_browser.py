@@ -222,3 +222,38 @@ def _check_framing(
     assert not any("travel_time_min" in text for text in layers)  # no column name
     # the default background is Plan IGN: no OpenStreetMap tile is asked for
     assert tiles and all("data.geopf.fr" in url for url in tiles)
+
+
+def test_legends_follow_their_layers_and_print_hides_controls(served):
+    with sync_api.sync_playwright() as play:
+        browser = play.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1366, "height": 768})
+        page.route(
+            "**/*",
+            lambda r: r.continue_() if r.request.url.startswith(served) else r.abort(),
+        )
+        page.goto(f"{served}/carte_synthese.html")
+        page.wait_for_timeout(500)
+
+        def shown() -> list[str]:
+            texts = page.locator(".coordogeo-legend:visible").all_inner_texts()
+            return [t.split("\n")[0] for t in texts]
+
+        opening = shown()
+        page.locator(".leaflet-control-layers").hover()
+        row = page.locator(".leaflet-control-layers-overlays label")
+        row.filter(has_text="Temps d'accès par la route").locator("input").check()
+        after_on = shown()
+        row.filter(has_text="Zones mal desservies").locator("input").uncheck()
+        after_off = shown()
+        page.emulate_media(media="print")
+        controls = page.locator(".leaflet-control-zoom:visible").count()
+        links = page.locator(".coordogeo-links:visible").count()
+        title = page.locator(".coordogeo-title:visible").count()
+        browser.close()
+    # at opening only the layers shown have their legend (times and APL are off)
+    assert "Temps de trajet (min)" not in opening and "Zones mal desservies" in opening
+    assert "Accessibilité potentielle localisée" not in opening
+    assert "Temps de trajet (min)" in after_on
+    assert "Zones mal desservies" not in after_off
+    assert controls == 0 and links == 0 and title == 1  # printed: no control

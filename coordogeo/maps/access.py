@@ -124,7 +124,7 @@ def add_travel_times(
     legend = [*items, (NO_DATA_COLOUR, label("unreachable", lang))]
     if "snapped" in cells:
         legend.append((OFF_NETWORK_COLOUR, label("off_network", lang)))
-    add_legend(m, label("travel_time", lang), legend)
+    add_legend(m, label("travel_time", lang), legend, layer=name, opacity=0.75)
     return m
 
 

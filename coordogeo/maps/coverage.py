@@ -131,7 +131,10 @@ def add_territories(
     names = shapes["cpts_name"].astype(str)
     items = [(c, n) for c, n in zip(colours, names, strict=True)]
     items += [(HATCH, label("overlap", lang)), (WARNING_COLOUR, label("gap", lang))]
-    add_legend(m, label("coverage_title", lang), items)
+    add_legend(
+        m, label("coverage_title", lang), items, layer=label("cpts_layer", lang),
+        opacity=0.55,
+    )  # fmt: skip
     return m
 
 

@@ -107,6 +107,7 @@ def add_bivariate(
         columns=words["columns"],
         row_title=words["row_title"],
         column_title=words["column_title"],
+        layer=words["layer"],
     )
     return m
 

@@ -27,6 +27,7 @@ import geopandas as gpd
 from branca.element import Element, Figure, MacroElement
 
 from coordogeo._version import __version__
+from coordogeo.errors import InputError
 from coordogeo.maps._offline import FullScreen, SelfContainedMap
 from coordogeo.maps._style import label, text, to_display
 
@@ -34,6 +35,7 @@ __all__ = [
     "BACKGROUNDS",
     "add_backgrounds",
     "add_communes_base",
+    "add_downloads",
     "add_framing",
     "new_map",
 ]
@@ -60,6 +62,15 @@ BACKGROUNDS: Final[dict[str, tuple[str, str, dict[str, Any]]]] = {
          "referrerPolicy": "strict-origin-when-cross-origin"},
     ),
 }  # fmt: skip
+#: Printed, a page is an A4 landscape sheet: title, map, legends, source; no
+#: control, no link box.
+_PRINT_CSS: Final = (
+    "<style>@media print{@page{size:A4 landscape;margin:8mm}"
+    ".leaflet-control-zoom,.leaflet-control-layers,.coordogeo-fullscreen,"
+    ".coordogeo-links,.coordogeo-figures,.coordogeo-downloads{display:none!important}"
+    ".coordogeo-title,.coordogeo-source,.coordogeo-legends{position:fixed}}"
+    "</style>"
+)
 #: Zoom from which the commune names are written on the map.
 LABEL_ZOOM: Final = 11
 
@@ -203,6 +214,7 @@ def add_framing(
         if note
         else ""
     )
+    figure.header.add_child(Element(_PRINT_CSS), name="coordogeo_print")
     figure.html.add_child(
         Element(
             # beside the zoom buttons, clear of the layer control on the right
@@ -261,3 +273,35 @@ def new_map(
     else:
         setattr(m, "page_lang", lang)  # noqa: B010 - read by SelfContainedMap.render
     return m
+
+
+def add_downloads(m: folium.Map, files: dict[str, str], *, lang: str) -> folium.Map:
+    """Link the data files written beside the page (GeoPackage, CSV tables).
+
+    ``files`` is ``{label: relative path}``; addresses are checked and escaped.
+    """
+    links = " · ".join(
+        f'<a href="{text(_relative(href))}">{text(name)}</a>'
+        for name, href in files.items()
+    )
+    figure = m.get_root()
+    if not isinstance(figure, Figure):  # a Map always sits in a Figure
+        raise TypeError("the map is not attached to a folium Figure")
+    figure.html.add_child(
+        Element(
+            '<div class="coordogeo-downloads" style="position:fixed;bottom:38px;'
+            "right:12px;z-index:9999;background:rgba(255,255,255,0.85);"
+            f'padding:2px 6px;font:11px sans-serif">{text(label("data", lang))} : '
+            f"{links}</div>"
+        )
+    )
+    return m
+
+
+def _relative(href: str) -> str:
+    """Refuse anything but a relative path (a data file beside the page)."""
+    if ":" in href or href.startswith(("/", "\\")):
+        raise InputError(
+            f"`files` has the address {href!r}; give paths relative to the page."
+        )
+    return href

@@ -127,7 +127,14 @@ def add_index(
     layer = styled_layer(shapes, colour, tips)
     title = label("index_title", lang) if column.startswith("apl_") else column
     add_polygons(m, layer, name=title)
-    add_legend(m, title, [*items, (NO_DATA_COLOUR, label("no_data", lang))], unit=unit)
+    add_legend(
+        m,
+        title,
+        [*items, (NO_DATA_COLOUR, label("no_data", lang))],
+        unit=unit,
+        layer=title,
+        opacity=0.75,
+    )
     return m
 
 

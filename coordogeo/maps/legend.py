@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from jinja2 import Template
+
 import folium
-from branca.element import Element, Figure
+from branca.element import Element, Figure, MacroElement
 
 from coordogeo.maps._style import text
 
@@ -31,24 +33,35 @@ _HATCH_CSS = (
 
 
 def add_legend(
-    m: folium.Map, title: str, items: Sequence[tuple[str, str]], *, unit: str = ""
+    m: folium.Map,
+    title: str,
+    items: Sequence[tuple[str, str]],
+    *,
+    unit: str = "",
+    layer: str | None = None,
+    opacity: float = 1.0,
 ) -> folium.Map:
     """Add a legend (title, then one coloured square and label per class) to ``m``.
 
     ``title``, ``unit`` and the labels are plain text; they are escaped here. The
     colours must be ``#rrggbb`` strings, or :data:`HATCH` for a hatched swatch.
+    With ``layer`` (the layer's name in the layer control) the legend shows only
+    while that layer is on; swatches are drawn at the layer's ``opacity``, over
+    white as the map is, so that they look like what is drawn.
     """
     rows = "".join(
-        f'<div><span style="background:{_colour(colour)};width:14px;height:14px;'
-        f'display:inline-block;margin-right:6px;border:1px solid #777"></span>'
-        f"{text(name)}</div>"
+        f'<div><span style="display:inline-block;margin-right:6px;'
+        f'border:1px solid #777;background:#fff;width:14px;height:14px">'
+        f'<span style="display:block;width:14px;height:14px;opacity:{opacity:g};'
+        f'background:{_colour(colour)}"></span></span>{text(name)}</div>'
         for colour, name in items
     )
     unit_html = (
         f" <span style='font-weight:normal'>({text(unit)})</span>" if unit else ""
     )
+    tied = f' data-layer="{text(layer)}"' if layer else ""
     body = (
-        '<div class="coordogeo-legend" style="background:rgba(255,255,255,0.92);'
+        f'<div class="coordogeo-legend"{tied} style="background:rgba(255,255,255,0.92);'
         "padding:8px 10px;border:1px solid #999;border-radius:4px;"
         'font:12px sans-serif;max-height:45vh;overflow-y:auto">'
         "<div style='font-weight:bold;margin-bottom:4px'>"
@@ -72,7 +85,48 @@ def _legend_box(m: folium.Map) -> Element:
     if box is None:
         box = Element(_BOX_TEMPLATE)
         figure.html.add_child(box, name=_BOX)
+        _LegendSync().add_to(m)
     return box
+
+
+class _LegendSync(MacroElement):
+    """Show a legend only while its layer is on (layer control, and at opening)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }};
+            function plain(html) {
+                var box = document.createElement("textarea");
+                box.innerHTML = html;
+                return box.value;
+            }
+            function show(name, on) {
+                document.querySelectorAll(".coordogeo-legend[data-layer]")
+                    .forEach(function (legend) {
+                        if (legend.dataset.layer === name) {
+                            legend.style.display = on ? "" : "none";
+                        }
+                    });
+            }
+            map.on("overlayadd", function (e) { show(plain(e.name), true); });
+            map.on("overlayremove", function (e) { show(plain(e.name), false); });
+            setTimeout(function () {  // once the layer control is built
+                document.querySelectorAll(".leaflet-control-layers-overlays label")
+                    .forEach(function (row) {
+                        var input = row.querySelector("input");
+                        if (input) { show(row.textContent.trim(), input.checked); }
+                    });
+            }, 0);
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "LegendSync"
 
 
 def _colour(value: str) -> str:
@@ -94,10 +148,12 @@ def add_grid_legend(
     columns: Sequence[str],
     row_title: str,
     column_title: str,
+    layer: str | None = None,
 ) -> folium.Map:
     """Add a bivariate legend: a grid of swatches, ``colours[row][column]``.
 
-    Every text is escaped; colours must be ``#rrggbb``.
+    Every text is escaped; colours must be ``#rrggbb``. With ``layer`` it shows only
+    while that layer is on, as :func:`add_legend`.
     """
     head = "".join(
         "<th style='font-weight:normal;padding:0 3px;white-space:nowrap'>"
@@ -115,8 +171,9 @@ def add_grid_legend(
         + "</tr>"
         for name, line in zip(rows, colours, strict=True)
     )
+    tied = f' data-layer="{text(layer)}"' if layer else ""
     html = (
-        '<div class="coordogeo-legend" style="background:rgba(255,255,255,0.92);'
+        f'<div class="coordogeo-legend"{tied} style="background:rgba(255,255,255,0.92);'
         "padding:8px 10px;border:1px solid #999;border-radius:4px;"
         'font:12px sans-serif">'
         f"<div style='font-weight:bold;margin-bottom:4px'>{text(title)}</div>"

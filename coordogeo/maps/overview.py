@@ -290,7 +290,10 @@ def add_isochrones(m: folium.Map, shapes: gpd.GeoDataFrame, *, lang: str) -> fol
     layer = styled_layer(shapes, colour, list(tip))
     add_polygons(m, layer, name=label("isochrones", lang), fill_opacity=0.35)
     items = [(str(c), f"≤ {b:g} min") for c, b in zip(palette, bounds, strict=True)]
-    add_legend(m, label("isochrones", lang), items)
+    add_legend(
+        m, label("isochrones", lang), items, layer=label("isochrones", lang),
+        opacity=0.35,
+    )  # fmt: skip
     return m
 
 

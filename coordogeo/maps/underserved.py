@@ -130,7 +130,10 @@ def add_zones(m: folium.Map, shapes: gpd.GeoDataFrame, *, lang: str) -> folium.M
         (colour, name)
         for colour, name in zip(RANK_COLOURS, _rank_names(lang), strict=True)
     ]
-    add_legend(m, label("zones_title", lang), items)
+    add_legend(
+        m, label("zones_title", lang), items, layer=label("zones_title", lang),
+        opacity=0.7,
+    )  # fmt: skip
     return m
 
 

@@ -33,6 +33,7 @@ from coordogeo.maps import (
     underserved_map,
 )
 from coordogeo.maps._style import label
+from coordogeo.maps.framing import add_downloads
 from coordogeo.pipeline.report import report_json, report_markdown
 
 if TYPE_CHECKING:
@@ -179,6 +180,9 @@ def write_maps(result: RunResult, folder: Path) -> dict[str, Path]:
         lang=lang,
         **framed("overview_title"),
     )
+    data = {"GeoPackage": GEOPACKAGE, "rapport": "rapport.md"}
+    for page in [overview, *pages.values()]:
+        add_downloads(page, data, lang=lang)
     written = {OVERVIEW: folder / OVERVIEW}
     if figures:
         written[CHART] = folder / CHART
