@@ -257,3 +257,29 @@ def test_legends_follow_their_layers_and_print_hides_controls(served):
     assert "Temps de trajet (min)" in after_on
     assert "Zones mal desservies" not in after_off
     assert controls == 0 and links == 0 and title == 1  # printed: no control
+
+
+def test_the_commune_search_finds_a_commune_offline(served):
+    with sync_api.sync_playwright() as play:
+        browser = play.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1366, "height": 768})
+        page.route(
+            "**/*",
+            lambda r: r.continue_() if r.request.url.startswith(served) else r.abort(),
+        )
+        page.goto(f"{served}/carte_acces.html")
+        page.wait_for_timeout(500)
+        names = page.locator("#coordogeo-communes option").evaluate_all(
+            "options => options.map(o => o.value)"
+        )
+        before = page.evaluate("Object.values(window).find(v => v && v._leaflet_id "
+                               "&& v.getZoom).getZoom()")  # fmt: skip
+        box = page.locator(".coordogeo-search input")
+        box.fill(names[10])
+        box.press("Enter")
+        page.wait_for_timeout(600)
+        after = page.evaluate("Object.values(window).find(v => v && v._leaflet_id "
+                              "&& v.getZoom).getZoom()")  # fmt: skip
+        browser.close()
+    assert len(names) == 214  # every commune of the sample
+    assert after > before  # zoomed onto the commune found

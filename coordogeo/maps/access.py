@@ -88,6 +88,13 @@ def access_map(
     """
     check_lang(lang)
     check_columns(result, [column], name="result")
+    if (
+        communes is not None
+        and "nom" in communes
+        and "insee" in result
+        and "nom_commune" not in result
+    ):  # the commune of each cell, in its tooltip
+        result = result.assign(nom_commune=result["insee"].map(communes["nom"]))
     cells = to_display(result, name="result")
     sites = to_display(structures, name="structures")
     m = (
@@ -144,6 +151,9 @@ def _tooltips(cells: gpd.GeoDataFrame, column: str, lang: str) -> list[str]:
     if "population" in cells:
         pop = thousands(cells["population"])
         tip = f"{text(label('population', lang))} : " + pop + "<br>" + tip
+    if "nom_commune" in cells:
+        names = cells["nom_commune"].map(text)
+        tip = f"{text(label('commune', lang))} : " + names + "<br>" + tip
     id_col = column.replace("travel_time_min", "nearest_id")
     if id_col in cells and id_col != column:
         tip = tip + f"<br>{text(label('nearest', lang))} : " + cells[id_col].map(text)

@@ -146,7 +146,77 @@ def add_communes_base(
     _Labels(
         [[float(p.y), float(p.x), n] for p, n in zip(centres, names, strict=True)]
     ).add_to(m)
+    plain = shown["nom"].astype(str) if "nom" in shown else shown.index.astype(str)
+    bounds = shown.geometry.bounds.to_numpy()
+    _Search(
+        [
+            [name, [[b[1], b[0]], [b[3], b[2]]]]
+            for name, b in zip(plain, bounds.round(5).tolist(), strict=True)
+        ],
+        placeholder=label("find_commune", lang),
+    ).add_to(m)
     return m
+
+
+class _Search(MacroElement):
+    """Find a commune by name, offline: a box with suggestions that zooms to it.
+
+    Names travel as JSON data and are set as text (``option.value``), never as
+    HTML, so a hostile name cannot run.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }};
+            var rows = {{ this.rows|tojson }};
+            var Control = L.Control.extend({
+                options: {position: "topleft"},
+                onAdd: function () {
+                    var box = L.DomUtil.create("div", "leaflet-bar coordogeo-search");
+                    box.style.background = "#fff";
+                    var input = L.DomUtil.create("input", "", box);
+                    input.setAttribute("list", "coordogeo-communes");
+                    input.setAttribute("aria-label", {{ this.placeholder|tojson }});
+                    input.placeholder = {{ this.placeholder|tojson }};
+                    input.style.cssText =
+                        "width:14em;padding:4px;border:0;font:12px sans-serif";
+                    var list = L.DomUtil.create("datalist", "", box);
+                    list.id = "coordogeo-communes";
+                    rows.forEach(function (row) {
+                        var option = document.createElement("option");
+                        option.value = row[0];
+                        list.appendChild(option);
+                    });
+                    function go() {
+                        var wanted = input.value.trim().toLowerCase();
+                        for (var i = 0; i < rows.length; i++) {
+                            if (rows[i][0].toLowerCase() === wanted) {
+                                map.fitBounds(rows[i][1]);
+                                return;
+                            }
+                        }
+                    }
+                    L.DomEvent.on(input, "change", go);
+                    L.DomEvent.on(input, "keydown", function (e) {
+                        if (e.key === "Enter") { go(); }
+                    });
+                    L.DomEvent.disableClickPropagation(box);
+                    return box;
+                }
+            });
+            map.addControl(new Control());
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, rows: list[list[Any]], *, placeholder: str) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "CommuneSearch"
+        self.rows = rows
+        self.placeholder = placeholder
 
 
 class _Labels(MacroElement):
