@@ -45,6 +45,7 @@ EXPECTED = {
     "carte_indice.html": ("Accessibilité potentielle localisée", "C./an/hab."),
     "carte_zones.html": ("Zones mal desservies", "Sites proposés"),
     "carte_equite.html": ("Niveau de vie × temps d'accès", "tiers le plus modeste"),
+    "carte_zonage.html": ("Zonage de type ZIP / ZAC", "hors vivier"),
 }
 
 

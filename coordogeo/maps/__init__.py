@@ -11,7 +11,7 @@ from coordogeo.maps.charts import equity_chart
 from coordogeo.maps.coverage import add_territories, coverage_map
 from coordogeo.maps.equity import add_bivariate, equity_map
 from coordogeo.maps.framing import new_map
-from coordogeo.maps.index import add_index, index_map
+from coordogeo.maps.index import add_index, add_zonage, index_map, zonage_map
 from coordogeo.maps.overview import MapLayers, add_isochrones, links_to, overview_map
 from coordogeo.maps.structures import add_structures
 from coordogeo.maps.underserved import (
@@ -31,6 +31,7 @@ __all__ = [
     "add_suggested_sites",
     "add_territories",
     "add_travel_times",
+    "add_zonage",
     "add_zones",
     "coverage_map",
     "equity_chart",
@@ -40,4 +41,5 @@ __all__ = [
     "new_map",
     "overview_map",
     "underserved_map",
+    "zonage_map",
 ]

@@ -11,6 +11,7 @@ import geopandas as gpd
 import mapclassify
 
 from coordogeo._columns import apl_column
+from coordogeo.errors import check_columns
 from coordogeo.maps._style import (
     NO_DATA_COLOUR,
     SIMPLIFY_M,
@@ -29,7 +30,7 @@ from coordogeo.maps.framing import new_map
 from coordogeo.maps.legend import add_legend
 from coordogeo.maps.structures import add_structures
 
-__all__ = ["add_index", "index_map"]
+__all__ = ["ZONAGE_COLOURS", "add_index", "add_zonage", "index_map", "zonage_map"]
 
 #: Low access in orange to high access in purple (ColorBrewer PuOr, reversed): a
 #: diverging scheme that reads with every colour vision, unlike red-yellow-green
@@ -176,3 +177,78 @@ def _tips(shapes: gpd.GeoDataFrame, column: str, unit: str, lang: str) -> list[s
         tip = tip + f"{text(label('population', lang))} : " + pop + "<br>"
     tip = tip + f"{text(label('index_title', lang))} : " + shown + f" {text(unit)}"
     return list(tip)
+
+
+#: Zonage categories, most in tension first, on the index's orange-to-purple scale.
+ZONAGE_COLOURS: Final = {
+    "ZIP": "#e66101",
+    "ZAC": "#fdb863",
+    "vivier": "#f7f7f7",
+    "hors vivier": "#b2abd2",
+}
+
+
+def add_zonage(
+    m: folium.Map, shapes: gpd.GeoDataFrame, *, lang: str, column: str = "zonage"
+) -> folium.Map:
+    """Add the ZIP / ZAC / vivier layer and its legend (any CRS)."""
+    check_columns(shapes, [column], name="result")
+    shapes = to_display(shapes, name="result", simplify_m=SIMPLIFY_M)
+    category = shapes[column].astype(str)
+    fill = category.map(ZONAGE_COLOURS).fillna(NO_DATA_COLOUR)
+    names = shapes["nom"].map(text) if "nom" in shapes else shapes.index.map(text)
+    tips = names + "<br>" + category.map(text)
+    if "zonage_reason" in shapes:
+        tips = tips + "<br>" + shapes["zonage_reason"].map(text)
+    title = label("zonage_title", lang)
+    add_polygons(m, styled_layer(shapes, fill, list(tips)), name=title)
+    items = [(colour, name) for name, colour in ZONAGE_COLOURS.items()]
+    add_legend(m, title, items, layer=title, opacity=0.75)
+    return m
+
+
+def zonage_map(
+    result: gpd.GeoDataFrame,
+    *,
+    structures: gpd.GeoDataFrame | None = None,
+    lang: Lang = "fr",
+    title: str | None = None,
+    source: str | None = None,
+    communes: gpd.GeoDataFrame | None = None,
+) -> folium.Map:
+    """Map the zonage-style categories (:func:`coordogeo.underserved.zonage`).
+
+    Parameters
+    ----------
+    result
+        Areas with ``zonage`` (and ``zonage_reason``, ``nom``), any CRS.
+    structures
+        Sites to show on top.
+    lang
+        ``"fr"`` (default) or ``"en"``.
+    title, source
+        The map's title (its usual title if None) and the source line.
+    communes
+        Commune polygons drawn as the offline base.
+
+    Examples
+    --------
+    >>> from coordogeo.datasets import sample_territory
+    >>> toy = sample_territory().communes.assign(zonage="ZIP")
+    >>> html = zonage_map(toy)._parent.render()
+    >>> "Zonage" in html and "#e66101" in html
+    True
+    """
+    check_lang(lang)
+    m = new_map(
+        result,
+        lang=lang,
+        title=title or label("zonage_title", lang),
+        source=source,
+        communes=communes,
+    )
+    add_zonage(m, result, lang=lang)
+    if structures is not None:
+        add_structures(m, structures, lang=lang)
+    folium.LayerControl(collapsed=False).add_to(m)
+    return m

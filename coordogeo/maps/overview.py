@@ -47,6 +47,7 @@ PAGE_TITLES: Final = {
     "carte_indice.html": "index_title",
     "carte_zones.html": "zones_title",
     "carte_equite.html": "equity_title",
+    "carte_zonage.html": "zonage_title",
 }
 #: Layers shown when the page opens; the others are one click away in the control.
 _SHOWN: Final = ("territories", "zones", "structures", "sites")

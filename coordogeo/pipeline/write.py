@@ -31,6 +31,7 @@ from coordogeo.maps import (
     links_to,
     overview_map,
     underserved_map,
+    zonage_map,
 )
 from coordogeo.maps._style import label
 from coordogeo.maps.framing import add_downloads
@@ -140,6 +141,11 @@ def write_maps(result: RunResult, folder: Path) -> dict[str, Path]:
         lang=lang,
         **framed("zones_title"),
     )
+    if found.zonage is not None:
+        zoned = result.index.join(found.zonage[["zonage", "zonage_reason"]])
+        pages["carte_zonage.html"] = zonage_map(
+            zoned, structures=timed, lang=lang, **framed("zonage_title")
+        )
     figures: dict[str, str] = {}
     fair = result.equity
     if fair is not None:

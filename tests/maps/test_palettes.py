@@ -4,14 +4,18 @@ import numpy as np
 import pytest
 
 from coordogeo.maps._style import TIME_COLOURS, anchored_classes
-from coordogeo.maps.index import APL_BREAKS, INDEX_COLOURS
+from coordogeo.maps.index import APL_BREAKS, INDEX_COLOURS, ZONAGE_COLOURS
 from tests.colour import DEUTERANOPIA, PROTANOPIA, lab
 
 VISIONS = {"normal": None, "deuteranopia": DEUTERANOPIA, "protanopia": PROTANOPIA}
 
 
 @pytest.mark.parametrize("vision", sorted(VISIONS))
-@pytest.mark.parametrize("palette", [TIME_COLOURS, INDEX_COLOURS], ids=["time", "apl"])
+@pytest.mark.parametrize(
+    "palette",
+    [TIME_COLOURS, INDEX_COLOURS, tuple(ZONAGE_COLOURS.values())],
+    ids=["time", "apl", "zonage"],
+)
 def test_adjacent_classes_stay_apart(palette, vision):
     colours = lab(list(palette), VISIONS[vision])
     steps = np.linalg.norm(np.diff(colours, axis=0), axis=1)
