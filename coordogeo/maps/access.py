@@ -96,7 +96,6 @@ def access_map(
     ):  # the commune of each cell, in its tooltip
         result = result.assign(nom_commune=result["insee"].map(communes["nom"]))
     cells = to_display(result, name="result")
-    sites = to_display(structures, name="structures")
     m = (
         new_map(
             cells,
@@ -109,7 +108,7 @@ def access_map(
         else m
     )
     add_travel_times(m, cells, column=column, lang=lang)
-    add_structures(m, sites, lang=lang)
+    add_structures(m, structures, lang=lang)
     folium.LayerControl(collapsed=False).add_to(m)
     return m
 

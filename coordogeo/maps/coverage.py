@@ -103,7 +103,7 @@ def coverage_map(
     )
     add_territories(m, shapes, odd, lang=lang)
     if structures is not None:
-        add_structures(m, to_display(structures, name="structures"), lang=lang)
+        add_structures(m, structures, lang=lang)
     folium.LayerControl(collapsed=False).add_to(m)
     return m
 

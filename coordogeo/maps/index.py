@@ -112,7 +112,7 @@ def index_map(
     )
     add_index(m, shapes, column=name, lang=lang)
     if structures is not None:
-        add_structures(m, to_display(structures, name="structures"), lang=lang)
+        add_structures(m, structures, lang=lang)
     folium.LayerControl(collapsed=False).add_to(m)
     return m
 

@@ -108,7 +108,7 @@ def underserved_map(
         )
     add_zones(m, shapes, lang=lang)
     if structures is not None:
-        add_structures(m, to_display(structures, name="structures"), lang=lang)
+        add_structures(m, structures, lang=lang)
     if points is not None:
         add_suggested_sites(m, points, lang=lang)
     folium.LayerControl(collapsed=False).add_to(m)
