@@ -147,7 +147,7 @@ def fca(
         else resolve(decay, default=default, bound_min=matrix.max_time_min)
     )
     o, d = matrix.origin, matrix.destination
-    w = checked_weights(fn, matrix.time_min)
+    w = checked_weights(fn, matrix.time_min.astype(np.float64))
     w1, w2 = _stage_weights(method, o, d, w, matrix.shape)
     demand_in_reach = np.bincount(d, w1 * people[o], minlength=matrix.shape[1])
     with np.errstate(divide="ignore", invalid="ignore"):

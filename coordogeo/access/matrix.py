@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 import pandas as pd
@@ -22,7 +22,12 @@ from coordogeo.errors import (
     format_labels,
 )
 from coordogeo.network.roads import RoadNetwork, anchor_xy
-from coordogeo.network.search import bounded_pairs, check_n_jobs
+from coordogeo.network.search import (
+    POSITION_DTYPE,
+    TIME_DTYPE,
+    bounded_pairs,
+    check_n_jobs,
+)
 
 __all__ = [
     "TravelTimeMatrix",
@@ -55,9 +60,12 @@ class TravelTimeMatrix:
         pair in reach.
     origin, destination
         Integer positions into ``origins`` / ``destinations`` of each stored pair,
-        sorted by origin then destination.
+        sorted by origin then destination (``int32``).
     time_min
-        Travel minutes of each stored pair, ``<= max_time_min``.
+        Travel minutes of each stored pair, ``<= max_time_min``, as ``float32``:
+        the sums are made in float64 seconds and rounded once to float32 minutes,
+        within 1 part in 16 million of them (under 0,0003 s for an hour) — far
+        below the precision of any road speed. Together: 12 bytes a pair.
     max_time_min
         The bound.
     model
@@ -110,7 +118,7 @@ class TravelTimeMatrix:
             {
                 "origin": self.origins[self.origin],
                 "destination": self.destinations[self.destination],
-                "time_min": self.time_min,
+                "time_min": self.time_min.astype(np.float64),
                 "time_model": pd.Categorical([self.description] * self.n_pairs),
             }
         )
@@ -122,7 +130,8 @@ class TravelTimeMatrix:
         shifted by one: subtract 1 from ``.data`` after selecting.
         """
         return csr_matrix(
-            (self.time_min + 1.0, (self.origin, self.destination)), shape=self.shape
+            (self.time_min.astype(np.float64) + 1.0, (self.origin, self.destination)),
+            shape=self.shape,
         )
 
     @classmethod
@@ -249,15 +258,25 @@ def assemble_matrix(
     be attached to the road network.
     """
     origin, destination, minutes = pairs
-    order = np.lexsort((destination, origin))
+    n_o, n_d = len(ids[0]), len(ids[1])
+    if max(n_o, n_d) >= np.iinfo(POSITION_DTYPE).max:
+        raise InputError(
+            f"{max(n_o, n_d)} places on one side: more than a matrix can number; "
+            "split the territory."
+        )
+    # one int64 key sorted, rather than a two-key lexsort: ~2x faster, 16 bytes a pair
+    key = np.asarray(origin, dtype=np.int64) * np.int64(max(n_d, 1))
+    key += np.asarray(destination, dtype=np.int64)
+    order = np.argsort(key)
+    del key
     if snapped is None:
-        snapped = (np.ones(len(ids[0]), dtype=bool), np.ones(len(ids[1]), dtype=bool))
+        snapped = (np.ones(n_o, dtype=bool), np.ones(n_d, dtype=bool))
     return TravelTimeMatrix(
         origins=ids[0],
         destinations=ids[1],
-        origin=np.asarray(origin, dtype=np.int64)[order],
-        destination=np.asarray(destination, dtype=np.int64)[order],
-        time_min=np.asarray(minutes, dtype=np.float64)[order],
+        origin=np.asarray(origin, dtype=POSITION_DTYPE)[order],
+        destination=np.asarray(destination, dtype=POSITION_DTYPE)[order],
+        time_min=np.asarray(minutes, dtype=TIME_DTYPE)[order],
         max_time_min=float(max_time_min),
         model=model,
         description=description,
@@ -273,6 +292,7 @@ def travel_time_matrix(
     *,
     max_time_min: float = 30,
     n_jobs: int = 1,
+    client: Any = None,
 ) -> TravelTimeMatrix:
     """Road travel minutes from every origin to every destination within a bound.
 
@@ -293,6 +313,11 @@ def travel_time_matrix(
     n_jobs
         Processes running the searches (forked on Linux, sharing the graph; one
         after the other elsewhere); ``-1`` for all cores.
+    client
+        A ``dask.distributed.Client``: the blocks of searches run as tasks on its
+        cluster (the network is sent to each worker once, only the pairs in reach
+        come back); ``n_jobs`` is then ignored. Results are the same as with
+        ``n_jobs=1``. Needs the ``compute`` extra.
 
     Returns
     -------
@@ -335,17 +360,18 @@ def travel_time_matrix(
     from_sites = len(np.unique(d_node[d_node >= 0])) <= len(
         np.unique(o_node[o_node >= 0])
     )
+    search = network.search_graph(reverse=from_sites)
     if from_sites:
-        d_i, o_i, sec = bounded_pairs(
-            network.reverse_graph, (d_node, d_s), (o_node, o_s), limit_s, workers
+        d_i, o_i, minutes = bounded_pairs(
+            search, (d_node, d_s), (o_node, o_s), limit_s, workers, client=client
         )
     else:
-        o_i, d_i, sec = bounded_pairs(
-            network.graph, (o_node, o_s), (d_node, d_s), limit_s, workers
+        o_i, d_i, minutes = bounded_pairs(
+            search, (o_node, o_s), (d_node, d_s), limit_s, workers, client=client
         )
     return assemble_matrix(
         (places.index, sites.index),
-        (o_i, d_i, sec / 60.0),
+        (o_i, d_i, minutes),
         max_time_min=float(max_time_min),
         model=ROAD_MODEL,
         description=network.description,

@@ -14,6 +14,7 @@ from coordogeo.crs import to_metric_crs
 from coordogeo.errors import InputError, check_complete, check_positive, format_labels
 from coordogeo.network.paths import k_nearest_sites, nearest_sites
 from coordogeo.network.roads import RoadNetwork, anchor_xy, warn_unsnapped
+from coordogeo.network.search import to_minutes
 
 __all__ = ["nearest"]
 
@@ -154,7 +155,7 @@ def nearest(
             )
         _write_columns(
             out,
-            sec / 60.0,
+            to_minutes(sec).astype(np.float64),
             pos,
             sites.index[use],
             suffix="" if by is None else f"_{group}",
@@ -208,7 +209,8 @@ def _nearest_in_matrix(
         )
         row, site = o_row[matrix.origin], local[matrix.destination]
         keep = (row >= 0) & (site >= 0) & (matrix.time_min <= max_time_min)
-        row, site, minutes = row[keep], site[keep], matrix.time_min[keep]
+        row, site = row[keep], site[keep]
+        minutes = matrix.time_min[keep].astype(np.float64)
         order = np.lexsort((site, minutes, row))  # by origin, then time, then site
         row, site, minutes = row[order], site[order], minutes[order]
         first = np.searchsorted(row, row, side="left")

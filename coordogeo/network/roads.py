@@ -6,6 +6,7 @@ import logging
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Final, Literal
 
@@ -21,6 +22,7 @@ import shapely
 from coordogeo.crs import to_metric_crs
 from coordogeo.errors import InputError, check_columns, check_positive, format_labels
 from coordogeo.network.osm import osm_roads, territory_crs_of
+from coordogeo.network.search import SearchGraph
 
 __all__ = ["BuildReport", "RoadNetwork", "anchor_xy", "warn_unsnapped"]
 
@@ -129,6 +131,19 @@ class RoadNetwork:
         return (
             f"road network ({self.n_nodes} nodes; off-road legs at "
             f"{self.approach_speed_kmh:g} km/h)"
+        )
+
+    @cached_property
+    def _forward_search(self) -> SearchGraph:
+        return SearchGraph.of(self.graph, self.node_xy, self.tree)
+
+    def search_graph(self, *, reverse: bool = False) -> SearchGraph:
+        """Return the graph (``reverse``: edges turned round) for bounded searches."""
+        forward = self._forward_search
+        if not reverse:
+            return forward
+        return SearchGraph(
+            self.reverse_graph, self.node_xy, self.tree, forward.top_speed_ms
         )
 
     @property

@@ -1,4 +1,21 @@
-"""Bounded many-to-many searches on a road graph, in blocks, on a pool of workers."""
+"""Bounded many-to-many searches on a road graph whose cost follows the catchment.
+
+A search bounded at ``limit_s`` seconds can only reach nodes within
+``limit_s × top speed`` metres (straight line) of its source: every edge's seconds
+are its straight length over its speed. So the sources are put in spatial blocks,
+and each block searches the **local graph** of the nodes in that disc (plus the
+block's own spread), renumbered in their global order; targets are indexed by road
+node once, and a block reads only the target nodes of its disc. The distances are
+the same floats as a search of the whole graph (every path within the bound lies
+inside the disc, and Dijkstra's sums are the same sums). When a disc holds most of
+the network the whole graph is searched instead, as extracting it would cost more
+than it saves.
+
+Blocks run one after the other, on forked worker processes (``workers > 1``, Linux:
+the graph is inherited, not copied) or on a ``dask.distributed`` cluster
+(``client=``: the network goes to each worker once, a block is a task, only the
+pairs in reach come back).
+"""
 
 from __future__ import annotations
 
@@ -7,18 +24,48 @@ import os
 import sys
 import warnings
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from typing import Any, Final
 
 import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
+from scipy.spatial import cKDTree
 
 from coordogeo.errors import InputError
 
-__all__ = ["bounded_pairs", "check_n_jobs"]
+__all__ = [
+    "POSITION_DTYPE",
+    "TIME_DTYPE",
+    "SearchGraph",
+    "bounded_pairs",
+    "check_n_jobs",
+    "expand_groups",
+    "to_minutes",
+]
 
 #: Distances held at once per search block (float64 values): about 80 MB.
 _BLOCK_VALUES: Final = 10_000_000
+#: Sources per block at most: more spreads the block's disc for little gain.
+_BLOCK_SOURCES: Final = 64
+#: A block whose disc holds more than this share of the nodes searches the whole graph
+#: (measured: extracting a local graph costs ~140 ns a node, a whole-graph search
+#: ~1 ns a node per source beyond those it reaches).
+_LOCAL_SHARE: Final = 0.1
+#: Relative margin on the catchment radius, for the rounding of the edge seconds.
+_RADIUS_MARGIN: Final = 1e-6
+#: Integer positions and minutes of the stored pairs: 12 bytes a pair.
+POSITION_DTYPE: Final = np.int32
+TIME_DTYPE: Final = np.float32
+
+
+def to_minutes(seconds: np.ndarray) -> np.ndarray:
+    """Seconds (float64 sums) to stored minutes: divided by 60, rounded once to float32.
+
+    Every travel minute the library gives goes through here, so a time read from a
+    matrix and the same time from :func:`coordogeo.access.nearest` are equal.
+    """
+    return (np.asarray(seconds, dtype=np.float64) / 60.0).astype(TIME_DTYPE)
 
 
 def check_n_jobs(n_jobs: int) -> int:
@@ -38,49 +85,78 @@ def check_n_jobs(n_jobs: int) -> int:
     return int(n_jobs)
 
 
+@dataclass(frozen=True, eq=False)
+class SearchGraph:
+    """A directed graph with its node coordinates, ready for catchment searches.
+
+    ``top_speed_ms`` is the largest straight-line metres per second of any edge: no
+    path of ``t`` seconds ends farther than ``t × top_speed_ms`` from its start.
+    """
+
+    graph: csr_matrix
+    node_xy: np.ndarray
+    tree: cKDTree
+    top_speed_ms: float
+
+    @classmethod
+    def of(cls, graph: csr_matrix, node_xy: np.ndarray, tree: cKDTree) -> SearchGraph:
+        """Measure the top speed of ``graph``'s edges and wrap it."""
+        if graph.nnz == 0:
+            return cls(graph, node_xy, tree, 0.0)
+        tail = np.repeat(np.arange(graph.shape[0]), np.diff(graph.indptr))
+        metres = np.hypot(*(node_xy[tail] - node_xy[graph.indices]).T)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            speed = np.where(metres > 0, metres / graph.data, 0.0)
+        return cls(graph, node_xy, tree, float(speed.max()))
+
+
 def bounded_pairs(
-    graph: csr_matrix,
+    search: SearchGraph,
     sources: tuple[np.ndarray, np.ndarray],
     targets: tuple[np.ndarray, np.ndarray],
     limit_s: float,
     workers: int,
+    *,
+    client: Any = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(source item, target item, seconds) of every pair within ``limit_s``.
+    """(source item, target item, minutes) of every pair within ``limit_s`` seconds.
 
     ``sources``/``targets`` are (road node, approach seconds) per item, node -1 for
-    items off the network. One search per distinct source node, in blocks; with
-    ``workers > 1`` the blocks run in forked processes (scipy's Dijkstra holds the
-    GIL), which inherit the graph without copying it.
+    items off the network. Positions come back as :data:`POSITION_DTYPE`, minutes
+    as :data:`TIME_DTYPE` (the float64 seconds divided by 60, then rounded once).
     """
     s_node, s_sec = sources
     t_node, t_sec = targets
+    empty = (np.empty(0, POSITION_DTYPE),) * 2 + (np.empty(0, TIME_DTYPE),)
     s_on, t_on = np.flatnonzero(s_node >= 0), np.flatnonzero(t_node >= 0)
     if len(s_on) == 0 or len(t_on) == 0:
-        return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0)
-    nodes, row = np.unique(s_node[s_on], return_inverse=True)
-    block = max(1, min(_BLOCK_VALUES // max(graph.shape[0], 1), 256))
-    if workers > 1:  # several blocks per worker, so that none waits for the others
-        block = max(1, min(block, -(-len(nodes) // (4 * workers))))
+        return empty
+    s_nodes, s_ptr, s_items = _spatial_groups(
+        search, _group_by_node(s_node, s_on), _reach_m(search, limit_s) / 8
+    )
+    t_nodes, t_ptr, t_items = _group_by_node(t_node, t_on)
+    blocks = _plan_blocks(search, s_nodes, limit_s, workers)
     state = {
-        "graph": graph,
-        "nodes": nodes,
-        "row": row,
-        "source_s": s_sec[s_on],
-        "source_item": s_on,
-        "target_node": t_node[t_on],
-        "target_s": t_sec[t_on],
-        "target_item": t_on,
+        "search": search,
         "limit_s": limit_s,
-        "block": block,
+        "s_nodes": s_nodes,
+        "s_ptr": s_ptr,
+        "s_items": s_items,
+        "s_sec": s_sec,
+        "t_nodes": t_nodes,
+        "t_ptr": t_ptr,
+        "t_items": t_items,
+        "t_sec": t_sec,
     }
-    starts = list(range(0, len(nodes), block))
-    if workers == 1 or len(starts) == 1 or _FORK is None:
-        parts = [_search_block(state, start) for start in starts]
+    if client is not None:
+        parts = _run_on_cluster(client, state, blocks)
+    elif workers == 1 or len(blocks) == 1 or _FORK is None:
+        parts = [_search_block(state, block) for block in blocks]
     else:
         with (
             warnings.catch_warnings(),
             ProcessPoolExecutor(
-                max_workers=min(workers, len(starts)),
+                max_workers=min(workers, len(blocks)),
                 mp_context=_FORK,
                 initializer=_WORKER_STATE.update,
                 initargs=(state,),
@@ -89,8 +165,194 @@ def bounded_pairs(
             # Python >= 3.12 warns about fork in a threaded process; the children
             # only run scipy and numpy on inherited, read-only arrays
             warnings.filterwarnings("ignore", ".*fork.*", DeprecationWarning)
-            parts = list(pool.map(_search_block_in_worker, starts))
+            parts = list(pool.map(_search_block_in_worker, blocks))
+    parts = [p for p in parts if len(p[0])]
+    if not parts:
+        return empty
     return tuple(np.concatenate(p) for p in zip(*parts, strict=True))  # type: ignore[return-value]
+
+
+def _group_by_node(
+    node: np.ndarray, on: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Distinct nodes (sorted), and the items of each: ``items[ptr[k]:ptr[k + 1]]``."""
+    order = on[np.argsort(node[on], kind="stable")]
+    nodes, counts = np.unique(node[order], return_counts=True)
+    ptr = np.zeros(len(nodes) + 1, dtype=np.int64)
+    np.cumsum(counts, out=ptr[1:])
+    return nodes, ptr, order
+
+
+def expand_groups(
+    starts: np.ndarray, counts: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Positions ``starts[g] .. starts[g] + counts[g] - 1`` for every group ``g``.
+
+    Returns the positions and, for each, its group.
+    """
+    group = np.repeat(np.arange(len(counts)), counts)
+    first = np.zeros(len(counts), dtype=np.int64)
+    np.cumsum(counts[:-1], out=first[1:])
+    return np.repeat(starts - first, counts) + np.arange(len(group)), group
+
+
+@dataclass(frozen=True)
+class _Block:
+    """Rows ``start:stop`` of the distinct source nodes, and their disc."""
+
+    start: int
+    stop: int
+    centre: tuple[float, float]
+    radius_m: float  # inf: search the whole graph
+
+
+def _spatial_groups(
+    search: SearchGraph,
+    groups: tuple[np.ndarray, np.ndarray, np.ndarray],
+    cell_m: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return the groups with their nodes in the Morton order of their coordinates."""
+    nodes, ptr, items = groups
+    order = np.argsort(_morton(search.node_xy[nodes], cell_m=cell_m), kind="stable")
+    counts = np.diff(ptr)[order]
+    positions, _ = expand_groups(ptr[:-1][order], counts)
+    new_ptr = np.zeros_like(ptr)
+    np.cumsum(counts, out=new_ptr[1:])
+    return nodes[order], new_ptr, items[positions]
+
+
+def _reach_m(search: SearchGraph, limit_s: float) -> float:
+    """Farthest straight-line metres a path of ``limit_s`` seconds can end at."""
+    return limit_s * search.top_speed_ms * (1 + _RADIUS_MARGIN) + 1.0
+
+
+def _plan_blocks(
+    search: SearchGraph, s_nodes: np.ndarray, limit_s: float, workers: int
+) -> list[_Block]:
+    """Consecutive runs of the (spatially ordered) source nodes, each with its disc."""
+    n = search.graph.shape[0]
+    reach_m = _reach_m(search, limit_s)
+    xy = search.node_xy[s_nodes]
+    extent = float(np.prod(np.ptp(search.node_xy, axis=0))) if n > 1 else 0.0
+    disc_share = min(1.0, np.pi * reach_m**2 / extent) if extent > 0 else 1.0
+    per_block = _BLOCK_VALUES // max(int(n * disc_share), 1)
+    per_block = max(1, min(_BLOCK_SOURCES, per_block))
+    if workers > 1:  # several blocks per worker, so that none waits for the others
+        per_block = max(1, min(per_block, -(-len(s_nodes) // (4 * workers))))
+    # break runs where the coarse cell (reach_m wide, 8 x 8 Morton cells) changes,
+    # so that a block spans at most about one catchment radius
+    coarse = _morton(xy, cell_m=reach_m / 8) >> np.uint64(6)
+    cuts = np.flatnonzero(np.diff(coarse)) + 1
+    blocks = []
+    for run_start, run_stop in zip(
+        np.r_[0, cuts], np.r_[cuts, len(s_nodes)], strict=True
+    ):
+        for start in range(int(run_start), int(run_stop), per_block):
+            stop = min(start + per_block, int(run_stop))
+            pts = xy[start:stop]
+            centre = pts.mean(axis=0)
+            radius = reach_m + float(np.hypot(*(pts - centre).T).max())
+            local = np.pi * radius**2 < _LOCAL_SHARE * extent
+            blocks.append(
+                _Block(
+                    start,
+                    stop,
+                    (float(centre[0]), float(centre[1])),
+                    radius if local else np.inf,
+                )
+            )
+    return blocks
+
+
+def _morton(xy: np.ndarray, *, cell_m: float) -> np.ndarray:
+    """Z-order key of points on a grid of ``cell_m`` cells (16 bits per axis)."""
+    if len(xy) == 0:
+        return np.zeros(0, dtype=np.uint64)
+    cells = np.floor((xy - xy.min(axis=0)) / cell_m).astype(np.uint64)
+    cells = np.minimum(cells, np.uint64(0xFFFF))
+    key = np.zeros(len(xy), dtype=np.uint64)
+    for bit in range(16):
+        for axis in range(2):
+            one = (cells[:, axis] >> np.uint64(bit)) & np.uint64(1)
+            key |= one << np.uint64(2 * bit + axis)
+    return key
+
+
+def _local_graph(
+    graph: csr_matrix, nodes: np.ndarray, lookup: np.ndarray
+) -> csr_matrix:
+    """Return the graph restricted to ``nodes`` (sorted), renumbered 0..len(nodes)-1.
+
+    ``lookup`` (all -1, length n) must hold ``lookup[nodes] = arange`` on entry.
+    """
+    starts = graph.indptr[nodes]
+    counts = graph.indptr[nodes + 1] - starts
+    edge, row = expand_groups(starts, counts)
+    col = lookup[graph.indices[edge]]
+    inside = col >= 0
+    indptr = np.zeros(len(nodes) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(row[inside], minlength=len(nodes)), out=indptr[1:])
+    return csr_matrix(
+        (graph.data[edge[inside]], col[inside], indptr), shape=(len(nodes),) * 2
+    )
+
+
+def _search_block(
+    state: dict[str, Any], block: _Block
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Bounded searches from one block of source nodes; the pairs within the limit."""
+    search: SearchGraph = state["search"]
+    limit_s = state["limit_s"]
+    t_nodes = state["t_nodes"]
+    sources = state["s_nodes"][block.start : block.stop]
+    if np.isfinite(block.radius_m):
+        nodes = np.asarray(
+            search.tree.query_ball_point(
+                block.centre, block.radius_m, return_sorted=True
+            ),
+            dtype=np.int64,
+        )
+        lookup = _lookup(state, search.graph.shape[0])
+        lookup[nodes] = np.arange(len(nodes))
+        try:
+            graph = _local_graph(search.graph, nodes, lookup)
+            indices = lookup[sources]
+        finally:
+            lookup[nodes] = -1
+        where = np.minimum(np.searchsorted(t_nodes, nodes), len(t_nodes) - 1)
+        column = np.flatnonzero(t_nodes[where] == nodes)
+        target = where[column]
+    else:
+        graph, indices = search.graph, sources
+        column = t_nodes
+        target = np.arange(len(t_nodes))
+    dist = dijkstra(graph, directed=True, indices=indices, limit=limit_s)
+    at_targets = dist[:, column]
+    r, c = np.nonzero(at_targets <= limit_s)
+    seconds, target = at_targets[r, c], target[c]
+    s_ptr, t_ptr = state["s_ptr"], state["t_ptr"]
+    row = block.start + r
+    pos, pair = expand_groups(s_ptr[row], s_ptr[row + 1] - s_ptr[row])
+    s_item, seconds, target = state["s_items"][pos], seconds[pair], target[pair]
+    pos, pair = expand_groups(t_ptr[target], t_ptr[target + 1] - t_ptr[target])
+    s_item, t_item = s_item[pair], state["t_items"][pos]
+    total = seconds[pair] + state["s_sec"][s_item]
+    total += state["t_sec"][t_item]
+    keep = total <= limit_s
+    return (
+        s_item[keep].astype(POSITION_DTYPE),
+        t_item[keep].astype(POSITION_DTYPE),
+        to_minutes(total[keep]),
+    )
+
+
+def _lookup(state: dict[str, Any], n: int) -> np.ndarray:
+    """Return this process's node → local position array (-1 between blocks)."""
+    lookup = state.get("lookup")
+    if lookup is None or len(lookup) != n:
+        lookup = np.full(n, -1, dtype=np.int64)
+        state["lookup"] = lookup
+    return lookup
 
 
 #: Set in each forked worker by the pool initializer (inherited, never pickled).
@@ -100,23 +362,39 @@ _WORKER_STATE: dict[str, Any] = {}
 _FORK = multiprocessing.get_context("fork") if sys.platform == "linux" else None
 
 
-def _search_block_in_worker(start: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _search_block_in_worker(block: _Block) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Run one block in a worker process, on the state it inherited."""
-    return _search_block(_WORKER_STATE, start)
+    return _search_block(_WORKER_STATE, block)
 
 
-def _search_block(
-    state: dict[str, Any], start: int
+def _search_block_on_cluster(
+    state: dict[str, Any], block: _Block
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Bounded searches from one block of source nodes; the pairs within the limit."""
-    nodes, row, limit_s = state["nodes"], state["row"], state["limit_s"]
-    stop = min(start + state["block"], len(nodes))
-    dist = dijkstra(
-        state["graph"], directed=True, indices=nodes[start:stop], limit=limit_s
-    )
-    at_targets = dist[:, state["target_node"]]  # (block nodes, targets on the network)
-    items = np.flatnonzero((row >= start) & (row < stop))
-    total = at_targets[row[items] - start] + state["source_s"][items, None]
-    total += state["target_s"][None, :]
-    i, j = np.nonzero(total <= limit_s)
-    return state["source_item"][items[i]], state["target_item"][j], total[i, j]
+    """Run one block on a dask worker, its lookup array kept between tasks."""
+    from distributed import get_worker  # noqa: PLC0415 - the [compute] extra
+
+    worker = get_worker()
+    cache = worker.__dict__.setdefault("_coordogeo_lookup", {})
+    local = dict(state)
+    local["lookup"] = cache.get(id(state))
+    result = _search_block(local, block)
+    cache[id(state)] = local["lookup"]
+    return result
+
+
+def _run_on_cluster(
+    client: Any, state: dict[str, Any], blocks: list[_Block]
+) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Run the blocks as tasks of a dask.distributed cluster, in block order.
+
+    The state (network and both sides) is sent to every worker once; each task
+    carries only its block's bounds and brings back only its pairs in reach.
+    """
+    shared = client.scatter(state, broadcast=True, hash=False)
+    futures = client.map(_search_block_on_cluster, [shared] * len(blocks), blocks,
+                         pure=False)  # fmt: skip
+    try:
+        parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = client.gather(futures)
+        return parts
+    finally:
+        client.cancel([*futures, shared])

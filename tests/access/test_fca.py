@@ -33,7 +33,8 @@ def random_case(seed: int, n_demand: int = 40, n_supply: int = 9):
         {
             "origin": np.array(o)[oo[keep]],
             "destination": np.array(d)[dd[keep]],
-            "time_min": t[keep],
+            # the minutes a matrix stores (float32), so that both sides read the same
+            "time_min": t[keep].astype(np.float32).astype(np.float64),
         }
     )
     demand = pd.DataFrame(

@@ -93,7 +93,7 @@ def networkx_matches(net, seed):
     nodes = net.snap(o)["node"].to_numpy()
     theirs = np.array([dist.get(int(n), np.inf) / 60 for n in nodes])
     theirs[theirs > 120] = np.nan
-    np.testing.assert_allclose(ours, theirs, rtol=1e-9)  # same sums, other order
+    np.testing.assert_allclose(ours, theirs, rtol=1e-7)  # float32 minutes
 
 
 def test_saint_barthelemy_pbf(shared_data):
