@@ -114,3 +114,20 @@ def test_expand_groups():
     pos, group = expand_groups(np.array([5, 0, 9]), np.array([2, 0, 3]))
     assert pos.tolist() == [5, 6, 9, 10, 11]
     assert group.tolist() == [0, 0, 2, 2, 2]
+
+
+def test_dask_cluster_gives_the_same_pairs(grid):
+    distributed = pytest.importorskip("distributed")
+    rng = np.random.default_rng(4)
+    s_node, t_node = rng.integers(0, grid.n_nodes, (2, 120))
+    args = ((s_node, np.zeros(120)), (t_node, rng.uniform(0, 10, 120)), 25.0)
+    one = bounded_pairs(grid.search_graph(), *args, 1)
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        on_cluster = bounded_pairs(grid.search_graph(), *args, 1, client=client)
+    for a, b in zip(one, on_cluster, strict=True):  # blocks come back in order
+        np.testing.assert_array_equal(a, b)
