@@ -22,6 +22,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
+import threading
 import warnings
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -131,11 +132,11 @@ def bounded_pairs(
     s_on, t_on = np.flatnonzero(s_node >= 0), np.flatnonzero(t_node >= 0)
     if len(s_on) == 0 or len(t_on) == 0:
         return empty
-    s_nodes, s_ptr, s_items = _spatial_groups(
+    s_nodes, s_ptr, s_items, s_keys = _spatial_groups(
         search, _group_by_node(s_node, s_on), _reach_m(search, limit_s) / 8
     )
     t_nodes, t_ptr, t_items = _group_by_node(t_node, t_on)
-    blocks = _plan_blocks(search, s_nodes, limit_s, workers)
+    blocks = _plan_blocks(search, s_nodes, s_keys, limit_s, workers)
     state = {
         "search": search,
         "limit_s": limit_s,
@@ -210,15 +211,19 @@ def _spatial_groups(
     search: SearchGraph,
     groups: tuple[np.ndarray, np.ndarray, np.ndarray],
     cell_m: float,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Return the groups with their nodes in the Morton order of their coordinates."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Return the groups with their nodes in the Morton order of their coordinates.
+
+    The fourth array is the sorted Morton keys (cells of ``cell_m``).
+    """
     nodes, ptr, items = groups
-    order = np.argsort(_morton(search.node_xy[nodes], cell_m=cell_m), kind="stable")
+    keys = _morton(search.node_xy[nodes], cell_m=cell_m)
+    order = np.argsort(keys, kind="stable")
     counts = np.diff(ptr)[order]
     positions, _ = expand_groups(ptr[:-1][order], counts)
     new_ptr = np.zeros_like(ptr)
     np.cumsum(counts, out=new_ptr[1:])
-    return nodes[order], new_ptr, items[positions]
+    return nodes[order], new_ptr, items[positions], keys[order]
 
 
 def _reach_m(search: SearchGraph, limit_s: float) -> float:
@@ -227,9 +232,16 @@ def _reach_m(search: SearchGraph, limit_s: float) -> float:
 
 
 def _plan_blocks(
-    search: SearchGraph, s_nodes: np.ndarray, limit_s: float, workers: int
+    search: SearchGraph,
+    s_nodes: np.ndarray,
+    s_keys: np.ndarray,
+    limit_s: float,
+    workers: int,
 ) -> list[_Block]:
-    """Consecutive runs of the (spatially ordered) source nodes, each with its disc."""
+    """Consecutive runs of the (spatially ordered) source nodes, each with its disc.
+
+    ``s_keys`` are their sorted Morton keys on cells of ``reach_m / 8``.
+    """
     n = search.graph.shape[0]
     reach_m = _reach_m(search, limit_s)
     xy = search.node_xy[s_nodes]
@@ -241,7 +253,7 @@ def _plan_blocks(
         per_block = max(1, min(per_block, -(-len(s_nodes) // (4 * workers))))
     # break runs where the coarse cell (reach_m wide, 8 x 8 Morton cells) changes,
     # so that a block spans at most about one catchment radius
-    coarse = _morton(xy, cell_m=reach_m / 8) >> np.uint64(6)
+    coarse = s_keys >> np.uint64(6)
     cuts = np.flatnonzero(np.diff(coarse)) + 1
     blocks = []
     for run_start, run_stop in zip(
@@ -370,16 +382,20 @@ def _search_block_in_worker(block: _Block) -> tuple[np.ndarray, np.ndarray, np.n
 def _search_block_on_cluster(
     state: dict[str, Any], block: _Block
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Run one block on a dask worker, its lookup array kept between tasks."""
-    from distributed import get_worker  # noqa: PLC0415 - the [compute] extra
+    """Run one block on a dask worker thread, its lookup array kept between tasks.
 
-    worker = get_worker()
-    cache = worker.__dict__.setdefault("_coordogeo_lookup", {})
+    A worker runs several tasks at once in threads sharing the scattered state, so
+    the lookup array (written during a search) is one per thread, not per state.
+    """
     local = dict(state)
-    local["lookup"] = cache.get(id(state))
+    local["lookup"] = getattr(_THREAD_LOOKUP, "array", None)
     result = _search_block(local, block)
-    cache[id(state)] = local["lookup"]
+    _THREAD_LOOKUP.array = local["lookup"]
     return result
+
+
+#: One lookup array per dask worker thread (see :func:`_search_block_on_cluster`).
+_THREAD_LOOKUP = threading.local()
 
 
 def _run_on_cluster(
@@ -390,7 +406,8 @@ def _run_on_cluster(
     The state (network and both sides) is sent to every worker once; each task
     carries only its block's bounds and brings back only its pairs in reach.
     """
-    shared = client.scatter(state, broadcast=True, hash=False)
+    # a list of one: scattering the dict itself would send one future per key
+    [shared] = client.scatter([state], broadcast=True, hash=False)
     futures = client.map(_search_block_on_cluster, [shared] * len(blocks), blocks,
                          pure=False)  # fmt: skip
     try:

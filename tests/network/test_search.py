@@ -66,7 +66,12 @@ def test_catchment_search_equals_whole_graph_search(grid, limit_s, reverse):
     s_sec, t_sec = rng.uniform(0, 5, 40), rng.uniform(0, 5, 300)
     sg = grid.search_graph(reverse=reverse)
     # a 400 s disc (10 km at 90 km/h) covers the grid: the whole graph is searched
-    blocks = search._plan_blocks(sg, np.unique(s_node[s_node >= 0]), limit_s, 1)
+    on = np.flatnonzero(s_node >= 0)
+    groups = search._group_by_node(s_node, on)
+    nodes, _, _, keys = search._spatial_groups(
+        sg, groups, search._reach_m(sg, limit_s) / 8
+    )
+    blocks = search._plan_blocks(sg, nodes, keys, limit_s, 1)
     assert all(np.isfinite(b.radius_m) for b in blocks) == (limit_s < 400)
     got = bounded_pairs(sg, (s_node, s_sec), (t_node, t_sec), limit_s, 1)
     assert [a.dtype for a in got] == [np.int32, np.int32, np.float32]
