@@ -12,7 +12,12 @@ from hypothesis import strategies as st
 
 import geopandas as gpd
 
-from coordogeo.access import TravelTimeMatrix, crowfly_matrix, nearest
+from coordogeo.access import (
+    TravelTimeMatrix,
+    crowfly_matrix,
+    nearest,
+    travel_time_matrix,
+)
 from coordogeo.errors import InputError
 from coordogeo.underserved import suggest_sites
 from tests.conftest import cached_network, cached_sample
@@ -167,6 +172,70 @@ def test_greedy_against_brute_force(seed, k):
     gains = out["population_gain"].to_numpy()
     assert (np.diff(gains) <= 1e-9).all()  # submodular: gains never grow
     assert (gains > 0).all()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        exact = suggest_sites(matrix, pop, existing, candidates, n_sites=k,
+                              method="exact")  # fmt: skip
+    assert exact.attrs["optimal"] is True
+    assert len(exact) <= k
+    assert _covered(matrix, pop, [*existing, *exact.index], 20) == pytest.approx(best)
+    if len(exact):
+        assert exact["population_covered"].iloc[-1] == pytest.approx(best)
+
+
+def test_exact_finds_the_pair_greedy_misses():
+    matrix = matrix_of(
+        {
+            ("a", "S1"): 5, ("b", "S1"): 5,
+            ("c", "S2"): 5, ("d", "S2"): 5,
+            ("a", "S3"): 5, ("c", "S3"): 5, ("x", "S3"): 5,
+        }
+    )  # fmt: skip
+    pop = people(a=1, b=1, c=1, d=1, x=0.5)
+    out = suggest_sites(matrix, pop, [], ["S1", "S2", "S3"], n_sites=2, method="exact")
+    assert sorted(out.index) == ["S1", "S2"]
+    assert out["population_covered"].iloc[-1] == 4.0
+    assert out["step"].tolist() == [1, 2]
+    assert out.attrs == {"method": "exact", "optimal": True, "mip_gap": 0.0}
+    greedy = suggest_sites(matrix, pop, [], ["S1", "S2", "S3"], n_sites=2)
+    assert greedy.attrs["method"] == "greedy" and greedy.attrs["optimal"] is None
+
+
+def test_exact_refuses_an_unknown_method_or_a_bad_time_limit():
+    matrix = matrix_of({("a", "S1"): 5})
+    with pytest.raises(InputError, match="method"):
+        suggest_sites(matrix, people(a=1), [], ["S1"], n_sites=1, method="best")
+    with pytest.raises(InputError, match="time_limit_s"):
+        suggest_sites(matrix, people(a=1), [], ["S1"], n_sites=1, method="exact",
+                      time_limit_s=0)  # fmt: skip
+
+
+def test_exact_reaches_at_least_greedy_on_the_sample():
+    sample, network = cached_sample(), cached_network()
+    msp = sample.structures[sample.structures["kind"] == "MSP"]
+    bourgs = gpd.GeoDataFrame(
+        sample.communes[["nom"]],
+        geometry=gpd.points_from_xy(
+            sample.communes["bourg_x"], sample.communes["bourg_y"]
+        ),
+        crs=sample.communes.crs,
+    )
+    bourgs.index = "bourg-" + bourgs.index
+    sites = pd.concat([msp[["geometry"]], bourgs[["geometry"]]])
+    matrix = travel_time_matrix(network, sample.population, sites, max_time_min=20)
+    for n in (1, 3):
+        greedy = suggest_sites(matrix, sample.population, msp, bourgs, n_sites=n)
+        exact = suggest_sites(
+            matrix, sample.population, msp, bourgs, n_sites=n, method="exact"
+        )
+        assert exact.attrs["optimal"] is True
+        g, e = (f["population_covered"].iloc[-1] for f in (greedy, exact))
+        assert e >= g - 1e-6
+        if n == 1:
+            assert e == pytest.approx(g)
+        assert _covered(matrix, sample.population, [*msp.index, *exact.index], 20) == (
+            pytest.approx(e)
+        )
 
 
 def test_on_the_road_network_it_agrees_with_nearest():
