@@ -202,6 +202,7 @@ def suggest_sites(
     total = float(people.sum())
     covered = before + np.cumsum(gains)
     ids = candidate_ids[chosen]
+    out: pd.DataFrame
     if isinstance(candidates, pd.DataFrame):
         out = candidates.loc[ids].copy()
     else:
