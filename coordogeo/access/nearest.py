@@ -16,7 +16,7 @@ from coordogeo.network.paths import k_nearest_sites, nearest_sites
 from coordogeo.network.roads import RoadNetwork, anchor_xy, warn_unsnapped
 from coordogeo.network.search import to_minutes
 
-__all__ = ["nearest"]
+__all__ = ["nearest", "write_nearest_columns"]
 
 logger = logging.getLogger(__name__)
 
@@ -153,7 +153,7 @@ def nearest(
             sec, pos = k_nearest_sites(
                 network, o_node, o_sec, s_node[use], s_sec[use], limit_s=limit_s, k=k
             )
-        _write_columns(
+        write_nearest_columns(
             out,
             to_minutes(sec).astype(np.float64),
             pos,
@@ -220,7 +220,7 @@ def _nearest_in_matrix(
         best_site = np.full((len(out), k), -1, dtype=np.int64)
         best[row[top], rank[top]] = minutes[top]
         best_site[row[top], rank[top]] = site[top]
-        _write_columns(
+        write_nearest_columns(
             out,
             best,
             best_site,
@@ -239,7 +239,7 @@ def _groups(sites: gpd.GeoDataFrame, by: str | None) -> dict[object, np.ndarray]
     return {group: np.flatnonzero(codes == i) for i, group in enumerate(uniques)}
 
 
-def _write_columns(
+def write_nearest_columns(
     out: gpd.GeoDataFrame,
     minutes: np.ndarray,
     position: np.ndarray,

@@ -1,0 +1,685 @@
+"""A frozen state of access (times, FCA, zones), and what-if changes to it.
+
+:func:`baseline` computes a :class:`State` once: every (place, structure) pair within
+``max_time_min``, the nearest structure of each kind, optionally a floating-catchment
+index and under-served zones. :func:`apply` returns a new State with structures
+opened, closed or re-sized, doing only the work the change needs:
+
+- an opened structure costs one bounded search from it (none when the matrix given to
+  :func:`baseline` already holds it, e.g. a candidate site);
+- a closed one drops its pairs; only the places whose nearest it was look again, in
+  the pairs they still hold (every pair within the bound is kept, so the next nearest
+  is always there, or there is none within the bound);
+- a capacity change re-weighs the index with no search.
+
+The result equals a full :func:`baseline` on the changed inputs, to the float.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+import geopandas as gpd
+
+from coordogeo.access.fca import METHODS, FcaResult, fca
+from coordogeo.access.matrix import (
+    TravelTimeMatrix,
+    assemble_matrix,
+    travel_time_matrix,
+)
+from coordogeo.access.nearest import nearest, write_nearest_columns
+from coordogeo.crs import to_metric_crs
+from coordogeo.errors import (
+    InputError,
+    check_choice,
+    check_complete,
+    check_counts,
+    check_positive,
+    format_labels,
+)
+from coordogeo.network.roads import RoadNetwork
+from coordogeo.network.search import expand_groups
+from coordogeo.underserved.rules import Rule, classify
+from coordogeo.underserved.zones import zones as merge_zones
+
+__all__ = ["IndexOptions", "State", "apply", "baseline"]
+
+_TIME = "travel_time_min"
+
+
+@dataclass(frozen=True)
+class IndexOptions:
+    """How a State computes its floating-catchment index (:func:`coordogeo.access.fca`).
+
+    With ``method="e2sfca"``, ``decay="drees_apl"``, consultations as ``capacity`` and
+    an age-standardised population column, the index is the APL-style index.
+    """
+
+    capacity: str = "capacity"
+    method: str = "2sfca"
+    decay: str | None = None
+    population: str = "population"
+    #: Inhabitants whose index is below this are counted in the comparison summary
+    #: (2,5 consultations a year per inhabitant: the APL's under-served threshold).
+    threshold: float = 2.5
+
+    def __post_init__(self) -> None:
+        """Check the method and the threshold."""
+        check_choice(self.method, name="method", choices=METHODS)
+        check_positive(self.threshold, name="threshold", unit="(index units)")
+
+
+@dataclass(frozen=True, eq=False)
+class _Pairs:
+    """Every (place, site) pair within the bound, the sites that are open.
+
+    Positions: ``row`` into the places, ``site`` into :attr:`sites` (every site ever
+    seen: the baseline's, then the opened ones in order). The baseline's pairs are
+    sorted by row (``ptr`` gives each row's slice); each opening adds a small block.
+    """
+
+    sites: pd.Index
+    group: np.ndarray  # group code of each site
+    is_open: np.ndarray
+    row: np.ndarray
+    site: np.ndarray
+    time_min: np.ndarray  # float32, as stored by TravelTimeMatrix
+    ptr: np.ndarray
+    extra: tuple[tuple[np.ndarray, np.ndarray, np.ndarray], ...] = ()
+
+    def of_rows(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """All pairs (row, site, minutes) of the given rows, open sites or not."""
+        starts = self.ptr[rows]
+        pos, which = expand_groups(starts, self.ptr[rows + 1] - starts)
+        parts = [(rows[which], self.site[pos], self.time_min[pos])]
+        wanted = np.zeros(len(self.ptr) - 1, dtype=bool)
+        wanted[rows] = True
+        for row, site, minutes in self.extra:
+            keep = wanted[row]
+            parts.append((row[keep], site[keep], minutes[keep]))
+        return tuple(np.concatenate(p) for p in zip(*parts, strict=True))  # type: ignore[return-value]
+
+    def all(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every pair to an open site."""
+        parts = [(self.row, self.site, self.time_min), *self.extra]
+        row, site, minutes = (np.concatenate(p) for p in zip(*parts, strict=True))
+        keep = self.is_open[site]
+        return row[keep], site[keep], minutes[keep]
+
+
+@dataclass(frozen=True, eq=False)
+class State:
+    """Access on one territory for one set of structures, frozen.
+
+    Build it with :func:`baseline`, change it with :func:`apply`, compare two with
+    :func:`~coordogeo.scenarios.compare`.
+
+    Attributes
+    ----------
+    name
+        A label for tables and reports.
+    places
+        The places (grid cells or communes) with their ``population``.
+    structures
+        The open structures, in their order (a baseline's, then the opened ones).
+    nearest
+        The columns of :func:`coordogeo.access.nearest` (``by`` groups suffixed),
+        for every place, within ``max_time_min``.
+    index
+        The floating-catchment result when :class:`IndexOptions` were given (its
+        ``demand`` side per place, ``supply`` per structure), else None.
+    zones
+        The under-served zones when rules were given, else None.
+    """
+
+    name: str
+    places: gpd.GeoDataFrame
+    structures: gpd.GeoDataFrame
+    by: str | None
+    max_time_min: float
+    nearest: gpd.GeoDataFrame
+    index: FcaResult | None
+    zones: gpd.GeoDataFrame | None
+    index_options: IndexOptions | None
+    rules: tuple[Rule, ...]
+    description: str
+    model: str
+    _pairs: _Pairs = field(repr=False)
+    _best: dict[object, tuple[np.ndarray, np.ndarray]] = field(repr=False)
+    _network: RoadNetwork | None = field(repr=False)
+    _source: TravelTimeMatrix | None = field(repr=False)
+    #: Built on demand; shared by the states that hold the same pairs.
+    _cache: dict[str, TravelTimeMatrix] = field(default_factory=dict, repr=False)
+
+    @property
+    def groups(self) -> list[object]:
+        """The ``by`` groups (kinds), sorted; ``[None]`` without ``by``."""
+        return list(self._best)
+
+    def suffix(self, group: object) -> str:
+        """Column suffix of a group in :attr:`nearest` (``""`` without ``by``)."""
+        return "" if self.by is None else f"_{group}"
+
+    @property
+    def matrix(self) -> TravelTimeMatrix:
+        """The places × open structures pairs, as a :class:`TravelTimeMatrix`."""
+        if "matrix" not in self._cache:
+            self._cache["matrix"] = self._assembled()
+        return self._cache["matrix"]
+
+    def _assembled(self) -> TravelTimeMatrix:
+        """Sort the open pairs into a matrix."""
+        row, site, minutes = self._pairs.all()
+        column = np.full(len(self._pairs.sites), -1, dtype=np.int64)
+        column[self._pairs.is_open] = np.arange(int(self._pairs.is_open.sum()))
+        return assemble_matrix(
+            (self.places.index, self.structures.index),
+            (row, column[site], minutes),
+            max_time_min=self.max_time_min,
+            model=self.model,
+            description=self.description,
+            snapped=(
+                self.nearest["snapped"].to_numpy(dtype=bool),
+                np.ones(len(self.structures), dtype=bool),
+            ),
+        )
+
+
+def baseline(  # noqa: PLR0913 - three data arguments, six options
+    network_or_matrix: RoadNetwork | TravelTimeMatrix,
+    places: gpd.GeoDataFrame,
+    structures: gpd.GeoDataFrame,
+    *,
+    by: str | None = "kind",
+    max_time_min: float = 30,
+    index: IndexOptions | None = None,
+    rules: Sequence[Rule] = (),
+    name: str = "référence",
+    n_jobs: int = 1,
+) -> State:
+    """Compute the frozen state that scenarios start from.
+
+    Parameters
+    ----------
+    network_or_matrix
+        The road network (one bounded search per structure), or a matrix from the
+        places to the structures (and possibly to more sites, e.g. candidates, which
+        can then be opened with no search), bounded at ``max_time_min`` or beyond.
+    places
+        Grid cells or communes with ``population``, any CRS.
+    structures
+        The structures, any CRS, unique ids as index, with the ``by`` column.
+    by
+        Column of ``structures`` grouping them (``"kind"``), or None.
+    max_time_min
+        Pairs beyond this are not kept; a place farther from every structure of a
+        kind is unreachable for that kind.
+    index
+        :class:`IndexOptions` to compute a floating-catchment index (the
+        structures then need its ``capacity`` column).
+    rules
+        Under-served rules (:mod:`coordogeo.underserved`) on the columns of
+        :attr:`State.nearest` (and the index); zones are merged when given.
+    name
+        The state's label.
+    n_jobs
+        Processes for the searches.
+
+    Returns
+    -------
+    State
+
+    Raises
+    ------
+    InputError
+        Bad CRS or geometries, missing or negative populations, a missing ``by``
+        column or capacity, ids absent from the matrix, a matrix bounded below
+        ``max_time_min``.
+
+    Examples
+    --------
+    >>> from coordogeo.datasets import sample_territory
+    >>> from coordogeo.network import RoadNetwork
+    >>> sample = sample_territory()
+    >>> net = RoadNetwork.from_roads(sample.roads)
+    >>> state = baseline(net, sample.population, sample.structures, max_time_min=30)
+    >>> state.groups
+    ['CDS', 'CPTS', 'DAC', 'ESP', 'MSP']
+    >>> state.nearest[["travel_time_min_MSP", "nearest_id_MSP"]].head(2).round(1)
+                                    travel_time_min_MSP nearest_id_MSP
+    CRS2154RES1000mN6352000E594000                  NaN           None
+    CRS2154RES1000mN6352000E597000                  NaN           None
+
+    Closing MSP-01 looks again only where it was the nearest:
+
+    >>> after = apply(state, close=["MSP-01"])
+    >>> after.name, len(after.structures)
+    ('fermeture MSP-01', 27)
+    """
+    bound = check_positive(max_time_min, name="max_time_min", unit="minutes")
+    check_counts(places, "population", name="places")
+    if isinstance(network_or_matrix, RoadNetwork):
+        network: RoadNetwork | None = network_or_matrix
+        source = None
+        places = to_metric_crs(places, name="places", crs=network_or_matrix.crs)
+        sites = to_metric_crs(structures, name="structures", crs=network_or_matrix.crs)
+        matrix = travel_time_matrix(
+            network_or_matrix, places, sites, max_time_min=bound, n_jobs=n_jobs
+        )
+    elif isinstance(network_or_matrix, TravelTimeMatrix):
+        network, source, matrix = None, network_or_matrix, network_or_matrix
+        places, sites = places.copy(), structures.copy()
+        _check_matrix(matrix, places, sites, bound)
+    else:
+        raise InputError(
+            "`network_or_matrix` must be a RoadNetwork or a TravelTimeMatrix, got "
+            f"{type(network_or_matrix).__name__}."
+        )
+    codes, labels = _group_codes(sites, by)
+    pairs = _baseline_pairs(matrix, places, sites, codes, bound)
+    empty = places.iloc[:0]
+    state = State(
+        name=name,
+        places=places,
+        structures=sites,
+        by=by,
+        max_time_min=bound,
+        nearest=empty,
+        index=None,
+        zones=None,
+        index_options=index,
+        rules=tuple(rules),
+        description=matrix.description,
+        model=matrix.model,
+        _pairs=pairs,
+        _best=dict.fromkeys(labels),  # type: ignore[arg-type]
+        _network=network,
+        _source=source,
+    )
+    own = _matrix_of(pairs, places, sites, matrix)
+    state._cache["matrix"] = own
+    view = nearest(own, places, sites, by=by, max_time_min=bound)
+    best = {}
+    for group in labels:
+        ids = view[f"nearest_id{state.suffix(group)}"]
+        position = np.full(len(places), -1, dtype=np.int64)
+        ok = ids.notna().to_numpy()
+        position[ok] = pairs.sites.get_indexer(ids[ok])
+        minutes = view[f"travel_time_min{state.suffix(group)}"].to_numpy(np.float64)
+        best[group] = (np.where(ok, minutes, np.inf), position)
+    state = replace(state, nearest=view, _best=best)
+    return _with_derived(state)
+
+
+def apply(
+    state: State,
+    *,
+    open: gpd.GeoDataFrame | None = None,
+    close: Sequence[object] | pd.Index | None = None,
+    capacity: Mapping[object, float] | None = None,
+    name: str | None = None,
+) -> State:
+    """Return the state with structures opened, closed or re-sized.
+
+    Parameters
+    ----------
+    state
+        The state to change (not modified).
+    open
+        New structures (any CRS, new ids, the ``by`` column and, with an index, the
+        capacity column). Without a network, only ids that are destinations of the
+        baseline's matrix can be opened (their pairs are read from it).
+    close
+        Ids of open structures to close. A move is a close plus an open.
+    capacity
+        Id → new capacity, for structures open after the change (an index is
+        needed).
+    name
+        The new state's label (default: what changed).
+
+    Returns
+    -------
+    State
+        Equal to :func:`baseline` on the changed structures, to the float, when its
+        searches run from the sites (as :func:`~coordogeo.access.travel_time_matrix`
+        does whenever they are fewer than the places).
+
+    Raises
+    ------
+    InputError
+        Unknown or repeated ids, an opened id already used, structures without the
+        ``by`` or capacity column, a capacity change with no index, negative or
+        missing capacities, an opening that needs a search with no network.
+    """
+    pairs = state._pairs
+    close_ids = _close_ids(state, close)
+    opened = _opened(state, open)
+    sites = pairs.sites.append(opened.index) if len(opened) else pairs.sites
+    codes, _ = _group_codes(opened, state.by, labels=state.groups)
+    is_open = np.r_[pairs.is_open, np.ones(len(opened), dtype=bool)]
+    is_open[pairs.sites.get_indexer(close_ids)] = False
+    extra, block = pairs.extra, None
+    if len(opened):
+        row, site, minutes = _opened_pairs(state, opened)
+        block = (row, site + len(pairs.sites), minutes)
+        extra = (*extra, block)
+    new_pairs = replace(
+        pairs, sites=sites, group=np.r_[pairs.group, codes], is_open=is_open,
+        extra=extra,
+    )  # fmt: skip
+    best = _updated_best(state, new_pairs, close_ids, block)
+    structures = _structures_after(state, opened, close_ids, capacity)
+    label = name or _label(opened.index, close_ids, capacity)
+    same_pairs = not len(opened) and not len(close_ids)
+    after = replace(
+        state,
+        name=label,
+        structures=structures,
+        _pairs=new_pairs,
+        _best=best,
+        _cache=state._cache if same_pairs else {},  # a capacity change: no re-sort
+    )
+    after = replace(after, nearest=_nearest_frame(after))
+    return _with_derived(after)
+
+
+def _check_matrix(
+    matrix: TravelTimeMatrix,
+    places: pd.DataFrame,
+    sites: pd.DataFrame,
+    bound: float,
+) -> None:
+    """Raise unless the matrix covers the places and sites at the bound."""
+    if matrix.max_time_min < bound:
+        raise InputError(
+            f"The matrix stops at {matrix.max_time_min:g} min, below `max_time_min` = "
+            f"{bound:g}; build it with max_time_min >= {bound:g}."
+        )
+    for frame, ids, side in ((places, matrix.origins, "origins"),
+                             (sites, matrix.destinations, "destinations")):  # fmt: skip
+        if not frame.index.is_unique:
+            raise InputError(
+                f"The {side} repeat the id(s) "
+                f"{format_labels(frame.index[frame.index.duplicated()].unique())}; "
+                "give each one id."
+            )
+        absent = frame.index[ids.get_indexer(frame.index) < 0]
+        if len(absent):
+            raise InputError(
+                f"{len(absent)} id(s) are not {side} of the matrix: "
+                f"{format_labels(absent)}; build the matrix from these places and "
+                "structures."
+            )
+
+
+def _group_codes(
+    sites: pd.DataFrame, by: str | None, *, labels: list[object] | None = None
+) -> tuple[np.ndarray, list[object]]:
+    """Group code of each site, and the sorted group labels (``[None]`` if no by)."""
+    if by is None:
+        return np.zeros(len(sites), dtype=np.int64), labels or [None]
+    values = check_complete(sites, by, name="structures", fix="fill or drop them.")
+    if labels is None:
+        labels = sorted(pd.unique(values))
+    code = pd.Index(labels).get_indexer(values)
+    if (code < 0).any():
+        raise InputError(
+            f"The opened structures have `{by}` value(s) "
+            f"{format_labels(pd.unique(values[code < 0]))} that the baseline has "
+            f"none of ({format_labels(labels)}); a new kind needs a new baseline."
+        )
+    return code.astype(np.int64), labels
+
+
+def _baseline_pairs(
+    matrix: TravelTimeMatrix,
+    places: pd.DataFrame,
+    sites: pd.DataFrame,
+    codes: np.ndarray,
+    bound: float,
+) -> _Pairs:
+    """Return the matrix's pairs between the places and the sites, within the bound."""
+    row_of = np.full(len(matrix.origins), -1, dtype=np.int64)
+    row_of[matrix.origins.get_indexer(places.index)] = np.arange(len(places))
+    site_of = np.full(len(matrix.destinations), -1, dtype=np.int64)
+    site_of[matrix.destinations.get_indexer(sites.index)] = np.arange(len(sites))
+    row, site = row_of[matrix.origin], site_of[matrix.destination]
+    keep = (row >= 0) & (site >= 0) & (matrix.time_min <= bound)
+    row, site, minutes = row[keep], site[keep], matrix.time_min[keep]
+    order = np.argsort(row, kind="stable")
+    row, site, minutes = row[order], site[order], minutes[order]
+    ptr = np.zeros(len(places) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(row, minlength=len(places)), out=ptr[1:])
+    return _Pairs(
+        sites=sites.index,
+        group=codes,
+        is_open=np.ones(len(sites), dtype=bool),
+        row=row.astype(np.int32),
+        site=site.astype(np.int32),
+        time_min=minutes,
+        ptr=ptr,
+    )
+
+
+def _matrix_of(
+    pairs: _Pairs, places: pd.DataFrame, sites: pd.DataFrame, source: TravelTimeMatrix
+) -> TravelTimeMatrix:
+    """Return the baseline's pairs as a matrix over exactly the places and sites."""
+    o_snapped = source.origin_snapped[source.origins.get_indexer(places.index)]
+    return assemble_matrix(
+        (places.index, sites.index),
+        (pairs.row, pairs.site, pairs.time_min),
+        max_time_min=source.max_time_min,
+        model=source.model,
+        description=source.description,
+        snapped=(o_snapped, np.ones(len(sites), dtype=bool)),
+    )
+
+
+def _close_ids(state: State, close: Sequence[object] | pd.Index | None) -> pd.Index:
+    """Return the ids to close, checked: open, unique."""
+    ids = pd.Index([] if close is None else list(close))
+    if ids.has_duplicates:
+        raise InputError(
+            f"`close` repeats {format_labels(ids[ids.duplicated()].unique())}."
+        )
+    unknown = ids[~ids.isin(state.structures.index)]
+    if len(unknown):
+        raise InputError(
+            f"`close` names {format_labels(unknown)}, which are not open structures "
+            f"of the state {state.name!r}."
+        )
+    return ids
+
+
+def _opened(state: State, open_: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame:
+    """Return the structures to open, checked and in the state's CRS."""
+    if open_ is None or len(open_) == 0:
+        return state.structures.iloc[:0]
+    if not isinstance(open_, gpd.GeoDataFrame):
+        raise InputError("`open` must be a GeoDataFrame of structures (with a CRS).")
+    opened = to_metric_crs(open_, name="open", crs=state.structures.crs)
+    used = opened.index[opened.index.isin(state._pairs.sites)]
+    if len(used):
+        raise InputError(
+            f"`open` reuses the id(s) {format_labels(used)} of structures the state "
+            "has or had; give each new structure a new id."
+        )
+    if state.index_options is not None:
+        check_counts(
+            opened, state.index_options.capacity, name="open", fix="give each one."
+        )
+    return opened
+
+
+def _opened_pairs(
+    state: State, opened: gpd.GeoDataFrame
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(row, position among the opened, minutes) of the opened structures' pairs."""
+    source = state._source
+    if state._network is not None:
+        matrix = travel_time_matrix(
+            state._network, state.places, opened, max_time_min=state.max_time_min
+        )
+        return matrix.origin.astype(np.int64), matrix.destination, matrix.time_min
+    assert source is not None
+    known = source.destinations.get_indexer(opened.index)
+    if (known < 0).any():
+        raise InputError(
+            f"Opening {format_labels(opened.index[known < 0])} needs a search, but "
+            "the baseline was built from a matrix; build it from the road network, "
+            "or from a matrix that includes these sites (e.g. the candidates)."
+        )
+    at = np.full(len(source.destinations), -1, dtype=np.int64)
+    at[known] = np.arange(len(known))
+    row_of = np.full(len(source.origins), -1, dtype=np.int64)
+    row_of[source.origins.get_indexer(state.places.index)] = np.arange(
+        len(state.places)
+    )
+    site, row = at[source.destination], row_of[source.origin]
+    keep = (site >= 0) & (row >= 0) & (source.time_min <= state.max_time_min)
+    return row[keep], site[keep], source.time_min[keep]
+
+
+def _updated_best(
+    state: State,
+    pairs: _Pairs,
+    closed: pd.Index,
+    block: tuple[np.ndarray, np.ndarray, np.ndarray] | None,
+) -> dict[object, tuple[np.ndarray, np.ndarray]]:
+    """Return the nearest open site of each group for every place, after the change.
+
+    ``block`` holds the opened sites' pairs. Ties go to the lower site position, as
+    :func:`~coordogeo.access.nearest` does on the structures in their order.
+    """
+    closed_pos = pairs.sites.get_indexer(closed)
+    best = {}
+    for code, group in enumerate(state.groups):
+        minutes, site = (a.copy() for a in state._best[group])
+        if block is not None:
+            mine = pairs.group[block[1]] == code
+            _take_better(minutes, site, block[0][mine], block[1][mine],
+                         block[2][mine].astype(np.float64))  # fmt: skip
+        gone = closed_pos[pairs.group[closed_pos] == code]
+        lost = np.flatnonzero(np.isin(site, gone))
+        if len(lost):
+            minutes[lost], site[lost] = np.inf, -1
+            rows, sites_, mins = pairs.of_rows(lost)
+            keep = pairs.is_open[sites_] & (pairs.group[sites_] == code)
+            _take_better(minutes, site, rows[keep], sites_[keep],
+                         mins[keep].astype(np.float64))  # fmt: skip
+        best[group] = (minutes, site)
+    return best
+
+
+def _take_better(
+    minutes: np.ndarray,
+    site: np.ndarray,
+    rows: np.ndarray,
+    sites: np.ndarray,
+    mins: np.ndarray,
+) -> None:
+    """Lower ``minutes``/``site`` in place where a pair is nearer (ties: lower site)."""
+    if len(rows) == 0:
+        return
+    order = np.lexsort((sites, mins, rows))
+    rows, sites, mins = rows[order], sites[order], mins[order]
+    first = np.r_[True, rows[1:] != rows[:-1]]
+    rows, sites, mins = rows[first], sites[first], mins[first]
+    better = (mins < minutes[rows]) | ((mins == minutes[rows]) & (sites < site[rows]))
+    minutes[rows[better]], site[rows[better]] = mins[better], sites[better]
+
+
+def _structures_after(
+    state: State,
+    opened: gpd.GeoDataFrame,
+    closed: pd.Index,
+    capacity: Mapping[object, float] | None,
+) -> gpd.GeoDataFrame:
+    """Return the open structures after the change, in the pairs' site order."""
+    kept = state.structures.loc[~state.structures.index.isin(closed)]
+    out = pd.concat([kept, opened]) if len(opened) else kept.copy()
+    out = gpd.GeoDataFrame(out, geometry=kept.geometry.name, crs=kept.crs)
+    if capacity:
+        options = state.index_options
+        if options is None:
+            raise InputError(
+                "A capacity change needs an index: give `index=IndexOptions(...)` to "
+                "the baseline."
+            )
+        ids = pd.Index(list(capacity))
+        unknown = ids[~ids.isin(out.index)]
+        if len(unknown):
+            raise InputError(
+                f"`capacity` names {format_labels(unknown)}, which are not open "
+                "after the change."
+            )
+        values = pd.Series(capacity, dtype="float64")
+        out[options.capacity] = out[options.capacity].astype("float64")
+        out.loc[ids, options.capacity] = values.loc[ids].to_numpy()
+        check_counts(out, options.capacity, name="capacity", fix="give each >= 0.")
+    return out
+
+
+def _label(
+    opened: pd.Index, closed: pd.Index, capacity: Mapping[object, Any] | None
+) -> str:
+    """Return a short French label of a change."""
+    parts = []
+    if len(opened):
+        parts.append("ouverture " + ", ".join(map(str, opened)))
+    if len(closed):
+        parts.append("fermeture " + ", ".join(map(str, closed)))
+    if capacity:
+        parts.append("capacité " + ", ".join(map(str, capacity)))
+    return " ; ".join(parts) or "sans changement"
+
+
+def _nearest_frame(state: State) -> gpd.GeoDataFrame:
+    """:attr:`State.nearest` from the best sites of each group."""
+    out = state.places.copy()
+    for column in ("snapped", "snap_distance_m", "time_model"):
+        out[column] = state.nearest[column]
+    open_pos = np.full(len(state._pairs.sites), -1, dtype=np.int64)
+    open_pos[state._pairs.is_open] = np.arange(int(state._pairs.is_open.sum()))
+    for group in state.groups:
+        minutes, site = state._best[group]
+        position = np.where(site >= 0, open_pos[np.maximum(site, 0)], -1)
+        write_nearest_columns(
+            out, minutes[:, None], position[:, None], state.structures.index,
+            suffix=state.suffix(group),
+        )  # fmt: skip
+    return gpd.GeoDataFrame(out, geometry=state.places.geometry.name,
+                            crs=state.places.crs)  # fmt: skip
+
+
+def _with_derived(state: State) -> State:
+    """Add the index and the zones the state's options ask for."""
+    index = None
+    options = state.index_options
+    if options is not None:
+        index = fca(
+            state.matrix,
+            state.places,
+            state.structures,
+            method=options.method,  # type: ignore[arg-type]
+            decay=options.decay,
+            population=options.population,
+            capacity=options.capacity,
+        )
+    zones = None
+    if state.rules:
+        cells = state.nearest
+        if index is not None:
+            score = [c for c in index.demand.columns if c not in state.places.columns]
+            cells = cells.join(index.demand[[c for c in score if c != "time_model"]])
+        flagged = classify(cells, state.rules)
+        times = [r.column for r in state.rules if r.column.startswith(_TIME)]
+        first = f"{_TIME}{state.suffix(state.groups[0])}"
+        zones = merge_zones(flagged, time_column=times[0] if times else first)
+    return replace(state, index=index, zones=zones)
