@@ -50,6 +50,7 @@ $(VENV)/.installed-bench: pyproject.toml | $(BIN)/activate
 bench: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/bench_nearest.py
 	$(BIN)/python benchmarks/bench_matrix.py
+	$(BIN)/python benchmarks/bench_scenarios.py
 
 clean:
 	rm -rf $(VENV) $(OUT) .site .pytest_cache .mypy_cache .ruff_cache

@@ -55,11 +55,18 @@ def best_of(repeat: int, fn: Callable[[], object]) -> float:
     return min(times)
 
 
-def parse_args(doc: str | None) -> argparse.Namespace:
-    """Read the size options every benchmark shares (defaults: the issue's sizes)."""
+def parse_args(
+    doc: str | None, *, extra: dict[str, int] | None = None
+) -> argparse.Namespace:
+    """Read the size options every benchmark shares (defaults: the issue's sizes).
+
+    ``extra`` adds whole-number options of one benchmark, with their defaults.
+    """
     parser = argparse.ArgumentParser(description=(doc or "").splitlines()[0])
     parser.add_argument("--side", type=int, default=550, help="grid side (550: ~300k)")
     parser.add_argument("--origins", type=int, default=60_000)
     parser.add_argument("--destinations", type=int, default=150)
     parser.add_argument("--repeat", type=int, default=3)
+    for flag, default in (extra or {}).items():
+        parser.add_argument(flag, type=int, default=default)
     return parser.parse_args()

@@ -14,7 +14,7 @@ from typing import Literal, NamedTuple
 import numpy as np
 import pandas as pd
 from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import csc_matrix, hstack, identity
+from scipy.sparse import csc_matrix, csr_matrix, hstack, identity
 
 import geopandas as gpd
 
@@ -28,6 +28,7 @@ from coordogeo.errors import (
     format_labels,
 )
 from coordogeo.network.roads import RoadNetwork
+from coordogeo.network.search import expand_groups
 
 __all__ = ["suggest_sites"]
 
@@ -362,8 +363,8 @@ def _exact(
     useful = np.flatnonzero(np.diff(reduced.indptr) > 0)
     if len(useful) <= n_sites:  # every useful candidate fits: nothing to choose
         return useful, True, 0.0
-    a = reduced[:, useful]
-    n_x, n_y = len(useful), len(places)
+    a, place_weight = _merged_rows(reduced[:, useful].tocsr(), open_weight[places])
+    n_x, n_y = a.shape[1], a.shape[0]
     constraints = [
         LinearConstraint(np.r_[np.ones(n_x), np.zeros(n_y)][None, :], 0, n_sites),
         LinearConstraint(
@@ -371,7 +372,7 @@ def _exact(
         ),
     ]
     result = milp(
-        c=np.r_[np.zeros(n_x), -open_weight[places]],
+        c=np.r_[np.zeros(n_x), -place_weight],
         integrality=np.r_[np.ones(n_x), np.zeros(n_y)],
         bounds=Bounds(0.0, 1.0),
         constraints=constraints,
@@ -394,3 +395,32 @@ def _exact(
         )
     picked = useful[np.round(result.x[:n_x]) == 1]  # binaries, up to solver tolerance
     return picked, optimal, gap
+
+
+def _merged_rows(a: csr_matrix, weight: np.ndarray) -> tuple[csr_matrix, np.ndarray]:
+    """Merge the places reached by the very same candidates, adding their weights.
+
+    Neighbouring cells often share their set of candidates, so the program shrinks
+    several-fold. Rows are grouped by a hash of their column indices, and each group
+    is checked against its first row exactly; on a collision nothing is merged.
+    """
+    a.sort_indices()
+    n_rows = a.shape[0]
+    counts = np.diff(a.indptr)
+    rng = np.random.default_rng(0)
+    mix = rng.integers(1, 2**61, size=(2, a.shape[1]), dtype=np.int64)
+    row = np.repeat(np.arange(n_rows), counts)
+    keys = np.stack(
+        [np.bincount(row, m[a.indices] % 2**31, minlength=n_rows) for m in mix]
+        + [counts.astype(np.float64)],
+        axis=1,
+    )
+    _, first, group = np.unique(keys, axis=0, return_index=True, return_inverse=True)
+    group = group.ravel()
+    rep = first[group]
+    pos, which = expand_groups(a.indptr[:-1], counts)
+    rep_pos = a.indptr[rep][which] + (pos - a.indptr[:-1][which])
+    if not np.array_equal(a.indices[pos], a.indices[rep_pos]):
+        return a, weight  # a hash collision: solve the whole problem
+    merged = a[first]
+    return merged, np.bincount(group, weight, minlength=len(first))
