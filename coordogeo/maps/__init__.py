@@ -13,6 +13,7 @@ from coordogeo.maps.equity import add_bivariate, equity_map
 from coordogeo.maps.framing import new_map
 from coordogeo.maps.index import add_index, add_zonage, index_map, zonage_map
 from coordogeo.maps.overview import MapLayers, add_isochrones, links_to, overview_map
+from coordogeo.maps.scenario import add_change, scenario_map
 from coordogeo.maps.structures import add_structures
 from coordogeo.maps.underserved import (
     add_suggested_sites,
@@ -25,6 +26,7 @@ __all__ = [
     "MapLayers",
     "access_map",
     "add_bivariate",
+    "add_change",
     "add_index",
     "add_isochrones",
     "add_structures",
@@ -40,6 +42,7 @@ __all__ = [
     "links_to",
     "new_map",
     "overview_map",
+    "scenario_map",
     "underserved_map",
     "zonage_map",
 ]

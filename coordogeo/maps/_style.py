@@ -19,6 +19,7 @@ from coordogeo.crs import to_lonlat
 from coordogeo.errors import check_choice
 
 __all__ = [
+    "CHANGE_COLOURS",
     "HATCH_FILL",
     "LABELS",
     "Lang",
@@ -105,6 +106,22 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "isochrones": "Isochrones",
         "overview_title": "Accès aux soins primaires coordonnés",
         "other_maps": "Autres cartes",
+        "scenario_title": "Scénario",
+        "change_title": "Évolution du temps d'accès",
+        "becomes_reachable": "Devient accessible",
+        "gains_5": "Gagne 5 min ou plus",
+        "gains": "Gagne moins de 5 min",
+        "same": "Inchangé",
+        "loses": "Perd moins de 5 min",
+        "loses_5": "Perd 5 min ou plus",
+        "loses_access": "Perd l'accès",
+        "opened": "Structure ouverte",
+        "closed": "Structure fermée",
+        "summary": "Bilan",
+        "before": "Avant",
+        "after": "Après",
+        "change": "Évolution",
+        "indicator": "Indicateur",
     },
     "en": {
         "access_title": "Road travel time",
@@ -175,6 +192,22 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "isochrones": "Isochrones",
         "overview_title": "Access to coordinated primary care",
         "other_maps": "Other maps",
+        "scenario_title": "Scenario",
+        "change_title": "Change in travel time",
+        "becomes_reachable": "Becomes reachable",
+        "gains_5": "Gains 5 min or more",
+        "gains": "Gains under 5 min",
+        "same": "Unchanged",
+        "loses": "Loses under 5 min",
+        "loses_5": "Loses 5 min or more",
+        "loses_access": "Loses access",
+        "opened": "Structure opened",
+        "closed": "Structure closed",
+        "summary": "Summary",
+        "before": "Before",
+        "after": "After",
+        "change": "Change",
+        "indicator": "Indicator",
     },
 }
 
@@ -185,6 +218,11 @@ LABELS: Final[dict[str, dict[str, str]]] = {
 TIME_BREAKS_MIN: Final = (10.0, 20.0, 30.0)
 TIME_COLOURS: Final = ("#fef0d9", "#fdcc8a", "#fc8d59", "#d7301f")
 NO_DATA_COLOUR: Final = "#9e9e9e"
+#: Change classes of a scenario, from the largest gain to the loss of access:
+#: ColorBrewer PuOr (purple gains, orange losses), safe for every colour vision.
+CHANGE_COLOURS: Final = (
+    "#542788", "#998ec3", "#d8daeb", "#f7f7f7", "#fee0b6", "#f1a340", "#b35806"
+)  # fmt: skip
 KIND_COLOURS: Final = {
     "MSP": "#1b7837",
     "CDS": "#2166ac",

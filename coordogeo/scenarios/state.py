@@ -42,8 +42,8 @@ from coordogeo.errors import (
     check_positive,
     format_labels,
 )
-from coordogeo.network.roads import RoadNetwork
-from coordogeo.network.search import expand_groups
+from coordogeo.network.roads import RoadNetwork, anchor_xy, warn_unsnapped
+from coordogeo.network.search import bounded_pairs, expand_groups
 from coordogeo.underserved.rules import Rule, classify
 from coordogeo.underserved.zones import zones as merge_zones
 
@@ -153,8 +153,19 @@ class State:
     _best: dict[object, tuple[np.ndarray, np.ndarray]] = field(repr=False)
     _network: RoadNetwork | None = field(repr=False)
     _source: TravelTimeMatrix | None = field(repr=False)
+    #: Road node and approach seconds of each place (network states only).
+    _snapped: tuple[np.ndarray, np.ndarray] = field(repr=False, default=(None, None))  # type: ignore[assignment]
     #: Built on demand; shared by the states that hold the same pairs.
     _cache: dict[str, TravelTimeMatrix] = field(default_factory=dict, repr=False)
+
+    def __repr__(self) -> str:
+        """Say what the state holds, not every row."""
+        index = "" if self.index_options is None else f", {self.index_options.method}"
+        return (
+            f"State({self.name!r}: {len(self.places)} places, "
+            f"{len(self.structures)} structures by {self.by!r}, "
+            f"{self.max_time_min:g} min{index})"
+        )
 
     @property
     def groups(self) -> list[object]:
@@ -271,8 +282,13 @@ def baseline(  # noqa: PLR0913 - three data arguments, six options
         matrix = travel_time_matrix(
             network_or_matrix, places, sites, max_time_min=bound, n_jobs=n_jobs
         )
+        node, dist = network_or_matrix.snap_xy(
+            anchor_xy(places), max_snap_m=network_or_matrix.max_snap_m
+        )
+        snapped = (node, network_or_matrix.approach_seconds(dist))
     elif isinstance(network_or_matrix, TravelTimeMatrix):
         network, source, matrix = None, network_or_matrix, network_or_matrix
+        snapped = (None, None)
         places, sites = places.copy(), structures.copy()
         _check_matrix(matrix, places, sites, bound)
     else:
@@ -300,6 +316,7 @@ def baseline(  # noqa: PLR0913 - three data arguments, six options
         _best=dict.fromkeys(labels),  # type: ignore[arg-type]
         _network=network,
         _source=source,
+        _snapped=snapped,  # type: ignore[arg-type]
     )
     own = _matrix_of(pairs, places, sites, matrix)
     state._cache["matrix"] = own
@@ -520,13 +537,26 @@ def _opened(state: State, open_: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame:
 def _opened_pairs(
     state: State, opened: gpd.GeoDataFrame
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(row, position among the opened, minutes) of the opened structures' pairs."""
+    """(row, position among the opened, minutes) of the opened structures' pairs.
+
+    On a network: one bounded search per opened site on the reversed graph, to the
+    places' road nodes snapped once by the baseline, as
+    :func:`~coordogeo.access.travel_time_matrix` searches from the sites.
+    """
     source = state._source
-    if state._network is not None:
-        matrix = travel_time_matrix(
-            state._network, state.places, opened, max_time_min=state.max_time_min
+    network = state._network
+    if network is not None:
+        place_node, place_sec = state._snapped
+        node, dist = network.snap_xy(anchor_xy(opened), max_snap_m=network.max_snap_m)
+        warn_unsnapped(opened, node >= 0, stacklevel=4)
+        site, row, minutes = bounded_pairs(
+            network.search_graph(reverse=True),
+            (node, network.approach_seconds(dist)),
+            (place_node, place_sec),
+            state.max_time_min * 60.0,
+            1,
         )
-        return matrix.origin.astype(np.int64), matrix.destination, matrix.time_min
+        return row.astype(np.int64), site.astype(np.int64), minutes
     assert source is not None
     known = source.destinations.get_indexer(opened.index)
     if (known < 0).any():

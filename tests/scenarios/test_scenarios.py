@@ -1,5 +1,7 @@
 """Scenarios: incremental changes equal a full recompute; inhabitants are conserved."""
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -127,9 +129,11 @@ def test_properties_of_opening_and_closing(ref, seed, n_open, n_close):
     kinds = rng.choice(["MSP", "CDS", "ESP"], n_open).tolist()
     new = _new_sites(sample, xy, kinds)
     close = rng.choice(ref.structures.index, n_close, replace=False).tolist()
-    opened = apply(ref, open=new)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "`destinations` rows", UserWarning)
+        opened = apply(ref, open=new)  # a site off the roads is warned about
+        both = apply(ref, open=new, close=close)
     closed = apply(ref, close=close)
-    both = apply(ref, open=new, close=close)
     for group in ref.groups:
         column = f"travel_time_min_{group}"
         before = ref.nearest[column].fillna(np.inf)
@@ -224,6 +228,10 @@ def test_bad_changes_are_refused(ref):
         apply(ref, open=reused)
     with pytest.raises(InputError, match="has none of"):
         apply(ref, open=_new_sites(sample, [(590_000, 6_372_000)], ["DAC"]))
+    off_road = _new_sites(sample, [(500_000, 6_300_000)], ["MSP"])
+    with pytest.warns(UserWarning, match=r"\['NEW-1'\] are farther"):
+        far = apply(ref, open=off_road)
+    assert far.nearest["nearest_id_MSP"].ne("NEW-1").all()
     no_crs = _new_sites(sample, [(590_000, 6_372_000)], ["MSP"])
     no_crs = no_crs.set_crs(None, allow_override=True)
     with pytest.raises(InputError, match="CRS"):

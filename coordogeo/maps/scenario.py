@@ -1,0 +1,246 @@
+"""The before / after map of a scenario: who gains, who loses, what opened or closed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+import folium
+import geopandas as gpd
+from branca.element import Element, Figure
+
+from coordogeo.errors import check_columns
+from coordogeo.maps._style import (
+    CHANGE_COLOURS,
+    Lang,
+    add_polygons,
+    check_lang,
+    decimal,
+    label,
+    styled_layer,
+    text,
+    thousands,
+    to_display,
+)
+from coordogeo.maps.framing import new_map
+from coordogeo.maps.legend import add_legend
+
+__all__ = ["CHANGE_CLASSES", "add_change", "scenario_map"]
+
+#: The change classes, in legend order, with the label key of each.
+CHANGE_CLASSES: tuple[str, ...] = (
+    "becomes_reachable", "gains_5", "gains", "same", "loses", "loses_5",
+    "loses_access",
+)  # fmt: skip
+_BIG_MIN = 5.0
+#: A change below the minutes' shown decimal is no change.
+_SAME_MIN = 0.05
+
+
+def scenario_map(
+    comparison: gpd.GeoDataFrame,
+    *,
+    kind: str | None = None,
+    changes: gpd.GeoDataFrame | None = None,
+    summary: Sequence[Sequence[Any]] | None = None,
+    lang: Lang = "fr",
+    title: str | None = None,
+    source: str | None = None,
+    communes: gpd.GeoDataFrame | None = None,
+) -> folium.Map:
+    """Map the places that gain or lose between two states, and what changed.
+
+    Parameters
+    ----------
+    comparison
+        Places (any CRS) with ``time_before_min_<kind>`` and ``time_after_min_<kind>``
+        (NaN when out of reach), as :attr:`coordogeo.scenarios.Comparison.places`,
+        and ``population`` / ``nom_commune`` for the tooltips when present.
+    kind
+        The kind whose change is drawn (None: the columns without a suffix).
+    changes
+        The structures opened or closed (points, any CRS) with a ``change`` column
+        (``opened`` / ``closed``; others are not drawn), marked and in the legend.
+    summary
+        Rows of the summary table shown beside the map: (indicator, before, after,
+        change) as plain texts (escaped here).
+    lang, title, source, communes
+        As for every map.
+
+    Returns
+    -------
+    folium.Map
+        Places classed from "becomes reachable" to "loses access" (PuOr diverging
+        palette, a change under 0,05 min counted as none), markers for opened and
+        closed structures, legend, summary table and layer control.
+    """
+    check_lang(lang)
+    suffix = "" if kind is None else f"_{kind}"
+    before_col, after_col = f"time_before_min{suffix}", f"time_after_min{suffix}"
+    check_columns(comparison, [before_col, after_col], name="comparison")
+    if (
+        communes is not None
+        and "nom" in communes
+        and "insee" in comparison
+        and "nom_commune" not in comparison
+    ):
+        comparison = comparison.assign(
+            nom_commune=comparison["insee"].map(communes["nom"])
+        )
+    cells = to_display(comparison, name="comparison")
+    m = new_map(
+        cells,
+        lang=lang,
+        title=title or label("scenario_title", lang),
+        source=source,
+        communes=communes,
+    )
+    add_change(m, cells, kind=kind, lang=lang)
+    marks = []
+    for key, colour in (("opened", CHANGE_COLOURS[0]), ("closed", CHANGE_COLOURS[-1])):
+        frame = None if changes is None else changes[changes["change"] == key]
+        if frame is not None and len(frame):
+            _add_marks(m, frame, label(key, lang), colour, filled=key == "opened")
+            marks.append((colour, label(key, lang)))
+    if marks:
+        add_legend(m, label("structures", lang), marks)
+    if summary:
+        _add_summary(m, summary, lang)
+    folium.LayerControl(collapsed=False).add_to(m)
+    return m
+
+
+def add_change(
+    m: folium.Map, cells: gpd.GeoDataFrame, *, kind: str | None, lang: str
+) -> folium.Map:
+    """Add the classed change layer and its legend; ``cells`` in EPSG:4326."""
+    suffix = "" if kind is None else f"_{kind}"
+    before = cells[f"time_before_min{suffix}"].to_numpy(dtype=np.float64)
+    after = cells[f"time_after_min{suffix}"].to_numpy(dtype=np.float64)
+    cls = change_classes(before, after)
+    fill = np.asarray(CHANGE_COLOURS, dtype=object)[cls]
+    name = label("change_title", lang) + (f" — {label(kind, lang)}" if kind else "")
+    tips = _tooltips(cells, before, after, cls, lang)
+    add_polygons(m, styled_layer(cells, fill, tips), name=name, weight=0.2)
+    items = [(c, label(k, lang)) for c, k in zip(CHANGE_COLOURS, CHANGE_CLASSES,
+                                                  strict=True)]  # fmt: skip
+    add_legend(m, label("change_title", lang), items, layer=name, opacity=0.75)
+    return m
+
+
+def change_classes(before: np.ndarray, after: np.ndarray) -> np.ndarray:
+    """Class of each place (position in :data:`CHANGE_CLASSES`); NaN is out of reach.
+
+    Examples
+    --------
+    >>> nan = float("nan")
+    >>> change_classes(np.array([nan, 20, 20, 20, 20, 20, 20, nan]),
+    ...                np.array([9, 10, 18, 20, 22, 31, nan, nan])).tolist()
+    [0, 1, 2, 3, 4, 5, 6, 3]
+    """
+    b_in, a_in = np.isfinite(before), np.isfinite(after)
+    delta = np.where(b_in & a_in, after - before, 0.0)
+    return np.select(
+        [
+            ~b_in & a_in,
+            b_in & ~a_in,
+            delta <= -_BIG_MIN,
+            delta < -_SAME_MIN,
+            delta >= _BIG_MIN,
+            delta > _SAME_MIN,
+        ],
+        [0, 6, 1, 2, 5, 4],
+        default=3,
+    )
+
+
+def _tooltips(
+    cells: gpd.GeoDataFrame,
+    before: np.ndarray,
+    after: np.ndarray,
+    cls: np.ndarray,
+    lang: str,
+) -> list[str]:
+    """One escaped tooltip per place: commune, population, before, after, class."""
+    out_of_reach = text(label("unreachable", lang))
+
+    def shown(values: np.ndarray) -> pd.Series:
+        series = pd.Series(values, index=cells.index)
+        minutes: pd.Series = (
+            decimal(series, 1, lang) + f" {text(label('minutes', lang))}"
+        )
+        return minutes.where(series.notna(), out_of_reach)
+
+    names = np.asarray([text(label(k, lang)) for k in CHANGE_CLASSES], dtype=object)
+    tip = (
+        f"{text(label('before', lang))} : " + shown(before)
+        + f"<br>{text(label('after', lang))} : " + shown(after)
+        + "<br>" + pd.Series(names[cls], index=cells.index)
+    )  # fmt: skip
+    if "population" in cells:
+        tip = (
+            f"{text(label('population', lang))} : "
+            + thousands(cells["population"])
+            + "<br>"
+            + tip
+        )
+    if "nom_commune" in cells:
+        tip = (
+            f"{text(label('commune', lang))} : " + cells["nom_commune"].map(text)
+            + "<br>" + tip
+        )  # fmt: skip
+    return list(tip)
+
+
+def _add_marks(
+    m: folium.Map, sites: gpd.GeoDataFrame, name: str, colour: str, *, filled: bool
+) -> None:
+    """Add a layer of ringed circles for opened (filled) or closed (hollow) sites."""
+    shown = to_display(sites, name="structures")
+    points = shown.geometry.representative_point()
+    group = folium.FeatureGroup(name=text(name), show=True)
+    names = shown["name"] if "name" in shown else pd.Series(shown.index, shown.index)
+    for (site_id, point), site_name in zip(points.items(), names, strict=True):
+        shown_name = site_name if pd.notna(site_name) else site_id
+        folium.CircleMarker(
+            location=[point.y, point.x],
+            radius=9,
+            color="#000000" if filled else colour,
+            weight=3,
+            fill=True,
+            fill_color=colour if filled else "#ffffff",
+            fill_opacity=0.95,
+            tooltip=f"{text(name)} : {text(shown_name)} ({text(site_id)})",
+        ).add_to(group)
+    group.add_to(m)
+
+
+def _add_summary(m: folium.Map, rows: Sequence[Sequence[Any]], lang: str) -> None:
+    """Add the collapsible summary table (plain texts, escaped here)."""
+    head = "".join(
+        f"<th style='text-align:left;padding:1px 6px'>{text(label(k, lang))}</th>"
+        for k in ("indicator", "before", "after", "change")
+    )
+    body = "".join(
+        "<tr>"
+        + "".join(f"<td style='padding:1px 6px'>{text(cell)}</td>" for cell in row)
+        + "</tr>"
+        for row in rows
+    )
+    figure = m.get_root()
+    if not isinstance(figure, Figure):  # a Map always sits in a Figure
+        raise TypeError("the map is not attached to a folium Figure")
+    figure.html.add_child(
+        Element(
+            '<div class="coordogeo-summary" style="position:fixed;top:120px;'
+            "left:12px;z-index:9998;background:rgba(255,255,255,0.94);padding:4px 8px;"
+            "border:1px solid #999;border-radius:4px;font:12px sans-serif;"
+            'max-width:40vw;max-height:50vh;overflow:auto">'
+            f"<details open><summary><b>{text(label('summary', lang))}</b></summary>"
+            f"<table style='border-collapse:collapse'><tr>{head}</tr>{body}</table>"
+            "</details></div>"
+        )
+    )
