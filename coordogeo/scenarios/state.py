@@ -154,7 +154,7 @@ class State:
     _network: RoadNetwork | None = field(repr=False)
     _source: TravelTimeMatrix | None = field(repr=False)
     #: Road node and approach seconds of each place (network states only).
-    _snapped: tuple[np.ndarray, np.ndarray] = field(repr=False, default=(None, None))  # type: ignore[assignment]
+    _snapped: tuple[np.ndarray, np.ndarray] | None = field(repr=False, default=None)
     #: Built on demand; shared by the states that hold the same pairs.
     _cache: dict[str, TravelTimeMatrix] = field(default_factory=dict, repr=False)
 
@@ -288,7 +288,7 @@ def baseline(  # noqa: PLR0913 - three data arguments, six options
         snapped = (node, network_or_matrix.approach_seconds(dist))
     elif isinstance(network_or_matrix, TravelTimeMatrix):
         network, source, matrix = None, network_or_matrix, network_or_matrix
-        snapped = (None, None)
+        snapped = None
         places, sites = places.copy(), structures.copy()
         _check_matrix(matrix, places, sites, bound)
     else:
@@ -316,7 +316,7 @@ def baseline(  # noqa: PLR0913 - three data arguments, six options
         _best=dict.fromkeys(labels),  # type: ignore[arg-type]
         _network=network,
         _source=source,
-        _snapped=snapped,  # type: ignore[arg-type]
+        _snapped=snapped,
     )
     own = _matrix_of(pairs, places, sites, matrix)
     state._cache["matrix"] = own
@@ -545,7 +545,7 @@ def _opened_pairs(
     """
     source = state._source
     network = state._network
-    if network is not None:
+    if network is not None and state._snapped is not None:
         place_node, place_sec = state._snapped
         node, dist = network.snap_xy(anchor_xy(opened), max_snap_m=network.max_snap_m)
         warn_unsnapped(opened, node >= 0, stacklevel=4)
