@@ -127,6 +127,15 @@ _FRENCH: Final[dict[str, str]] = {
     "group": "groupe",
     "value": "valeur",
     "reading": "lecture",
+    "scenario": "scenario",
+    "indicator": "indicateur",
+    "threshold_min": "seuil_min",
+    "before": "avant",
+    "after": "apres",
+    "change": "evolution",
+    "presence": "presence",
+    "population_before": "population_avant",
+    "population_after": "population_apres",
 }
 
 #: Patterns for the columns suffixed by a kind or a threshold, in order.
@@ -139,6 +148,10 @@ _FRENCH_PATTERNS: Final = (
     (re.compile(r"^share_beyond_(\d+)_min$"), r"part_plus_\1_min_pct"),
     (re.compile(r"^population_within_(\d+)_min$"), r"population_moins_\1_min"),
     (re.compile(r"^population_beyond_(\d+)_min$"), r"population_plus_\1_min"),
+    (re.compile(r"^time_before_min(_.+)?$"), r"temps_avant_min\1"),
+    (re.compile(r"^time_after_min(_.+)?$"), r"temps_apres_min\1"),
+    (re.compile(r"^change_min(_.+)?$"), r"evolution_min\1"),
+    (re.compile(r"^status_(.+)$"), r"statut_\1"),
     (re.compile(r"^share_(.+)$"), r"part_\1_pct"),
 )
 

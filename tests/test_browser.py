@@ -46,6 +46,14 @@ EXPECTED = {
     "carte_zones.html": ("Zones mal desservies", "Sites proposés"),
     "carte_equite.html": ("Niveau de vie × temps d'accès", "tiers le plus modeste"),
     "carte_zonage.html": ("Zonage de type ZIP / ZAC", "hors vivier"),
+    "carte_scenario_2_fermeture_du_centre_de_sante_cds_02.html": (
+        "Évolution du temps d'accès",
+        "Perd l'accès",
+    ),
+    "carte_scenario_5_trois_msp_aux_meilleurs_emplacements.html": (
+        "Évolution du temps d'accès",
+        "Structure ouverte",
+    ),
 }
 
 
@@ -114,6 +122,7 @@ def test_demo_map_in_headless_chromium(served: str, page_name: str) -> None:
         n_shapes = page.locator("path.leaflet-interactive").count()
         n_markers = page.locator(".leaflet-marker-icon").count()
         fullscreen = page.locator(".coordogeo-fullscreen a").count()
+        summary = page.locator(".coordogeo-summary").all_inner_texts()
         framing = {
             "title": page.title(),
             "lang": page.evaluate("document.documentElement.lang"),
@@ -135,6 +144,9 @@ def test_demo_map_in_headless_chromium(served: str, page_name: str) -> None:
     _check_framing(framing, layers, tiles)
     if page_name in ("carte_synthese.html", "carte_zones.html"):
         assert n_markers > 0  # structures (clustered) and suggested sites
+    if page_name.startswith("carte_scenario_"):
+        assert len(summary) == 1 and "Habitants à 20 min ou moins" in summary[0]
+        assert "Bilan" in summary[0] and "Avant" in summary[0]
     if page_name == "carte_equite.html":
         assert n_shapes >= 3_000  # every inhabited cell is drawn
         assert "↓ niveau de vie · → temps" in " ".join(legend)  # the 3 × 3 legend

@@ -11,7 +11,7 @@ from coordogeo.access.decay import Decay, checked_weights, power, resolve
 from coordogeo.access.matrix import TravelTimeMatrix
 from coordogeo.errors import InputError, check_choice, check_counts, format_labels
 
-__all__ = ["METHODS", "FcaResult", "fca"]
+__all__ = ["METHODS", "SEPARABLE", "FcaResult", "decay_of", "fca", "score_name"]
 
 Method = Literal["2sfca", "e2sfca", "3sfca", "gravity", "bfca"]
 METHODS: Final = ("2sfca", "e2sfca", "3sfca", "gravity", "bfca")
@@ -23,6 +23,24 @@ _DEFAULT_DECAY: Final[dict[str, str | None]] = {
     "gravity": None,
     "bfca": None,
 }
+
+
+#: Methods whose weights depend on each pair alone (no normalisation over a place's
+#: or a site's other pairs): their sums can be updated site by site.
+SEPARABLE: Final = ("2sfca", "e2sfca", "gravity")
+
+
+def decay_of(method: str, decay: str | Decay | None, *, bound_min: float) -> Decay:
+    """Return the decay :func:`fca` uses for ``method`` (None: the default)."""
+    check_choice(method, name="method", choices=METHODS)
+    if method == "gravity" and decay is None:
+        return power(beta=1.0)
+    return resolve(decay, default=_DEFAULT_DECAY[method], bound_min=bound_min)
+
+
+def score_name(method: str, capacity: str, *, normalize: bool = False) -> str:
+    """Return the column :func:`fca` writes its score in."""
+    return f"{method}_index" if normalize else f"{method}_{capacity}_per_inhabitant"
 
 
 class FcaResult(NamedTuple):
@@ -140,12 +158,7 @@ def fca(
     cap = _aligned(
         supply, matrix.destinations, capacity, name="supply", side="destinations"
     )
-    default = _DEFAULT_DECAY[method]
-    fn = (
-        power(beta=1.0)
-        if method == "gravity" and decay is None
-        else resolve(decay, default=default, bound_min=matrix.max_time_min)
-    )
+    fn = decay_of(method, decay, bound_min=matrix.max_time_min)
     o, d = matrix.origin, matrix.destination
     w = checked_weights(fn, matrix.time_min.astype(np.float64))
     w1, w2 = _stage_weights(method, o, d, w, matrix.shape)
@@ -155,14 +168,13 @@ def fca(
     score = np.bincount(o, w2 * np.nan_to_num(ratio[d]), minlength=matrix.shape[0])
     if normalize:
         score = _normalised(score, people)
-    name = f"{method}_index" if normalize else f"{method}_{capacity}_per_inhabitant"
+    name = score_name(method, capacity, normalize=normalize)
     rows_o = matrix.origins.get_indexer(demand.index)
     rows_d = matrix.destinations.get_indexer(supply.index)
     out_demand = demand.copy()
     out_demand[name] = score[rows_o]
-    out_demand["n_sites_in_reach"] = np.bincount(o, w > 0, minlength=matrix.shape[0])[
-        rows_o
-    ]
+    reached = np.bincount(o[w > 0], minlength=matrix.shape[0])  # a count: int64
+    out_demand["n_sites_in_reach"] = reached[rows_o]
     out_demand["time_model"] = matrix.description
     out_supply = supply.copy()
     out_supply["demand_in_reach"] = demand_in_reach[rows_d]

@@ -143,8 +143,9 @@ class RoadNetwork:
         if not reverse:
             return forward
         return SearchGraph(
-            self.reverse_graph, self.node_xy, self.tree, forward.top_speed_ms
-        )
+            self.reverse_graph, self.node_xy, self.tree, forward.top_speed_ms,
+            forward.extent_m2,
+        )  # fmt: skip
 
     @property
     def n_edges(self) -> int:

@@ -92,23 +92,27 @@ class SearchGraph:
 
     ``top_speed_ms`` is the largest straight-line metres per second of any edge: no
     path of ``t`` seconds ends farther than ``t × top_speed_ms`` from its start.
+    ``extent_m2`` is the area of the nodes' bounding box (measured once: a search
+    compares its disc with it).
     """
 
     graph: csr_matrix
     node_xy: np.ndarray
     tree: cKDTree
     top_speed_ms: float
+    extent_m2: float
 
     @classmethod
     def of(cls, graph: csr_matrix, node_xy: np.ndarray, tree: cKDTree) -> SearchGraph:
-        """Measure the top speed of ``graph``'s edges and wrap it."""
+        """Measure the top speed of ``graph``'s edges and the extent; wrap them."""
+        extent = float(np.prod(np.ptp(node_xy, axis=0))) if len(node_xy) > 1 else 0.0
         if graph.nnz == 0:
-            return cls(graph, node_xy, tree, 0.0)
+            return cls(graph, node_xy, tree, 0.0, extent)
         tail = np.repeat(np.arange(graph.shape[0]), np.diff(graph.indptr))
         metres = np.hypot(*(node_xy[tail] - node_xy[graph.indices]).T)
         with np.errstate(divide="ignore", invalid="ignore"):
             speed = np.where(metres > 0, metres / graph.data, 0.0)
-        return cls(graph, node_xy, tree, float(speed.max()))
+        return cls(graph, node_xy, tree, float(speed.max()), extent)
 
 
 def bounded_pairs(
@@ -245,7 +249,7 @@ def _plan_blocks(
     n = search.graph.shape[0]
     reach_m = _reach_m(search, limit_s)
     xy = search.node_xy[s_nodes]
-    extent = float(np.prod(np.ptp(search.node_xy, axis=0))) if n > 1 else 0.0
+    extent = search.extent_m2
     disc_share = min(1.0, np.pi * reach_m**2 / extent) if extent > 0 else 1.0
     per_block = _BLOCK_VALUES // max(int(n * disc_share), 1)
     per_block = max(1, min(_BLOCK_SOURCES, per_block))

@@ -20,6 +20,7 @@ from coordogeo._columns import LANGS, Lang
 from coordogeo.access.decay import PRESETS
 from coordogeo.access.fca import METHODS
 from coordogeo.errors import InputError
+from coordogeo.pipeline.scenarios import ScenarioSpec, parse_scenarios
 
 __all__ = [
     "INDEX_METHODS",
@@ -206,6 +207,23 @@ SCHEMA: Final[tuple[Key, ...]] = (
         "decimal point, UTF-8.", default="excel", choices=("excel", "plain")),
 )  # fmt: skip
 
+#: The keys of a ``[[scenario]]`` table (one table per scenario), for the docs.
+SCENARIO_KEYS: Final = (
+    ("name", "text", "The scenario's name, in tables, maps and report. Required."),
+    ("open", "list of tables, or path of a file",
+     ("Structures to open: `{ kind = 'MSP', insee = '46042' }` (a point inside the "
+     "commune) or `{ kind = 'MSP', x = ..., y = ... }` (in `inputs.structures_crs`), "
+     "with optional `capacity`, `name`, `id`; or a structures file read like "
+     "`inputs.structures`.")),
+    ("close", "list of texts", ("Ids of structures to close. A move is a close and "
+     "an open.")),
+    ("capacity", "table of numbers", ("Structure id -> new capacity (the index is "
+     "re-weighed, no time changes).")),
+    ("suggest", "whole number", ("Open the optimal number of sites of "
+     "`underserved.kind` among the candidates (exact maximal covering at "
+     "`underserved.time_min`).")),
+)  # fmt: skip
+
 _BY_SECTION: Final[dict[str, dict[str, Key]]] = {}
 for _each in SCHEMA:
     _BY_SECTION.setdefault(_each.section, {})[_each.name] = _each
@@ -257,6 +275,7 @@ class RunConfig:
     source_line: str | None = None
     lang: Lang = "fr"
     csv: Literal["excel", "plain"] = "excel"
+    scenarios: tuple[ScenarioSpec, ...] = ()
     source: Path = field(default=Path("config.toml"), compare=False)
 
     @property
@@ -293,6 +312,8 @@ class RunConfig:
             elif isinstance(value, Mapping):
                 value = dict(value)
             out[key.dotted] = value
+        if self.scenarios:
+            out["scenario"] = [s.name for s in self.scenarios]
         return out
 
 
@@ -359,10 +380,16 @@ def load_config(path: str | Path) -> RunConfig:
     problems: list[str] = []
     values: dict[str, Any] = {}
     for section, content in raw.items():
+        if section == "scenario":
+            specs, found = parse_scenarios(content, source.parent.resolve())
+            problems += found
+            values["scenarios"] = specs
+            continue
         if section not in _BY_SECTION:
             problems.append(
                 f"unknown section [{section}]{_close(section, _BY_SECTION)}; the "
-                f"sections are {', '.join(f'[{s}]' for s in _BY_SECTION)}"
+                f"sections are {', '.join(f'[{s}]' for s in _BY_SECTION)} and "
+                "[[scenario]]"
             )
             continue
         if not isinstance(content, dict):
@@ -573,6 +600,12 @@ def schema_text(width: int = 88) -> str:
             lines += textwrap.wrap(
                 key.help, width, initial_indent=" " * 8, subsequent_indent=" " * 8
             )
+    lines.append("  [[scenario]] (one table per scenario)")
+    for name, kind, meaning in SCENARIO_KEYS:
+        lines.append(f"    {name} ({kind})")
+        lines += textwrap.wrap(
+            meaning, width, initial_indent=" " * 8, subsequent_indent=" " * 8
+        )
     return "\n".join(lines)
 
 
@@ -609,6 +642,24 @@ def schema_markdown() -> str:
                 f"{key.help}{choices} |"
             )
         out.append("")
+    out += [
+        "## [[scenario]]",
+        "",
+        (
+            "One table per what-if scenario, each compared with the current "
+            "situation: inhabitants within 10 / 20 / 30 min and `underserved.time_min` "
+            "of each kind, before and after (`scenarios.csv`, one map and one "
+            "report section per scenario). See *Scénarios et évolutions*."
+        ),
+        "",
+        "| key | type | meaning |",
+        "|---|---|---|",
+        *(
+            f"| `{name}` | {kind} | {meaning} |"
+            for name, kind, meaning in SCENARIO_KEYS
+        ),
+        "",
+    ]
     return "\n".join(out)
 
 

@@ -110,6 +110,41 @@ def _sample_values(crs: str) -> dict[str, str]:
     }
 
 
+def _sample_scenarios(territory: str) -> str:
+    """Return ``[[scenario]]`` tables showing one scenario of each kind."""
+    sample = sample_territory(territory=territory)
+    communes, sites = sample.communes, sample.structures
+    free = communes[~communes.index.isin(sites["insee"])]
+    first, second = free.sort_values("population", ascending=False).index[:2]
+    names = communes["nom"]
+    return f"""
+# What-if scenarios, each compared with the current situation (scenarios.csv, one
+# map and one report section each). Keys: name, open (a list or a file), close,
+# capacity, suggest.
+
+[[scenario]]
+name = "Ouverture d'une MSP à {names[first]}"
+open = [{{ kind = "MSP", insee = "{first}", capacity = 4.0 }}]
+
+[[scenario]]
+name = "Fermeture du centre de santé CDS-02"
+close = ["CDS-02"]
+
+[[scenario]]
+name = "Déménagement de la MSP-14 à {names[second]}"
+close = ["MSP-14"]
+open = [{{ kind = "MSP", insee = "{second}", capacity = 2.3 }}]
+
+[[scenario]]
+name = "Renfort de la MSP-05"
+capacity = {{ "MSP-05" = 5.0 }}
+
+[[scenario]]
+name = "Trois MSP aux meilleurs emplacements"
+suggest = 3
+"""
+
+
 def init_folder(
     folder: Path, *, sample: bool = False, territory: str = "metropole"
 ) -> Path:
@@ -150,6 +185,7 @@ def init_folder(
         ]
         crs = gpd.read_file(paths[0], rows=1, engine="pyogrio").crs.to_string()
         text = config_template(_sample_values(crs), comments=comments)
+        text += _sample_scenarios(territory)
     else:
         comments = [
             "coordogeo run config.toml — replace the paths with your files.",

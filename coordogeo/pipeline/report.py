@@ -20,6 +20,7 @@ import pandas as pd
 from coordogeo._columns import Lang
 from coordogeo._version import __version__
 from coordogeo.errors import CoordogeoError, format_labels
+from coordogeo.pipeline.scenarios import changed_kinds, summary_rows
 
 if TYPE_CHECKING:
     from coordogeo.access import TravelTimeMatrix
@@ -221,6 +222,16 @@ _TEXT: Final[dict[str, dict[str, str]]] = {
         "zones": "Zones mal desservies",
         "zonage": "Zonage de type ZIP / ZAC à la commune (sans plafond régional)",
         "sites": "Nouvelles structures qui couvriraient le plus d'habitants",
+        "scenarios": "Scénarios",
+        "opened": "ouvertes",
+        "closed": "fermées",
+        "resized": "capacité changée",
+        "conserved": "Conservation ({kind}) : {total} habitants = {gained} gagnent + "
+        "{lost} perdent + {same} inchangés + {gone} absents après",
+        "measure": "indicateur",
+        "before": "avant",
+        "after": "après",
+        "change": "évolution",
         "no_site": "(aucun site demandé)",
         "now": "couverts aujourd'hui",
         "model": "Modèle de temps",
@@ -279,6 +290,16 @@ _TEXT: Final[dict[str, dict[str, str]]] = {
         "zones": "Under-served zones",
         "zonage": "ZIP / ZAC-style zonage of the communes (no regional cap)",
         "sites": "New structures that would cover the most inhabitants",
+        "scenarios": "Scenarios",
+        "opened": "opened",
+        "closed": "closed",
+        "resized": "capacity changed",
+        "conserved": "Conservation ({kind}): {total} inhabitants = {gained} gain + "
+        "{lost} lose + {same} unchanged + {gone} absent after",
+        "measure": "indicator",
+        "before": "before",
+        "after": "after",
+        "change": "change",
         "no_site": "(no site asked for)",
         "now": "covered today",
         "model": "Time model",
@@ -390,7 +411,60 @@ def _results(result: RunResult, *, markdown: bool) -> list[str]:
     out += ["", head(t["sites"]), "", *_site_lines(result)]
     if result.equity is not None:
         out += ["", head(t["equity"]), "", *_equity_lines(result, table)]
+    if result.scenarios:
+        out += ["", head(t["scenarios"])]
+        for outcome in result.scenarios:
+            out += ["", *_scenario_lines(result, outcome, table, markdown=markdown)]
     return out
+
+
+def _scenario_lines(
+    result: RunResult, outcome: Any, table: Any, *, markdown: bool
+) -> list[str]:
+    """One scenario: what changed, its table for the under-served kind, the ledger."""
+    lang = result.config.lang
+    t = _TEXT[lang]
+    name = f"**{outcome.spec.name}**" if markdown else outcome.spec.name
+    changes = outcome.comparison.structures
+    names = pd.concat([outcome.state.structures, outcome.comparison.before.structures])
+    names = names[~names.index.duplicated()]
+
+    def shown(site: object) -> str:
+        label = names["name"].get(site) if "name" in names else None
+        return f"{label} ({site})" if isinstance(label, str) else str(site)
+
+    ids = {c: changes.index[changes["change"] == c] for c in set(changes["change"])}
+    parts = [
+        f"{t[key]} : {', '.join(shown(i) for i in ids[change])}"
+        for change, key in (("opened", "opened"), ("closed", "closed"),
+                            ("capacity", "resized"))
+        if change in ids
+    ]  # fmt: skip
+    lines = [f"{name} — " + " ; ".join(parts), ""]
+    lines += [f"- {note}" for note in outcome.notes]
+    if outcome.notes:
+        lines.append("")
+    for kind in changed_kinds(outcome, result.config.timed_kind):
+        lines += [
+            f"{t['kind']} {kind}",
+            "",
+            table(
+                [t["measure"], t["before"], t["after"], t["change"]],
+                summary_rows(outcome, kind, lang),
+            ),
+        ]
+        row = outcome.comparison.ledger.loc[kind]
+        lines += [
+            "",
+            t["conserved"].format(
+                kind=kind, total=_whole(row["total_before"], lang),
+                gained=_whole(row["gained"], lang), lost=_whole(row["lost"], lang),
+                same=_whole(row["unchanged"], lang),
+                gone=_whole(row["only_before"], lang),
+            ),
+            "",
+        ]  # fmt: skip
+    return lines[:-1]
 
 
 def _equity_lines(result: RunResult, table: Any) -> list[str]:
@@ -676,6 +750,21 @@ def report_json(result: RunResult, *, files: Sequence[str]) -> dict[str, Any]:
             "population_unreachable": result.equity.population_unreachable,
             "population_without_income": result.equity.population_without_income,
         },
+        "scenarios": [
+            {
+                "name": o.spec.name,
+                "structures": o.comparison.structures.reset_index(names="id")
+                .astype(object)
+                .where(o.comparison.structures.reset_index(names="id").notna(), None)
+                .to_dict("records"),
+                "summary": o.comparison.summary.astype(object)
+                .where(o.comparison.summary.notna(), None)
+                .to_dict("records"),
+                "conservation": o.comparison.ledger.reset_index().to_dict("records"),
+                "notes": list(o.notes),
+            }
+            for o in result.scenarios
+        ],
         "steps_s": {name: round(s, 3) for name, s in ledger.steps},
         "files": list(files),
     }

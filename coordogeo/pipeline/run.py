@@ -60,6 +60,7 @@ from coordogeo.pipeline.config import ConfigError, RunConfig
 from coordogeo.pipeline.equity import EquityResult, access_by_income
 from coordogeo.pipeline.outputs import check_output_folder, staged_outputs
 from coordogeo.pipeline.report import Ledger
+from coordogeo.pipeline.scenarios import ScenarioOutcome, run_scenarios
 from coordogeo.pipeline.write import write_everything, write_maps
 from coordogeo.underserved import (
     Rule,
@@ -131,6 +132,7 @@ class RunResult:
     equity: EquityResult | None
     ledger: Ledger
     written: dict[str, Path]
+    scenarios: tuple[ScenarioOutcome, ...] = ()
 
 
 class _Steps:
@@ -195,7 +197,7 @@ def run(config: RunConfig, *, progress: TextIO | None = None) -> RunResult:
         config.folder, inputs={**config.inputs, "config": config.source}
     )
     ledger = Ledger(lang=config.lang, parameters=config.parameters())
-    steps = _Steps(ledger, progress, _N_STEPS)
+    steps = _Steps(ledger, progress, _N_STEPS + bool(config.scenarios))
     with steps.step("lecture des données"):
         inputs = read_inputs(config, ledger)
     with steps.step("temps jusqu'à la structure la plus proche"):
@@ -214,9 +216,25 @@ def run(config: RunConfig, *, progress: TextIO | None = None) -> RunResult:
         fair = access_by_income(config, found.places, index, column, ledger)
         if fair is not None:
             found = replace(found, places=found.places.assign(income_third=fair.thirds))
+    outcomes: tuple[ScenarioOutcome, ...] = ()
+    if config.scenarios:
+        with steps.step("scénarios"):
+            outcomes = _named(
+                "scenario",
+                lambda _: run_scenarios(
+                    config, inputs, found, ledger,
+                    candidates=lambda: _candidates(
+                        config, inputs,
+                        inputs.structures[inputs.structures["kind"]
+                                          == config.timed_kind],
+                    ),
+                    times=lambda o, d, b: _time_matrix(config, inputs, o, d, bound=b),
+                ),
+                Path("scenarios"),
+            )  # fmt: skip
     result = RunResult(
         config, inputs, found.places, reach, times, coverage, index, column, found,
-        fair, ledger, {},
+        fair, ledger, {}, outcomes,
     )  # fmt: skip
     with staged_outputs(target) as staging:
         with steps.step("cartes"):

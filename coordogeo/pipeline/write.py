@@ -30,12 +30,14 @@ from coordogeo.maps import (
     index_map,
     links_to,
     overview_map,
+    scenario_map,
     underserved_map,
     zonage_map,
 )
 from coordogeo.maps._style import label
 from coordogeo.maps.framing import add_downloads
 from coordogeo.pipeline.report import report_json, report_markdown
+from coordogeo.pipeline.scenarios import summary_rows, written_places, written_table
 
 if TYPE_CHECKING:
     from coordogeo.pipeline.run import RunResult
@@ -146,6 +148,22 @@ def write_maps(result: RunResult, folder: Path) -> dict[str, Path]:
         pages["carte_zonage.html"] = zonage_map(
             zoned, structures=timed, lang=lang, **framed("zonage_title")
         )
+    for name, outcome in scenario_pages(result).items():
+        places = outcome.comparison.places
+        if "insee" in result.places:
+            places = places.join(result.places[["insee"]])
+        pages[name] = scenario_map(
+            places,
+            kind=config.timed_kind,
+            changes=outcome.changes,
+            summary=summary_rows(outcome, config.timed_kind, lang),
+            lang=lang,
+            **{
+                **framed("scenario_title"),
+                "title": f"{label('scenario_title', lang)} : {outcome.spec.name}"
+                + (f" — {config.title}" if config.title else ""),
+            },
+        )
     figures: dict[str, str] = {}
     fair = result.equity
     if fair is not None:
@@ -199,6 +217,14 @@ def write_maps(result: RunResult, folder: Path) -> dict[str, Path]:
     return written
 
 
+def scenario_pages(result: RunResult) -> dict[str, Any]:
+    """Return the page name of each scenario: ``carte_scenario_<n>_<name>.html``."""
+    return {
+        f"carte_scenario_{n}_{o.spec.slug}.html".replace("_.html", ".html"): o
+        for n, o in enumerate(result.scenarios, start=1)
+    }
+
+
 def _layers(result: RunResult) -> dict[str, pd.DataFrame]:
     """Return the GeoPackage layers and the CSV tables, by name, in English."""
     found = result.underserved
@@ -230,6 +256,11 @@ def _layers(result: RunResult) -> dict[str, pd.DataFrame]:
     if result.equity is not None:
         layers["acces_niveau_vie"] = result.equity.table
         layers["indices_equite"] = result.equity.indices.reset_index()
+    if result.scenarios:
+        lang = result.config.lang
+        layers["scenarios"] = written_table(result.scenarios, lang)
+        for n, outcome in enumerate(result.scenarios, start=1):
+            layers[f"scenario_{n}"] = written_places(outcome, lang)
     return layers
 
 

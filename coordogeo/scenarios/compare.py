@@ -259,8 +259,9 @@ def _summary(
         sa = after.index.demand[name_a].reindex(places.index).to_numpy(np.float64)
         limit = after.index_options.threshold  # type: ignore[union-attr]
         add("index_mean", None, np.nan, _mean(sb, pb), _mean(sa, pa))
-        add("population_below_index", None, limit, pb[sb < limit].sum(),
-            pa[sa < limit].sum())  # fmt: skip
+        if limit is not None:
+            add("population_below_index", None, limit, pb[sb < limit].sum(),
+                pa[sa < limit].sum())  # fmt: skip
     if before.zones is not None and after.zones is not None:
         add("n_zones", None, np.nan, len(before.zones), len(after.zones))
         add("population_in_zones", None, np.nan, before.zones["population"].sum(),

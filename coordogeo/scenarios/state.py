@@ -26,7 +26,15 @@ import pandas as pd
 
 import geopandas as gpd
 
-from coordogeo.access.fca import METHODS, FcaResult, fca
+from coordogeo.access.decay import checked_weights
+from coordogeo.access.fca import (
+    METHODS,
+    SEPARABLE,
+    FcaResult,
+    decay_of,
+    fca,
+    score_name,
+)
 from coordogeo.access.matrix import (
     TravelTimeMatrix,
     assemble_matrix,
@@ -65,13 +73,15 @@ class IndexOptions:
     decay: str | None = None
     population: str = "population"
     #: Inhabitants whose index is below this are counted in the comparison summary
-    #: (2,5 consultations a year per inhabitant: the APL's under-served threshold).
-    threshold: float = 2.5
+    #: (2,5 consultations a year per inhabitant: the APL's under-served threshold);
+    #: None when the index's unit has no such line (e.g. FTE per inhabitant).
+    threshold: float | None = 2.5
 
     def __post_init__(self) -> None:
         """Check the method and the threshold."""
         check_choice(self.method, name="method", choices=METHODS)
-        check_positive(self.threshold, name="threshold", unit="(index units)")
+        if self.threshold is not None:
+            check_positive(self.threshold, name="threshold", unit="(index units)")
 
 
 @dataclass(frozen=True, eq=False)
@@ -91,6 +101,9 @@ class _Pairs:
     time_min: np.ndarray  # float32, as stored by TravelTimeMatrix
     ptr: np.ndarray
     extra: tuple[tuple[np.ndarray, np.ndarray, np.ndarray], ...] = ()
+    #: The baseline's pairs ordered by site (built on the first need; the base
+    #: arrays are shared by every state of a baseline, so is this).
+    by_site: dict[str, np.ndarray] = field(default_factory=dict)
 
     def of_rows(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """All pairs (row, site, minutes) of the given rows, open sites or not."""
@@ -104,12 +117,52 @@ class _Pairs:
             parts.append((row[keep], site[keep], minutes[keep]))
         return tuple(np.concatenate(p) for p in zip(*parts, strict=True))  # type: ignore[return-value]
 
+    def of_sites(self, sites: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """All pairs (row, site, minutes) of the given sites (positions)."""
+        if "order" not in self.by_site:  # the baseline's pairs by site, built once
+            order = np.argsort(self.site, kind="stable")
+            ptr = np.zeros(len(self.sites) + 1, dtype=np.int64)
+            counts = np.bincount(self.site, minlength=len(self.sites))
+            np.cumsum(counts, out=ptr[1 : len(counts) + 1])
+            self.by_site.update(order=order, ptr=ptr)
+        order, ptr = self.by_site["order"], self.by_site["ptr"]
+        base = sites[sites < len(ptr) - 1]
+        starts = ptr[base]
+        pos, _ = expand_groups(starts, ptr[base + 1] - starts)
+        pos = order[pos]
+        parts = [(self.row[pos], self.site[pos], self.time_min[pos])]
+        for row, site, minutes in self.extra:
+            keep = np.isin(site, sites)
+            parts.append((row[keep], site[keep], minutes[keep]))
+        return tuple(np.concatenate(p) for p in zip(*parts, strict=True))  # type: ignore[return-value]
+
     def all(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Every pair to an open site."""
         parts = [(self.row, self.site, self.time_min), *self.extra]
         row, site, minutes = (np.concatenate(p) for p in zip(*parts, strict=True))
         keep = self.is_open[site]
         return row[keep], site[keep], minutes[keep]
+
+
+@dataclass(frozen=True, eq=False)
+class _Sums:
+    """Running sums of a separable index (:data:`~coordogeo.access.fca.SEPARABLE`).
+
+    Per site (every site ever seen, in the pairs' order): capacity ``S_j`` and
+    weighted demand ``D_j = sum_i w_ij P_i``; per place: score
+    ``A_i = sum_j w_ij S_j / D_j`` and the number of pairs with a positive weight.
+    """
+
+    capacity: np.ndarray
+    demand: np.ndarray
+    score: np.ndarray
+    n_reach: np.ndarray
+
+    @property
+    def ratio(self) -> np.ndarray:
+        """``S_j / D_j``, NaN where nobody is in reach of the site."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(self.demand > 0, self.capacity / self.demand, np.nan)
 
 
 @dataclass(frozen=True, eq=False)
@@ -157,6 +210,7 @@ class State:
     _snapped: tuple[np.ndarray, np.ndarray] | None = field(repr=False, default=None)
     #: Built on demand; shared by the states that hold the same pairs.
     _cache: dict[str, TravelTimeMatrix] = field(default_factory=dict, repr=False)
+    _sums: _Sums | None = field(repr=False, default=None)
 
     def __repr__(self) -> str:
         """Say what the state holds, not every row."""
@@ -338,7 +392,7 @@ def apply(
     *,
     open: gpd.GeoDataFrame | None = None,
     close: Sequence[object] | pd.Index | None = None,
-    capacity: Mapping[object, float] | None = None,
+    capacity: Mapping[Any, float] | None = None,
     name: str | None = None,
 ) -> State:
     """Return the state with structures opened, closed or re-sized.
@@ -402,7 +456,10 @@ def apply(
         _cache=state._cache if same_pairs else {},  # a capacity change: no re-sort
     )
     after = replace(after, nearest=_nearest_frame(after))
-    return _with_derived(after)
+    if state._sums is None:
+        return _with_derived(after)
+    sums = _updated_sums(state, new_pairs, close_ids, len(opened), structures)
+    return _with_derived(after, sums=sums)
 
 
 def _check_matrix(
@@ -688,11 +745,17 @@ def _nearest_frame(state: State) -> gpd.GeoDataFrame:
                             crs=state.places.crs)  # fmt: skip
 
 
-def _with_derived(state: State) -> State:
-    """Add the index and the zones the state's options ask for."""
+def _with_derived(state: State, *, sums: _Sums | None = None) -> State:
+    """Add the index and the zones the state's options ask for.
+
+    With ``sums`` (a separable index updated site by site) the index frames are
+    built from them; otherwise :func:`~coordogeo.access.fca` runs on every pair.
+    """
     index = None
     options = state.index_options
-    if options is not None:
+    if options is not None and sums is not None:
+        index = _index_frames(state, sums)
+    elif options is not None:
         index = fca(
             state.matrix,
             state.places,
@@ -702,6 +765,15 @@ def _with_derived(state: State) -> State:
             population=options.population,
             capacity=options.capacity,
         )
+        if options.method in SEPARABLE:
+            sums = _Sums(
+                capacity=index.supply[options.capacity].to_numpy(np.float64),
+                demand=index.supply["demand_in_reach"].to_numpy(np.float64),
+                score=index.demand[
+                    score_name(options.method, options.capacity)
+                ].to_numpy(np.float64),
+                n_reach=index.demand["n_sites_in_reach"].to_numpy(np.int64),
+            )
     zones = None
     if state.rules:
         cells = state.nearest
@@ -712,4 +784,75 @@ def _with_derived(state: State) -> State:
         times = [r.column for r in state.rules if r.column.startswith(_TIME)]
         first = f"{_TIME}{state.suffix(state.groups[0])}"
         zones = merge_zones(flagged, time_column=times[0] if times else first)
-    return replace(state, index=index, zones=zones)
+    return replace(state, index=index, zones=zones, _sums=sums)
+
+
+def _updated_sums(
+    state: State,
+    pairs: _Pairs,
+    closed: pd.Index,
+    n_opened: int,
+    structures: gpd.GeoDataFrame,
+) -> _Sums:
+    """Update the index sums: closed sites out, capacities re-weighed, opened in.
+
+    Each step reads only the pairs of the sites it changes. Sums are made in
+    another order than a full :func:`~coordogeo.access.fca`, so scores agree with
+    it to rounding (about 1e-15 relative), not to the bit.
+    """
+    options = state.index_options
+    assert options is not None and state._sums is not None
+    fn = decay_of(options.method, options.decay, bound_min=state.max_time_min)
+    people = state.places[options.population].to_numpy(np.float64)
+    old = state._sums
+    n_sites, n_places = len(pairs.sites), len(state.places)
+    capacity = np.r_[old.capacity, np.zeros(n_opened)]
+    at = pairs.sites.get_indexer(structures.index)
+    capacity[at] = structures[options.capacity].to_numpy(np.float64)
+    demand = np.r_[old.demand, np.zeros(n_opened)]
+    ratio_old = np.nan_to_num(np.r_[old.ratio, np.zeros(n_opened)])
+    score, n_reach = old.score.copy(), old.n_reach.copy()
+    # closed sites leave; open ones whose capacity changed are re-weighed
+    gone = pairs.sites.get_indexer(closed)
+    first_new = n_sites - n_opened
+    kept = at[at < first_new]
+    moved = kept[capacity[kept] != old.capacity[kept]]
+    for sites in (gone, moved):
+        if len(sites):
+            row, site, minutes = pairs.of_sites(sites)
+            w = checked_weights(fn, minutes.astype(np.float64))
+            score -= np.bincount(row, w * ratio_old[site], minlength=n_places)
+            if sites is gone:
+                n_reach -= np.bincount(row[w > 0], minlength=n_places)
+    new = np.arange(first_new, n_sites)
+    if len(new):
+        row, site, minutes = pairs.of_sites(new)
+        w = checked_weights(fn, minutes.astype(np.float64))
+        demand[new] = np.bincount(site, w * people[row], minlength=n_sites)[new]
+        n_reach += np.bincount(row[w > 0], minlength=n_places)
+    sums = _Sums(capacity, demand, score, n_reach)
+    ratio = np.nan_to_num(sums.ratio)
+    for sites in (moved, new):
+        if len(sites):
+            row, site, minutes = pairs.of_sites(sites)
+            w = checked_weights(fn, minutes.astype(np.float64))
+            score += np.bincount(row, w * ratio[site], minlength=n_places)
+    score[n_reach == 0] = 0.0  # nothing in reach: exactly 0, as a full recompute
+    return sums
+
+
+def _index_frames(state: State, sums: _Sums) -> FcaResult:
+    """Return the index's two sides from its sums, with the columns of fca."""
+    options = state.index_options
+    assert options is not None
+    at = state._pairs.sites.get_indexer(state.structures.index)
+    demand = state.places.copy()
+    demand[score_name(options.method, options.capacity)] = sums.score
+    demand["n_sites_in_reach"] = sums.n_reach
+    demand["time_model"] = state.description
+    supply = state.structures.copy()
+    supply["demand_in_reach"] = sums.demand[at]
+    supply[f"{options.capacity}_per_inhabitant"] = sums.ratio[at]
+    supply["has_demand_in_reach"] = sums.demand[at] > 0
+    supply["time_model"] = state.description
+    return FcaResult(demand, supply)

@@ -44,7 +44,7 @@ def test_demo_and_init_then_run_write_the_same(tmp_path, capsys):
         return [line for line in text.splitlines() if not line.startswith("  /")]
 
     assert strip(run_out.out) == strip(demo_out.out)[2:]
-    assert "[9/9]" in demo_out.err and "[9/9]" in run_out.err  # progress on stderr
+    assert "[10/10]" in demo_out.err and "[10/10]" in run_out.err  # progress, stderr
 
 
 def test_run_out_overrides_the_folder(sample_folder, tmp_path):

@@ -22,6 +22,7 @@ LAYERS = [
     "sites_proposes",
     "structures",
     "communes",
+    *(f"scenario_{n}" for n in range(1, 6)),  # one layer per [[scenario]]
 ]
 
 
@@ -169,7 +170,7 @@ def test_quiet_from_python_progress_when_asked(sample_folder, tmp_path, capsys):
         load_config(sample_folder / "config.toml").with_folder(tmp_path / "q"),
         progress=stream,
     )
-    assert "[9/9] GeoPackage, tableaux et rapport" in stream.getvalue()
+    assert "[10/10] GeoPackage, tableaux et rapport" in stream.getvalue()
     captured = capsys.readouterr()
     assert captured.out == ""
 
