@@ -32,6 +32,7 @@ from coordogeo.network.search import (
 __all__ = [
     "TravelTimeMatrix",
     "assemble_matrix",
+    "check_matrix_ids",
     "crowfly_matrix",
     "travel_time_matrix",
 ]
@@ -239,6 +240,31 @@ def _id_set(given: pd.Index | None, used: pd.Series, *, name: str) -> pd.Index:
             f"{format_labels(missing)}; add them to `{name}`."
         )
     return ids
+
+
+def check_matrix_ids(
+    matrix: TravelTimeMatrix,
+    origins: pd.DataFrame,
+    destinations: pd.DataFrame,
+    *,
+    names: tuple[str, str] = ("origins", "destinations"),
+) -> None:
+    """Raise unless both frames have unique ids, all among the matrix's own."""
+    sides = ((origins, matrix.origins, names[0], "origins"),
+             (destinations, matrix.destinations, names[1], "destinations"))  # fmt: skip
+    for frame, ids, name, side in sides:
+        if not frame.index.is_unique:
+            raise InputError(
+                f"`{name}` repeats index labels "
+                f"{format_labels(frame.index[frame.index.duplicated()].unique())}; "
+                "make them unique."
+            )
+        absent = frame.index[ids.get_indexer(frame.index) < 0]
+        if len(absent):
+            raise InputError(
+                f"`{name}` has {len(absent)} id(s) absent from the matrix's {side}: "
+                f"{format_labels(absent)}; build the matrix from these frames."
+            )
 
 
 def assemble_matrix(

@@ -9,9 +9,9 @@ import pandas as pd
 
 import geopandas as gpd
 
-from coordogeo.access.matrix import TravelTimeMatrix
+from coordogeo.access.matrix import TravelTimeMatrix, check_matrix_ids
 from coordogeo.crs import to_metric_crs
-from coordogeo.errors import InputError, check_complete, check_positive, format_labels
+from coordogeo.errors import InputError, check_complete, check_positive
 from coordogeo.network.paths import k_nearest_sites, nearest_sites
 from coordogeo.network.roads import RoadNetwork, anchor_xy, warn_unsnapped
 from coordogeo.network.search import to_minutes
@@ -179,23 +179,7 @@ def _nearest_in_matrix(
             f"{matrix.max_time_min:g} min; build the matrix with a bound of at least "
             f"{max_time_min:g} or lower `max_time_min`."
         )
-    sides = (
-        (origins, matrix.origins, "origins"),
-        (destinations, matrix.destinations, "destinations"),
-    )
-    for frame, ids, name in sides:
-        if not frame.index.is_unique:
-            raise InputError(
-                f"`{name}` repeats index labels "
-                f"{format_labels(frame.index[frame.index.duplicated()].unique())}; "
-                "make them unique."
-            )
-        absent = frame.index[ids.get_indexer(frame.index) < 0]
-        if len(absent):
-            raise InputError(
-                f"`{name}` has {len(absent)} id(s) absent from the matrix's {name}: "
-                f"{format_labels(absent)}; build the matrix from these frames."
-            )
+    check_matrix_ids(matrix, origins, destinations)
     out = origins.copy()
     o_row = np.full(len(matrix.origins), -1, dtype=np.int64)
     o_row[matrix.origins.get_indexer(out.index)] = np.arange(len(out))

@@ -38,6 +38,7 @@ from coordogeo.access.fca import (
 from coordogeo.access.matrix import (
     TravelTimeMatrix,
     assemble_matrix,
+    check_matrix_ids,
     travel_time_matrix,
 )
 from coordogeo.access.nearest import nearest, write_nearest_columns
@@ -474,21 +475,7 @@ def _check_matrix(
             f"The matrix stops at {matrix.max_time_min:g} min, below `max_time_min` = "
             f"{bound:g}; build it with max_time_min >= {bound:g}."
         )
-    for frame, ids, side in ((places, matrix.origins, "origins"),
-                             (sites, matrix.destinations, "destinations")):  # fmt: skip
-        if not frame.index.is_unique:
-            raise InputError(
-                f"The {side} repeat the id(s) "
-                f"{format_labels(frame.index[frame.index.duplicated()].unique())}; "
-                "give each one id."
-            )
-        absent = frame.index[ids.get_indexer(frame.index) < 0]
-        if len(absent):
-            raise InputError(
-                f"{len(absent)} id(s) are not {side} of the matrix: "
-                f"{format_labels(absent)}; build the matrix from these places and "
-                "structures."
-            )
+    check_matrix_ids(matrix, places, sites, names=("places", "structures"))
 
 
 def _group_codes(

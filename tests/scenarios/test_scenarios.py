@@ -252,6 +252,6 @@ def test_bad_changes_are_refused(ref):
         compare(plain, plain, thresholds_min=[10, 45])
     with pytest.raises(InputError, match="below `max_time_min`"):
         baseline(_hand_matrix(), places, sites, max_time_min=45)
-    with pytest.raises(InputError, match="not origins of the matrix"):
+    with pytest.raises(InputError, match="absent from the matrix's origins"):
         extra = pd.concat([places, places.iloc[[0]].rename(index={"a": "z"})])
         baseline(_hand_matrix(), extra, sites, max_time_min=30)
