@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+import warnings
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Final
@@ -56,6 +57,7 @@ def read_finess(
     *,
     territory: str | None = "metropole",
     categories: Iterable[str | int] | None = None,
+    as_of: str | None = None,
 ) -> gpd.GeoDataFrame:
     """Read a FINESS extraction (``etalab-cs1100507-stock-*.csv``) into structures.
 
@@ -76,6 +78,13 @@ def read_finess(
     categories
         FINESS category codes to keep (e.g. ``[603, 124]`` for MSP and centres de
         santé); every category if None.
+    as_of
+        A date (``"2019-01-01"``): keep only the establishments open by then
+        (``dateouv``, else ``dateautor``). How many were left out is in
+        ``attrs["opened_after_as_of"]``; rows with neither date are kept, counted in
+        ``attrs["no_opening_date"]`` and warned about. A current extraction no
+        longer lists the establishments closed since: an older state built this way
+        lacks them.
 
     Returns
     -------
@@ -83,6 +92,7 @@ def read_finess(
         Indexed by ``finess`` (the establishment number): ``name``, ``category``,
         ``category_label``, ``kind`` (MSP, CDS, CPTS, DAC or ``other``), ``insee``,
         ``territory``, ``commune_label``, ``finess_ej``, ``epsg`` (the source CRS),
+        ``date_opened`` (``dateouv``, else ``dateautor``; NaT when neither),
         ``located`` (False when the file gives no usable coordinates, or
         coordinates outside the establishment's territory — then the geometry is
         empty and ``location_issue`` says why). No row is dropped.
@@ -102,6 +112,7 @@ def read_finess(
         out = out[out["category"].isin(wanted)]
     if territory is not None:
         out = out[out["territory"] == territory]
+    out, dropped, undated = _open_by(out, as_of)
     where = geo.drop_duplicates("nofinesset", keep="last").set_index("nofinesset")
     geometry, epsg, issue = _locations(out, where.reindex(out.index))
     out["epsg"] = epsg
@@ -110,11 +121,36 @@ def read_finess(
     frame = gpd.GeoDataFrame(out, geometry=geometry, crs="EPSG:4326")
     if crs_out != "EPSG:4326":
         frame = frame.to_crs(crs_out)
+    if as_of is not None:
+        frame.attrs.update(opened_after_as_of=dropped, no_opening_date=undated)
     if (~frame["located"]).any():
         logger.info(
             "%d FINESS row(s) without usable coordinates", (~out["located"]).sum()
         )
     return frame
+
+
+def _open_by(out: pd.DataFrame, as_of: str | None) -> tuple[pd.DataFrame, int, int]:
+    """Keep the establishments opened by ``as_of``; count those left out, undated."""
+    if as_of is None:
+        return out, 0, 0
+    try:
+        limit = pd.Timestamp(as_of)
+    except (TypeError, ValueError):
+        raise InputError(
+            f"`as_of` must be a date such as '2019-01-01', got {as_of!r}."
+        ) from None
+    undated = int(out["date_opened"].isna().sum())
+    if undated:
+        warnings.warn(
+            f"{undated} FINESS establishment(s) have neither `dateouv` nor "
+            f"`dateautor`, e.g. {format_labels(out.index[out['date_opened'].isna()])}; "
+            f"they are kept as open on {as_of}.",
+            UserWarning,
+            stacklevel=3,
+        )
+    late = (out["date_opened"] > limit).to_numpy()
+    return out[~late], int(late.sum()), undated
 
 
 def _categories(categories: Iterable[str | int] | None) -> set[str] | None:
@@ -201,8 +237,13 @@ def _structures(struct: pd.DataFrame) -> pd.DataFrame:
             "insee": insee,
             "commune_label": struct["ligneacheminement"],
             "finess_ej": struct["nofinessej"],
+            "date_opened": pd.to_datetime(
+                struct["dateouv"].where(struct["dateouv"].str.strip() != "",
+                                        struct["dateautor"]).str.strip(),
+                errors="coerce", format="%Y-%m-%d",
+            ),
         }
-    )
+    )  # fmt: skip
     out.index = pd.Index(struct["nofinesset"].str.strip(), name="finess")
     twice = out.index[out.index.duplicated()].unique()
     if len(twice):

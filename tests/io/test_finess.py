@@ -1,3 +1,4 @@
+import pandas as pd
 import pytest
 
 from pyproj import Transformer
@@ -5,6 +6,7 @@ from shapely import Point
 
 from coordogeo import InputError
 from coordogeo.io import read_finess
+from coordogeo.io.finess import STRUCTURE_FIELDS
 from tests.io.finess_fixture import finess_lines, write_finess
 
 
@@ -61,3 +63,33 @@ def test_truncated_line_and_foreign_file(tmp_path):
         read_finess(other)
     with pytest.raises(InputError, match="`territory` was 'corse'"):
         read_finess(write_finess(tmp_path / "f.csv"), territory="corse")
+
+
+def _with_dates(tmp_path, dates):
+    """Write the fixture with the opening dates of its first rows changed."""
+    lines = finess_lines()
+    for k, date in enumerate(dates, start=1):
+        fields = lines[k].split(";")
+        fields[STRUCTURE_FIELDS.index("dateouv")] = date
+        lines[k] = ";".join(fields)
+    path = tmp_path / "dated.csv"
+    path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+    return path
+
+
+def test_as_of_keeps_what_was_open_then_and_counts_the_rest(tmp_path):
+    everything = read_finess(write_finess(tmp_path / "f.csv"))
+    assert (everything["date_opened"] == pd.Timestamp("2019-01-01")).all()
+    path = _with_dates(tmp_path, ["2021-06-01", "2018-12-31"])
+    first, second = (everything.index[0], everything.index[1])
+    out = read_finess(path, as_of="2020-01-01")
+    assert first not in out.index and second in out.index
+    assert len(out) == len(everything) - 1
+    assert out.attrs == {"opened_after_as_of": 1, "no_opening_date": 0}
+    same_day = read_finess(path, as_of="2021-06-01")  # opened that day: open
+    assert first in same_day.index
+    with pytest.warns(UserWarning, match=r"neither `dateouv` nor `dateautor`"):
+        undated = read_finess(_with_dates(tmp_path, [""]), as_of="2020-01-01")
+    assert first in undated.index and undated.attrs["no_opening_date"] == 1
+    with pytest.raises(InputError, match="`as_of` must be a date"):
+        read_finess(path, as_of="hier")
