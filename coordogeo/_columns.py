@@ -80,6 +80,7 @@ _FRENCH: Final[dict[str, str]] = {
     "snap_distance_m": "distance_reseau_m",
     "time_model": "modele_temps",
     "kind": "type",
+    "date_opened": "date_ouverture",
     "name": "nom",
     "capacity": "capacite",
     "in_communes": "dans_communes",

@@ -16,7 +16,7 @@ from coordogeo.network.paths import k_nearest_sites, nearest_sites
 from coordogeo.network.roads import RoadNetwork, anchor_xy, warn_unsnapped
 from coordogeo.network.search import to_minutes
 
-__all__ = ["nearest", "write_nearest_columns"]
+__all__ = ["nearest", "nearest_columns", "write_nearest_columns"]
 
 logger = logging.getLogger(__name__)
 
@@ -223,6 +223,30 @@ def _groups(sites: gpd.GeoDataFrame, by: str | None) -> dict[object, np.ndarray]
     return {group: np.flatnonzero(codes == i) for i, group in enumerate(uniques)}
 
 
+def nearest_columns(
+    minutes: np.ndarray,
+    position: np.ndarray,
+    labels: pd.Index,
+    *,
+    suffix: str,
+) -> dict[str, np.ndarray]:
+    """travel_time_min / nearest_id / reachable (rank 1) and ranked extras, by name.
+
+    ``minutes`` and ``position`` are (places, k): inf / any where out of reach.
+    """
+    names = np.asarray(labels, dtype=object)
+    columns: dict[str, np.ndarray] = {}
+    for rank in range(minutes.shape[1]):
+        ok = np.isfinite(minutes[:, rank])
+        tail = suffix if rank == 0 else f"{suffix}_{rank + 1}"
+        ids = np.full(len(ok), None, dtype=object)
+        ids[ok] = names[position[ok, rank]]
+        columns[f"travel_time_min{tail}"] = np.where(ok, minutes[:, rank], np.nan)
+        columns[f"nearest_id{tail}"] = ids
+        columns[f"reachable{tail}"] = ok
+    return columns
+
+
 def write_nearest_columns(
     out: gpd.GeoDataFrame,
     minutes: np.ndarray,
@@ -231,13 +255,7 @@ def write_nearest_columns(
     *,
     suffix: str,
 ) -> None:
-    """Add travel_time_min / nearest_id / reachable (rank 1) and ranked extras."""
-    names = np.asarray(labels, dtype=object)
-    for rank in range(minutes.shape[1]):
-        ok = np.isfinite(minutes[:, rank])
-        tail = suffix if rank == 0 else f"{suffix}_{rank + 1}"
-        ids = np.full(len(out), None, dtype=object)
-        ids[ok] = names[position[ok, rank]]
-        out[f"travel_time_min{tail}"] = np.where(ok, minutes[:, rank], np.nan)
-        out[f"nearest_id{tail}"] = pd.Series(ids, index=out.index, dtype=object)
-        out[f"reachable{tail}"] = ok
+    """Add :func:`nearest_columns` to ``out``, in place."""
+    columns = nearest_columns(minutes, position, labels, suffix=suffix)
+    for name, values in columns.items():
+        out[name] = pd.Series(values, index=out.index, dtype=values.dtype)

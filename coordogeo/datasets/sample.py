@@ -107,7 +107,8 @@ class SampleTerritory:
         ``speed_kmh`` and ``oneway`` (one-way streets follow the vertex order).
     structures
         Points with ``kind`` (MSP, CDS, ESP, CPTS, DAC), ``name``, ``capacity`` (GP
-        full-time equivalents) and ``insee``.
+        full-time equivalents), ``insee`` and ``date_opened`` (fictional: four MSP,
+        a centre de santé, four ESP and three CPTS opened since 2019).
     cpts_members
         One row per (CPTS, commune): ``cpts_id``, ``cpts_name``, ``insee``.
     """
@@ -594,6 +595,18 @@ def _motorway(
 
 
 # --------------------------------------------------------------------------- care
+#: Opening dates (fictional): most structures before 2019, four MSP, a centre de
+#: santé, ESP and the CPTS since, so that 2019 and today can be compared.
+_OPENED: Final = {
+    **{f"MSP-{n:02d}": f"{2008 + n}-0{1 + n % 9}-01" for n in range(1, 11)},
+    "MSP-11": "2020-03-01", "MSP-12": "2021-09-01", "MSP-13": "2022-01-15",
+    "MSP-14": "2023-06-01",
+    "CDS-01": "1998-01-01", "CDS-02": "2012-10-01", "CDS-03": "2021-04-01",
+    "ESP": "2020-01-01", "ESP-01": "2017-05-01", "ESP-02": "2018-03-01",
+    "CPTS": "2021-01-01", "CPTS-01": "2018-11-01", "DAC-01": "2021-07-01",
+}  # fmt: skip
+
+
 def _structures(
     rng: np.random.Generator, communes: gpd.GeoDataFrame
 ) -> gpd.GeoDataFrame:
@@ -629,8 +642,15 @@ def _structures(
         ids.append(f"{k}-{counter[k]:02d}")
         names.append(_structure_name(k, str(communes.at[code, "nom"]), counter[k]))
     names[kind.index("CDS")] = "Centre de santé « L'Étoile » & Cie <Ombre>"
+    opened = [_OPENED.get(i) or _OPENED[k] for i, k in zip(ids, kind, strict=True)]
     return gpd.GeoDataFrame(
-        {"kind": kind, "name": names, "capacity": capacity, "insee": insee},
+        {
+            "kind": kind,
+            "name": names,
+            "capacity": capacity,
+            "insee": insee,
+            "date_opened": pd.to_datetime(opened),
+        },
         geometry=shapely.points(xy),
         crs=METROPOLE_CRS,
         index=pd.Index(ids),

@@ -7,9 +7,10 @@ from coordogeo.io.filosofi import read_filosofi_communes
 from coordogeo.io.finess import read_finess
 from coordogeo.io.grid import read_insee_grid
 from coordogeo.io.results import write_results
-from coordogeo.io.structures import read_structures
+from coordogeo.io.structures import open_by, read_structures
 
 __all__ = [
+    "open_by",
     "parse_numbers",
     "read_communes",
     "read_cpts_members",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import logging
-import warnings
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Final
@@ -22,6 +21,7 @@ from coordogeo.crs import (
     territory_of_lonlat,
 )
 from coordogeo.errors import InputError, format_labels
+from coordogeo.io.structures import open_by
 
 __all__ = ["FINESS_KINDS", "GEO_FIELDS", "STRUCTURE_FIELDS", "read_finess"]
 
@@ -112,7 +112,10 @@ def read_finess(
         out = out[out["category"].isin(wanted)]
     if territory is not None:
         out = out[out["territory"] == territory]
-    out, dropped, undated = _open_by(out, as_of)
+    dropped = undated = 0
+    if as_of is not None:
+        out, dropped, undated = open_by(out, as_of, what="FINESS establishments",
+                                        stacklevel=3)  # fmt: skip
     where = geo.drop_duplicates("nofinesset", keep="last").set_index("nofinesset")
     geometry, epsg, issue = _locations(out, where.reindex(out.index))
     out["epsg"] = epsg
@@ -128,29 +131,6 @@ def read_finess(
             "%d FINESS row(s) without usable coordinates", (~out["located"]).sum()
         )
     return frame
-
-
-def _open_by(out: pd.DataFrame, as_of: str | None) -> tuple[pd.DataFrame, int, int]:
-    """Keep the establishments opened by ``as_of``; count those left out, undated."""
-    if as_of is None:
-        return out, 0, 0
-    try:
-        limit = pd.Timestamp(as_of)
-    except (TypeError, ValueError):
-        raise InputError(
-            f"`as_of` must be a date such as '2019-01-01', got {as_of!r}."
-        ) from None
-    undated = int(out["date_opened"].isna().sum())
-    if undated:
-        warnings.warn(
-            f"{undated} FINESS establishment(s) have neither `dateouv` nor "
-            f"`dateautor`, e.g. {format_labels(out.index[out['date_opened'].isna()])}; "
-            f"they are kept as open on {as_of}.",
-            UserWarning,
-            stacklevel=3,
-        )
-    late = (out["date_opened"] > limit).to_numpy()
-    return out[~late], int(late.sum()), undated
 
 
 def _categories(categories: Iterable[str | int] | None) -> set[str] | None:

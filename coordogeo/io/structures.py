@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Final
 
@@ -16,7 +17,7 @@ from coordogeo.errors import InputError, format_labels
 from coordogeo.io._tables import find_column, read_table
 from coordogeo.io.vector import read_vector
 
-__all__ = ["read_structures"]
+__all__ = ["open_by", "read_structures"]
 
 NAME_COLUMNS: Final = (
     "name",
@@ -30,6 +31,8 @@ ID_COLUMNS: Final = ("finess", "nofinesset", "id", "identifiant")
 _LON: Final = ("lon", "longitude", "x", "lng")
 _LAT: Final = ("lat", "latitude", "y")
 _VECTOR: Final = {".geojson", ".json", ".gpkg", ".shp", ".fgb"}
+#: Column names read as the opening date (FINESS ``dateouv`` is renamed so).
+DATE_COLUMNS: Final = ("date_opened", "date_ouverture", "dateouv")
 
 
 def read_structures(
@@ -87,12 +90,84 @@ def read_structures(
         frame["kind"] = kind if kind is not None else "other"
     if id_col is not None:
         frame = frame.set_index(pd.Index(frame[id_col].astype(str), name=id_col))
+    date_col = next((lower[c] for c in DATE_COLUMNS if c in lower), None)
+    if date_col is not None:
+        frame["date_opened"] = _dates(frame[date_col], index=frame.index)
     if territory_crs is None and communes is not None:
         territory_crs = metric_crs_of(communes, name="communes")
     out = to_metric_crs(frame, name="structures", crs=territory_crs)
     if communes is not None:
         _add_commune(out, to_metric_crs(communes, name="communes", crs=out.crs))
     return out
+
+
+def open_by(
+    sites: pd.DataFrame, as_of: str, *, what: str = "structures", stacklevel: int = 2
+) -> tuple[pd.DataFrame, int, int]:
+    """Keep the sites open by ``as_of`` (their ``date_opened`` on or before it).
+
+    Sites without a date are kept (counted, and warned about: nothing says they
+    were not open). Only openings are known: a site closed before ``as_of`` but
+    listed now is counted open, and a site closed since is absent from a current
+    list. Returns the kept sites, how many opened later, how many are undated.
+
+    Raises
+    ------
+    InputError
+        ``as_of`` that is not a date; sites without a ``date_opened`` column.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> sites = pd.DataFrame(
+    ...     {"date_opened": pd.to_datetime(["2015-03-01", "2021-06-01"])},
+    ...     index=["A", "B"],
+    ... )
+    >>> kept, later, undated = open_by(sites, "2019-01-01")
+    >>> list(kept.index), later, undated
+    (['A'], 1, 0)
+    """
+    try:
+        limit = pd.Timestamp(as_of)
+    except (TypeError, ValueError):
+        raise InputError(
+            f"`as_of` must be a date such as '2019-01-01', got {as_of!r}."
+        ) from None
+    if pd.isna(limit):
+        raise InputError(f"`as_of` must be a date such as '2019-01-01', got {as_of!r}.")
+    if "date_opened" not in sites:
+        raise InputError(
+            f"The {what} have no opening date: give a `date_opened` column "
+            "(YYYY-MM-DD) or read a FINESS extraction (its `dateouv`)."
+        )
+    dates = pd.to_datetime(sites["date_opened"])
+    undated = dates.isna().to_numpy()
+    if undated.any():
+        warnings.warn(
+            f"{int(undated.sum())} {what} have no opening date, e.g. "
+            f"{format_labels(sites.index[undated])}; they are kept as open on {as_of}.",
+            UserWarning,
+            stacklevel=stacklevel,
+        )
+    late = (dates > limit).to_numpy()
+    return sites[~late], int(late.sum()), int(undated.sum())
+
+
+def _dates(values: pd.Series, *, index: pd.Index) -> pd.Series:
+    """Parse opening dates (ISO, or French dd/mm/yyyy); name the rows that are not."""
+    text = values.astype("string").str.strip()
+    empty = text.isna() | (text == "")
+    iso = pd.to_datetime(text.where(~empty), format="ISO8601", errors="coerce")
+    french = pd.to_datetime(text.where(~empty), format="%d/%m/%Y", errors="coerce")
+    out = iso.fillna(french)
+    bad = (out.isna() & ~empty).to_numpy()
+    if bad.any():
+        raise InputError(
+            f"`structures` has opening dates that are not dates on {int(bad.sum())} "
+            f"row(s), at {format_labels(index[bad])}: write them YYYY-MM-DD (or "
+            "dd/mm/yyyy), or leave them empty when unknown."
+        )
+    return pd.Series(out.to_numpy(), index=index, name="date_opened")
 
 
 def _points_from_table(table: pd.DataFrame, *, crs: str | None) -> gpd.GeoDataFrame:

@@ -39,6 +39,7 @@ __all__ = [
     "POSITION_DTYPE",
     "TIME_DTYPE",
     "SearchGraph",
+    "Targets",
     "bounded_pairs",
     "check_n_jobs",
     "expand_groups",
@@ -115,10 +116,28 @@ class SearchGraph:
         return cls(graph, node_xy, tree, float(speed.max()), extent)
 
 
+@dataclass(frozen=True, eq=False)
+class Targets:
+    """Search targets (road node and approach seconds per item), grouped by node once.
+
+    Pass one to :func:`bounded_pairs` when the same targets are searched again and
+    again (scenarios: the places, for every opened site).
+    """
+
+    node: np.ndarray
+    sec: np.ndarray
+    groups: tuple[np.ndarray, np.ndarray, np.ndarray]
+
+    @classmethod
+    def of(cls, node: np.ndarray, sec: np.ndarray) -> Targets:
+        """Group the items on the network by their road node."""
+        return cls(node, sec, _group_by_node(node, np.flatnonzero(node >= 0)))
+
+
 def bounded_pairs(
     search: SearchGraph,
     sources: tuple[np.ndarray, np.ndarray],
-    targets: tuple[np.ndarray, np.ndarray],
+    targets: tuple[np.ndarray, np.ndarray] | Targets,
     limit_s: float,
     workers: int,
     *,
@@ -131,15 +150,17 @@ def bounded_pairs(
     as :data:`TIME_DTYPE` (the float64 seconds divided by 60, then rounded once).
     """
     s_node, s_sec = sources
-    t_node, t_sec = targets
+    if not isinstance(targets, Targets):
+        targets = Targets.of(*targets)
+    t_sec = targets.sec
+    t_nodes, t_ptr, t_items = targets.groups
     empty = (np.empty(0, POSITION_DTYPE),) * 2 + (np.empty(0, TIME_DTYPE),)
-    s_on, t_on = np.flatnonzero(s_node >= 0), np.flatnonzero(t_node >= 0)
-    if len(s_on) == 0 or len(t_on) == 0:
+    s_on = np.flatnonzero(s_node >= 0)
+    if len(s_on) == 0 or len(t_items) == 0:
         return empty
     s_nodes, s_ptr, s_items, s_keys = _spatial_groups(
         search, _group_by_node(s_node, s_on), _reach_m(search, limit_s) / 8
     )
-    t_nodes, t_ptr, t_items = _group_by_node(t_node, t_on)
     blocks = _plan_blocks(search, s_nodes, s_keys, limit_s, workers)
     state = {
         "search": search,

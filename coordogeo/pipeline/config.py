@@ -16,6 +16,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Final, Literal
 
+import pandas as pd
+
 from coordogeo._columns import LANGS, Lang
 from coordogeo.access.decay import PRESETS
 from coordogeo.access.fca import METHODS
@@ -205,6 +207,22 @@ SCHEMA: Final[tuple[Key, ...]] = (
     Key("outputs", "csv", "text",
         "'excel': ';', decimal comma, UTF-8 with BOM (French Excel); 'plain': ',', "
         "decimal point, UTF-8.", default="excel", choices=("excel", "plain")),
+    Key("compare", "as_of", "text",
+        "A date (YYYY-MM-DD): compare the structures open on that date (their "
+        "`date_opened`; FINESS `dateouv`, else `dateautor`) with today's, on this "
+        "run's places and roads. Give this or `before`.", example='"2019-01-01"'),
+    Key("compare", "before", "path",
+        "Another config whose inputs are the 'before' side (an older grid or "
+        "commune layer, older structures); times on this run's roads. Give this "
+        "or `as_of`.", example='"config_2019.toml"'),
+    Key("compare", "cog_history", "path",
+        "INSEE commune-movement table (mvtcommune): brings the commune codes of "
+        "the `before` side's places (communes) to this run's before comparing.",
+        example='"mvtcommune_2025.csv"'),
+    Key("compare", "name", "text",
+        "Label of the comparison in tables, map and report. Default: 'évolution "
+        "depuis <as_of>' (or the other config's file name).",
+        example='"Évolution 2019 - aujourd\'hui"'),
 )  # fmt: skip
 
 #: The keys of a ``[[scenario]]`` table (one table per scenario), for the docs.
@@ -275,6 +293,10 @@ class RunConfig:
     source_line: str | None = None
     lang: Lang = "fr"
     csv: Literal["excel", "plain"] = "excel"
+    compare_as_of: str | None = None
+    compare_before: Path | None = None
+    compare_history: Path | None = None
+    compare_name: str | None = None
     scenarios: tuple[ScenarioSpec, ...] = ()
     source: Path = field(default=Path("config.toml"), compare=False)
 
@@ -288,6 +310,11 @@ class RunConfig:
             and k.kind == "path"
             and getattr(self, k.name) is not None
         }
+
+    @property
+    def compares(self) -> bool:
+        """Whether the run compares with another date or config (``[compare]``)."""
+        return self.compare_as_of is not None or self.compare_before is not None
 
     @property
     def timed_kind(self) -> str:
@@ -326,6 +353,10 @@ def _attribute(key: Key) -> str:
         "underserved.time_min": "underserved_time_min",
         "equity.enabled": "equity",
         "outputs.source": "source_line",
+        "compare.as_of": "compare_as_of",
+        "compare.before": "compare_before",
+        "compare.cog_history": "compare_history",
+        "compare.name": "compare_name",
     }
     return renamed.get(key.dotted, key.name)
 
@@ -559,6 +590,32 @@ def _cross_checks(values: dict[str, Any]) -> list[str]:
             f"`underserved.kind` is {kind!r}, not one of `parameters.kinds` "
             f"{list(kinds)}"
         )
+    return problems + _compare_checks(values)
+
+
+def _compare_checks(values: dict[str, Any]) -> list[str]:
+    """``[compare]``: one of as_of / before, a real date, the history with before."""
+    as_of, before = values.get("compare_as_of"), values.get("compare_before")
+    problems = []
+    if as_of is not None and before is not None:
+        problems.append("give `compare.as_of` or `compare.before`, not both")
+    if (
+        as_of is None
+        and before is None
+        and ("compare_history" in values or "compare_name" in values)
+    ):
+        problems.append("[compare] needs `as_of` (a date) or `before` (a config)")
+    if "compare_history" in values and before is None and as_of is not None:
+        problems.append("`compare.cog_history` applies to `compare.before` only")
+    if as_of is not None:
+        try:
+            dated = not pd.isna(pd.Timestamp(as_of))
+        except (TypeError, ValueError):
+            dated = False
+        if not dated:
+            problems.append(
+                f"`compare.as_of` must be a date such as '2019-01-01', got {as_of!r}"
+            )
     return problems
 
 

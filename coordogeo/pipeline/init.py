@@ -67,6 +67,7 @@ def write_sample_inputs(
             "kind": sites["kind"].to_numpy(),
             "name": sites["name"].to_numpy(),
             "capacity": sites["capacity"].to_numpy(),
+            "date_opened": sites["date_opened"].dt.strftime("%Y-%m-%d").to_numpy(),
             "x": sites.geometry.x.to_numpy(),
             "y": sites.geometry.y.to_numpy(),
         }
@@ -107,6 +108,7 @@ def _sample_values(crs: str) -> dict[str, str]:
         "outputs.title": '"Val-d\'Ombre (territoire fictif)"',
         "outputs.source": '"données fictives générées par coordogeo '
         "(territoire d'exemple, sans valeur réelle)\"",
+        "compare.as_of": '"2019-01-01"',
     }
 
 

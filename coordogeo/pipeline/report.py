@@ -9,6 +9,7 @@ bound + off the road network), the warnings and the time of each step.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -135,6 +136,21 @@ class Ledger:
             f"(index.fill_capacity) — {format_labels(labels)}"
         )
 
+    def merge(self, other: Ledger, *, prefix: str) -> None:
+        """Take in another ledger's inputs, rows set aside or filled and warnings.
+
+        ``prefix`` says where they come from (``compare.before``).
+        """
+        self.inputs += [{**r, "key": f"{prefix} : {r['key']}"} for r in other.inputs]
+        self.aside_rows += [
+            {**r, "what": f"{prefix} : {r['what']}"} for r in other.aside_rows
+        ]
+        self.filled_rows += [
+            {**r, "what": f"{prefix} : {r['what']}"} for r in other.filled_rows
+        ]
+        for message in other.warnings:
+            self.warn(f"{prefix} : {message}")
+
     def warn(self, message: str) -> None:
         """Keep a warning for the report and show it now (logging WARNING)."""
         self.warnings.append(message)
@@ -223,11 +239,14 @@ _TEXT: Final[dict[str, dict[str, str]]] = {
         "zonage": "Zonage de type ZIP / ZAC à la commune (sans plafond régional)",
         "sites": "Nouvelles structures qui couvriraient le plus d'habitants",
         "scenarios": "Scénarios",
+        "evolution": "Évolution dans le temps",
         "opened": "ouvertes",
         "closed": "fermées",
         "resized": "capacité changée",
         "conserved": "Conservation ({kind}) : {total} habitants = {gained} gagnent + "
         "{lost} perdent + {same} inchangés + {gone} absents après",
+        "conserved_after": "puis, après : {total} habitants = {total_before} - "
+        "{gone} absents après + {new} nouveaux lieux + {moved} d'évolution sur place",
         "measure": "indicateur",
         "before": "avant",
         "after": "après",
@@ -291,11 +310,14 @@ _TEXT: Final[dict[str, dict[str, str]]] = {
         "zonage": "ZIP / ZAC-style zonage of the communes (no regional cap)",
         "sites": "New structures that would cover the most inhabitants",
         "scenarios": "Scenarios",
+        "evolution": "Change over time",
         "opened": "opened",
         "closed": "closed",
         "resized": "capacity changed",
         "conserved": "Conservation ({kind}): {total} inhabitants = {gained} gain + "
         "{lost} lose + {same} unchanged + {gone} absent after",
+        "conserved_after": "then, after: {total} inhabitants = {total_before} - "
+        "{gone} absent after + {new} new places + {moved} change in place",
         "measure": "indicator",
         "before": "before",
         "after": "after",
@@ -341,6 +363,11 @@ _INDEX_NAMES: Final[dict[str, dict[str, str]]] = {
 }
 
 
+def _signed(value: float, lang: str) -> str:
+    """Format a change in whole inhabitants with its sign (``+1 234``, ``-56``)."""
+    return ("-" if value < 0 else "+") + _whole(abs(value), lang)
+
+
 def _whole(value: float | None, lang: str) -> str:
     """Format a whole number: '96 354' (narrow no-break space) in French."""
     if value is None or pd.isna(value):
@@ -365,11 +392,36 @@ def _dec(value: float, lang: str, digits: int = 2) -> str:
     return text.replace(".", ",") if lang == "fr" else text
 
 
+#: Characters that Markdown reads as formatting, written escaped in user text.
+_MD_SPECIAL: Final = re.compile(r"([\\`*_\[\]<>#|!&~])")
+
+
+class _Code(str):
+    """A table cell written as a code span (parameters), not escaped."""
+
+    __slots__ = ()
+
+
+def md_escape(text: object) -> str:
+    r"""Return ``text`` for Markdown: formatting characters escaped, one line.
+
+    Names come from users' files (a structure called ``<script>`` or ``*_x_*``):
+    they must read as written, never as markup.
+
+    >>> print(md_escape("Centre « L'Étoile » & Cie <Ombre> *1*"))
+    Centre « L'Étoile » \& Cie \<Ombre\> \*1\*
+    """
+    return _MD_SPECIAL.sub(r"\\\1", str(text).replace("\r", " ").replace("\n", " "))
+
+
 def _md_table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    """Format a Markdown table; cells are escaped for pipes."""
+    """Format a Markdown table; cells are escaped (code spans kept as such)."""
 
     def cell(v: Any) -> str:
-        return str(v).replace("|", "\\|").replace("\n", " ")
+        if isinstance(v, _Code):
+            fence = "``" if "`" in v else "`"
+            return f"{fence} {v} {fence}".replace("|", "\\|").replace("\n", " ")
+        return md_escape(v)
 
     lines = [
         "| " + " | ".join(cell(h) for h in header) + " |",
@@ -408,12 +460,14 @@ def _results(result: RunResult, *, markdown: bool) -> list[str]:
     )  # fmt: skip
     out += ["", head(t["index"]), "", *_index_lines(result)]
     out += ["", head(t["zones"]), "", *_zone_lines(result, table)]
-    out += ["", head(t["sites"]), "", *_site_lines(result)]
+    out += ["", head(t["sites"]), "", *_site_lines(result, markdown=markdown)]
     if result.equity is not None:
         out += ["", head(t["equity"]), "", *_equity_lines(result, table)]
-    if result.scenarios:
-        out += ["", head(t["scenarios"])]
-        for outcome in result.scenarios:
+    for key, evolution in (("scenarios", False), ("evolution", True)):
+        shown = [o for o in result.scenarios if o.evolution == evolution]
+        if shown:
+            out += ["", head(t[key])]
+        for outcome in shown:
             out += ["", *_scenario_lines(result, outcome, table, markdown=markdown)]
     return out
 
@@ -424,14 +478,15 @@ def _scenario_lines(
     """One scenario: what changed, its table for the under-served kind, the ledger."""
     lang = result.config.lang
     t = _TEXT[lang]
-    name = f"**{outcome.spec.name}**" if markdown else outcome.spec.name
+    esc = md_escape if markdown else str
+    name = f"**{esc(outcome.spec.name)}**" if markdown else outcome.spec.name
     changes = outcome.comparison.structures
     names = pd.concat([outcome.state.structures, outcome.comparison.before.structures])
     names = names[~names.index.duplicated()]
 
     def shown(site: object) -> str:
         label = names["name"].get(site) if "name" in names else None
-        return f"{label} ({site})" if isinstance(label, str) else str(site)
+        return esc(f"{label} ({site})" if isinstance(label, str) else site)
 
     ids = {c: changes.index[changes["change"] == c] for c in set(changes["change"])}
     parts = [
@@ -441,7 +496,7 @@ def _scenario_lines(
         if change in ids
     ]  # fmt: skip
     lines = [f"{name} — " + " ; ".join(parts), ""]
-    lines += [f"- {note}" for note in outcome.notes]
+    lines += [f"- {esc(note)}" for note in outcome.notes]
     if outcome.notes:
         lines.append("")
     for kind in changed_kinds(outcome, result.config.timed_kind):
@@ -462,6 +517,16 @@ def _scenario_lines(
                 same=_whole(row["unchanged"], lang),
                 gone=_whole(row["only_before"], lang),
             ),
+            *([] if row["only_after"] == 0 and row["change_in_place"] == 0 else [
+                "",
+                t["conserved_after"].format(
+                    total=_whole(row["total_after"], lang),
+                    total_before=_whole(row["total_before"], lang),
+                    gone=_whole(row["only_before"], lang),
+                    new=_whole(row["only_after"], lang),
+                    moved=_signed(row["change_in_place"], lang),
+                ),
+            ]),
             "",
         ]  # fmt: skip
     return lines[:-1]
@@ -610,7 +675,7 @@ def _zone_lines(result: RunResult, table: Any) -> list[str]:
     return lines
 
 
-def _site_lines(result: RunResult) -> list[str]:
+def _site_lines(result: RunResult, *, markdown: bool) -> list[str]:
     lang = result.config.lang
     t = _TEXT[lang]
     sites = result.underserved.sites
@@ -627,8 +692,9 @@ def _site_lines(result: RunResult) -> list[str]:
         name = next(
             (r[c] for c in ("nom", "name") if c in sites and pd.notna(r[c])), site_id
         )
+        shown = md_escape(name) if markdown else name
         lines.append(
-            f"  {r['step']}. {name} : +{_whole(r['population_gain'], lang)} "
+            f"  {r['step']}. {shown} : +{_whole(r['population_gain'], lang)} "
             f"{t['hab']}, {_pct(r['share_covered'], lang)}"
         )
     return lines
@@ -724,7 +790,7 @@ def _param(value: Any) -> str:
         return "—"
     if isinstance(value, str) and "/" in value:
         return Path(value).name
-    return f"`{value}`"
+    return _Code(value)
 
 
 def report_json(result: RunResult, *, files: Sequence[str]) -> dict[str, Any]:
@@ -753,6 +819,7 @@ def report_json(result: RunResult, *, files: Sequence[str]) -> dict[str, Any]:
         "scenarios": [
             {
                 "name": o.spec.name,
+                "evolution": o.evolution,
                 "structures": o.comparison.structures.reset_index(names="id")
                 .astype(object)
                 .where(o.comparison.structures.reset_index(names="id").notna(), None)

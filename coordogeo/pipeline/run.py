@@ -56,7 +56,7 @@ from coordogeo.io import (
 from coordogeo.io.vector import read_vector
 from coordogeo.network import RoadNetwork
 from coordogeo.network.roads import anchor_xy
-from coordogeo.pipeline.config import ConfigError, RunConfig
+from coordogeo.pipeline.config import ConfigError, RunConfig, load_config
 from coordogeo.pipeline.equity import EquityResult, access_by_income
 from coordogeo.pipeline.outputs import check_output_folder, staged_outputs
 from coordogeo.pipeline.report import Ledger
@@ -197,7 +197,8 @@ def run(config: RunConfig, *, progress: TextIO | None = None) -> RunResult:
         config.folder, inputs={**config.inputs, "config": config.source}
     )
     ledger = Ledger(lang=config.lang, parameters=config.parameters())
-    steps = _Steps(ledger, progress, _N_STEPS + bool(config.scenarios))
+    extra = bool(config.scenarios or config.compares)
+    steps = _Steps(ledger, progress, _N_STEPS + extra)
     with steps.step("lecture des données"):
         inputs = read_inputs(config, ledger)
     with steps.step("temps jusqu'à la structure la plus proche"):
@@ -217,8 +218,8 @@ def run(config: RunConfig, *, progress: TextIO | None = None) -> RunResult:
         if fair is not None:
             found = replace(found, places=found.places.assign(income_third=fair.thirds))
     outcomes: tuple[ScenarioOutcome, ...] = ()
-    if config.scenarios:
-        with steps.step("scénarios"):
+    if extra:
+        with steps.step("scénarios" if config.scenarios else "évolution"):
             outcomes = _named(
                 "scenario",
                 lambda _: run_scenarios(
@@ -229,6 +230,7 @@ def run(config: RunConfig, *, progress: TextIO | None = None) -> RunResult:
                                           == config.timed_kind],
                     ),
                     times=lambda o, d, b: _time_matrix(config, inputs, o, d, bound=b),
+                    before=lambda: _before_side(config),
                 ),
                 Path("scenarios"),
             )  # fmt: skip
@@ -295,6 +297,24 @@ def read_inputs(config: RunConfig, ledger: Ledger) -> Inputs:
     if network is not None:
         _check_roads_cover(config, inputs)
     return inputs
+
+
+def _before_side(
+    config: RunConfig,
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, Ledger]:
+    """Read the places and structures of the ``compare.before`` config.
+
+    Only its inputs are read (not its roads: both sides are timed on this run's).
+    Returns them with their own ledger, for the caller to merge.
+    """
+    assert config.compare_before is not None
+    other = load_config(config.compare_before)
+    ledger = Ledger(lang=config.lang)
+    communes = _named("compare.before", read_communes, other.communes)
+    ledger.read("inputs.communes", other.communes, communes, population=True)
+    places = _places(other, communes, ledger)
+    structures = _structures(other, communes, ledger)
+    return places, structures, ledger
 
 
 def _places(

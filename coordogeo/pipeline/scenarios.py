@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,8 +23,8 @@ import geopandas as gpd
 
 from coordogeo.access import TravelTimeMatrix
 from coordogeo.access.fca import METHODS
-from coordogeo.errors import CoordogeoError, InputError
-from coordogeo.io import read_structures
+from coordogeo.errors import CoordogeoError, InputError, format_labels
+from coordogeo.io import open_by, read_structures, update_insee_codes
 from coordogeo.scenarios import (
     Comparison,
     IndexOptions,
@@ -53,6 +54,8 @@ _OPEN_KEYS: Final = ("kind", "insee", "x", "y", "capacity", "name", "id")
 THRESHOLDS_MIN: Final = (10.0, 20.0, 30.0)
 #: The run's way of making a matrix: (origins, destinations, bound) -> matrix.
 Times = Callable[[gpd.GeoDataFrame, gpd.GeoDataFrame, float], TravelTimeMatrix]
+#: The ``compare.before`` config's places, structures and ledger.
+BeforeSide = Callable[[], tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, "Ledger"]]
 
 
 @dataclass(frozen=True)
@@ -74,13 +77,18 @@ class ScenarioSpec:
 
 @dataclass(frozen=True)
 class ScenarioOutcome:
-    """A scenario run: what it changed and its comparison with the situation."""
+    """A scenario run: what it changed and its comparison with the situation.
+
+    For the ``[compare]`` section (``evolution``), the comparison goes from the
+    older side to the situation, and ``state`` is the situation.
+    """
 
     spec: ScenarioSpec
     state: State
     comparison: Comparison
     changes: gpd.GeoDataFrame  # opened and closed structures, with ``change``
     notes: tuple[str, ...] = ()
+    evolution: bool = False
 
 
 def parse_scenarios(raw: Any, base: Path) -> tuple[tuple[ScenarioSpec, ...], list[str]]:
@@ -199,14 +207,16 @@ def run_scenarios(
     *,
     candidates: Callable[[], gpd.GeoDataFrame],
     times: Times,
+    before: BeforeSide | None = None,
 ) -> tuple[ScenarioOutcome, ...]:
-    """Compute the situation once, then each scenario from it.
+    """Compute the situation once, then each scenario from it, then the evolution.
 
     ``candidates`` gives the possible sites of ``suggest`` (called only when one
     asks for them); ``times(origins, destinations, bound)`` the run's matrix (roads,
-    external table or crow-fly).
+    external table or crow-fly); ``before`` the other config's inputs, for
+    ``compare.before``.
     """
-    if not config.scenarios:
+    if not config.scenarios and not config.compares:
         return ()
     timed = inputs.structures[inputs.structures["kind"].isin(config.kinds)]
     bound = max(THRESHOLDS_MIN[-1], config.underserved_time_min)
@@ -228,7 +238,10 @@ def run_scenarios(
             "scénarios : capacités manquantes, pas d'indice d'accessibilité dans les "
             "bilans (les temps seuls sont comparés)"
         )
-    source = _source(config, inputs, timed, bound, candidates, times)
+    older = None
+    if config.compares:
+        older = _older_side(config, inputs, timed, index, ledger, before)
+    source = _source(config, inputs, timed, bound, candidates, times, older)
     ref = baseline(
         source, inputs.places, timed, by="kind", max_time_min=bound, index=index,
         name="situation actuelle", n_jobs=config.n_jobs,
@@ -247,7 +260,120 @@ def run_scenarios(
         comparison = compare(ref, after, thresholds_min=thresholds)
         changes = _changes(ref, after, comparison)
         outcomes.append(ScenarioOutcome(spec, after, comparison, changes, notes))
+    if older is not None:
+        places, sites, label, notes = older
+        then = baseline(
+            source, places, sites, by="kind", max_time_min=bound,
+            index=index if index is not None and index.capacity in sites else None,
+            name=label, n_jobs=config.n_jobs,
+        )  # fmt: skip
+        comparison = compare(then, ref, thresholds_min=thresholds)
+        outcomes.append(ScenarioOutcome(
+            ScenarioSpec(label, suggest=0), ref, comparison,
+            _changes(then, ref, comparison), notes, evolution=True,
+        ))  # fmt: skip
     return tuple(outcomes)
+
+
+#: The older side of ``[compare]``: places, structures, label, notes for the report.
+_Older = tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, str, tuple[str, ...]]
+
+
+def _older_side(
+    config: RunConfig,
+    inputs: Inputs,
+    timed: gpd.GeoDataFrame,
+    index: IndexOptions | None,
+    ledger: Ledger,
+    before: BeforeSide | None,
+) -> _Older:
+    """Return the places and structures of the date or config compared with."""
+    en = config.lang == "en"
+    if config.compare_as_of is not None:
+        as_of = config.compare_as_of
+        with warnings.catch_warnings():  # counted and reported below
+            warnings.simplefilter("ignore", UserWarning)
+            try:
+                sites, later, undated = open_by(timed, as_of)
+            except InputError as err:
+                raise InputError(f"`compare.as_of`: {err}") from err
+        label = config.compare_name or (
+            f"change since {as_of}" if en else f"évolution depuis le {as_of}"
+        )
+        notes = [
+            (f"{later} structure(s) de {', '.join(config.kinds)} ouverte(s) après "
+             f"le {as_of} : absentes de l'état du {as_of}"),
+            ("seules les ouvertures sont datées : une structure fermée depuis n'est "
+             "plus dans la liste actuelle (FINESS comme un tableau à jour), l'état "
+             f"du {as_of} l'ignore et sous-estime donc l'offre d'alors"),
+        ]  # fmt: skip
+        if undated:
+            missing = timed.index[timed["date_opened"].isna()]
+            ledger.aside(
+                "structures sans date d'ouverture", missing,
+                why=f"comptées ouvertes au {as_of} (compare.as_of)", dropped=False,
+            )  # fmt: skip
+            notes.append(f"{undated} structure(s) sans date d'ouverture, comptées "
+                         f"ouvertes au {as_of}")  # fmt: skip
+        return inputs.places, sites, label, tuple(notes)
+    assert before is not None and config.compare_before is not None
+    places, structures, side = before()
+    ledger.merge(side, prefix="compare.before")
+    sites = structures[structures["kind"].isin(config.kinds)]
+    if index is not None and index.capacity in sites:
+        values = pd.to_numeric(sites[index.capacity], errors="coerce")
+        if config.fill_capacity is not None:
+            values = values.fillna(config.fill_capacity)
+        sites = sites.assign(**{index.capacity: values.astype(float)})
+        if values.isna().any() or (values < 0).any():
+            sites = sites.drop(columns=index.capacity)  # no index for that side
+    places, aligned = _aligned_codes(config, inputs, places, ledger)
+    label = config.compare_name or (
+        f"change since {config.compare_before.stem}" if en
+        else f"évolution depuis {config.compare_before.stem}"
+    )  # fmt: skip
+    return places, sites, label, aligned
+
+
+def _aligned_codes(
+    config: RunConfig, inputs: Inputs, places: gpd.GeoDataFrame, ledger: Ledger
+) -> tuple[gpd.GeoDataFrame, tuple[str, ...]]:
+    """Bring the older communes' codes to this run's (communes as places only).
+
+    Grid cells align on their ids. Communes of an older COG are mapped with
+    ``compare.cog_history`` (merged communes summed); without it, codes absent
+    from this run are listed on one side only and a warning says why.
+    """
+    if "insee" not in places or not places.index.equals(
+        pd.Index(places["insee"].astype(str))
+    ):
+        return places, ()
+    current = set(inputs.communes["insee"].astype(str))
+    unknown = sorted(set(places.index.astype(str)) - current)
+    if config.compare_history is None:
+        if unknown:
+            ledger.warn(
+                f"compare.before : {len(unknown)} code(s) commune absents de "
+                f"`inputs.communes` ({format_labels(unknown)}), listés « avant "
+                "seulement » ; donnez `compare.cog_history` (table mvtcommune de "
+                "l'INSEE) pour les ramener au COG actuel"
+            )
+        return places, ()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UserWarning)
+        updated = update_insee_codes(
+            places, history=config.compare_history, column="insee", current=current
+        )
+    for w in caught:
+        ledger.warn(f"compare.cog_history : {w.message}")
+    updated = gpd.GeoDataFrame(updated, crs=places.crs)
+    moved = len(places) - len(updated)
+    note = (
+        f"communes de l'état antérieur ramenées au COG actuel "
+        f"({config.compare_history.name}) : {len(unknown)} code(s) changé(s), "
+        f"{moved} fusion(s)"
+    )
+    return updated, (note,)
 
 
 def _index_options(config: RunConfig, timed: gpd.GeoDataFrame) -> IndexOptions | None:
@@ -275,18 +401,34 @@ def _source(
     bound: float,
     candidates: Callable[[], gpd.GeoDataFrame],
     times: Times,
+    older: _Older | None = None,
 ) -> Any:
-    """Return the road network, or a matrix to every site a scenario may open."""
+    """Return the road network, or a matrix to every site a scenario may open.
+
+    The matrix also covers the older side of ``[compare]`` (its places and
+    structures).
+    """
     if inputs.network is not None:
         return inputs.network
     sites = [timed[["geometry"]]]
+    origins = inputs.places
+    if older is not None:
+        sites.append(older[1][["geometry"]].to_crs(timed.crs))
+        extra = older[0].loc[
+            ~older[0].index.isin(origins.index), ["geometry", "population"]
+        ]
+        if len(extra):
+            origins = gpd.GeoDataFrame(
+                pd.concat([origins[["geometry", "population"]],
+                           extra.to_crs(origins.crs)]), crs=origins.crs,
+            )  # fmt: skip
     if any(s.suggest for s in config.scenarios):
         sites.append(candidates()[["geometry"]])
     for spec in config.scenarios:
         sites.append(_open_frame(config, inputs, spec)[["geometry"]])
     everyone = gpd.GeoDataFrame(pd.concat(sites), crs=timed.crs)
     everyone = everyone[~everyone.index.duplicated()]
-    return times(inputs.places, everyone, bound)
+    return times(origins, everyone, bound)
 
 
 def _open_frame(

@@ -87,8 +87,8 @@ def compare(
     Raises
     ------
     InputError
-        Groups that differ, a threshold beyond a state's bound, thresholds not
-        increasing.
+        States grouped by different columns, a threshold beyond a state's bound,
+        thresholds not increasing.
 
     Examples
     --------
@@ -113,12 +113,12 @@ def compare(
     22       30.0  98603.2  98597.4    -5.7
     """
     thresholds = check_increasing(thresholds_min, name="thresholds_min", unit="minutes")
-    if before.groups != after.groups or before.by != after.by:
+    if before.by != after.by:
         raise InputError(
-            f"The states group their structures differently ({before.by!r}: "
-            f"{before.groups} against {after.by!r}: {after.groups}); compare states "
-            "built with the same `by` and kinds."
+            f"The states group their structures differently ({before.by!r} against "
+            f"{after.by!r}); compare states built with the same `by`."
         )
+    groups = _groups(before, after)
     bound = min(before.max_time_min, after.max_time_min)
     if thresholds[-1] > bound:
         raise InputError(
@@ -127,19 +127,19 @@ def compare(
         )
     places = _aligned(before, after)
     ledger_rows = []
-    for group in before.groups:
+    for group in groups:
         suffix = before.suffix(group)
-        t_before = _reindexed(before.nearest[f"travel_time_min{suffix}"], places)
-        t_after = _reindexed(after.nearest[f"travel_time_min{suffix}"], places)
+        t_before = _times_of(before, group, places)
+        t_after = _times_of(after, group, places)
         status = _status(t_before, t_after, places["presence"].to_numpy())
         places[f"time_before_min{suffix}"] = t_before
         places[f"time_after_min{suffix}"] = t_after
         places[f"change_min{suffix}"] = t_after - t_before
         places[f"status{suffix}"] = pd.Categorical(status, categories=STATUSES)
         ledger_rows.append(_ledger_row(group, places, status))
-    places["status"] = _overall(places, before)
+    places["status"] = _overall(places, before, groups)
     ledger = pd.DataFrame(ledger_rows).set_index("kind")
-    summary = _summary(before, after, places, thresholds)
+    summary = _summary(before, after, places, thresholds, groups)
     return Comparison(
         before=before,
         after=after,
@@ -168,8 +168,21 @@ def _aligned(before: State, after: State) -> gpd.GeoDataFrame:
     return out
 
 
-def _reindexed(column: pd.Series, places: pd.DataFrame) -> np.ndarray:
-    """Return the column on the aligned places (NaN where absent or out of reach)."""
+def _groups(before: State, after: State) -> list[object]:
+    """Return the kinds of either state (out of reach where a state has none).
+
+    Two dates need this: a kind may not exist yet at the older one.
+    """
+    if before.by is None:
+        return [None]
+    return sorted({*before.groups, *after.groups}, key=str)
+
+
+def _times_of(state: State, group: object, places: pd.DataFrame) -> np.ndarray:
+    """Minutes to the nearest of the kind on the aligned places (NaN: absent, none)."""
+    if group not in state.groups:
+        return np.full(len(places), np.nan)
+    column = state.nearest[f"travel_time_min{state.suffix(group)}"]
     values: np.ndarray = column.astype("float64").reindex(places.index).to_numpy()
     return values
 
@@ -216,9 +229,11 @@ def _ledger_row(
     return row
 
 
-def _overall(places: pd.DataFrame, state: State) -> pd.Categorical:
+def _overall(
+    places: pd.DataFrame, state: State, groups: list[object]
+) -> pd.Categorical:
     """One status per place over every kind."""
-    columns = [f"status{state.suffix(g)}" for g in state.groups]
+    columns = [f"status{state.suffix(g)}" for g in groups]
     status = places[columns].astype(str).to_numpy()
     gained, lost = (status == "gained").any(axis=1), (status == "lost").any(axis=1)
     out = np.select(
@@ -230,7 +245,11 @@ def _overall(places: pd.DataFrame, state: State) -> pd.Categorical:
 
 
 def _summary(
-    before: State, after: State, places: pd.DataFrame, thresholds: list[float]
+    before: State,
+    after: State,
+    places: pd.DataFrame,
+    thresholds: list[float],
+    groups: list[object],
 ) -> pd.DataFrame:
     """Inhabitants within each threshold, means, index and zones, before and after."""
     rows = []
@@ -242,7 +261,7 @@ def _summary(
         places["population_before"].to_numpy(),
         places["population_after"].to_numpy(),
     )
-    for group in before.groups:
+    for group in groups:
         s = before.suffix(group)
         tb, ta = (
             places[f"time_before_min{s}"].to_numpy(),

@@ -41,7 +41,7 @@ from coordogeo.access.matrix import (
     check_matrix_ids,
     travel_time_matrix,
 )
-from coordogeo.access.nearest import nearest, write_nearest_columns
+from coordogeo.access.nearest import nearest, nearest_columns
 from coordogeo.crs import to_metric_crs
 from coordogeo.errors import (
     InputError,
@@ -52,13 +52,14 @@ from coordogeo.errors import (
     format_labels,
 )
 from coordogeo.network.roads import RoadNetwork, anchor_xy, warn_unsnapped
-from coordogeo.network.search import bounded_pairs, expand_groups
+from coordogeo.network.search import Targets, bounded_pairs, expand_groups
 from coordogeo.underserved.rules import Rule, classify
 from coordogeo.underserved.zones import zones as merge_zones
 
 __all__ = ["IndexOptions", "State", "apply", "baseline"]
 
 _TIME = "travel_time_min"
+_SNAP_COLUMNS = ("snapped", "snap_distance_m", "time_model")
 
 
 @dataclass(frozen=True)
@@ -181,14 +182,9 @@ class State:
         The places (grid cells or communes) with their ``population``.
     structures
         The open structures, in their order (a baseline's, then the opened ones).
-    nearest
-        The columns of :func:`coordogeo.access.nearest` (``by`` groups suffixed),
-        for every place, within ``max_time_min``.
-    index
-        The floating-catchment result when :class:`IndexOptions` were given (its
-        ``demand`` side per place, ``supply`` per structure), else None.
-    zones
-        The under-served zones when rules were given, else None.
+    nearest, index, zones
+        Properties (below): the frames are built on first read, so that a loop of
+        scenarios pays only for the frames it reads.
     """
 
     name: str
@@ -196,9 +192,6 @@ class State:
     structures: gpd.GeoDataFrame
     by: str | None
     max_time_min: float
-    nearest: gpd.GeoDataFrame
-    index: FcaResult | None
-    zones: gpd.GeoDataFrame | None
     index_options: IndexOptions | None
     rules: tuple[Rule, ...]
     description: str
@@ -207,11 +200,16 @@ class State:
     _best: dict[object, tuple[np.ndarray, np.ndarray]] = field(repr=False)
     _network: RoadNetwork | None = field(repr=False)
     _source: TravelTimeMatrix | None = field(repr=False)
-    #: Road node and approach seconds of each place (network states only).
-    _snapped: tuple[np.ndarray, np.ndarray] | None = field(repr=False, default=None)
+    #: Road node and approach seconds of each place, grouped by node once (network
+    #: states only).
+    _snapped: Targets | None = field(repr=False, default=None)
     #: Built on demand; shared by the states that hold the same pairs.
     _cache: dict[str, TravelTimeMatrix] = field(default_factory=dict, repr=False)
     _sums: _Sums | None = field(repr=False, default=None)
+    #: ``snapped``, ``snap_distance_m``, ``time_model`` of each place (the baseline's).
+    _snap: pd.DataFrame | None = field(repr=False, default=None)
+    #: The frames of this state, built on first read (never shared with another).
+    _frames: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def __repr__(self) -> str:
         """Say what the state holds, not every row."""
@@ -221,6 +219,40 @@ class State:
             f"{len(self.structures)} structures by {self.by!r}, "
             f"{self.max_time_min:g} min{index})"
         )
+
+    @property
+    def nearest(self) -> gpd.GeoDataFrame:
+        """The columns of :func:`coordogeo.access.nearest` (``by`` groups suffixed).
+
+        For every place, within ``max_time_min``; equal to ``access.nearest`` on the
+        state's structures.
+        """
+        if "nearest" not in self._frames:
+            self._frames["nearest"] = _nearest_frame(self)
+        return self._frames["nearest"]
+
+    @property
+    def index(self) -> FcaResult | None:
+        """The floating-catchment result, when :class:`IndexOptions` were given.
+
+        Its ``demand`` side per place, ``supply`` per structure; else None.
+        """
+        if self.index_options is None:
+            return None
+        if "index" not in self._frames:
+            assert self._sums is not None  # a non-separable index is built eagerly
+            self._frames["index"] = _index_frames(self, self._sums)
+        index: FcaResult = self._frames["index"]
+        return index
+
+    @property
+    def zones(self) -> gpd.GeoDataFrame | None:
+        """The under-served zones when rules were given, else None."""
+        if not self.rules:
+            return None
+        if "zones" not in self._frames:
+            self._frames["zones"] = _zones_of(self)
+        return self._frames["zones"]
 
     @property
     def groups(self) -> list[object]:
@@ -241,6 +273,7 @@ class State:
     def _assembled(self) -> TravelTimeMatrix:
         """Sort the open pairs into a matrix."""
         row, site, minutes = self._pairs.all()
+        assert self._snap is not None  # set by baseline
         column = np.full(len(self._pairs.sites), -1, dtype=np.int64)
         column[self._pairs.is_open] = np.arange(int(self._pairs.is_open.sum()))
         return assemble_matrix(
@@ -250,7 +283,7 @@ class State:
             model=self.model,
             description=self.description,
             snapped=(
-                self.nearest["snapped"].to_numpy(dtype=bool),
+                self._snap["snapped"].to_numpy(dtype=bool),
                 np.ones(len(self.structures), dtype=bool),
             ),
         )
@@ -340,7 +373,7 @@ def baseline(  # noqa: PLR0913 - three data arguments, six options
         node, dist = network_or_matrix.snap_xy(
             anchor_xy(places), max_snap_m=network_or_matrix.max_snap_m
         )
-        snapped = (node, network_or_matrix.approach_seconds(dist))
+        snapped = Targets.of(node, network_or_matrix.approach_seconds(dist))
     elif isinstance(network_or_matrix, TravelTimeMatrix):
         network, source, matrix = None, network_or_matrix, network_or_matrix
         snapped = None
@@ -353,16 +386,12 @@ def baseline(  # noqa: PLR0913 - three data arguments, six options
         )
     codes, labels = _group_codes(sites, by)
     pairs = _baseline_pairs(matrix, places, sites, codes, bound)
-    empty = places.iloc[:0]
     state = State(
         name=name,
         places=places,
         structures=sites,
         by=by,
         max_time_min=bound,
-        nearest=empty,
-        index=None,
-        zones=None,
         index_options=index,
         rules=tuple(rules),
         description=matrix.description,
@@ -384,8 +413,11 @@ def baseline(  # noqa: PLR0913 - three data arguments, six options
         position[ok] = pairs.sites.get_indexer(ids[ok])
         minutes = view[f"travel_time_min{state.suffix(group)}"].to_numpy(np.float64)
         best[group] = (np.where(ok, minutes, np.inf), position)
-    state = replace(state, nearest=view, _best=best)
-    return _with_derived(state)
+    state = replace(state, _best=best, _snap=view[list(_SNAP_COLUMNS)],
+                    _frames={"nearest": view})  # fmt: skip
+    state = _with_derived(state)
+    state.index, state.zones  # noqa: B018 - a baseline's problems surface now
+    return state
 
 
 def apply(
@@ -455,8 +487,8 @@ def apply(
         _pairs=new_pairs,
         _best=best,
         _cache=state._cache if same_pairs else {},  # a capacity change: no re-sort
+        _frames={},
     )
-    after = replace(after, nearest=_nearest_frame(after))
     if state._sums is None:
         return _with_derived(after)
     sums = _updated_sums(state, new_pairs, close_ids, len(opened), structures)
@@ -549,7 +581,7 @@ def _close_ids(state: State, close: Sequence[object] | pd.Index | None) -> pd.In
         raise InputError(
             f"`close` repeats {format_labels(ids[ids.duplicated()].unique())}."
         )
-    unknown = ids[~ids.isin(state.structures.index)]
+    unknown = ids[state.structures.index.get_indexer(ids) < 0]  # isin: slow on str
     if len(unknown):
         raise InputError(
             f"`close` names {format_labels(unknown)}, which are not open structures "
@@ -565,7 +597,7 @@ def _opened(state: State, open_: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame:
     if not isinstance(open_, gpd.GeoDataFrame):
         raise InputError("`open` must be a GeoDataFrame of structures (with a CRS).")
     opened = to_metric_crs(open_, name="open", crs=state.structures.crs)
-    used = opened.index[opened.index.isin(state._pairs.sites)]
+    used = opened.index[state._pairs.sites.get_indexer(opened.index) >= 0]
     if len(used):
         raise InputError(
             f"`open` reuses the id(s) {format_labels(used)} of structures the state "
@@ -590,13 +622,12 @@ def _opened_pairs(
     source = state._source
     network = state._network
     if network is not None and state._snapped is not None:
-        place_node, place_sec = state._snapped
         node, dist = network.snap_xy(anchor_xy(opened), max_snap_m=network.max_snap_m)
         warn_unsnapped(opened, node >= 0, stacklevel=4)
         site, row, minutes = bounded_pairs(
             network.search_graph(reverse=True),
             (node, network.approach_seconds(dist)),
-            (place_node, place_sec),
+            state._snapped,
             state.max_time_min * 60.0,
             1,
         )
@@ -661,10 +692,11 @@ def _take_better(
     """Lower ``minutes``/``site`` in place where a pair is nearer (ties: lower site)."""
     if len(rows) == 0:
         return
-    order = np.lexsort((sites, mins, rows))
-    rows, sites, mins = rows[order], sites[order], mins[order]
-    first = np.r_[True, rows[1:] != rows[:-1]]
-    rows, sites, mins = rows[first], sites[first], mins[first]
+    if np.bincount(rows).max() > 1:  # keep each row's best pair (one site: no sort)
+        order = np.lexsort((sites, mins, rows))
+        rows, sites, mins = rows[order], sites[order], mins[order]
+        first = np.r_[True, rows[1:] != rows[:-1]]
+        rows, sites, mins = rows[first], sites[first], mins[first]
     better = (mins < minutes[rows]) | ((mins == minutes[rows]) & (sites < site[rows]))
     minutes[rows[better]], site[rows[better]] = mins[better], sites[better]
 
@@ -676,9 +708,14 @@ def _structures_after(
     capacity: Mapping[object, float] | None,
 ) -> gpd.GeoDataFrame:
     """Return the open structures after the change, in the pairs' site order."""
-    kept = state.structures.loc[~state.structures.index.isin(closed)]
-    out = pd.concat([kept, opened]) if len(opened) else kept.copy()
-    out = gpd.GeoDataFrame(out, geometry=kept.geometry.name, crs=kept.crs)
+    keep = np.ones(len(state.structures), dtype=bool)
+    keep[state.structures.index.get_indexer(closed)] = False
+    kept = state.structures.iloc[np.flatnonzero(keep)]
+    if len(opened):
+        out = gpd.GeoDataFrame(pd.concat([kept, opened]), geometry=kept.geometry.name,
+                               crs=kept.crs)  # fmt: skip
+    else:
+        out = kept.copy()
     if capacity:
         options = state.index_options
         if options is None:
@@ -715,63 +752,66 @@ def _label(
 
 
 def _nearest_frame(state: State) -> gpd.GeoDataFrame:
-    """:attr:`State.nearest` from the best sites of each group."""
-    out = state.places.copy()
-    for column in ("snapped", "snap_distance_m", "time_model"):
-        out[column] = state.nearest[column]
+    """:attr:`State.nearest` from the best sites of each group (one frame built)."""
+    assert state._snap is not None
+    columns: dict[str, pd.Series | np.ndarray] = {
+        c: state._snap[c] for c in _SNAP_COLUMNS
+    }
     open_pos = np.full(len(state._pairs.sites), -1, dtype=np.int64)
     open_pos[state._pairs.is_open] = np.arange(int(state._pairs.is_open.sum()))
     for group in state.groups:
         minutes, site = state._best[group]
         position = np.where(site >= 0, open_pos[np.maximum(site, 0)], -1)
-        write_nearest_columns(
-            out, minutes[:, None], position[:, None], state.structures.index,
+        columns.update(nearest_columns(
+            minutes[:, None], position[:, None], state.structures.index,
             suffix=state.suffix(group),
-        )  # fmt: skip
-    return gpd.GeoDataFrame(out, geometry=state.places.geometry.name,
-                            crs=state.places.crs)  # fmt: skip
+        ))  # fmt: skip
+    return _with_columns(state.places, columns)
 
 
 def _with_derived(state: State, *, sums: _Sums | None = None) -> State:
-    """Add the index and the zones the state's options ask for.
+    """Set up the index the state's options ask for (zones are read on demand).
 
     With ``sums`` (a separable index updated site by site) the index frames are
-    built from them; otherwise :func:`~coordogeo.access.fca` runs on every pair.
+    built from them when first read; otherwise :func:`~coordogeo.access.fca` runs
+    on every pair now.
     """
-    index = None
     options = state.index_options
-    if options is not None and sums is not None:
-        index = _index_frames(state, sums)
-    elif options is not None:
-        index = fca(
-            state.matrix,
-            state.places,
-            state.structures,
-            method=options.method,  # type: ignore[arg-type]
-            decay=options.decay,
-            population=options.population,
-            capacity=options.capacity,
+    if options is None or sums is not None:
+        return replace(state, _sums=sums)
+    index = fca(
+        state.matrix,
+        state.places,
+        state.structures,
+        method=options.method,  # type: ignore[arg-type]
+        decay=options.decay,
+        population=options.population,
+        capacity=options.capacity,
+    )
+    state._frames["index"] = index
+    if options.method in SEPARABLE:
+        sums = _Sums(
+            capacity=index.supply[options.capacity].to_numpy(np.float64),
+            demand=index.supply["demand_in_reach"].to_numpy(np.float64),
+            score=index.demand[score_name(options.method, options.capacity)].to_numpy(
+                np.float64
+            ),
+            n_reach=index.demand["n_sites_in_reach"].to_numpy(np.int64),
         )
-        if options.method in SEPARABLE:
-            sums = _Sums(
-                capacity=index.supply[options.capacity].to_numpy(np.float64),
-                demand=index.supply["demand_in_reach"].to_numpy(np.float64),
-                score=index.demand[
-                    score_name(options.method, options.capacity)
-                ].to_numpy(np.float64),
-                n_reach=index.demand["n_sites_in_reach"].to_numpy(np.int64),
-            )
-    zones = None
-    if state.rules:
-        cells = state.nearest
-        if index is not None:
-            score = [c for c in index.demand.columns if c not in state.places.columns]
-            cells = cells.join(index.demand[[c for c in score if c != "time_model"]])
-        flagged = classify(cells, state.rules)
-        times = [r.column for r in state.rules if r.column.startswith(_TIME)]
-        first = f"{_TIME}{state.suffix(state.groups[0])}"
-        zones = merge_zones(flagged, time_column=times[0] if times else first)
-    return replace(state, index=index, zones=zones, _sums=sums)
+    return replace(state, _sums=sums, _frames=state._frames)
+
+
+def _zones_of(state: State) -> gpd.GeoDataFrame:
+    """Classify the places by the state's rules and merge the flagged into zones."""
+    cells = state.nearest
+    index = state.index
+    if index is not None:
+        score = [c for c in index.demand.columns if c not in state.places.columns]
+        cells = cells.join(index.demand[[c for c in score if c != "time_model"]])
+    flagged = classify(cells, state.rules)
+    times = [r.column for r in state.rules if r.column.startswith(_TIME)]
+    first = f"{_TIME}{state.suffix(state.groups[0])}"
+    return merge_zones(flagged, time_column=times[0] if times else first)
 
 
 def _updated_sums(
@@ -812,18 +852,20 @@ def _updated_sums(
             if sites is gone:
                 n_reach -= np.bincount(row[w > 0], minlength=n_places)
     new = np.arange(first_new, n_sites)
+    weighed = {}  # the opened sites' pairs and weights, read once
     if len(new):
         row, site, minutes = pairs.of_sites(new)
         w = checked_weights(fn, minutes.astype(np.float64))
+        weighed["new"] = (row, site, w)
         demand[new] = np.bincount(site, w * people[row], minlength=n_sites)[new]
         n_reach += np.bincount(row[w > 0], minlength=n_places)
     sums = _Sums(capacity, demand, score, n_reach)
     ratio = np.nan_to_num(sums.ratio)
-    for sites in (moved, new):
-        if len(sites):
-            row, site, minutes = pairs.of_sites(sites)
-            w = checked_weights(fn, minutes.astype(np.float64))
-            score += np.bincount(row, w * ratio[site], minlength=n_places)
+    if len(moved):
+        row, site, minutes = pairs.of_sites(moved)
+        weighed["moved"] = (row, site, checked_weights(fn, minutes.astype(np.float64)))
+    for row, site, w in weighed.values():
+        score += np.bincount(row, w * ratio[site], minlength=n_places)
     score[n_reach == 0] = 0.0  # nothing in reach: exactly 0, as a full recompute
     return sums
 
@@ -833,13 +875,38 @@ def _index_frames(state: State, sums: _Sums) -> FcaResult:
     options = state.index_options
     assert options is not None
     at = state._pairs.sites.get_indexer(state.structures.index)
-    demand = state.places.copy()
-    demand[score_name(options.method, options.capacity)] = sums.score
-    demand["n_sites_in_reach"] = sums.n_reach
-    demand["time_model"] = state.description
-    supply = state.structures.copy()
-    supply["demand_in_reach"] = sums.demand[at]
-    supply[f"{options.capacity}_per_inhabitant"] = sums.ratio[at]
-    supply["has_demand_in_reach"] = sums.demand[at] > 0
-    supply["time_model"] = state.description
+    demand = _with_columns(state.places, {
+        score_name(options.method, options.capacity): sums.score,
+        "n_sites_in_reach": sums.n_reach,
+        "time_model": pd.Series(state.description, index=state.places.index),
+    })  # fmt: skip
+    supply = _with_columns(state.structures, {
+        "demand_in_reach": sums.demand[at],
+        f"{options.capacity}_per_inhabitant": sums.ratio[at],
+        "has_demand_in_reach": sums.demand[at] > 0,
+        "time_model": pd.Series(state.description, index=state.structures.index),
+    })  # fmt: skip
     return FcaResult(demand, supply)
+
+
+def _with_columns(
+    frame: gpd.GeoDataFrame, columns: Mapping[str, pd.Series | np.ndarray]
+) -> gpd.GeoDataFrame:
+    """Return ``frame`` with ``columns`` added or replaced, in one concatenation.
+
+    Setting columns one by one on a copy costs a block insertion each; arrays keep
+    their dtype (object ids stay object, as the frames of a full recompute).
+    """
+    index = frame.index
+    series = {
+        name: values if isinstance(values, pd.Series)
+        else pd.Series(values, index=index, dtype=values.dtype, copy=False)
+        for name, values in columns.items()
+    }  # fmt: skip
+    if frame.columns.isin(list(series)).any():  # replaced in place, as a recompute
+        out = frame.copy()
+        for name, values in series.items():
+            out[name] = values
+        return out
+    out = pd.concat([frame, pd.DataFrame(series)], axis=1)
+    return gpd.GeoDataFrame(out, geometry=frame.geometry.name, crs=frame.crs)

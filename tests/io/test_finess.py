@@ -88,7 +88,7 @@ def test_as_of_keeps_what_was_open_then_and_counts_the_rest(tmp_path):
     assert out.attrs == {"opened_after_as_of": 1, "no_opening_date": 0}
     same_day = read_finess(path, as_of="2021-06-01")  # opened that day: open
     assert first in same_day.index
-    with pytest.warns(UserWarning, match=r"neither `dateouv` nor `dateautor`"):
+    with pytest.warns(UserWarning, match=r"have no opening date"):
         undated = read_finess(_with_dates(tmp_path, [""]), as_of="2020-01-01")
     assert first in undated.index and undated.attrs["no_opening_date"] == 1
     with pytest.raises(InputError, match="`as_of` must be a date"):

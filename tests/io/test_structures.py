@@ -3,7 +3,7 @@ import pytest
 
 from coordogeo import InputError
 from coordogeo.access import crowfly_matrix
-from coordogeo.io import read_communes, read_structures
+from coordogeo.io import open_by, read_communes, read_structures
 
 
 def test_a_table_with_lonlat_needs_its_crs(tmp_path, sample):
@@ -41,3 +41,30 @@ def test_lot_hospitals_as_structures(shared_data):
     matrix = crowfly_matrix(communes, hospitals, speed_kmh=60, max_time_min=90)
     best = matrix.to_table().groupby("origin")["time_min"].min()
     assert len(best) == len(communes) and best.max() < 90
+
+
+def test_opening_dates_are_read_and_filter_by_date(tmp_path):
+    path = tmp_path / "s.csv"
+    pd.DataFrame(
+        {"id": ["A", "B", "C", "D"], "kind": "MSP", "x": [600_000.0] * 4,
+         "y": [6_400_000.0] * 4,
+         "date_opened": ["2015-03-01", "01/06/2021", "", "2019-01-01"]}
+    ).to_csv(path, index=False)  # fmt: skip
+    sites = read_structures(path, crs="EPSG:2154")
+    assert sites["date_opened"].tolist()[:2] == [
+        pd.Timestamp("2015-03-01"), pd.Timestamp("2021-06-01")
+    ]  # fmt: skip
+    assert pd.isna(sites.loc["C", "date_opened"])
+    with pytest.warns(UserWarning, match=r"1 structures have no opening date.*'C'"):
+        kept, later, undated = open_by(sites, "2019-01-01")
+    assert list(kept.index) == ["A", "C", "D"] and (later, undated) == (1, 1)
+    with pytest.raises(InputError, match="`as_of` must be a date"):
+        open_by(sites, "l'an dernier")
+    with pytest.raises(InputError, match="no opening date: give a `date_opened`"):
+        open_by(sites.drop(columns="date_opened"), "2019-01-01")
+    bad = tmp_path / "bad.csv"
+    pd.read_csv(path).assign(date_opened=["2015-03-01", "bientôt", "", "x"]).to_csv(
+        bad, index=False
+    )
+    with pytest.raises(InputError, match=r"not dates on 2 row\(s\).*'B', 'D'"):
+        read_structures(bad, crs="EPSG:2154")

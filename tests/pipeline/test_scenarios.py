@@ -23,17 +23,15 @@ def _outcome(result, start):
 
 
 def test_the_sample_config_runs_one_scenario_of_each_kind(sample_run):
-    names = [o.spec.name for o in sample_run.scenarios]
+    scenarios = [o for o in sample_run.scenarios if not o.evolution]
+    names = [o.spec.name for o in scenarios]
     assert len(names) == 5
-    changes = {
-        o.spec.name: sorted(set(o.changes["change"])) for o in sample_run.scenarios
-    }
+    assert [o.evolution for o in sample_run.scenarios] == [False] * 5 + [True]
+    changes = {o.spec.name: sorted(set(o.changes["change"])) for o in scenarios}
     assert changes[names[0]] == ["opened"]
     assert changes[names[1]] == ["closed"]
     assert changes[names[2]] == ["closed", "opened"]  # a move
-    assert sorted(set(sample_run.scenarios[3].comparison.structures["change"])) == [
-        "capacity"
-    ]
+    assert sorted(set(scenarios[3].comparison.structures["change"])) == ["capacity"]
     assert changes[SUGGESTED] == ["opened"]
     for outcome in sample_run.scenarios:
         ledger = outcome.comparison.ledger
@@ -88,9 +86,12 @@ def test_scenario_outputs_table_maps_and_report(sample_run):
     ]
     assert row["evolution"].iloc[0] == pytest.approx(17_439, abs=1)
     pages = sorted(p.name for p in folder.glob("carte_scenario_*.html"))
-    assert len(pages) == 5
+    assert len(pages) == 6
     overview = (folder / "carte_synthese.html").read_text(encoding="utf-8")
     assert all(page in overview for page in pages)  # linked from the overview
+    # by the scenario's name, not the file's
+    assert "Scénario : Renfort de la MSP-05" in overview
+    assert "Évolution depuis le 2019-01-01" in overview
     report = (folder / "rapport.md").read_text(encoding="utf-8")
     assert "### Scénarios" in report
     assert report.count("Conservation (MSP)") >= 4
@@ -138,3 +139,194 @@ def test_unknown_ids_and_communes_stop_the_run_with_the_scenario_named(
         with pytest.raises(ConfigError, match=message):
             run(config)
         assert not (tmp_path / message).exists()  # nothing written
+
+
+def test_compare_as_of_is_the_evolution_since_that_date(sample_run):
+    evolution = next(o for o in sample_run.scenarios if o.evolution)
+    assert evolution.spec.name == "évolution depuis le 2019-01-01"
+    structures = sample_run.inputs.structures
+    timed = structures[structures["kind"].isin(["MSP", "CDS"])]
+    since = timed.index[timed["date_opened"] > "2019-01-01"]
+    assert sorted(since) == ["CDS-03", "MSP-11", "MSP-12", "MSP-13", "MSP-14"]
+    changes = evolution.comparison.structures
+    assert sorted(changes.index) == sorted(since)
+    assert set(changes["change"]) == {"opened"}
+    then = evolution.comparison.before
+    again = baseline(
+        sample_run.inputs.network, sample_run.inputs.places, timed.drop(since),
+        by="kind", max_time_min=then.max_time_min,
+    )  # fmt: skip
+    columns = [c for c in again.nearest.columns if c != "geometry"]
+    pd.testing.assert_frame_equal(
+        pd.DataFrame(then.nearest[columns]), pd.DataFrame(again.nearest[columns])
+    )
+    ledger = evolution.comparison.ledger
+    assert (ledger["lost"] == 0).all()  # openings only: nobody is farther
+    assert (ledger["gained"] > 0).all()
+    parts = ledger[["gained", "lost", "unchanged", "only_before"]].sum(axis=1)
+    assert np.allclose(parts, ledger["total_before"], rtol=1e-12)
+    report = (sample_run.config.folder / "rapport.md").read_text(encoding="utf-8")
+    section = report[report.index("### Évolution dans le temps") :]
+    assert "seules les ouvertures sont datées" in section
+    assert "Conservation (MSP)" in section and "Conservation (CDS)" in section
+    data = json.loads(
+        (sample_run.config.folder / "rapport.json").read_text(encoding="utf-8")
+    )
+    assert [s["evolution"] for s in data["scenarios"]] == [False] * 5 + [True]
+
+
+def _older_inputs(sample_folder, tmp_path):
+    """Write an older side: MSP-14, CDS-03 not open yet, MSP-00 closed since.
+
+    Its grid lacks three cells (a vintage where they were empty).
+    """
+    data = sample_folder / "donnees"
+    sites = pd.read_csv(data / "structures.csv")
+    closed = sites[sites["id"] == "MSP-01"].assign(id="MSP-00", name="Ancienne MSP")
+    closed[["x", "y"]] += 4_000.0
+    older = pd.concat([sites[~sites["id"].isin(["MSP-14", "CDS-03"])], closed])
+    older.to_csv(tmp_path / "structures_2019.csv", index=False)
+    grid = pd.read_csv(data / "carreaux.csv")
+    dropped = grid.iloc[:3]
+    grid.iloc[3:].to_csv(tmp_path / "carreaux_2019.csv", index=False)
+    return dropped
+
+
+def test_compare_before_another_config(sample_folder, tmp_path):
+    dropped = _older_inputs(sample_folder, tmp_path)
+    donnees = (sample_folder / "donnees").as_posix()
+    text = (sample_folder / "config.toml").read_text(encoding="utf-8")
+    text = text[: text.index("[[scenario]]")]  # no scenario: the evolution only
+    older = text.replace(
+        '"donnees/structures.csv"', f'"{(tmp_path / "structures_2019.csv").as_posix()}"'
+    )
+    older = older.replace(
+        '"donnees/carreaux.csv"', f'"{(tmp_path / "carreaux_2019.csv").as_posix()}"'
+    )
+    older = older.replace('"donnees/', f'"{donnees}/')
+    (tmp_path / "avant.toml").write_text(older, encoding="utf-8")
+    path = sample_folder / "compare_before.toml"
+    before = f'before = "{tmp_path.as_posix()}/avant.toml"'
+    path.write_text(text.replace('as_of = "2019-01-01"', before), encoding="utf-8")
+    result = run(load_config(path).with_folder(tmp_path / "out"))
+    (evolution,) = result.scenarios
+    assert evolution.evolution and evolution.spec.name == "évolution depuis avant"
+    changes = evolution.comparison.structures["change"].to_dict()
+    assert changes == {"MSP-14": "opened", "CDS-03": "opened", "MSP-00": "closed"}
+    places = evolution.comparison.places
+    only_after = places.index[places["presence"] == "only_after"]
+    assert sorted(only_after) == sorted(dropped["Idcar_1km"])
+    ledger = evolution.comparison.ledger
+    assert ledger.loc["MSP", "only_after"] == pytest.approx(dropped["Ind"].sum())
+    assert ledger.loc["MSP", "only_before"] == 0
+    assert np.allclose(ledger["total_after"], result.places["population"].sum())
+    assert ledger.loc["MSP", "lost"] > 0  # MSP-00 closed since
+    keys = [r["key"] for r in result.ledger.inputs]
+    assert "compare.before : inputs.structures" in keys
+    assert "compare.before : inputs.population" in keys
+
+
+def _commune_configs(sample_folder, tmp_path, *, history):
+    """Write configs on communes; the older layer has 00106 as two former codes."""
+    import geopandas as gpd  # noqa: PLC0415
+
+    communes = gpd.read_file(sample_folder / "donnees" / "communes.gpkg")
+    split = communes[communes["insee"] == "00106"]
+    halves = pd.concat([split, split]).assign(insee=["00998", "00999"])
+    halves["population"] = [split["population"].iloc[0] / 2] * 2
+    older = pd.concat([communes[communes["insee"] != "00106"], halves])
+    gpd.GeoDataFrame(older, crs=communes.crs).to_file(tmp_path / "communes_2015.gpkg")
+    pd.DataFrame({
+        "MOD": ["32", "32"], "DATE_EFF": ["2017-01-01"] * 2,
+        "TYPECOM_AV": ["COM"] * 2, "COM_AV": ["00998", "00999"],
+        "TYPECOM_AP": ["COM"] * 2, "COM_AP": ["00106", "00106"],
+    }).to_csv(tmp_path / "mvtcommune.csv", index=False)  # fmt: skip
+    donnees = (sample_folder / "donnees").as_posix()
+    text = (sample_folder / "config.toml").read_text(encoding="utf-8")
+    text = text[: text.index("[[scenario]]")]
+    text = text.replace('population = "donnees/carreaux.csv"\n', "")
+    text = re.sub(r"\n(age_weights|apl_below|consultations_per_fte) = [^\n]*", "", text)
+    text = text.replace('method = "apl"', 'method = "e2sfca"')  # no age bands here
+    text = text.replace('"donnees/', f'"{donnees}/')
+    older = text.replace(
+        f'"{donnees}/communes.gpkg"',
+        f'"{(tmp_path / "communes_2015.gpkg").as_posix()}"',
+    )
+    (tmp_path / "avant.toml").write_text(older, encoding="utf-8")
+    extra = f'\ncog_history = "{(tmp_path / "mvtcommune.csv").as_posix()}"' * history
+    path = tmp_path / "apres.toml"
+    path.write_text(text.replace(
+        'as_of = "2019-01-01"',
+        f'before = "{tmp_path.as_posix()}/avant.toml"' + extra,
+    ), encoding="utf-8")  # fmt: skip
+    return path
+
+
+@pytest.mark.parametrize("history", [True, False])
+def test_compare_before_brings_older_commune_codes_to_today(
+    sample_folder, tmp_path, history
+):
+    path = _commune_configs(sample_folder, tmp_path, history=history)
+    result = run(load_config(path).with_folder(tmp_path / "out"))
+    (evolution,) = result.scenarios
+    places = evolution.comparison.places
+    total = result.places["population"].sum()
+    ledger = evolution.comparison.ledger
+    assert ledger.loc["MSP", "total_before"] == pytest.approx(total)  # none lost
+    if history:  # merged back: the same commune on both sides, same inhabitants
+        assert (places["presence"] == "both").all()
+        assert places.loc["00106", "population_before"] == pytest.approx(
+            places.loc["00106", "population_after"]
+        )
+        assert any("ramenées au COG actuel" in n for n in evolution.notes)
+    else:  # listed on one side each, and a warning says how to fix it
+        assert places.loc[["00998", "00999"], "presence"].eq("only_before").all()
+        assert places.loc["00106", "presence"] == "only_after"
+        assert any("compare.cog_history" in w for w in result.ledger.warnings)
+
+
+@pytest.mark.parametrize(
+    ("section", "message"),
+    [
+        ('as_of = "hier"', "`compare.as_of` must be a date"),
+        ('as_of = "2019-01-01"\nbefore = "config.toml"', "not both"),
+        ('name = "x"', "needs `as_of`"),
+        ('as_of = "2019-01-01"\ncog_history = "config.toml"', "applies to"),
+        ('before = "absent.toml"', "compare.before"),
+    ],
+)
+def test_bad_compare_sections_are_refused(sample_folder, section, message):
+    path = edited(sample_folder, 'as_of = "2019-01-01"', section, name="bad_cmp.toml")
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        load_config(path)
+
+
+def test_compare_as_of_without_dates_names_the_fix(sample_folder, tmp_path):
+    sites = pd.read_csv(sample_folder / "donnees" / "structures.csv")
+    sites.drop(columns="date_opened").to_csv(tmp_path / "s.csv", index=False)
+    new = f'"{(tmp_path / "s.csv").as_posix()}"'
+    path = edited(sample_folder, '"donnees/structures.csv"', new, name="nodates.toml")
+    with pytest.raises(ConfigError, match="no opening date: give a `date_opened`"):
+        run(load_config(path).with_folder(tmp_path / "out"))
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_report_accounts_for_places_new_on_the_after_side(sample_folder, tmp_path):
+    dropped = _older_inputs(sample_folder, tmp_path)
+    donnees = (sample_folder / "donnees").as_posix()
+    text = (sample_folder / "config.toml").read_text(encoding="utf-8")
+    text = text[: text.index("[[scenario]]")]
+    older = text.replace(
+        '"donnees/carreaux.csv"', f'"{(tmp_path / "carreaux_2019.csv").as_posix()}"'
+    )
+    (tmp_path / "avant.toml").write_text(older.replace('"donnees/', f'"{donnees}/'),
+                                         encoding="utf-8")  # fmt: skip
+    before = f'before = "{tmp_path.as_posix()}/avant.toml"'
+    path = tmp_path / "apres.toml"
+    after = text.replace('"donnees/', f'"{donnees}/')
+    path.write_text(after.replace('as_of = "2019-01-01"', before), encoding="utf-8")
+    result = run(load_config(path).with_folder(tmp_path / "out"))
+    report = (tmp_path / "out" / "rapport.md").read_text(encoding="utf-8")
+    new = f"{dropped['Ind'].sum():,.0f}".replace(",", "\u202f")
+    assert f"+ {new} nouveaux lieux" in report
+    assert result.scenarios[0].comparison.ledger["only_after"].gt(0).all()

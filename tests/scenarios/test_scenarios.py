@@ -255,3 +255,26 @@ def test_bad_changes_are_refused(ref):
     with pytest.raises(InputError, match="absent from the matrix's origins"):
         extra = pd.concat([places, places.iloc[[0]].rename(index={"a": "z"})])
         baseline(_hand_matrix(), extra, sites, max_time_min=30)
+
+
+def test_a_kind_absent_at_one_date_is_out_of_reach_there():
+    sample = cached_sample()
+    care = _care(sample)
+    older = baseline(cached_network(), sample.population,
+                     care[care["kind"] != "CDS"], max_time_min=BOUND)  # fmt: skip
+    newer = baseline(cached_network(), sample.population, care, max_time_min=BOUND)
+    diff = compare(older, newer)
+    assert older.groups == ["ESP", "MSP"]
+    assert diff.places["time_before_min_CDS"].isna().all()
+    reached = newer.nearest["reachable_CDS"]
+    status = diff.places["status_CDS"].astype(str)
+    assert (status[reached] == "gained").all()
+    assert (status[~reached] == "unchanged").all()
+    total = sample.population["population"].sum()
+    assert diff.ledger.loc["CDS", "gained"] == pytest.approx(
+        sample.population.loc[reached, "population"].sum(), rel=1e-12
+    )
+    assert diff.ledger.loc["CDS", "total_before"] == pytest.approx(total, rel=1e-12)
+    within = diff.summary.query("indicator == 'population_within' and kind == 'CDS'")
+    assert (within["before"] == 0).all() and (within["after"] > 0).all()
+    assert set(diff.structures.query("change == 'opened'")["kind"]) == {"CDS"}
