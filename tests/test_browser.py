@@ -7,6 +7,7 @@ needs no network; any other request leaving localhost fails the test.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import io
@@ -53,6 +54,10 @@ EXPECTED = {
     "carte_scenario_5_trois_msp_aux_meilleurs_emplacements.html": (
         "Évolution du temps d'accès",
         "Structure ouverte",
+    ),
+    "carte_scenario_6_evolution_depuis_le_2019_01_01.html": (
+        "Évolution du temps d'accès",
+        "Devient accessible",
     ),
 }
 
@@ -210,10 +215,13 @@ def test_hostile_names_run_no_script_and_draw_everything(tmp_path, name):
         page.goto((tmp_path / name).as_uri())
         page.wait_for_timeout(1_000)
         shapes = page.locator("path.leaflet-interactive").count()
-        icons = page.locator(".leaflet-marker-icon")
-        for i in range(min(icons.count(), 10)):  # open popups and tooltips
-            icons.nth(i).dispatch_event("click")
-            icons.nth(i).dispatch_event("mouseover")
+        # open popups and tooltips of the markers drawn (not clusters: a click on
+        # one zooms in, and the markers it held are drawn anew)
+        for icon in page.locator(".leaflet-marker-icon:not(.marker-cluster)").all()[
+            :10
+        ]:
+            icon.dispatch_event("click")
+            icon.dispatch_event("mouseover")
         page.wait_for_timeout(300)
         opened = page.locator(".leaflet-popup-content").count()
         browser.close()
@@ -237,7 +245,9 @@ def _check_framing(
     assert tiles and all("data.geopf.fr" in url for url in tiles)
 
 
-def test_legends_follow_their_layers_and_print_hides_controls(served):
+@contextlib.contextmanager
+def _laptop_page(served: str, page_name: str) -> Iterator[Any]:
+    """Open a demo page at 1366 x 768 with only the local server reachable."""
     with sync_api.sync_playwright() as play:
         browser = play.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         page = browser.new_page(viewport={"width": 1366, "height": 768})
@@ -245,8 +255,16 @@ def test_legends_follow_their_layers_and_print_hides_controls(served):
             "**/*",
             lambda r: r.continue_() if r.request.url.startswith(served) else r.abort(),
         )
-        page.goto(f"{served}/carte_synthese.html")
+        page.goto(f"{served}/{page_name}")
         page.wait_for_timeout(500)
+        try:
+            yield page
+        finally:
+            browser.close()
+
+
+def test_legends_follow_their_layers_and_print_hides_controls(served):
+    with _laptop_page(served, "carte_synthese.html") as page:
 
         def shown() -> list[str]:
             texts = page.locator(".coordogeo-legend:visible").all_inner_texts()
@@ -255,33 +273,74 @@ def test_legends_follow_their_layers_and_print_hides_controls(served):
         opening = shown()
         page.locator(".leaflet-control-layers").hover()
         row = page.locator(".leaflet-control-layers-overlays label")
+        themes = row.locator("input[type=radio]").count()
         row.filter(has_text="Temps d'accès par la route").locator("input").check()
-        after_on = shown()
-        row.filter(has_text="Zones mal desservies").locator("input").uncheck()
+        after_times = shown()
+        row.filter(has_text="Accessibilité potentielle").locator("input").check()
+        after_apl = shown()
+        checked = row.locator("input[type=radio]:checked").count()
+        row.filter(has_text="Territoires des CPTS").locator("input").uncheck()
         after_off = shown()
+        page.mouse.move(600, 300)
+        page.locator(".coordogeo-legend-panel summary").click()  # folded
+        folded = page.locator(".coordogeo-legend:visible").count()
         page.emulate_media(media="print")
+        page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+        printed = page.locator(".coordogeo-legend:visible").count()
         controls = page.locator(".leaflet-control-zoom:visible").count()
         links = page.locator(".coordogeo-links:visible").count()
         title = page.locator(".coordogeo-title:visible").count()
-        browser.close()
     # at opening only the layers shown have their legend (times and APL are off)
     assert "Temps de trajet (min)" not in opening and "Zones mal desservies" in opening
     assert "Accessibilité potentielle localisée" not in opening
-    assert "Temps de trajet (min)" in after_on
-    assert "Zones mal desservies" not in after_off
+    # the coloured themes are radio buttons: one on, its legend only
+    assert themes == 4 and checked == 1
+    assert "Temps de trajet (min)" in after_times
+    assert "Zones mal desservies" not in after_times
+    assert "Accessibilité potentielle localisée (C./an/hab.)" in after_apl
+    assert "Temps de trajet (min)" not in after_apl
+    assert "Couverture par les CPTS" in after_apl
+    assert "Couverture par les CPTS" not in after_off
+    assert folded == 0 and printed >= 2  # the panel folds, and prints unfolded
     assert controls == 0 and links == 0 and title == 1  # printed: no control
 
 
-def test_the_commune_search_finds_a_commune_offline(served):
-    with sync_api.sync_playwright() as play:
-        browser = play.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        page = browser.new_page(viewport={"width": 1366, "height": 768})
-        page.route(
-            "**/*",
-            lambda r: r.continue_() if r.request.url.startswith(served) else r.abort(),
-        )
-        page.goto(f"{served}/carte_acces.html")
+def test_worst_communes_table_zooms_and_clusters_hide_nothing(served):
+    with _laptop_page(served, "carte_indice.html") as page:
+        zoom = ("Object.values(window).find(v => v && v._leaflet_id && v.getZoom)"
+                ".getZoom()")  # fmt: skip
+        page.locator(".coordogeo-ranking summary").click()
+        rows = page.locator(".coordogeo-ranking tr[data-bounds]")
+        n_rows, first = rows.count(), rows.first.inner_text()
+        before = page.evaluate(zoom)
+        rows.first.click()
+        page.wait_for_timeout(600)
+        after = page.evaluate(zoom)
+        badges = page.locator(".coordogeo-legend", has_text="Structures proches")
+        legend = badges.count()
+        page.goto(f"{served}/carte_synthese.html")
         page.wait_for_timeout(500)
+        page.locator(".leaflet-control-layers").hover()
+        row = page.locator(".leaflet-control-layers-overlays label")
+        shown = page.locator(".coordogeo-site").count()
+        clusters = page.locator(".marker-cluster").count()
+        row.locator("input[type=checkbox]").and_(
+            row.filter(has_text="Maison de santé pluri").locator("input")
+        ).uncheck()
+        without_msp = page.locator(".coordogeo-site").count()
+        colour = page.locator(".marker-cluster div").first.evaluate(
+            "e => getComputedStyle(e).backgroundColor"
+        )
+        page.emulate_media(media="print")
+    assert n_rows == 10 and "0,00" in first  # the lowest APL, decimal comma
+    assert after > before  # zoomed onto it
+    assert legend == 1
+    assert shown > 0 and clusters > 0 and without_msp < shown  # one cluster, by kind
+    assert colour == "rgba(60, 60, 60, 0.85)"  # grey, unlike any index class
+
+
+def test_the_commune_search_finds_a_commune_offline(served):
+    with _laptop_page(served, "carte_acces.html") as page:
         names = page.locator("#coordogeo-communes option").evaluate_all(
             "options => options.map(o => o.value)"
         )
@@ -293,6 +352,5 @@ def test_the_commune_search_finds_a_commune_offline(served):
         page.wait_for_timeout(600)
         after = page.evaluate("Object.values(window).find(v => v && v._leaflet_id "
                               "&& v.getZoom).getZoom()")  # fmt: skip
-        browser.close()
     assert len(names) == 214  # every commune of the sample
     assert after > before  # zoomed onto the commune found

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import re
+import sqlite3
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final, Literal
 
@@ -30,6 +32,7 @@ def write_results(
     path: str | Path,
     *,
     csv: Literal["excel", "plain"] = "excel",
+    styles: Mapping[str, str] | None = None,
     **layers: pd.DataFrame,
 ) -> list[Path]:
     """Write result frames for QGIS and spreadsheets, all or nothing.
@@ -51,6 +54,10 @@ def write_results(
         ``"excel"`` (default): ``;``, decimal comma, UTF-8 with a BOM, what French
         Excel opens as numbers with accents; ``"plain"``: ``,``, decimal point,
         UTF-8 without BOM, for scripts.
+    styles
+        Layer name -> QGIS style (QML text), written to the GeoPackage's
+        ``layer_styles`` table as each layer's default style, which QGIS applies
+        when it opens the layer (:mod:`coordogeo.maps.qgis` makes them).
 
     Returns
     -------
@@ -118,6 +125,8 @@ def write_results(
                 staged.append((work / final.name, final))
             if gpkg and not (work / target.name).exists():
                 staged.pop(0)  # only tables were given
+            elif gpkg and styles:
+                _write_styles(work / target.name, styles, layers)
             for temporary, final in staged:
                 os.replace(temporary, final)
     except OSError as err:
@@ -125,6 +134,65 @@ def write_results(
             f"Could not write the results to {str(target)!r}: {err}"
         ) from err
     return [final for _, final in staged]
+
+
+def _write_styles(
+    gpkg: Path, styles: Mapping[str, str], layers: Mapping[str, pd.DataFrame]
+) -> None:
+    """Add QGIS's ``layer_styles`` table: one default style per written layer.
+
+    The table has the columns QGIS creates itself and is registered in
+    ``gpkg_contents`` as attributes, so that QGIS and GDAL list it.
+    """
+    from coordogeo.maps.qgis import layer_style_rows  # noqa: PLC0415 - maps is heavy
+
+    written = {
+        n for n, f in layers.items() if isinstance(f, gpd.GeoDataFrame) and len(f)
+    }
+    unknown = sorted(set(styles) - written)
+    if unknown:
+        raise InputError(
+            f"`styles` names {format_labels(unknown)}, which are not layers written."
+        )
+    with sqlite3.connect(gpkg) as db:
+        geometry = dict(
+            db.execute("SELECT table_name, column_name FROM gpkg_geometry_columns")
+        )
+        db.execute(_STYLES_TABLE)
+        rows = layer_style_rows(styles, geometry)
+        db.executemany(
+            f"INSERT INTO layer_styles ({', '.join(rows[0])}) "
+            f"VALUES ({', '.join('?' * len(rows[0]))})",
+            [tuple(r.values()) for r in rows],
+        )
+        db.execute(
+            "INSERT INTO gpkg_contents (table_name, data_type, identifier, "
+            "description, last_change) VALUES ('layer_styles', 'attributes', "
+            "'layer_styles', 'QGIS styles (coordogeo)', "
+            "strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))"
+        )
+    db.close()
+
+
+#: QGIS's own ``layer_styles`` schema (what QGIS writes when saving a style); no
+#: time is stamped in it, so that two runs on the same data write the same rows.
+_STYLES_TABLE: Final = """
+CREATE TABLE layer_styles (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    f_table_catalog TEXT(256),
+    f_table_schema TEXT(256),
+    f_table_name TEXT(256),
+    f_geometry_column TEXT(256),
+    styleName TEXT(30),
+    styleQML TEXT,
+    styleSLD TEXT,
+    useAsDefault BOOLEAN,
+    description TEXT,
+    owner TEXT(30),
+    ui TEXT(30),
+    update_time DATETIME
+)
+"""
 
 
 def _check(target: Path, layers: dict[str, pd.DataFrame]) -> None:

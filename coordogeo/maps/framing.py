@@ -67,8 +67,9 @@ BACKGROUNDS: Final[dict[str, tuple[str, str, dict[str, Any]]]] = {
 _PRINT_CSS: Final = (
     "<style>@media print{@page{size:A4 landscape;margin:8mm}"
     ".leaflet-control-zoom,.leaflet-control-layers,.coordogeo-fullscreen,"
-    ".coordogeo-links,.coordogeo-figures,.coordogeo-downloads{display:none!important}"
-    ".coordogeo-title,.coordogeo-source,.coordogeo-legends{position:fixed}}"
+    ".coordogeo-links,.coordogeo-figures,.coordogeo-downloads,.coordogeo-ranking,"
+    ".coordogeo-search,.coordogeo-legend-panel>summary{display:none!important}"
+    ".coordogeo-title,.coordogeo-source,.coordogeo-legend-panel{position:fixed}}"
     "</style>"
 )
 #: Zoom from which the commune names are written on the map.

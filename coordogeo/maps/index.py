@@ -28,6 +28,7 @@ from coordogeo.maps._style import (
 )
 from coordogeo.maps.framing import new_map
 from coordogeo.maps.legend import add_legend
+from coordogeo.maps.ranking import add_ranking
 from coordogeo.maps.structures import add_structures
 
 __all__ = ["ZONAGE_COLOURS", "add_index", "add_zonage", "index_map", "zonage_map"]
@@ -111,6 +112,12 @@ def index_map(
         else m
     )
     add_index(m, shapes, column=name, lang=lang)
+    unit = _UNITS.get(name, "")
+    add_ranking(
+        m, shapes, column=name, title=label("worst_index", lang), lang=lang,
+        header=[label("commune", lang), unit or label("value", lang),
+                label("population", lang)],
+    )  # fmt: skip
     if structures is not None:
         add_structures(m, structures, lang=lang)
     folium.LayerControl(collapsed=False).add_to(m)

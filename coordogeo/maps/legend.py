@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 
@@ -10,19 +11,24 @@ from jinja2 import Template
 import folium
 from branca.element import Element, Figure, MacroElement
 
-from coordogeo.maps._style import text
+from coordogeo.maps._style import label, text
 
-__all__ = ["HATCH", "add_grid_legend", "add_legend"]
+__all__ = ["HATCH", "add_grid_legend", "add_html_legend", "add_legend", "one_at_a_time"]
 
 _BOX = "coordogeo_legends"
 _BOX_TEMPLATE = (
-    # above Leaflet's scale bar (bottom left), which it would otherwise hide
-    '<div class="coordogeo-legends" style="position:fixed;bottom:56px;left:12px;'
-    "z-index:9999;display:flex;flex-wrap:wrap-reverse;gap:6px;align-items:flex-end;"
-    'max-width:70vw">'
+    # above Leaflet's scale bar (bottom left), which it would otherwise hide; a
+    # panel that folds, so that on a laptop screen nothing stays hidden under it
+    '<details open class="coordogeo-legend-panel" style="position:fixed;bottom:56px;'
+    'left:12px;z-index:9999;max-width:70vw;font:12px sans-serif">'
+    '<summary style="cursor:pointer;background:rgba(255,255,255,0.92);'
+    "border:1px solid #999;border-radius:4px;padding:2px 8px;width:max-content;"
+    'font-weight:bold">{{ this.heading }}</summary>'
+    '<div class="coordogeo-legends" style="display:flex;flex-wrap:wrap-reverse;'
+    'gap:6px;align-items:flex-end;margin-top:4px">'
     "{% for name, element in this._children.items() %}"
     "{{ element.render(**kwargs) }}"
-    "{% endfor %}</div>"
+    "{% endfor %}</div></details>"
 )
 #: Legend swatch of hatched areas (see :func:`coordogeo.maps._style.add_hatch`).
 HATCH = "hatch"
@@ -59,6 +65,22 @@ def add_legend(
     unit_html = (
         f" <span style='font-weight:normal'>({text(unit)})</span>" if unit else ""
     )
+    return add_html_legend(m, title, rows, unit_html=unit_html, layer=layer)
+
+
+def add_html_legend(
+    m: folium.Map,
+    title: str,
+    rows: str,
+    *,
+    unit_html: str = "",
+    layer: str | None = None,
+) -> folium.Map:
+    """Add a legend whose rows are HTML built (and escaped) by the caller.
+
+    ``title`` is plain text, escaped here; the legend sits in the page's folding
+    legend panel, shown only while ``layer`` is on when one is named.
+    """
     tied = f' data-layer="{text(layer)}"' if layer else ""
     body = (
         f'<div class="coordogeo-legend"{tied} style="background:rgba(255,255,255,0.92);'
@@ -84,6 +106,8 @@ def _legend_box(m: folium.Map) -> Element:
     box = figure.html._children.get(_BOX)
     if box is None:
         box = Element(_BOX_TEMPLATE)
+        lang = getattr(m, "page_lang", "fr")
+        box.heading = text(label("legend", lang if lang in ("fr", "en") else "fr"))  # type: ignore[attr-defined]
         figure.html.add_child(box, name=_BOX)
         _LegendSync().add_to(m)
     return box
@@ -110,6 +134,10 @@ class _LegendSync(MacroElement):
                         }
                     });
             }
+            window.addEventListener("beforeprint", function () {  // printed open
+                document.querySelectorAll(".coordogeo-legend-panel")
+                    .forEach(function (panel) { panel.open = true; });
+            });
             map.on("overlayadd", function (e) { show(plain(e.name), true); });
             map.on("overlayremove", function (e) { show(plain(e.name), false); });
             setTimeout(function () {  // once the layer control is built
@@ -127,6 +155,85 @@ class _LegendSync(MacroElement):
     def __init__(self) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "LegendSync"
+
+
+class _OneAtATime(MacroElement):
+    """Turning on one of ``layers`` turns the others off; their rows are radios."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }};
+            var themes = [{{ this.names | join(", ") }}];
+            var ids = themes.map(function (layer) { return L.stamp(layer); });
+            function inputs() {
+                return document.querySelectorAll(
+                    ".leaflet-control-layers-overlays input");
+            }
+            function mark() {  // Leaflet rebuilds its list at every change
+                inputs().forEach(function (input) {
+                    if (ids.indexOf(input.layerId) >= 0) {
+                        input.type = "radio";
+                        input.title = {{ this.note }};
+                    }
+                });
+            }
+            map.on("overlayadd", function (e) {
+                if (themes.indexOf(e.layer) >= 0) {
+                    themes.forEach(function (layer) {
+                        if (layer !== e.layer && map.hasLayer(layer)) {
+                            map.removeLayer(layer);
+                        }
+                    });
+                }
+                setTimeout(mark, 0);
+            });
+            map.on("overlayremove", function () { setTimeout(mark, 0); });
+            function chosen(e) {  // before Leaflet reads the boxes of its list
+                var input = e.target;
+                if (input.tagName !== "INPUT" || ids.indexOf(input.layerId) < 0 ||
+                        !input.checked) { return; }
+                inputs().forEach(function (other) {
+                    if (other !== input && ids.indexOf(other.layerId) >= 0) {
+                        other.checked = false;
+                    }
+                });
+            }
+            setTimeout(function () {
+                mark();
+                document.querySelectorAll(".leaflet-control-layers")
+                    .forEach(function (control) {
+                        control.addEventListener("click", chosen, true);
+                    });
+            }, 0);
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, names: list[str], note: str) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "OneAtATime"
+        self.names = names
+        self.note = note
+
+
+def one_at_a_time(m: folium.Map, layers: Sequence[object], *, lang: str) -> None:
+    """Make ``layers`` (of the layer control) exclusive: one shown at a time.
+
+    Two choropleths drawn together blend into colours no legend explains; their
+    rows in the layer control become radio buttons. At most the first layer given
+    as shown stays on at opening.
+    """
+    if len(layers) < 2:  # noqa: PLR2004 - nothing to exclude
+        return
+    shown = [layer for layer in layers if getattr(layer, "show", True)]
+    for layer in shown[1:]:
+        layer.show = False  # type: ignore[attr-defined]
+    names = [layer.get_name() for layer in layers]  # type: ignore[attr-defined]
+    note = json.dumps(label("one_theme", lang)).replace("<", "\\u003c")
+    _OneAtATime(names, note).add_to(m)
 
 
 def _colour(value: str) -> str:

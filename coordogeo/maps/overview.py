@@ -33,7 +33,7 @@ from coordogeo.maps.coverage import add_territories
 from coordogeo.maps.equity import add_bivariate
 from coordogeo.maps.framing import new_map
 from coordogeo.maps.index import add_index
-from coordogeo.maps.legend import add_legend
+from coordogeo.maps.legend import add_legend, one_at_a_time
 from coordogeo.maps.structures import add_structures
 from coordogeo.maps.underserved import add_suggested_sites, add_zones
 
@@ -51,6 +51,8 @@ PAGE_TITLES: Final = {
 }
 #: Layers shown when the page opens; the others are one click away in the control.
 _SHOWN: Final = ("territories", "zones", "structures", "sites")
+#: Coloured areas that would blend if two were on: one at a time (radio buttons).
+_THEMES: Final = ("travel_times", "index", "bivariate", "zones")
 
 
 @dataclass(frozen=True)
@@ -193,19 +195,23 @@ or empty. Pass at least one result with rows.
         source=source,
         communes=communes,
     )
-    _draw(m, layers, shown, lang)
+    themes = _draw(m, layers, shown, lang)
     if links:
         _add_links(m, links, lang)
     if figures:
         _add_figures(m, figures)
     folium.LayerControl(collapsed=True).add_to(m)
+    one_at_a_time(m, themes, lang=lang)
     return m
 
 
 def _draw(
     m: folium.Map, layers: MapLayers, shown: dict[str, gpd.GeoDataFrame], lang: str
-) -> None:
-    """Add each layer given, in drawing order (areas below points)."""
+) -> list[Any]:
+    """Add each layer given, in drawing order (areas below points).
+
+    Returns the layers of the coloured themes (:data:`_THEMES`), to be exclusive.
+    """
     steps: list[tuple[str, Any]] = [
         (
             "travel_times",
@@ -239,33 +245,50 @@ def _draw(
     ]
     if "travel_times" in shown and layers.income and layers.income_group:
         shown = {**shown, "bivariate": shown["travel_times"]}
+    themes = []
     for name, draw in steps:
         if name not in shown:
             continue
-        before = set(m._children)
+        before = list(m._children)
         draw(shown[name])
-        if name not in _SHOWN:
-            for key in set(m._children) - before:
-                layer: Any = m._children[key]
-                if hasattr(layer, "show"):
-                    layer.show = False
+        for key in [k for k in m._children if k not in before]:
+            layer: Any = m._children[key]
+            if not hasattr(layer, "show"):
+                continue
+            if name not in _SHOWN:
+                layer.show = False
+            if name in _THEMES:
+                themes.append(layer)
+    return themes
 
 
-def links_to(pages: Iterable[str], *, lang: str = "fr") -> dict[str, str]:
+def links_to(
+    pages: Iterable[str],
+    *,
+    lang: str = "fr",
+    titles: Mapping[str, str] | None = None,
+) -> dict[str, str]:
     """Return ``{title: file}`` for the ``links`` of :func:`overview_map`.
 
-    Files coordogeo writes get their map's title (:data:`PAGE_TITLES`); others keep
-    their file name.
+    ``titles`` (file -> title) names pages first (a scenario's page by the
+    scenario's name); files coordogeo writes get their map's title
+    (:data:`PAGE_TITLES`); others keep their file name.
 
     Examples
     --------
     >>> links_to(["carte_zones.html", "autre.html"])
     {'Zones mal desservies': 'carte_zones.html', 'autre.html': 'autre.html'}
+    >>> links_to(["s1.html"], titles={"s1.html": "Scénario : fermeture"})
+    {'Scénario : fermeture': 's1.html'}
     """
-    return {
-        label(PAGE_TITLES[page], lang) if page in PAGE_TITLES else page: page
-        for page in pages
-    }
+    given = dict(titles or {})
+    out: dict[str, str] = {}
+    for page in pages:
+        title = given.get(page) or (
+            label(PAGE_TITLES[page], lang) if page in PAGE_TITLES else page
+        )
+        out[title if title not in out else f"{title} ({page})"] = page  # none lost
+    return out
 
 
 def add_isochrones(m: folium.Map, shapes: gpd.GeoDataFrame, *, lang: str) -> folium.Map:
@@ -336,12 +359,13 @@ def _add_links(m: folium.Map, links: Mapping[str, str], lang: str) -> None:
         f'<li><a href="{text(href)}">{text(name)}</a></li>'
         for name, href in links.items()
     )
-    box = (
-        '<div class="coordogeo-links" style="position:fixed;bottom:30px;right:12px;'
+    box = (  # above the source and download lines; folds, scrolls when long
+        '<div class="coordogeo-links" style="position:fixed;bottom:56px;right:12px;'
         "z-index:9999;background:rgba(255,255,255,0.92);padding:8px 10px;"
-        'border:1px solid #999;border-radius:4px;font:12px sans-serif">'
-        f"<b>{text(label('other_maps', lang))}</b>"
-        f'<ul style="margin:4px 0 0 16px;padding:0">{rows}</ul></div>'
+        "border:1px solid #999;border-radius:4px;font:12px sans-serif;"
+        'max-height:40vh;overflow-y:auto;max-width:32vw">'
+        f"<details open><summary><b>{text(label('other_maps', lang))}</b></summary>"
+        f'<ul style="margin:4px 0 0 16px;padding:0">{rows}</ul></details></div>'
     )
     figure = m.get_root()
     if not isinstance(figure, Figure):  # a Map always sits in a Figure

@@ -35,9 +35,9 @@ CHANGE_CLASSES: tuple[str, ...] = (
     "becomes_reachable", "gains_5", "gains", "same", "loses", "loses_5",
     "loses_access",
 )  # fmt: skip
-_BIG_MIN = 5.0
+BIG_CHANGE_MIN = 5.0
 #: A change below the minutes' shown decimal is no change.
-_SAME_MIN = 0.05
+SAME_TIME_MIN = 0.05
 
 
 def scenario_map(
@@ -147,10 +147,10 @@ def change_classes(before: np.ndarray, after: np.ndarray) -> np.ndarray:
         [
             ~b_in & a_in,
             b_in & ~a_in,
-            delta <= -_BIG_MIN,
-            delta < -_SAME_MIN,
-            delta >= _BIG_MIN,
-            delta > _SAME_MIN,
+            delta <= -BIG_CHANGE_MIN,
+            delta < -SAME_TIME_MIN,
+            delta >= BIG_CHANGE_MIN,
+            delta > SAME_TIME_MIN,
         ],
         [0, 6, 1, 2, 5, 4],
         default=3,
@@ -235,7 +235,7 @@ def _add_summary(m: folium.Map, rows: Sequence[Sequence[Any]], lang: str) -> Non
         raise TypeError("the map is not attached to a folium Figure")
     figure.html.add_child(
         Element(
-            '<div class="coordogeo-summary" style="position:fixed;top:120px;'
+            '<div class="coordogeo-summary" style="position:fixed;top:172px;'
             "left:12px;z-index:9998;background:rgba(255,255,255,0.94);padding:4px 8px;"
             "border:1px solid #999;border-radius:4px;font:12px sans-serif;"
             'max-width:40vw;max-height:50vh;overflow:auto">'

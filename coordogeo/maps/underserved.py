@@ -23,7 +23,8 @@ from coordogeo.maps._style import (
     to_display,
 )
 from coordogeo.maps.framing import new_map
-from coordogeo.maps.legend import add_legend
+from coordogeo.maps.legend import add_html_legend, add_legend
+from coordogeo.maps.ranking import add_ranking
 from coordogeo.maps.structures import add_structures
 
 __all__ = ["add_suggested_sites", "add_zones", "underserved_map"]
@@ -107,6 +108,13 @@ def underserved_map(
             communes=communes,
         )
     add_zones(m, shapes, lang=lang)
+    if len(shapes):
+        add_ranking(
+            m, shapes.set_index("zone_id") if "zone_id" in shapes else shapes,
+            column="rank", title=label("worst_zones", lang), lang=lang, digits=0,
+            header=[label("zone", lang), label("rank", lang),
+                    label("population", lang)],
+        )  # fmt: skip
     if structures is not None:
         add_structures(m, structures, lang=lang)
     if points is not None:
@@ -128,7 +136,7 @@ def add_zones(m: folium.Map, shapes: gpd.GeoDataFrame, *, lang: str) -> folium.M
         )
     items = [
         (colour, name)
-        for colour, name in zip(RANK_COLOURS, _rank_names(lang), strict=True)
+        for colour, name in zip(RANK_COLOURS, rank_names(lang), strict=True)
     ]
     add_legend(
         m, label("zones_title", lang), items, layer=label("zones_title", lang),
@@ -171,10 +179,17 @@ def add_suggested_sites(
             tooltip=f"{text(label('site', lang))} {text(step)} : +{text(gain)}",
         ).add_to(group)
     group.add_to(m)
+    title = label("sites_title", lang)
+    add_html_legend(
+        m, title,
+        '<div style="display:flex;align-items:center;gap:6px">'
+        f"{_STAR}{text(label('site_order', lang))}</div>",
+        layer=title,
+    )  # fmt: skip
     return m
 
 
-def _rank_names(lang: str) -> list[str]:
+def rank_names(lang: str) -> list[str]:
     """Legend labels of the rank classes."""
     word = label("rank", lang)
     lows = [1, *(b + 1 for b in RANK_BOUNDS)]

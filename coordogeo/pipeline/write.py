@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
@@ -34,8 +35,26 @@ from coordogeo.maps import (
     underserved_map,
     zonage_map,
 )
-from coordogeo.maps._style import label
+from coordogeo.maps._style import CATEGORY_COLOURS, WARNING_COLOUR, label
 from coordogeo.maps.framing import add_downloads
+from coordogeo.maps.index import APL_BREAKS, INDEX_COLOURS
+from coordogeo.maps.qgis import (
+    Rule,
+    change_rules,
+    class_rules,
+    field,
+    kind_rules,
+    literal,
+    outline_qml,
+    qml,
+    time_rules,
+)
+from coordogeo.maps.underserved import (
+    RANK_BOUNDS,
+    RANK_COLOURS,
+    SITE_COLOUR,
+    rank_names,
+)
 from coordogeo.pipeline.report import report_json, report_markdown
 from coordogeo.pipeline.scenarios import summary_rows, written_places, written_table
 
@@ -148,7 +167,15 @@ def write_maps(result: RunResult, folder: Path) -> dict[str, Path]:
         pages["carte_zonage.html"] = zonage_map(
             zoned, structures=timed, lang=lang, **framed("zonage_title")
         )
+    titles = {}
     for name, outcome in scenario_pages(result).items():
+        kind = "evolution_title" if outcome.evolution else "scenario_title"
+        head, own = label(kind, lang), outcome.spec.name
+        titles[name] = (  # "Évolution : évolution depuis…" said once
+            own[:1].upper() + own[1:]
+            if own.lower().startswith(head.lower())
+            else f"{head} : {own}"
+        )
         places = outcome.comparison.places
         if "insee" in result.places:
             places = places.join(result.places[["insee"]])
@@ -159,9 +186,8 @@ def write_maps(result: RunResult, folder: Path) -> dict[str, Path]:
             summary=summary_rows(outcome, config.timed_kind, lang),
             lang=lang,
             **{
-                **framed("scenario_title"),
-                "title": f"{label('scenario_title', lang)} : {outcome.spec.name}"
-                + (f" — {config.title}" if config.title else ""),
+                **framed(kind),
+                "title": titles[name] + (f" — {config.title}" if config.title else ""),
             },
         )
     figures: dict[str, str] = {}
@@ -199,7 +225,7 @@ def write_maps(result: RunResult, folder: Path) -> dict[str, Path]:
             income=None if fair is None else fair.income,
             income_group=None if fair is None else "income_third",
         ),
-        links=links_to(pages, lang=lang),
+        links=links_to(pages, lang=lang, titles=titles),
         figures=figures,
         lang=lang,
         **framed("overview_title"),
@@ -264,6 +290,85 @@ def _layers(result: RunResult) -> dict[str, pd.DataFrame]:
     return layers
 
 
+def qgis_styles(result: RunResult, layers: dict[str, pd.DataFrame]) -> dict[str, str]:
+    """Return the QGIS style (QML) of each map layer of the GeoPackage.
+
+    The rules are the web maps' classes, on the layers' French columns: times at
+    10 / 20 / 30 min, the APL at its thresholds, zones by rank, CPTS by name,
+    structures by kind, scenarios by change class; communes as labelled outlines.
+    """
+    lang = result.config.lang
+    kind = result.config.timed_kind
+    out: dict[str, str] = {}
+
+    def has(name: str, *columns: str) -> bool:
+        frame = layers.get(name)
+        return (
+            isinstance(frame, gpd.GeoDataFrame) and len(frame) > 0
+            and all(c in frame for c in columns)
+        )  # fmt: skip
+
+    time = french_name(f"travel_time_min_{kind}")
+    if has("temps_acces", time):
+        out["temps_acces"] = qml(time_rules(time, lang=lang), geometry="polygon")
+    columns = [str(c) for c in layers.get("indice_communes", pd.DataFrame()).columns]
+    apl = next((c for c in columns if c.startswith("apl_")), None)
+    if apl is not None and has("indice_communes", apl):
+        out["indice_communes"] = qml(
+            class_rules(apl, APL_BREAKS, INDEX_COLOURS, unit="", lang=lang,
+                        upper_included=False, missing=label("no_data", lang)),
+            geometry="polygon", labels="nom" if has("indice_communes", "nom") else None,
+        )  # fmt: skip
+    if has("zones_mal_desservies", "rang"):
+        rules = class_rules(
+            "rang",
+            RANK_BOUNDS,
+            RANK_COLOURS,
+            unit="",
+            lang=lang,
+            upper_included=True,
+            missing=label("no_data", lang),
+        )
+        named = [replace(r, label=n) for r, n in zip(rules, rank_names(lang),
+                                                   strict=False)]  # fmt: skip
+        out["zones_mal_desservies"] = qml(named, geometry="polygon", opacity=0.6)
+    if has("cpts", "nom_cpts"):
+        names = sorted(layers["cpts"]["nom_cpts"].astype(str).unique())
+        out["cpts"] = qml(
+            [Rule(n, f"{field('nom_cpts')} = {literal(n)}",
+                  CATEGORY_COLOURS[k % len(CATEGORY_COLOURS)])
+             for k, n in enumerate(names)],
+            geometry="polygon", opacity=0.5,
+        )  # fmt: skip
+    if has("communes_hors_cpts_ou_partagees", "statut"):
+        out["communes_hors_cpts_ou_partagees"] = qml(
+            [Rule(label("gap", lang), f"{field('statut')} = 'gap'", WARNING_COLOUR),
+             Rule(label("overlap", lang), f"{field('statut')} = 'overlap'",
+                  "#333333")],
+            geometry="polygon", opacity=0.6,
+        )  # fmt: skip
+    if has("structures", "type"):
+        kinds = sorted(layers["structures"]["type"].astype(str).unique())
+        out["structures"] = qml(kind_rules("type", kinds, lang=lang),
+                                geometry="point", opacity=1.0)  # fmt: skip
+    if has("sites_proposes"):
+        out["sites_proposes"] = qml(
+            [Rule(label("sites_title", lang), "TRUE", SITE_COLOUR)],
+            geometry="point", opacity=1.0, star=True,
+        )  # fmt: skip
+    if has("communes", "nom"):
+        out["communes"] = outline_qml(labels="nom")
+    for n, _ in enumerate(result.scenarios, start=1):
+        before, after = (
+            french_name(f"time_{s}_min_{kind}") for s in ("before", "after")
+        )
+        if has(f"scenario_{n}", before, after):
+            out[f"scenario_{n}"] = qml(
+                change_rules(before, after, lang=lang), geometry="polygon"
+            )
+    return out
+
+
 def write_everything(
     result: RunResult, folder: Path, *, pages: dict[str, Path]
 ) -> dict[str, Path]:
@@ -273,7 +378,10 @@ def write_everything(
         for name, frame in _layers(result).items()
         if not (isinstance(frame, gpd.GeoDataFrame) and len(frame) == 0)
     }
-    files = write_results(folder / GEOPACKAGE, csv=result.config.csv, **layers)
+    files = write_results(
+        folder / GEOPACKAGE, csv=result.config.csv,
+        styles=qgis_styles(result, layers), **layers,
+    )  # fmt: skip
     written = {**pages, **{path.name: path for path in files}}
     names = sorted([*written, "rapport.md", "rapport.json"])
     final = result.__class__(**{**result.__dict__, "written": written})

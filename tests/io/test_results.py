@@ -54,3 +54,25 @@ def test_bad_layers_write_nothing(frames, tmp_path):
     with pytest.raises(InputError, match="not DataFrames"):
         write_results(tmp_path / "a.gpkg", c=[1, 2])  # type: ignore[arg-type]
     assert list(tmp_path.iterdir()) == []
+
+
+def test_styles_go_to_the_layer_styles_table(frames, tmp_path):
+    import sqlite3  # noqa: PLC0415
+
+    communes, table = frames
+    style = "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n<qgis/>"
+    write_results(tmp_path / "out.gpkg", communes=communes, resume=table,
+                  styles={"communes": style})  # fmt: skip
+    layers = [n for n, _ in pyogrio.list_layers(tmp_path / "out.gpkg")]
+    assert layers == ["communes", "layer_styles"]
+    with sqlite3.connect(tmp_path / "out.gpkg") as db:
+        rows = db.execute(
+            "SELECT f_table_name, f_geometry_column, styleQML, useAsDefault "
+            "FROM layer_styles"
+        ).fetchall()
+    db.close()
+    assert rows == [("communes", "geom", style, 1)]
+    with pytest.raises(InputError, match=r"`styles` names \['resume'\]"):
+        write_results(tmp_path / "b.gpkg", communes=communes, resume=table,
+                      styles={"resume": style})  # fmt: skip
+    assert not (tmp_path / "b.gpkg").exists()  # nothing half-written

@@ -22,7 +22,7 @@ LAYERS = [
     "sites_proposes",
     "structures",
     "communes",
-    *(f"scenario_{n}" for n in range(1, 6)),  # one layer per [[scenario]]
+    *(f"scenario_{n}" for n in range(1, 7)),  # one per [[scenario]], one [compare]
 ]
 
 
@@ -41,7 +41,8 @@ def test_the_run_writes_maps_layers_tables_and_report(sample_run):
         "resultats_temps_par_type.csv",
         "resultats_zones.csv",
     } <= names
-    assert [n for n, _ in pyogrio.list_layers(folder / "resultats.gpkg")] == LAYERS
+    layers = [n for n, _ in pyogrio.list_layers(folder / "resultats.gpkg")]
+    assert layers == [*LAYERS, "layer_styles"]  # and their QGIS styles
 
 
 def test_every_inhabitant_is_accounted_for(sample_run, sample):
@@ -253,3 +254,36 @@ def test_communes_ranked_by_the_filosofi_commune_file(sample_folder, tmp_path, s
     )
     aside = {r["what"]: r for r in result.ledger.aside_rows}
     assert aside["lieux sans niveau de vie médian communal"]["examples"] == [first]
+
+
+def test_the_geopackage_carries_a_qgis_style_per_map_layer(sample_run):
+    import sqlite3  # noqa: PLC0415
+    import xml.etree.ElementTree as ET  # noqa: PLC0415
+
+    path = sample_run.config.folder / "resultats.gpkg"
+    with sqlite3.connect(path) as db:
+        styles = dict(db.execute(
+            "SELECT f_table_name, styleQML FROM layer_styles WHERE useAsDefault = 1"
+        ))  # fmt: skip
+        registered = db.execute(
+            "SELECT data_type FROM gpkg_contents WHERE table_name = 'layer_styles'"
+        ).fetchone()
+        assert registered == ("attributes",)  # listed by GDAL and QGIS
+        assert set(styles) == set(LAYERS)
+        for name, text in styles.items():
+            root = ET.fromstring(text.split("\n", 1)[1])
+            rules = root.findall("renderer-v2/rules/rule")
+            if not rules:  # the communes: outlines and names
+                assert (
+                    root.find("labeling/settings/text-style").get("fieldName") == "nom"
+                )
+                continue
+            (total,) = db.execute(f'SELECT count(*) FROM "{name}"').fetchone()
+            matched = sum(
+                db.execute(
+                    f'SELECT count(*) FROM "{name}" WHERE {r.get("filter")}'
+                ).fetchone()[0]
+                for r in rules
+            )  # every feature in exactly one class (the rules are also SQL)
+            assert matched == total, name
+    db.close()
