@@ -133,8 +133,10 @@ class _Pairs:
         pos, _ = expand_groups(starts, ptr[base + 1] - starts)
         pos = order[pos]
         parts = [(self.row[pos], self.site[pos], self.time_min[pos])]
+        wanted = np.zeros(len(self.sites), dtype=bool)
+        wanted[sites] = True
         for row, site, minutes in self.extra:
-            keep = np.isin(site, sites)
+            keep = wanted[site]
             parts.append((row[keep], site[keep], minutes[keep]))
         return tuple(np.concatenate(p) for p in zip(*parts, strict=True))  # type: ignore[return-value]
 
@@ -670,8 +672,9 @@ def _updated_best(
             mine = pairs.group[block[1]] == code
             _take_better(minutes, site, block[0][mine], block[1][mine],
                          block[2][mine].astype(np.float64))  # fmt: skip
-        gone = closed_pos[pairs.group[closed_pos] == code]
-        lost = np.flatnonzero(np.isin(site, gone))
+        gone = np.zeros(len(pairs.sites) + 1, dtype=bool)  # the last: no site (-1)
+        gone[closed_pos[pairs.group[closed_pos] == code]] = True
+        lost = np.flatnonzero(gone[site])
         if len(lost):
             minutes[lost], site[lost] = np.inf, -1
             rows, sites_, mins = pairs.of_rows(lost)
