@@ -220,9 +220,8 @@ def run(config: RunConfig, *, progress: TextIO | None = None) -> RunResult:
     outcomes: tuple[ScenarioOutcome, ...] = ()
     if extra:
         with steps.step("scénarios" if config.scenarios else "évolution"):
-            outcomes = _named(
-                "scenario",
-                lambda _: run_scenarios(
+            try:
+                outcomes = run_scenarios(
                     config, inputs, found, ledger,
                     candidates=lambda: _candidates(
                         config, inputs,
@@ -231,9 +230,13 @@ def run(config: RunConfig, *, progress: TextIO | None = None) -> RunResult:
                     ),
                     times=lambda o, d, b: _time_matrix(config, inputs, o, d, bound=b),
                     before=lambda: _before_side(config),
-                ),
-                Path("scenarios"),
-            )  # fmt: skip
+                )  # fmt: skip
+            except ConfigError:
+                raise
+            except CoordogeoError as err:  # named: [compare] or the scenario
+                text = str(err)
+                head = "" if text.startswith("[compare]") else "[[scenario]] "
+                raise ConfigError(head + text) from err
     result = RunResult(
         config, inputs, found.places, reach, times, coverage, index, column, found,
         fair, ledger, {}, outcomes,

@@ -240,7 +240,10 @@ def run_scenarios(
         )
     older = None
     if config.compares:
-        older = _older_side(config, inputs, timed, index, ledger, before)
+        try:
+            older = _older_side(config, inputs, timed, index, ledger, before)
+        except InputError as err:
+            raise InputError(f"[compare]: {err}") from err
     source = _source(config, inputs, timed, bound, candidates, times, older)
     ref = baseline(
         source, inputs.places, timed, by="kind", max_time_min=bound, index=index,
@@ -262,11 +265,14 @@ def run_scenarios(
         outcomes.append(ScenarioOutcome(spec, after, comparison, changes, notes))
     if older is not None:
         places, sites, label, notes = older
-        then = baseline(
-            source, places, sites, by="kind", max_time_min=bound,
-            index=index if index is not None and index.capacity in sites else None,
-            name=label, n_jobs=config.n_jobs,
-        )  # fmt: skip
+        try:
+            then = baseline(
+                source, places, sites, by="kind", max_time_min=bound,
+                index=index if index is not None and index.capacity in sites else None,
+                name=label, n_jobs=config.n_jobs,
+            )  # fmt: skip
+        except InputError as err:
+            raise InputError(f"[compare] ({label}): {err}") from err
         comparison = compare(then, ref, thresholds_min=thresholds)
         outcomes.append(ScenarioOutcome(
             ScenarioSpec(label, suggest=0), ref, comparison,
@@ -328,10 +334,11 @@ def _older_side(
         if values.isna().any() or (values < 0).any():
             sites = sites.drop(columns=index.capacity)  # no index for that side
     places, aligned = _aligned_codes(config, inputs, places, ledger)
+    other = config.compare_before
+    called = other.stem if other.stem != "config" else f"{other.parent.name}/config"
     label = config.compare_name or (
-        f"change since {config.compare_before.stem}" if en
-        else f"évolution depuis {config.compare_before.stem}"
-    )  # fmt: skip
+        f"change since {called}" if en else f"évolution depuis {called}"
+    )
     return places, sites, label, aligned
 
 

@@ -330,3 +330,20 @@ def test_the_report_accounts_for_places_new_on_the_after_side(sample_folder, tmp
     new = f"{dropped['Ind'].sum():,.0f}".replace(",", "\u202f")
     assert f"+ {new} nouveaux lieux" in report
     assert result.scenarios[0].comparison.ledger["only_after"].gt(0).all()
+
+
+def test_compare_before_of_another_territory_is_refused_clearly(
+    sample_folder, tmp_path
+):
+    from coordogeo.pipeline import init_folder  # noqa: PLC0415
+
+    other = init_folder(tmp_path / "reunion", sample=True, territory="reunion")
+    before = f'before = "{other.as_posix()}"'
+    path = edited(sample_folder, 'as_of = "2019-01-01"', before, name="cmp_reu.toml")
+    with pytest.raises(
+        ConfigError,
+        match=r"^\[compare\] \(évolution depuis reunion/"
+        r"config\): `places` spans .* outside the area of 'EPSG:2154'",
+    ):
+        run(load_config(path).with_folder(tmp_path / "out"))
+    assert not (tmp_path / "out").exists()
