@@ -332,6 +332,21 @@ def to_display(
     return out.set_geometry(gpd.GeoSeries(rounded, index=out.index, crs=4326))
 
 
+def displayed(
+    frame: gpd.GeoDataFrame, *, name: str, simplify: bool = True
+) -> gpd.GeoDataFrame:
+    """Return ``frame`` as drawn: itself in EPSG:4326, else :func:`to_display` of it.
+
+    Every public ``add_*`` takes any CRS through this: a Lambert-93 frame is
+    reprojected (and simplified to :data:`SIMPLIFY_M`), never drawn at latitude
+    6 million; a frame with no CRS is refused by name.
+    """
+    crs = frame.crs
+    if crs is not None and crs.to_epsg() == 4326:  # noqa: PLR2004 - lon/lat
+        return frame
+    return to_display(frame, name=name, simplify_m=SIMPLIFY_M if simplify else 0.0)
+
+
 def add_hatch(m: folium.Map) -> str:
     """Define the hatch pattern in the page of ``m`` (an inline SVG, no plugin).
 

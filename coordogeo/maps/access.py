@@ -19,6 +19,7 @@ from coordogeo.maps._style import (
     anchored_classes,
     check_lang,
     decimal,
+    displayed,
     label,
     styled_layer,
     text,
@@ -116,8 +117,9 @@ def access_map(
 def add_travel_times(
     m: folium.Map, cells: gpd.GeoDataFrame, *, column: str, lang: str
 ) -> folium.Map:
-    """Add the classed travel-time layer and its legend; ``cells`` in EPSG:4326."""
+    """Add the classed travel-time layer and its legend; ``cells`` in any CRS."""
     check_columns(cells, [column], name="result")
+    cells = displayed(cells, name="result")
     minutes = cells[column].to_numpy(dtype=np.float64)
     colour, items = _time_classes(minutes, lang)
     fill = np.where(np.isfinite(minutes), colour, NO_DATA_COLOUR)

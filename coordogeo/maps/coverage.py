@@ -17,6 +17,7 @@ from coordogeo.maps._style import (
     add_hatch,
     add_polygons,
     check_lang,
+    displayed,
     label,
     styled_layer,
     text,
@@ -113,8 +114,10 @@ def add_territories(
 ) -> folium.Map:
     """Add CPTS territories, shared and uncovered communes, and their legend.
 
-    ``shapes`` and ``odd`` are the two frames of :func:`coverage_map`, in EPSG:4326.
+    ``shapes`` and ``odd`` are the two frames of :func:`coverage_map`, any CRS.
     """
+    shapes = displayed(shapes, name="territories")
+    odd = displayed(odd, name="overlaps_gaps")
     colours = _colours(shapes["cpts_name"])
     layer = styled_layer(shapes, colours, _territory_tips(shapes, lang))
     add_polygons(

@@ -15,6 +15,7 @@ from coordogeo.maps._style import (
     NO_DATA_COLOUR,
     add_polygons,
     check_lang,
+    displayed,
     label,
     styled_layer,
     text,
@@ -71,13 +72,14 @@ def add_bivariate(
     time_column: str,
     lang: str,
 ) -> folium.Map:
-    """Add the bivariate layer and its 3 × 3 legend; ``cells`` in EPSG:4326.
+    """Add the bivariate layer and its 3 × 3 legend; ``cells`` in any CRS.
 
     ``group`` holds each place's income third, 1 (poorest) to 3, as
     :func:`coordogeo.equity.income_groups` gives (missing: grey); ``income`` is
     shown in the tooltips. An unreachable place (NaN time) is in the longest class.
     """
     check_columns(cells, [income, group, time_column, "population"], name="places")
+    cells = displayed(cells, name="places")
     words = _TEXT[lang]
     thirds = cells[group].to_numpy(dtype=np.float64)
     minutes = cells[time_column].to_numpy(dtype=np.float64)

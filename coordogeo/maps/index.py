@@ -20,6 +20,7 @@ from coordogeo.maps._style import (
     anchored_classes,
     check_lang,
     decimal,
+    displayed,
     label,
     styled_layer,
     text,
@@ -127,7 +128,8 @@ def index_map(
 def add_index(
     m: folium.Map, shapes: gpd.GeoDataFrame, *, column: str, lang: str
 ) -> folium.Map:
-    """Add the classed index layer and its legend; ``shapes`` in EPSG:4326."""
+    """Add the classed index layer and its legend; ``shapes`` in any CRS."""
+    shapes = displayed(shapes, name="result")
     values = shapes[column].to_numpy(dtype=np.float64)
     colour, items = _classes(values, apl=column.startswith("apl_"), lang=lang)
     unit = _UNITS.get(column, "")

@@ -22,6 +22,7 @@ from coordogeo.maps._style import (
     Lang,
     add_polygons,
     check_lang,
+    displayed,
     label,
     styled_layer,
     text,
@@ -292,8 +293,9 @@ def links_to(
 
 
 def add_isochrones(m: folium.Map, shapes: gpd.GeoDataFrame, *, lang: str) -> folium.Map:
-    """Add nested isochrones (EPSG:4326), widest first, and their legend."""
+    """Add nested isochrones (any CRS), widest first, and their legend."""
     check_columns(shapes, ["max_time_min"], name="isochrones")
+    shapes = displayed(shapes, name="isochrones")
     order = np.argsort(
         -shapes["max_time_min"].to_numpy(dtype=np.float64), kind="stable"
     )

@@ -19,6 +19,7 @@ from coordogeo.maps._style import (
     add_polygons,
     check_lang,
     decimal,
+    displayed,
     label,
     styled_layer,
     text,
@@ -116,7 +117,8 @@ def scenario_map(
 def add_change(
     m: folium.Map, cells: gpd.GeoDataFrame, *, kind: str | None, lang: str
 ) -> folium.Map:
-    """Add the classed change layer and its legend; ``cells`` in EPSG:4326."""
+    """Add the classed change layer and its legend; ``cells`` in any CRS."""
+    cells = displayed(cells, name="places")
     suffix = "" if kind is None else f"_{kind}"
     before = cells[f"time_before_min{suffix}"].to_numpy(dtype=np.float64)
     after = cells[f"time_after_min{suffix}"].to_numpy(dtype=np.float64)

@@ -16,6 +16,7 @@ from coordogeo.maps._style import (
     Lang,
     add_polygons,
     check_lang,
+    displayed,
     label,
     styled_layer,
     text,
@@ -124,7 +125,8 @@ def underserved_map(
 
 
 def add_zones(m: folium.Map, shapes: gpd.GeoDataFrame, *, lang: str) -> folium.Map:
-    """Add the zones (EPSG:4326) filled by rank class, escaped tooltips, a legend."""
+    """Add the zones (any CRS) filled by rank class, escaped tooltips, a legend."""
+    shapes = displayed(shapes, name="zones")
     if len(shapes):  # no zone: the legend alone says what would be drawn
         rank = shapes["rank"].to_numpy(dtype=np.float64)
         fill = np.asarray(RANK_COLOURS, dtype=object)[
@@ -148,8 +150,9 @@ def add_zones(m: folium.Map, shapes: gpd.GeoDataFrame, *, lang: str) -> folium.M
 def add_suggested_sites(
     m: folium.Map, points: gpd.GeoDataFrame, *, lang: str
 ) -> folium.Map:
-    """Add suggested sites (EPSG:4326) as numbered stars with their gain."""
+    """Add suggested sites (any CRS) as numbered stars with their gain."""
     check_columns(points, ["step", "population_gain"], name="sites")
+    points = displayed(points, name="sites", simplify=False)
     group = folium.FeatureGroup(name=text(label("sites_title", lang)))
     names = points["nom"] if "nom" in points else pd.Series(points.index, points.index)
     gains = thousands(points["population_gain"]).to_numpy()
