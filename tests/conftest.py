@@ -15,6 +15,14 @@ from coordogeo import RoadNetwork, SampleTerritory, sample_territory
 X0, Y0 = 600_000.0, 6_400_000.0  # Lambert-93, inside metropolitan France
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _own_cache_folder(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Keep the runs' network cache (compute.cache) out of the user's home."""
+    import os  # noqa: PLC0415
+
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
+
+
 @functools.cache
 def cached_sample() -> SampleTerritory:
     """One sample per test session (hypothesis tests cannot take fixtures)."""

@@ -152,6 +152,45 @@ class RoadNetwork:
         """Number of directed edges."""
         return int(self.graph.nnz)
 
+    def save(self, folder: str | Path) -> Path:
+        """Write the network to ``folder``, to be read back by :meth:`load`.
+
+        ``.npy`` arrays (the graph both ways, the node coordinates) and
+        ``network.json`` (format version, CRS, snapping parameters, build report);
+        written under a temporary name, then renamed. A folder that is not a saved
+        network is never overwritten.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from coordogeo.datasets import sample_territory
+        >>> net = RoadNetwork.from_roads(sample_territory().roads)
+        >>> folder = net.save(tempfile.mkdtemp() + "/reseau")
+        >>> again = RoadNetwork.load(folder)
+        >>> again.n_nodes == net.n_nodes and again.report == net.report
+        True
+        """
+        from coordogeo.network.store import save_network  # noqa: PLC0415
+
+        return save_network(self, folder)
+
+    @classmethod
+    def load(cls, folder: str | Path, *, mmap: bool = True) -> RoadNetwork:
+        """Read a network written by :meth:`save` (arrays mapped from disk).
+
+        Only the KD-tree of the nodes is rebuilt; searches read the mapped arrays,
+        so a large network loads in seconds and its pages are shared by the
+        processes that read it.
+
+        Raises
+        ------
+        InputError
+            Not a saved network, another format version, an incomplete copy.
+        """
+        from coordogeo.network.store import load_network  # noqa: PLC0415
+
+        return load_network(folder, mmap=mmap)
+
     @classmethod
     def from_roads(
         cls,

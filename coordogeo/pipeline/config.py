@@ -207,6 +207,19 @@ SCHEMA: Final[tuple[Key, ...]] = (
     Key("outputs", "csv", "text",
         "'excel': ';', decimal comma, UTF-8 with BOM (French Excel); 'plain': ',', "
         "decimal point, UTF-8.", default="excel", choices=("excel", "plain")),
+    Key("compute", "cache", "flag",
+        "Keep the road network built from `inputs.roads` in coordogeo's cache "
+        "folder (keyed by the file's path, size and date and the coordogeo "
+        "version): the next run loads it in seconds instead of building it.",
+        default=True),
+    Key("compute", "cache_folder", "folder",
+        "Where the cache lives. Default: $XDG_CACHE_HOME/coordogeo, else "
+        "~/.cache/coordogeo.", example='"/data/cache_coordogeo"'),
+    Key("compute", "scheduler", "text",
+        "Address of a dask.distributed scheduler ('tcp://host:8786') that runs "
+        "the travel-time searches (pip install 'coordogeo[compute]'); results are "
+        "the same as on this machine. See 'Passer à l'échelle'.",
+        example='"tcp://10.0.0.5:8786"'),
     Key("compare", "as_of", "text",
         "A date (YYYY-MM-DD): compare the structures open on that date (their "
         "`date_opened`; FINESS `dateouv`, else `dateautor`) with today's, on this "
@@ -293,6 +306,9 @@ class RunConfig:
     source_line: str | None = None
     lang: Lang = "fr"
     csv: Literal["excel", "plain"] = "excel"
+    cache: bool = True
+    cache_folder: Path | None = None
+    scheduler: str | None = None
     compare_as_of: str | None = None
     compare_before: Path | None = None
     compare_history: Path | None = None
@@ -632,6 +648,8 @@ def _default_text(key: Key) -> str:
 
 
 def _toml(value: Any) -> str:
+    if isinstance(value, bool):  # before int: True is an int
+        return "true" if value else "false"
     if isinstance(value, str):
         return f'"{value}"'
     if isinstance(value, tuple | list):

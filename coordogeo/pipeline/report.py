@@ -59,9 +59,15 @@ class Ledger:
             {"key": key, "file": path.name, "rows": len(frame), "population": people}
         )
 
-    def read_network(self, path: Path, network: RoadNetwork) -> None:
-        """Count the road network: nodes, edges, roads left out by the build."""
+    def read_network(
+        self, path: Path, network: RoadNetwork, *, cached: Path | None = None
+    ) -> None:
+        """Count the road network: nodes, edges, roads left out by the build.
+
+        ``cached``: the cache folder it was loaded from (not built this run).
+        """
         report = network.report
+        where = "" if cached is None else f", lu depuis le cache {cached}"
         self.inputs.append(
             {
                 "key": "inputs.roads",
@@ -69,7 +75,7 @@ class Ledger:
                 "rows": report.n_roads,
                 "population": None,
                 "detail": f"{_whole(network.n_nodes, 'fr')} nœuds, "
-                f"{_whole(network.n_edges, 'fr')} arcs",
+                f"{_whole(network.n_edges, 'fr')} arcs{where}",
             }
         )
         if report.dropped_roads:

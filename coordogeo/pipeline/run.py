@@ -8,14 +8,16 @@ becomes ``rapport.md`` / ``rapport.json`` beside the outputs.
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
 import time
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Final, TextIO, TypeVar
+from typing import Any, Final, TextIO, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -23,6 +25,7 @@ import pandas as pd
 import geopandas as gpd
 import shapely
 
+from coordogeo._version import __version__
 from coordogeo.access import (
     TravelTimeMatrix,
     apl,
@@ -93,6 +96,8 @@ class Inputs:
     candidates: gpd.GeoDataFrame | None
     network: RoadNetwork | None
     table: TravelTimeMatrix | None
+    #: A ``dask.distributed.Client`` when ``compute.scheduler`` is set.
+    client: Any = None
 
 
 @dataclass(frozen=True)
@@ -201,6 +206,18 @@ def run(config: RunConfig, *, progress: TextIO | None = None) -> RunResult:
     steps = _Steps(ledger, progress, _N_STEPS + extra)
     with steps.step("lecture des données"):
         inputs = read_inputs(config, ledger)
+    try:
+        return _computed(config, inputs, ledger, steps, target)
+    finally:
+        if inputs.client is not None:  # compute.scheduler
+            inputs.client.close()
+
+
+def _computed(
+    config: RunConfig, inputs: Inputs, ledger: Ledger, steps: _Steps, target: Any
+) -> RunResult:
+    """Run the steps after reading, then write the outputs (staged)."""
+    extra = bool(config.scenarios or config.compares)
     with steps.step("temps jusqu'à la structure la plus proche"):
         places = nearest_times(config, inputs, ledger)
         reach = within_reach(places)
@@ -296,7 +313,8 @@ def read_inputs(config: RunConfig, ledger: Ledger) -> Inputs:
     if config.filosofi_communes is not None:
         places = _with_commune_income(config.filosofi_communes, places, ledger)
     network, table = _times_source(config, communes, ledger)
-    inputs = Inputs(communes, places, structures, members, candidates, network, table)
+    inputs = Inputs(communes, places, structures, members, candidates, network, table,
+                    client=_client(config, ledger))  # fmt: skip
     if network is not None:
         _check_roads_cover(config, inputs)
     return inputs
@@ -426,15 +444,14 @@ def _times_source(
     """Return the road network, or the external commune matrix, or neither."""
     if config.roads is not None:
         path = config.roads
-        if path.name.lower().endswith(_OSM_SUFFIXES):
-            network = _named("inputs.roads", RoadNetwork.from_osm, path)
-        else:
-            network = _named(
-                "inputs.roads",
-                lambda p: RoadNetwork.from_roads(read_vector(p, name="roads")),
-                path,
-            )
-        ledger.read_network(path, network)
+        cached = _cache_path(config)
+        network = _cached_network(cached, ledger) if cached is not None else None
+        loaded = network is not None
+        if network is None:
+            network = _built_network(path)
+            if cached is not None:
+                _keep_in_cache(network, cached, ledger)
+        ledger.read_network(path, network, cached=cached if loaded else None)
         return network, None
     if config.matrix is None:
         ledger.warn(
@@ -454,6 +471,85 @@ def _times_source(
     )
     ledger.read_matrix(config.matrix, table)
     return None, table
+
+
+def _client(config: RunConfig, ledger: Ledger) -> Any:
+    """Connect to ``compute.scheduler`` (None when the config names none)."""
+    if config.scheduler is None:
+        return None
+    try:
+        import distributed  # noqa: PLC0415 - the compute extra
+    except ImportError:
+        raise ConfigError(
+            "`compute.scheduler` needs dask.distributed: pip install "
+            "'coordogeo[compute]'."
+        ) from None
+    try:
+        client = distributed.Client(config.scheduler, timeout=30)  # type: ignore[no-untyped-call]
+    except (OSError, TimeoutError, ValueError) as err:
+        raise ConfigError(
+            f"`compute.scheduler` {config.scheduler!r}: cannot connect ({err})."
+        ) from err
+    if not client.scheduler_info().get("workers"):
+        ledger.warn(
+            f"la grappe dask {config.scheduler} n'a encore aucun travailleur : les "
+            "recherches attendent qu'un travailleur la rejoigne"
+        )
+    return client
+
+
+def _built_network(path: Path) -> RoadNetwork:
+    """Build the network of ``inputs.roads`` (OSM file or road lines)."""
+    if path.name.lower().endswith(_OSM_SUFFIXES):
+        return _named("inputs.roads", RoadNetwork.from_osm, path)
+    return _named(
+        "inputs.roads",
+        lambda p: RoadNetwork.from_roads(read_vector(p, name="roads")),
+        path,
+    )
+
+
+def _cache_path(config: RunConfig) -> Path | None:
+    """Return the cache folder of this roads file's network (None: no cache).
+
+    Keyed by the file's absolute path, size and modification time and by the
+    coordogeo version: an edited file or another version builds anew.
+    """
+    if not config.cache or config.roads is None:
+        return None
+    root = (
+        config.cache_folder
+        or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+        / "coordogeo"
+    )
+    if Path(root).resolve().is_relative_to(config.folder.resolve()):
+        raise ConfigError(
+            f"`compute.cache_folder` ({root}) is inside `outputs.folder`: the outputs "
+            "would hold files the run does not list; put the cache elsewhere."
+        )
+    stat = config.roads.stat()
+    key = f"{config.roads.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{__version__}"
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
+    return Path(root) / "reseaux" / f"{config.roads.stem}-{digest}"
+
+
+def _cached_network(folder: Path, ledger: Ledger) -> RoadNetwork | None:
+    """Load the cached network, or None (absent, or unreadable: said, rebuilt)."""
+    if not (folder / "network.json").is_file():
+        return None
+    try:
+        return RoadNetwork.load(folder)
+    except CoordogeoError as err:
+        ledger.warn(f"cache du réseau illisible, reconstruit : {err}")
+        return None
+
+
+def _keep_in_cache(network: RoadNetwork, folder: Path, ledger: Ledger) -> None:
+    """Save the network for the next run; a cache that cannot be written is said."""
+    try:
+        network.save(folder)
+    except CoordogeoError as err:
+        ledger.warn(f"réseau non mis en cache ({folder}) : {err}")
 
 
 def _check_roads_cover(config: RunConfig, inputs: Inputs) -> None:
@@ -507,6 +603,7 @@ def _time_matrix(
             destinations,
             max_time_min=bound,
             n_jobs=config.n_jobs,
+            client=inputs.client,
         )
     if inputs.table is not None:
         return _commune_table_to(inputs.table, origins, destinations, bound=bound)

@@ -1,0 +1,104 @@
+"""Build, save and load a road network, and a catchment search, by network size.
+
+For each grid side given (``--sides``; 550 ≈ 0.3 M nodes, a département; 1730 ≈
+3 M nodes, a region), on the generated grid of ``_common.py`` (seed 0):
+
+- ``RoadNetwork.from_roads`` on one line per street: time, and the process's peak
+  memory after it (``ru_maxrss``, which only grows: read the largest size last);
+- ``network.save(folder)`` and ``RoadNetwork.load(folder)`` (arrays mapped from
+  disk, the KD-tree rebuilt), against the build;
+- the fixed cost of a search: ``travel_time_matrix`` from 20 sites bounded at
+  1 minute (nearly nothing reached), per site;
+- ``travel_time_matrix`` at 30 minutes from ``--sites`` sites to ``--origins``
+  places, ``n_jobs=1`` and ``n_jobs=2``, on the built and on the loaded network
+  (the same pairs: checked).
+
+Run: ``python benchmarks/bench_scale.py --sides 550 1730`` (about 3 minutes on 2
+cores and 6 GB for the region). The France-size grid (side 3900, 15 M nodes) does
+not fit in memory with this build yet.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from _common import grid_roads, random_points
+
+from coordogeo import RoadNetwork
+from coordogeo.access import travel_time_matrix
+
+
+def _peak_gb() -> float:
+    """Peak resident memory of this process so far, in GB (Linux: kB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
+
+
+def one_size(side: int, n_origins: int, n_sites: int) -> None:
+    """Print the figures of one grid size."""
+    rng = np.random.default_rng(0)
+    roads = grid_roads(side, rng)
+    t0 = time.perf_counter()
+    net = RoadNetwork.from_roads(roads)
+    t_build = time.perf_counter() - t0
+    peak = _peak_gb()
+    del roads
+    origins = random_points(n_origins, side, rng)
+    sites = random_points(n_sites, side, rng)
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        folder = net.save(Path(tmp) / "reseau")
+        t_save = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        loaded = RoadNetwork.load(folder)
+        t_load = time.perf_counter() - t0
+        few = sites.iloc[:20]
+        t0 = time.perf_counter()
+        travel_time_matrix(loaded, origins, few, max_time_min=1)
+        t_fixed = (time.perf_counter() - t0) / len(few)
+        times = {}
+        for name, network, jobs in (("built", net, 1), ("built", net, 2),
+                                    ("loaded", loaded, 1)):  # fmt: skip
+            t0 = time.perf_counter()
+            matrix = travel_time_matrix(
+                network, origins, sites, max_time_min=30, n_jobs=jobs
+            )
+            times[(name, jobs)] = (time.perf_counter() - t0, matrix)
+        same = np.array_equal(
+            times[("built", 1)][1].time_min, times[("loaded", 1)][1].time_min
+        )
+    print(
+        f"side {side}: {net.n_nodes / 1e6:.2f} M nodes, {net.n_edges / 1e6:.2f} M "
+        f"edges; {n_origins:,} places, {n_sites} sites, "
+        f"{times[('built', 1)][1].n_pairs:,} pairs within 30 min"
+    )
+    print(f"  from_roads        {t_build:7.2f} s   peak RSS so far {peak:5.2f} GB")
+    print(f"  save              {t_save:7.2f} s")
+    print(f"  load              {t_load:7.2f} s   = {t_load / t_build:6.1%} of a build")
+    print(f"  search at 1 min   {1000 * t_fixed:7.2f} ms a site (fixed cost)")
+    for (name, jobs), (seconds, _) in times.items():
+        print(f"  matrix, {name:6s} n_jobs={jobs} {seconds:7.2f} s")
+    print(f"  loaded network gives the same minutes: {same}")
+
+
+def main() -> None:
+    """Parse the sizes and print each one's figures."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sides", type=int, nargs="+", default=[550])
+    parser.add_argument("--origins", type=int, nargs="+", default=None,
+                        help="places per size (default 60k, then 250k)")  # fmt: skip
+    parser.add_argument("--sites", type=int, nargs="+", default=None,
+                        help="sites per size (default 150, then 600)")  # fmt: skip
+    args = parser.parse_args()
+    origins = args.origins or [60_000 if s <= 600 else 250_000 for s in args.sides]
+    sites = args.sites or [150 if s <= 600 else 600 for s in args.sides]
+    for side, n_o, n_s in zip(args.sides, origins, sites, strict=True):
+        one_size(side, n_o, n_s)
+
+
+if __name__ == "__main__":
+    main()

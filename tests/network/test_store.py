@@ -1,0 +1,61 @@
+"""A saved network reads back the same: arrays, report, and every search result."""
+
+import json
+
+import numpy as np
+import pytest
+
+from coordogeo.access import nearest, travel_time_matrix
+from coordogeo.errors import InputError
+from coordogeo.network import RoadNetwork
+from tests.conftest import cached_network, cached_sample
+
+
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory):
+    return cached_network().save(tmp_path_factory.mktemp("net") / "reseau")
+
+
+@pytest.mark.parametrize("mmap", [True, False])
+def test_load_gives_the_same_network_and_the_same_times(saved, mmap):
+    net, back = cached_network(), RoadNetwork.load(saved, mmap=mmap)
+    assert isinstance(back.node_xy, np.memmap) == mmap
+    np.testing.assert_array_equal(back.node_xy, net.node_xy)
+    for a, b in ((back.graph, net.graph), (back.reverse_graph, net.reverse_graph)):
+        assert (a != b).nnz == 0 and a.shape == b.shape
+    assert back.report == net.report and back.crs == net.crs
+    assert back.description == net.description
+    sample = cached_sample()
+    msp = sample.structures[sample.structures["kind"] == "MSP"]
+    got = travel_time_matrix(back, sample.population, msp, max_time_min=20)
+    want = travel_time_matrix(net, sample.population, msp, max_time_min=20)
+    np.testing.assert_array_equal(got.time_min, want.time_min)  # to the bit
+    np.testing.assert_array_equal(got.origin, want.origin)
+    times = nearest(back, sample.population.head(300), msp)
+    again = nearest(net, sample.population.head(300), msp)
+    assert times.drop(columns="geometry").equals(again.drop(columns="geometry"))
+
+
+def test_a_saved_network_is_refused_when_it_is_not_one(saved, tmp_path):
+    with pytest.raises(InputError, match="not a saved road network"):
+        RoadNetwork.load(tmp_path)
+    other = tmp_path / "mes_donnees"
+    other.mkdir()
+    (other / "a_moi.txt").write_text("x")
+    with pytest.raises(InputError, match="does not overwrite it"):
+        cached_network().save(other)
+    assert (other / "a_moi.txt").read_text() == "x"  # untouched
+    copy = cached_network().save(tmp_path / "copie")
+    meta = json.loads((copy / "network.json").read_text())
+    (copy / "network.json").write_text(json.dumps({**meta, "format": 99}))
+    with pytest.raises(InputError, match="format 99"):
+        RoadNetwork.load(copy)
+    (copy / "network.json").write_text(json.dumps({**meta, "n_edges": 5}))
+    with pytest.raises(InputError, match="incomplete"):
+        RoadNetwork.load(copy)
+    (copy / "graph_data.npy").write_bytes(b"\x93NUMPY garbage")
+    (copy / "network.json").write_text(json.dumps(meta))
+    with pytest.raises(InputError, match="cannot be read"):
+        RoadNetwork.load(copy)
+    again = cached_network().save(copy)  # a saved network is replaced whole
+    assert RoadNetwork.load(again).n_nodes == cached_network().n_nodes

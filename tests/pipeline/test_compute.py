@@ -1,0 +1,75 @@
+"""[compute]: the road network built once and cached; searches on a dask cluster."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from coordogeo.network import RoadNetwork
+from coordogeo.pipeline import load_config, run
+from coordogeo.pipeline.config import ConfigError
+from coordogeo.pipeline.run import _cache_path
+from tests.pipeline.conftest import edited
+
+
+def _roads_entry(result):
+    return next(r for r in result.ledger.inputs if r["key"] == "inputs.roads")
+
+
+def _times(result):
+    columns = [c for c in result.places.columns if c.startswith("travel_time_min")]
+    return pd.DataFrame(result.places[columns])
+
+
+def test_the_network_is_built_once_then_read_from_the_cache(sample_folder, tmp_path):
+    cache = tmp_path / "cache"
+    entry = f'\n[compute]\ncache_folder = "{cache.as_posix()}"\n'
+    path = edited(sample_folder, "\n[compute]\n", entry, name="cached.toml")
+    config = load_config(path)
+    first = run(config.with_folder(tmp_path / "a"))
+    assert "cache" not in _roads_entry(first)["detail"]
+    (saved,) = (cache / "reseaux").iterdir()
+    assert (saved / "network.json").is_file()
+    second = run(config.with_folder(tmp_path / "b"))
+    assert f"lu depuis le cache {saved}" in _roads_entry(second)["detail"]
+    pd.testing.assert_frame_equal(_times(first), _times(second))  # the same times
+    (saved / "graph_data.npy").write_bytes(b"not an array")  # a broken cache
+    third = run(config.with_folder(tmp_path / "c"))
+    assert any("cache du réseau illisible" in w for w in third.ledger.warnings)
+    pd.testing.assert_frame_equal(_times(first), _times(third))
+    assert "lu depuis le cache" not in _roads_entry(third)["detail"]  # rebuilt
+    assert RoadNetwork.load(saved).n_nodes == third.inputs.network.n_nodes  # resaved
+
+
+def test_no_cache_when_asked_and_never_inside_the_outputs(sample_folder, tmp_path):
+    cache = tmp_path / "cache"
+    path = edited(
+        sample_folder, "\n[compute]\n",
+        f'\n[compute]\ncache = false\ncache_folder = "{cache.as_posix()}"\n',
+        name="nocache.toml",
+    )  # fmt: skip
+    assert _cache_path(load_config(path)) is None  # no cache folder, nothing written
+    assert _cache_path(load_config(sample_folder / "config.toml")) is not None
+    inside = edited(
+        sample_folder, "\n[compute]\n",
+        '\n[compute]\ncache_folder = "resultats/cache"\n', name="inside.toml",
+    )  # fmt: skip
+    with pytest.raises(ConfigError, match=r"inside `outputs\.folder`"):
+        run(load_config(inside))
+
+
+def test_searches_on_a_dask_cluster_give_the_same_run(
+    sample_folder, sample_run, tmp_path
+):
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
+    ) as cluster:
+        entry = f'\n[compute]\nscheduler = "{cluster.scheduler_address}"\n'
+        path = edited(sample_folder, "\n[compute]\n", entry, name="dask.toml")
+        on_cluster = run(load_config(path).with_folder(tmp_path / "dask"))
+    here = sample_run
+    pd.testing.assert_frame_equal(_times(on_cluster), _times(here))
+    pd.testing.assert_frame_equal(
+        on_cluster.index.drop(columns="geometry"), here.index.drop(columns="geometry")
+    )
