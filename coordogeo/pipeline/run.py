@@ -9,6 +9,7 @@ becomes ``rapport.md`` / ``rapport.json`` beside the outputs.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import time
@@ -80,6 +81,8 @@ logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
+#: The file of a cached network saying what it was built from.
+_CACHE_SOURCE: Final = "source.json"
 _OSM_SUFFIXES: Final = (".pbf", ".osm", ".graphml", ".bz2", ".gz")
 #: The default FCA catchment when neither a stepped decay nor a bound is given.
 _DEFAULT_INDEX_MIN: Final = 30.0
@@ -445,12 +448,15 @@ def _times_source(
     if config.roads is not None:
         path = config.roads
         cached = _cache_path(config)
-        network = _cached_network(cached, ledger) if cached is not None else None
+        signature = _signature(config) if cached is not None else {}
+        network = (
+            _cached_network(cached, signature, ledger) if cached is not None else None
+        )
         loaded = network is not None
         if network is None:
             network = _built_network(path)
             if cached is not None:
-                _keep_in_cache(network, cached, ledger)
+                _keep_in_cache(network, cached, signature, ledger)
         ledger.read_network(path, network, cached=cached if loaded else None)
         return network, None
     if config.matrix is None:
@@ -512,8 +518,9 @@ def _built_network(path: Path) -> RoadNetwork:
 def _cache_path(config: RunConfig) -> Path | None:
     """Return the cache folder of this roads file's network (None: no cache).
 
-    Keyed by the file's absolute path, size and modification time and by the
-    coordogeo version: an edited file or another version builds anew.
+    One folder per roads file (its absolute path): a new version of the file
+    replaces its entry instead of adding one, so the cache does not grow run after
+    run. Whether the entry is still good is :func:`_signature`'s business.
     """
     if not config.cache or config.roads is None:
         return None
@@ -527,15 +534,36 @@ def _cache_path(config: RunConfig) -> Path | None:
             f"`compute.cache_folder` ({root}) is inside `outputs.folder`: the outputs "
             "would hold files the run does not list; put the cache elsewhere."
         )
-    stat = config.roads.stat()
-    key = f"{config.roads.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{__version__}"
-    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
+    where = str(config.roads.resolve()).encode("utf-8")
+    digest = hashlib.sha256(where).hexdigest()[:20]
     return Path(root) / "reseaux" / f"{config.roads.stem}-{digest}"
 
 
-def _cached_network(folder: Path, ledger: Ledger) -> RoadNetwork | None:
-    """Load the cached network, or None (absent, or unreadable: said, rebuilt)."""
-    if not (folder / "network.json").is_file():
+def _signature(config: RunConfig) -> dict[str, object]:
+    """Return what a cached network must come from: file, size, date, version."""
+    assert config.roads is not None
+    stat = config.roads.stat()
+    return {
+        "roads": str(config.roads.resolve()),
+        "size": stat.st_size,
+        "mtime_ns": stat.st_mtime_ns,
+        "coordogeo": __version__,
+    }
+
+
+def _cached_network(
+    folder: Path, signature: dict[str, object], ledger: Ledger
+) -> RoadNetwork | None:
+    """Load the cached network, or None (absent, stale, or unreadable: rebuilt).
+
+    Stale: built from another version of the file or by another coordogeo; an
+    unreadable cache is said in the report.
+    """
+    source = folder / _CACHE_SOURCE
+    try:
+        if json.loads(source.read_text(encoding="utf-8")) != signature:
+            return None
+    except (OSError, ValueError):
         return None
     try:
         return RoadNetwork.load(folder)
@@ -544,11 +572,14 @@ def _cached_network(folder: Path, ledger: Ledger) -> RoadNetwork | None:
         return None
 
 
-def _keep_in_cache(network: RoadNetwork, folder: Path, ledger: Ledger) -> None:
+def _keep_in_cache(
+    network: RoadNetwork, folder: Path, signature: dict[str, object], ledger: Ledger
+) -> None:
     """Save the network for the next run; a cache that cannot be written is said."""
     try:
         network.save(folder)
-    except CoordogeoError as err:
+        (folder / _CACHE_SOURCE).write_text(json.dumps(signature), encoding="utf-8")
+    except (CoordogeoError, OSError) as err:
         ledger.warn(f"réseau non mis en cache ({folder}) : {err}")
 
 

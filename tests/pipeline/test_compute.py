@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+
 import pandas as pd
 import pytest
 
@@ -23,8 +26,13 @@ def _times(result):
 
 def test_the_network_is_built_once_then_read_from_the_cache(sample_folder, tmp_path):
     cache = tmp_path / "cache"
+    roads = tmp_path / "routes.gpkg"  # a copy of the sample's, to edit
+    shutil.copy(sample_folder / "donnees" / "routes.gpkg", roads)
     entry = f'\n[compute]\ncache_folder = "{cache.as_posix()}"\n'
-    path = edited(sample_folder, "\n[compute]\n", entry, name="cached.toml")
+    text = (sample_folder / "config.toml").read_text(encoding="utf-8")
+    text = text.replace('"donnees/routes.gpkg"', f'"{roads.as_posix()}"')
+    path = sample_folder / "cached.toml"
+    path.write_text(text.replace("\n[compute]\n", entry), encoding="utf-8")
     config = load_config(path)
     first = run(config.with_folder(tmp_path / "a"))
     assert "cache" not in _roads_entry(first)["detail"]
@@ -39,6 +47,11 @@ def test_the_network_is_built_once_then_read_from_the_cache(sample_folder, tmp_p
     pd.testing.assert_frame_equal(_times(first), _times(third))
     assert "lu depuis le cache" not in _roads_entry(third)["detail"]  # rebuilt
     assert RoadNetwork.load(saved).n_nodes == third.inputs.network.n_nodes  # resaved
+    stat = roads.stat()  # a new version of the roads file: built anew, in its place
+    os.utime(roads, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    fourth = run(config.with_folder(tmp_path / "d"))
+    assert "lu depuis le cache" not in _roads_entry(fourth)["detail"]
+    assert list((cache / "reseaux").iterdir()) == [saved]  # one entry per file
 
 
 def test_no_cache_when_asked_and_never_inside_the_outputs(sample_folder, tmp_path):
