@@ -347,14 +347,23 @@ def displayed(
     return to_display(frame, name=name, simplify_m=SIMPLIFY_M if simplify else 0.0)
 
 
+def page_of(m: folium.Map) -> Figure:
+    """Return the page (branca ``Figure``) that holds ``m``.
+
+    Raises TypeError if the map is not in one (folium always puts it in one).
+    """
+    figure = m.get_root()
+    if not isinstance(figure, Figure):  # a Map always sits in a Figure
+        raise TypeError("the map is not attached to a folium Figure")
+    return figure
+
+
 def add_hatch(m: folium.Map) -> str:
     """Define the hatch pattern in the page of ``m`` (an inline SVG, no plugin).
 
     Returns the ``fillColor`` that draws it, :data:`HATCH_FILL`.
     """
-    figure = m.get_root()
-    if not isinstance(figure, Figure):  # a Map always sits in a Figure
-        raise TypeError("the map is not attached to a folium Figure")
+    figure = page_of(m)
     if _HATCH_SVG not in figure.html.render():
         figure.html.add_child(folium.Element(_HATCH_SVG))
     return HATCH_FILL

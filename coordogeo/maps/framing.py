@@ -24,12 +24,12 @@ from jinja2 import Template
 
 import folium
 import geopandas as gpd
-from branca.element import Element, Figure, MacroElement
+from branca.element import Element, MacroElement
 
 from coordogeo._version import __version__
 from coordogeo.errors import InputError
 from coordogeo.maps._offline import FullScreen, SelfContainedMap
-from coordogeo.maps._style import label, text, to_display
+from coordogeo.maps._style import label, page_of, text, to_display
 
 __all__ = [
     "BACKGROUNDS",
@@ -270,9 +270,7 @@ def add_framing(
     Every text is plain and escaped here. The source line ends with "traitement
     coordogeo <version>" and today's date.
     """
-    figure = m.get_root()
-    if not isinstance(figure, Figure):  # a Map always sits in a Figure
-        raise TypeError("the map is not attached to a folium Figure")
+    figure = page_of(m)
     figure.title = text(title)
     setattr(m, "page_lang", lang)  # noqa: B010 - read by SelfContainedMap.render
     today = dt.date.today()
@@ -355,9 +353,7 @@ def add_downloads(m: folium.Map, files: dict[str, str], *, lang: str) -> folium.
         f'<a href="{text(_relative(href))}">{text(name)}</a>'
         for name, href in files.items()
     )
-    figure = m.get_root()
-    if not isinstance(figure, Figure):  # a Map always sits in a Figure
-        raise TypeError("the map is not attached to a folium Figure")
+    figure = page_of(m)
     figure.html.add_child(
         Element(
             '<div class="coordogeo-downloads" style="position:fixed;bottom:38px;'

@@ -9,9 +9,9 @@ from collections.abc import Sequence
 from jinja2 import Template
 
 import folium
-from branca.element import Element, Figure, MacroElement
+from branca.element import Element, MacroElement
 
-from coordogeo.maps._style import label, text
+from coordogeo.maps._style import label, page_of, text
 
 __all__ = ["HATCH", "add_grid_legend", "add_html_legend", "add_legend", "one_at_a_time"]
 
@@ -100,9 +100,7 @@ def _legend_box(m: folium.Map) -> Element:
     Legends of several layers sit side by side in it instead of on top of each
     other.
     """
-    figure = m.get_root()
-    if not isinstance(figure, Figure):  # a Map always sits in a Figure
-        raise TypeError("the map is not attached to a folium Figure")
+    figure = page_of(m)
     box = figure.html._children.get(_BOX)
     if box is None:
         box = Element(_BOX_TEMPLATE)

@@ -12,7 +12,6 @@ import pandas as pd
 
 import folium
 import geopandas as gpd
-from branca.element import Figure
 
 from coordogeo._columns import apl_column
 from coordogeo.errors import InputError, check_columns
@@ -24,6 +23,7 @@ from coordogeo.maps._style import (
     check_lang,
     displayed,
     label,
+    page_of,
     styled_layer,
     text,
     thousands,
@@ -347,9 +347,7 @@ def _add_figures(m: folium.Map, figures: Mapping[str, str]) -> None:
         "z-index:9998;background:rgba(255,255,255,0.95);padding:6px 10px;"
         f'border:1px solid #999;border-radius:4px;font:12px sans-serif">{items}</div>'
     )
-    figure = m.get_root()
-    if not isinstance(figure, Figure):  # a Map always sits in a Figure
-        raise TypeError("the map is not attached to a folium Figure")
+    figure = page_of(m)
     figure.html.add_child(folium.Element(box))
 
 
@@ -369,7 +367,5 @@ def _add_links(m: folium.Map, links: Mapping[str, str], lang: str) -> None:
         f"<details open><summary><b>{text(label('other_maps', lang))}</b></summary>"
         f'<ul style="margin:4px 0 0 16px;padding:0">{rows}</ul></details></div>'
     )
-    figure = m.get_root()
-    if not isinstance(figure, Figure):  # a Map always sits in a Figure
-        raise TypeError("the map is not attached to a folium Figure")
+    figure = page_of(m)
     figure.html.add_child(folium.Element(box))

@@ -13,7 +13,7 @@ import folium
 import geopandas as gpd
 from branca.element import MacroElement
 
-from coordogeo.maps._style import decimal, label, text, thousands
+from coordogeo.maps._style import decimal, label, page_of, text, thousands
 
 __all__ = ["add_ranking"]
 
@@ -84,8 +84,7 @@ def add_ranking(  # noqa: PLR0913 - a table: its rows, order, columns and words
         f"<div style='color:#555'>{text(label('ranking_hint', lang))}</div>"
         "</details></div>"
     )
-    figure = m.get_root()
-    figure.html.add_child(folium.Element(box))  # type: ignore[attr-defined]
+    page_of(m).html.add_child(folium.Element(box))
     _ZoomOnClick().add_to(m)
     return m
 

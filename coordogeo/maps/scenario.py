@@ -10,7 +10,7 @@ import pandas as pd
 
 import folium
 import geopandas as gpd
-from branca.element import Element, Figure
+from branca.element import Element
 
 from coordogeo.errors import check_columns
 from coordogeo.maps._style import (
@@ -21,6 +21,7 @@ from coordogeo.maps._style import (
     decimal,
     displayed,
     label,
+    page_of,
     styled_layer,
     text,
     thousands,
@@ -232,9 +233,7 @@ def _add_summary(m: folium.Map, rows: Sequence[Sequence[Any]], lang: str) -> Non
         + "</tr>"
         for row in rows
     )
-    figure = m.get_root()
-    if not isinstance(figure, Figure):  # a Map always sits in a Figure
-        raise TypeError("the map is not attached to a folium Figure")
+    figure = page_of(m)
     figure.html.add_child(
         Element(
             '<div class="coordogeo-summary" style="position:fixed;top:172px;'

@@ -12,7 +12,7 @@ import geopandas as gpd
 from branca.element import MacroElement
 from folium.plugins import MarkerCluster
 
-from coordogeo.maps._style import KIND_COLOURS, label, text, to_display
+from coordogeo.maps._style import KIND_COLOURS, label, page_of, text, to_display
 from coordogeo.maps.legend import add_html_legend
 
 __all__ = ["KIND_ICONS", "add_structures", "kind_icon"]
@@ -82,7 +82,7 @@ def add_structures(
             },
         )
         shared.add_to(m)
-        m.get_root().header.add_child(  # type: ignore[attr-defined]
+        page_of(m).header.add_child(
             folium.Element(_CLUSTER_CSS), name="coordogeo_cluster_css"
         )
     members: dict[str, list[str]] = {}
