@@ -11,7 +11,10 @@ For each grid side given (``--sides``; 550 ≈ 0.3 M nodes, a département; 1730
   1 minute (nearly nothing reached), per site;
 - ``travel_time_matrix`` at 30 minutes from ``--sites`` sites to ``--origins``
   places, ``n_jobs=1`` and ``n_jobs=2``, on the built and on the loaded network
-  (the same pairs: checked).
+  (the same pairs: checked), against a bare scipy loop (one
+  ``dijkstra(limit=1800)`` per site on the reversed graph; no snapping, no
+  extraction) in the same run: absolute times on a shared machine vary from one
+  session to the next, the ratios much less.
 
 Run: ``python benchmarks/bench_scale.py --sides 550 1730`` (about 3 minutes on 2
 cores and 6 GB for the region). The France-size grid (side 3900, 15 M nodes) does
@@ -28,9 +31,11 @@ from pathlib import Path
 
 import numpy as np
 from _common import grid_roads, random_points
+from scipy.sparse.csgraph import dijkstra
 
 from coordogeo import RoadNetwork
 from coordogeo.access import travel_time_matrix
+from coordogeo.network.roads import anchor_xy
 
 
 def _peak_gb() -> float:
@@ -71,6 +76,11 @@ def one_size(side: int, n_origins: int, n_sites: int) -> None:
         same = np.array_equal(
             times[("built", 1)][1].time_min, times[("loaded", 1)][1].time_min
         )
+        nodes, _ = net.snap_xy(anchor_xy(sites), max_snap_m=net.max_snap_m)
+        t0 = time.perf_counter()
+        for node in nodes[nodes >= 0]:
+            dijkstra(net.reverse_graph, indices=int(node), limit=1800.0)
+        t_bare = time.perf_counter() - t0
     print(
         f"side {side}: {net.n_nodes / 1e6:.2f} M nodes, {net.n_edges / 1e6:.2f} M "
         f"edges; {n_origins:,} places, {n_sites} sites, "
@@ -80,8 +90,10 @@ def one_size(side: int, n_origins: int, n_sites: int) -> None:
     print(f"  save              {t_save:7.2f} s")
     print(f"  load              {t_load:7.2f} s   = {t_load / t_build:6.1%} of a build")
     print(f"  search at 1 min   {1000 * t_fixed:7.2f} ms a site (fixed cost)")
+    print(f"  bare scipy loop   {t_bare:7.2f} s")
     for (name, jobs), (seconds, _) in times.items():
-        print(f"  matrix, {name:6s} n_jobs={jobs} {seconds:7.2f} s")
+        print(f"  matrix, {name:6s} n_jobs={jobs} {seconds:7.2f} s  = "
+              f"{seconds / t_bare:4.2f} x the bare loop")  # fmt: skip
     print(f"  loaded network gives the same minutes: {same}")
 
 
