@@ -222,11 +222,8 @@ def run_scenarios(
     bound = max(THRESHOLDS_MIN[-1], config.underserved_time_min)
     thresholds = sorted({*THRESHOLDS_MIN, config.underserved_time_min})
     index = _index_options(config, timed)
-    if index is not None:
-        values = pd.to_numeric(timed[index.capacity], errors="coerce")
-        if config.fill_capacity is not None:  # as the index did (counted there)
-            values = values.fillna(config.fill_capacity)
-        timed = timed.assign(**{index.capacity: values.astype(float)})
+    if index is not None:  # filled as the index did (counted there)
+        timed = timed.assign(**{index.capacity: _capacities(config, timed)})
     elif any(spec.capacity for spec in config.scenarios):
         raise InputError(
             "a [[scenario]] changes a capacity, but some structures of "
@@ -327,10 +324,8 @@ def _older_side(
     ledger.merge(side, prefix="compare.before")
     sites = structures[structures["kind"].isin(config.kinds)]
     if index is not None and index.capacity in sites:
-        values = pd.to_numeric(sites[index.capacity], errors="coerce")
-        if config.fill_capacity is not None:
-            values = values.fillna(config.fill_capacity)
-        sites = sites.assign(**{index.capacity: values.astype(float)})
+        values = _capacities(config, sites)
+        sites = sites.assign(**{index.capacity: values})
         if values.isna().any() or (values < 0).any():
             sites = sites.drop(columns=index.capacity)  # no index for that side
     places, aligned = _aligned_codes(config, inputs, places, ledger)
@@ -383,13 +378,19 @@ def _aligned_codes(
     return updated, (note,)
 
 
+def _capacities(config: RunConfig, sites: pd.DataFrame) -> pd.Series:
+    """Return the sites' ``config.capacity`` as floats, filled as the index fills."""
+    values = pd.to_numeric(sites[config.capacity], errors="coerce")
+    if config.fill_capacity is not None:
+        values = values.fillna(config.fill_capacity)
+    return values.astype(float)
+
+
 def _index_options(config: RunConfig, timed: gpd.GeoDataFrame) -> IndexOptions | None:
     """Return the scenarios' index options, if every capacity is known (or filled)."""
     if config.capacity not in timed:
         return None
-    values = pd.to_numeric(timed[config.capacity], errors="coerce")
-    if config.fill_capacity is not None:
-        values = values.fillna(config.fill_capacity)
+    values = _capacities(config, timed)
     if values.isna().any() or (values < 0).any():
         return None
     if config.method in METHODS:

@@ -847,15 +847,17 @@ def _updated_sums(
     first_new = n_sites - n_opened
     kept = at[at < first_new]
     moved = kept[capacity[kept] != old.capacity[kept]]
-    for sites in (gone, moved):
+    weighed = {}  # each changed group's pairs and weights, read once
+    for key, sites in (("gone", gone), ("moved", moved)):
         if len(sites):
             row, site, minutes = pairs.of_sites(sites)
             w = checked_weights(fn, minutes.astype(np.float64))
+            weighed[key] = (row, site, w)
             score -= np.bincount(row, w * ratio_old[site], minlength=n_places)
-            if sites is gone:
+            if key == "gone":
                 n_reach -= np.bincount(row[w > 0], minlength=n_places)
+    weighed.pop("gone", None)  # closed sites add nothing back
     new = np.arange(first_new, n_sites)
-    weighed = {}  # the opened sites' pairs and weights, read once
     if len(new):
         row, site, minutes = pairs.of_sites(new)
         w = checked_weights(fn, minutes.astype(np.float64))
@@ -864,11 +866,10 @@ def _updated_sums(
         n_reach += np.bincount(row[w > 0], minlength=n_places)
     sums = _Sums(capacity, demand, score, n_reach)
     ratio = np.nan_to_num(sums.ratio)
-    if len(moved):
-        row, site, minutes = pairs.of_sites(moved)
-        weighed["moved"] = (row, site, checked_weights(fn, minutes.astype(np.float64)))
-    for row, site, w in weighed.values():
-        score += np.bincount(row, w * ratio[site], minlength=n_places)
+    for key in ("new", "moved"):  # the order of the sums of before this change
+        if key in weighed:
+            row, site, w = weighed[key]
+            score += np.bincount(row, w * ratio[site], minlength=n_places)
     score[n_reach == 0] = 0.0  # nothing in reach: exactly 0, as a full recompute
     return sums
 
