@@ -43,6 +43,7 @@ __all__ = [
     "bounded_pairs",
     "check_n_jobs",
     "expand_groups",
+    "morton_key",
     "to_minutes",
 ]
 
@@ -54,6 +55,10 @@ _BLOCK_SOURCES: Final = 64
 #: (measured: extracting a local graph costs ~140 ns a node, a whole-graph search
 #: ~1 ns a node per source beyond those it reaches).
 _LOCAL_SHARE: Final = 0.1
+#: Distances per ``dijkstra`` call at most (float64 values, 8 MB): one call for many
+#: sources writes a fresh (sources x nodes) array, measured ~35 % slower than a call
+#: per source at 64 sources on 0.3 M nodes, no slower at 2 (``bench_scale.py``).
+_CALL_VALUES: Final = 1_000_000
 #: Relative margin on the catchment radius, for the rounding of the edge seconds.
 _RADIUS_MARGIN: Final = 1e-6
 #: Integer positions and minutes of the stored pairs: 12 bytes a pair.
@@ -305,13 +310,36 @@ def _morton(xy: np.ndarray, *, cell_m: float) -> np.ndarray:
     """Z-order key of points on a grid of ``cell_m`` cells (16 bits per axis)."""
     if len(xy) == 0:
         return np.zeros(0, dtype=np.uint64)
-    cells = np.floor((xy - xy.min(axis=0)) / cell_m).astype(np.uint64)
-    cells = np.minimum(cells, np.uint64(0xFFFF))
-    key = np.zeros(len(xy), dtype=np.uint64)
-    for bit in range(16):
-        for axis in range(2):
-            one = (cells[:, axis] >> np.uint64(bit)) & np.uint64(1)
-            key |= one << np.uint64(2 * bit + axis)
+    cells = np.floor((xy - xy.min(axis=0)) / cell_m)
+    return morton_key(np.minimum(cells, 0xFFFF).astype(np.uint64))
+
+
+#: Masks that move the 32 low bits of an integer to the even bits of 64.
+_SPREAD: Final = tuple(
+    (np.uint64(shift), np.uint64(mask))
+    for shift, mask in (
+        (16, 0x0000FFFF0000FFFF),
+        (8, 0x00FF00FF00FF00FF),
+        (4, 0x0F0F0F0F0F0F0F0F),
+        (2, 0x3333333333333333),
+        (1, 0x5555555555555555),
+    )
+)
+
+
+def morton_key(cells: np.ndarray) -> np.ndarray:
+    """Z-order (Morton) key of (n, 2) non-negative integer cells below 2**32.
+
+    Bit ``b`` of the column goes to bit ``2b``, bit ``b`` of the row to ``2b + 1``:
+    sorting by the key walks the plane in nested squares, so points close on the
+    ground are mostly close in the order.
+    """
+    key = np.zeros(len(cells), dtype=np.uint64)
+    for axis in range(2):
+        part = cells[:, axis].astype(np.uint64) & np.uint64(0xFFFFFFFF)
+        for shift, mask in _SPREAD:
+            part = (part | (part << shift)) & mask
+        key |= part << np.uint64(axis)
     return key
 
 
@@ -363,10 +391,8 @@ def _search_block(
         graph, indices = search.graph, sources
         column = t_nodes
         target = np.arange(len(t_nodes))
-    dist = dijkstra(graph, directed=True, indices=indices, limit=limit_s)
-    at_targets = dist[:, column]
-    r, c = np.nonzero(at_targets <= limit_s)
-    seconds, target = at_targets[r, c], target[c]
+    r, c, seconds = _searches(graph, indices, column, limit_s)
+    target = target[c]
     s_ptr, t_ptr = state["s_ptr"], state["t_ptr"]
     row = block.start + r
     pos, pair = expand_groups(s_ptr[row], s_ptr[row + 1] - s_ptr[row])
@@ -381,6 +407,28 @@ def _search_block(
         t_item[keep].astype(POSITION_DTYPE),
         to_minutes(total[keep]),
     )
+
+
+def _searches(
+    graph: csr_matrix, indices: np.ndarray, column: np.ndarray, limit_s: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(source row, column, seconds) within ``limit_s`` from each of ``indices``.
+
+    A few sources per ``dijkstra`` call, so that its distance array stays small
+    (:data:`_CALL_VALUES`); the distances are read at the target columns at once.
+    """
+    step = max(1, _CALL_VALUES // max(graph.shape[0], 1))
+    rows, columns, seconds = [], [], []
+    for start in range(0, len(indices), step):
+        dist = dijkstra(
+            graph, directed=True, indices=indices[start : start + step], limit=limit_s
+        )
+        at_targets = dist[:, column]
+        r, c = np.nonzero(at_targets <= limit_s)
+        rows.append(r + start)
+        columns.append(c)
+        seconds.append(at_targets[r, c])
+    return np.concatenate(rows), np.concatenate(columns), np.concatenate(seconds)
 
 
 def _lookup(state: dict[str, Any], n: int) -> np.ndarray:
