@@ -188,10 +188,15 @@ def _area_pairs(
             f"{format_labels(grid.index[~polygonal])}, and `how='area'` needs the cell "
             "squares; pass the squares, or use `how='centroid'`."
         )
-    i_cell, i_comm = areas.sindex.query(grid.geometry, predicate="intersects")
-    piece = shapely.area(
+    i_cell, i_comm = _intersecting(grid.geometry.to_numpy(), areas)
+    # A cell in one commune goes whole to it (its share is piece / piece = 1); only
+    # the cells across a boundary are cut, a few percent of them.
+    across = np.bincount(i_cell, minlength=len(grid))[i_cell] > 1
+    piece = np.ones(len(i_cell))
+    piece[across] = shapely.area(
         shapely.intersection(
-            grid.geometry.to_numpy()[i_cell], areas.geometry.to_numpy()[i_comm]
+            grid.geometry.to_numpy()[i_cell[across]],
+            areas.geometry.to_numpy()[i_comm[across]],
         )
     )
     keep = piece > 0
@@ -204,13 +209,26 @@ def _centroid_pairs(
     grid: gpd.GeoDataFrame, areas: gpd.GeoDataFrame
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(cell, commune, 1.0) for the first commune containing each cell's centroid."""
-    centre = shapely.centroid(grid.geometry.to_numpy())
-    i_cell, i_comm = areas.sindex.query(centre, predicate="intersects")
-    order = np.lexsort((i_comm, i_cell))
-    i_cell, i_comm = i_cell[order], i_comm[order]
+    i_cell, i_comm = _intersecting(shapely.centroid(grid.geometry.to_numpy()), areas)
     first = np.ones(len(i_cell), dtype=bool)
     first[1:] = i_cell[1:] != i_cell[:-1]
     return i_cell[first], i_comm[first], np.ones(int(first.sum()))
+
+
+def _intersecting(
+    geoms: np.ndarray, areas: gpd.GeoDataFrame
+) -> tuple[np.ndarray, np.ndarray]:
+    """(geometry, commune) positions of intersecting pairs, by geometry then commune.
+
+    The communes are the query side, so GEOS tests each against the cells or points
+    with the commune prepared (indexed edges): measured 4-6x faster than querying the
+    communes' index with each cell, whose polygons are tested unprepared.
+    """
+    i_comm, i_geom = shapely.STRtree(geoms).query(
+        areas.geometry.to_numpy(), predicate="intersects"
+    )
+    order = np.lexsort((i_comm, i_geom))
+    return i_geom[order], i_comm[order]
 
 
 def _add_nearest(
@@ -223,7 +241,9 @@ def _add_nearest(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Give cells in no commune to the nearest one within reach; warn about the rest."""
     i_cell, i_comm, weight = pairs
-    alone = np.setdiff1d(np.arange(len(grid)), i_cell)
+    covered = np.zeros(len(grid), dtype=bool)
+    covered[i_cell] = True
+    alone = np.flatnonzero(~covered)
     if len(alone) == 0 or len(areas) == 0:
         far = alone
         near_cell = near_comm = np.array([], dtype=np.intp)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
 from coordogeo.errors import InputError, format_labels
 
@@ -82,18 +83,42 @@ def parse_numbers(
     coordogeo.errors.InputError: `capacity` holds 1 value(s) that are not a number, \
 at row(s) [1]: ['douze'].
     """
+    if is_bool_dtype(values):  # True/False are not counts: the text rules refuse them
+        rows = np.arange(len(values))
+        _parse_texts(values, rows=rows, name=name, blanks=blanks, what=what)
+    if is_numeric_dtype(values):
+        numbers = values.to_numpy(dtype=np.float64, na_value=np.nan)
+        return pd.Series(numbers, index=values.index, name=name)
+    # Plain numbers parse at C speed; only the rest (decimal commas, spaces, marks,
+    # errors) goes through the text rules below, with the same result.
+    parsed = pd.to_numeric(values, errors="coerce")
+    numbers = parsed.to_numpy(dtype=np.float64, copy=True)
+    rest = np.flatnonzero(np.isnan(numbers) & values.notna().to_numpy())
+    if len(rest):
+        numbers[rest] = _parse_texts(
+            values.iloc[rest], rows=rest, name=name, blanks=blanks, what=what
+        )
+    return pd.Series(numbers, index=values.index, name=name)
+
+
+def _parse_texts(
+    values: pd.Series,
+    *,
+    rows: np.ndarray,
+    name: str,
+    blanks: Collection[str],
+    what: str,
+) -> np.ndarray:
+    """Parse texts in French writing; ``rows`` are their positions in the column."""
     text = values.astype("string").str.strip()
-    blank = (
-        values.isna().to_numpy()
-        | text.str.lower().isin([b.lower() for b in blanks]).fillna(True).to_numpy()
-    )
+    blank = text.str.lower().isin([b.lower() for b in blanks]).fillna(True).to_numpy()
     cleaned = text.str.replace("[\u202f\u00a0 ]", "", regex=True).str.replace(",", ".")
     parsed = pd.to_numeric(cleaned.where(~blank), errors="coerce")
     bad = ~blank & parsed.isna().to_numpy()
     if bad.any():
         raise InputError(
             f"`{name}` holds {int(bad.sum())} value(s) that are not {what}, at "
-            f"row(s) {format_labels(np.flatnonzero(bad))}: "
+            f"row(s) {format_labels(rows[bad])}: "
             f"{format_labels(text[bad].unique())}."
         )
-    return pd.Series(parsed.to_numpy(dtype=np.float64), index=values.index, name=name)
+    return parsed.to_numpy(dtype=np.float64)

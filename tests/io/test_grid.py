@@ -1,3 +1,4 @@
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -7,6 +8,7 @@ from shapely.testing import assert_geometries_equal
 
 from coordogeo import InputError
 from coordogeo.io import read_insee_grid
+from coordogeo.io.grid import _fixed_width_ids
 
 LOT_CELLS, LOT_POPULATION = 4_595, 175_098  # SOURCES.md
 
@@ -77,6 +79,47 @@ def test_bad_ids_mixed_territories_and_point_tables(tmp_path):
         read_insee_grid(no_pop)
 
 
+def test_ids_read_as_bytes_equal_the_regex_and_odd_layouts_fall_back(tmp_path):
+    rng = np.random.default_rng(5)
+    north = rng.integers(1_000_000, 9_999_999, 500) // 200 * 200
+    east = rng.integers(1_000_000, 9_999_999, 500) // 200 * 200
+    ids = pd.Series(
+        [f"CRS3035RES200mN{n}E{e}" for n, e in zip(north, east, strict=True)]
+    )
+    fast = _fixed_width_ids(ids)
+    assert fast is not None
+    assert fast[0].tolist() == [3035] * 500 and fast[1].tolist() == [200] * 500
+    assert fast[2].tolist() == north.tolist() and fast[3].tolist() == east.tolist()
+    # a shorter easting breaks the layout: the regex parses them one by one
+    odd = pd.concat([ids, pd.Series(["CRS3035RES200mN2383000E363000"])])
+    assert _fixed_width_ids(odd) is None
+    # same layout, other territories or sizes: still refused
+    mixed = write(tmp_path / "mixed.csv", (
+        "idcar_200m,ind\nCRS3035RES200mN2383000E3630000,1\n"
+        "CRS2975RES200mN7690000E3380000,1\n"
+    ))  # fmt: skip
+    with pytest.raises(InputError, match="mixes territories"):
+        read_insee_grid(mixed)
+    sizes = write(tmp_path / "sizes.csv", (
+        "idcar_200m,ind\nCRS3035RES200mN2383000E3630000,1\n"
+        "CRS3035RES100mN2383000E3630000,1\n"
+    ))  # fmt: skip
+    with pytest.raises(InputError, match="mix resolutions"):
+        read_insee_grid(sizes)
+    # a digit where a letter stands: the regex names it
+    typo = write(tmp_path / "typo.csv", (
+        "idcar_200m,ind\nCRS3035RES200mN2383000E3630000,1\n"
+        "CRS3035RES200mN238300053630000,1\n"
+    ))  # fmt: skip
+    with pytest.raises(
+        InputError, match=r"1 cell id\(s\) do not parse.*row\(s\) \[1\]"
+    ):
+        read_insee_grid(typo)
+    empty = write(tmp_path / "empty.csv", "idcar_200m,ind\n")
+    with pytest.raises(InputError, match="no rows"):
+        read_insee_grid(empty)
+
+
 def test_the_lot_1km_point_table(shared_data):
     grid = read_insee_grid(
         shared_data / "lot46_filosofi2015_carreaux_1km.csv",
@@ -106,3 +149,15 @@ def test_geopackage_grid_uses_the_ids_not_the_stored_geometry(tmp_path):
     assert out.to_crs(3035).total_bounds == pytest.approx(
         (3_630_000, 2_383_000, 3_631_000, 2_384_000), abs=0.01
     )
+
+
+def test_a_bom_quoted_header_and_columns_the_grid_does_not_keep(tmp_path):
+    csv = tmp_path / "carreaux.csv"
+    csv.write_bytes(
+        '\ufeff"Idcar_200m";"lcog_geo";"Ind";"Men";"Log_soc"\n'
+        'CRS3035RES200mN2383000E3630000;"46042,46043";12,5;5;1\n'.encode()
+    )
+    out = read_insee_grid(csv)
+    assert out.index.tolist() == ["CRS3035RES200mN2383000E3630000"]
+    assert out["population"].tolist() == [12.5] and out["men"].tolist() == [5.0]
+    assert "lcog_geo" not in out and "log_soc" not in out
