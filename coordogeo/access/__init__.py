@@ -7,6 +7,7 @@ from coordogeo.access.fca import METHODS, FcaResult, fca
 from coordogeo.access.isochrones import isochrones
 from coordogeo.access.matrix import TravelTimeMatrix, crowfly_matrix, travel_time_matrix
 from coordogeo.access.nearest import nearest
+from coordogeo.access.road_fca import road_fca
 from coordogeo.access.summary import time_summary
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "isochrones",
     "nearest",
     "opportunities_within",
+    "road_fca",
     "time_summary",
     "travel_time_matrix",
 ]

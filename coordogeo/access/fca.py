@@ -7,11 +7,27 @@ from typing import Final, Literal, NamedTuple
 import numpy as np
 import pandas as pd
 
-from coordogeo.access.decay import Decay, checked_weights, power, resolve
+from coordogeo.access.decay import (
+    PRESET_BOUNDS_MIN,
+    Decay,
+    checked_weights,
+    power,
+    resolve,
+)
 from coordogeo.access.matrix import TravelTimeMatrix
 from coordogeo.errors import InputError, check_choice, check_counts, format_labels
 
-__all__ = ["METHODS", "SEPARABLE", "FcaResult", "decay_of", "fca", "score_name"]
+__all__ = [
+    "METHODS",
+    "SEPARABLE",
+    "FcaResult",
+    "decay_of",
+    "default_bound_min",
+    "fca",
+    "fca_result",
+    "score_name",
+    "stage_weights",
+]
 
 Method = Literal["2sfca", "e2sfca", "3sfca", "gravity", "bfca"]
 METHODS: Final = ("2sfca", "e2sfca", "3sfca", "gravity", "bfca")
@@ -25,6 +41,9 @@ _DEFAULT_DECAY: Final[dict[str, str | None]] = {
 }
 
 
+#: Catchment of an index whose decay has no last step of its own (minutes).
+DEFAULT_BOUND_MIN: Final = 30.0
+
 #: Methods whose weights depend on each pair alone (no normalisation over a place's
 #: or a site's other pairs): their sums can be updated site by site.
 SEPARABLE: Final = ("2sfca", "e2sfca", "gravity")
@@ -36,6 +55,20 @@ def decay_of(method: str, decay: str | Decay | None, *, bound_min: float) -> Dec
     if method == "gravity" and decay is None:
         return power(beta=1.0)
     return resolve(decay, default=_DEFAULT_DECAY[method], bound_min=bound_min)
+
+
+def default_bound_min(method: str, decay: str | Decay | None) -> float:
+    """Return the catchment that the decay of ``method`` spans: its last step, else 30.
+
+    >>> default_bound_min("3sfca", None), default_bound_min("2sfca", "drees_apl")
+    (60.0, 20.0)
+    """
+    preset = _DEFAULT_DECAY.get(method) if decay is None else decay
+    return (
+        PRESET_BOUNDS_MIN.get(preset, DEFAULT_BOUND_MIN)
+        if isinstance(preset, str)
+        else DEFAULT_BOUND_MIN
+    )
 
 
 def score_name(method: str, capacity: str, *, normalize: bool = False) -> str:
@@ -161,26 +194,52 @@ def fca(
     fn = decay_of(method, decay, bound_min=matrix.max_time_min)
     o, d = matrix.origin, matrix.destination
     w = checked_weights(fn, matrix.time_min.astype(np.float64))
-    w1, w2 = _stage_weights(method, o, d, w, matrix.shape)
+    w1, w2 = stage_weights(method, o, d, w, matrix.shape)
     demand_in_reach = np.bincount(d, w1 * people[o], minlength=matrix.shape[1])
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(demand_in_reach > 0, cap / demand_in_reach, np.nan)
     score = np.bincount(o, w2 * np.nan_to_num(ratio[d]), minlength=matrix.shape[0])
+    reached = np.bincount(o[w > 0], minlength=matrix.shape[0])  # a count: int64
+    return fca_result(
+        (demand, supply),
+        (matrix.origins.get_indexer(demand.index),
+         matrix.destinations.get_indexer(supply.index)),
+        (score, reached, demand_in_reach, ratio),
+        people=people,
+        name=(method, capacity, normalize),
+        description=matrix.description,
+    )  # fmt: skip
+
+
+def fca_result(
+    frames: tuple[pd.DataFrame, pd.DataFrame],
+    rows: tuple[np.ndarray, np.ndarray],
+    sums: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    *,
+    people: np.ndarray,
+    name: tuple[str, str, bool],
+    description: str,
+) -> FcaResult:
+    """Lay the sums of a floating-catchment index out on copies of the two frames.
+
+    ``sums`` are (score, sites in reach) per place and (demand in reach, ratio) per
+    site, in the positions ``rows`` give for each frame's rows.
+    """
+    demand, supply = frames
+    rows_o, rows_d = rows
+    score, reached, demand_in_reach, ratio = sums
+    method, capacity, normalize = name
     if normalize:
         score = _normalised(score, people)
-    name = score_name(method, capacity, normalize=normalize)
-    rows_o = matrix.origins.get_indexer(demand.index)
-    rows_d = matrix.destinations.get_indexer(supply.index)
     out_demand = demand.copy()
-    out_demand[name] = score[rows_o]
-    reached = np.bincount(o[w > 0], minlength=matrix.shape[0])  # a count: int64
+    out_demand[score_name(method, capacity, normalize=normalize)] = score[rows_o]
     out_demand["n_sites_in_reach"] = reached[rows_o]
-    out_demand["time_model"] = matrix.description
+    out_demand["time_model"] = description
     out_supply = supply.copy()
     out_supply["demand_in_reach"] = demand_in_reach[rows_d]
     out_supply[f"{capacity}_per_inhabitant"] = ratio[rows_d]
     out_supply["has_demand_in_reach"] = demand_in_reach[rows_d] > 0
-    out_supply["time_model"] = matrix.description
+    out_supply["time_model"] = description
     return FcaResult(out_demand, out_supply)
 
 
@@ -210,18 +269,29 @@ def _aligned(
     return out
 
 
-def _stage_weights(
-    method: str, o: np.ndarray, d: np.ndarray, w: np.ndarray, shape: tuple[int, int]
+def stage_weights(
+    method: str,
+    o: np.ndarray,
+    d: np.ndarray,
+    w: np.ndarray,
+    shape: tuple[int, int],
+    *,
+    place_sums: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Weights of step 1 (demand onto sites) and step 2 (ratios back onto places)."""
-    if method == "3sfca":
-        per_place = np.bincount(o, w, minlength=shape[0])[o]
-        g = np.divide(w, per_place, out=np.zeros_like(w), where=per_place > 0)
-        return g * w, g * w
-    if method == "bfca":
-        per_place = np.bincount(o, w, minlength=shape[0])[o]
-        per_site = np.bincount(d, w, minlength=shape[1])[d]
+    """Weights of step 1 (demand onto sites) and step 2 (ratios back onto places).
+
+    ``place_sums`` (Σ_j W_ij of every place, over all sites) when ``o, d, w`` hold
+    only some sites' pairs, each site with all of its own.
+    """
+    if method in ("3sfca", "bfca"):
+        sums = (
+            np.bincount(o, w, minlength=shape[0]) if place_sums is None else place_sums
+        )
+        per_place = sums[o]
         w_place = np.divide(w, per_place, out=np.zeros_like(w), where=per_place > 0)
+        if method == "3sfca":
+            return w_place * w, w_place * w
+        per_site = np.bincount(d, w, minlength=shape[1])[d]
         w_site = np.divide(w, per_site, out=np.zeros_like(w), where=per_site > 0)
         return w_place, w_site
     return w, w

@@ -24,6 +24,7 @@ import os
 import sys
 import threading
 import warnings
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Final
@@ -40,6 +41,7 @@ __all__ = [
     "TIME_DTYPE",
     "SearchGraph",
     "Targets",
+    "bounded_blocks",
     "bounded_pairs",
     "check_n_jobs",
     "expand_groups",
@@ -154,15 +156,44 @@ def bounded_pairs(
     items off the network. Positions come back as :data:`POSITION_DTYPE`, minutes
     as :data:`TIME_DTYPE` (the float64 seconds divided by 60, then rounded once).
     """
+    parts = [
+        p
+        for p in bounded_blocks(
+            search, sources, targets, limit_s, workers, client=client
+        )
+        if len(p[0])
+    ]
+    if not parts:
+        return (np.empty(0, POSITION_DTYPE),) * 2 + (np.empty(0, TIME_DTYPE),)
+    return tuple(np.concatenate(p) for p in zip(*parts, strict=True))  # type: ignore[return-value]
+
+
+def bounded_blocks(
+    search: SearchGraph,
+    sources: tuple[np.ndarray, np.ndarray],
+    targets: tuple[np.ndarray, np.ndarray] | Targets,
+    limit_s: float,
+    workers: int,
+    *,
+    client: Any = None,
+    reduce: Callable[[np.ndarray, np.ndarray, np.ndarray], Any] | None = None,
+) -> list[Any]:
+    """Each block's pairs as :func:`bounded_pairs` gives them, or ``reduce`` of them.
+
+    A block holds every pair of its sources: ``reduce(source item, target item,
+    minutes)`` runs where the block ran (a worker process, a cluster's worker) and
+    only its result comes back, so sums over each source's pairs need no gathering
+    of the pairs. ``reduce`` must be picklable for a cluster (a module-level
+    function, or a ``functools.partial`` of one). Results are in block order.
+    """
     s_node, s_sec = sources
     if not isinstance(targets, Targets):
         targets = Targets.of(*targets)
     t_sec = targets.sec
     t_nodes, t_ptr, t_items = targets.groups
-    empty = (np.empty(0, POSITION_DTYPE),) * 2 + (np.empty(0, TIME_DTYPE),)
     s_on = np.flatnonzero(s_node >= 0)
     if len(s_on) == 0 or len(t_items) == 0:
-        return empty
+        return []
     s_nodes, s_ptr, s_items, s_keys = _spatial_groups(
         search, _group_by_node(s_node, s_on), _reach_m(search, limit_s) / 8
     )
@@ -178,6 +209,7 @@ def bounded_pairs(
         "t_ptr": t_ptr,
         "t_items": t_items,
         "t_sec": t_sec,
+        "reduce": reduce,
     }
     if client is not None:
         parts = _run_on_cluster(client, state, blocks)
@@ -197,10 +229,7 @@ def bounded_pairs(
             # only run scipy and numpy on inherited, read-only arrays
             warnings.filterwarnings("ignore", ".*fork.*", DeprecationWarning)
             parts = list(pool.map(_search_block_in_worker, blocks))
-    parts = [p for p in parts if len(p[0])]
-    if not parts:
-        return empty
-    return tuple(np.concatenate(p) for p in zip(*parts, strict=True))  # type: ignore[return-value]
+    return parts
 
 
 def _group_by_node(
@@ -362,9 +391,7 @@ def _local_graph(
     )
 
 
-def _search_block(
-    state: dict[str, Any], block: _Block
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _search_block(state: dict[str, Any], block: _Block) -> Any:
     """Bounded searches from one block of source nodes; the pairs within the limit."""
     search: SearchGraph = state["search"]
     limit_s = state["limit_s"]
@@ -402,11 +429,13 @@ def _search_block(
     total = seconds[pair] + state["s_sec"][s_item]
     total += state["t_sec"][t_item]
     keep = total <= limit_s
-    return (
+    pairs = (
         s_item[keep].astype(POSITION_DTYPE),
         t_item[keep].astype(POSITION_DTYPE),
         to_minutes(total[keep]),
     )
+    reduce = state.get("reduce")
+    return pairs if reduce is None else reduce(*pairs)
 
 
 def _searches(
@@ -447,14 +476,12 @@ _WORKER_STATE: dict[str, Any] = {}
 _FORK = multiprocessing.get_context("fork") if sys.platform == "linux" else None
 
 
-def _search_block_in_worker(block: _Block) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _search_block_in_worker(block: _Block) -> Any:
     """Run one block in a worker process, on the state it inherited."""
     return _search_block(_WORKER_STATE, block)
 
 
-def _search_block_on_cluster(
-    state: dict[str, Any], block: _Block
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _search_block_on_cluster(state: dict[str, Any], block: _Block) -> Any:
     """Run one block on a dask worker thread, its lookup array kept between tasks.
 
     A worker runs several tasks at once in threads sharing the scattered state, so
@@ -473,7 +500,7 @@ _THREAD_LOOKUP = threading.local()
 
 def _run_on_cluster(
     client: Any, state: dict[str, Any], blocks: list[_Block]
-) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+) -> list[Any]:
     """Run the blocks as tasks of a dask.distributed cluster, in block order.
 
     The state (network and both sides) is sent to every worker once; each task
@@ -484,7 +511,7 @@ def _run_on_cluster(
     futures = client.map(_search_block_on_cluster, [shared] * len(blocks), blocks,
                          pure=False)  # fmt: skip
     try:
-        parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = client.gather(futures)
+        parts: list[Any] = client.gather(futures)
         return parts
     finally:
         client.cancel([*futures, shared])

@@ -36,8 +36,7 @@ from coordogeo.access import (
     time_summary,
     travel_time_matrix,
 )
-from coordogeo.access.decay import PRESET_BOUNDS_MIN
-from coordogeo.access.fca import Method
+from coordogeo.access.fca import Method, default_bound_min
 from coordogeo.coverage import (
     assign_to_communes,
     commune_of,
@@ -84,8 +83,6 @@ T = TypeVar("T")
 #: The file of a cached network saying what it was built from.
 _CACHE_SOURCE: Final = "source.json"
 _OSM_SUFFIXES: Final = (".pbf", ".osm", ".graphml", ".bz2", ".gz")
-#: The default FCA catchment when neither a stepped decay nor a bound is given.
-_DEFAULT_INDEX_MIN: Final = 30.0
 
 
 @dataclass(frozen=True)
@@ -712,10 +709,9 @@ def _index_bound(config: RunConfig) -> float:
     """Return the catchment of the index: given, else the decay's last step, else 30."""
     if config.index_max_time_min is not None:
         return config.index_max_time_min
-    decay = config.decay or ("drees_apl" if config.method == "apl" else None)
-    if decay is None:
-        decay = {"e2sfca": "luo_qi_2009", "3sfca": "wan_2012"}.get(config.method)
-    return PRESET_BOUNDS_MIN.get(decay or "", _DEFAULT_INDEX_MIN)
+    if config.method == "apl":
+        return default_bound_min("2sfca", config.decay or "drees_apl")
+    return default_bound_min(config.method, config.decay)
 
 
 def _supply(config: RunConfig, inputs: Inputs, ledger: Ledger) -> pd.DataFrame:
