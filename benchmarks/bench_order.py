@@ -23,12 +23,11 @@ region-size grid, about 5 minutes).
 
 from __future__ import annotations
 
-import argparse
 import time
 from pathlib import Path
 
 import numpy as np
-from _common import grid_roads, random_points
+from _common import grid_roads, parse_args, random_points
 from scipy.sparse.csgraph import dijkstra, reverse_cuthill_mckee
 
 import geopandas as gpd
@@ -108,14 +107,10 @@ def jittered(roads: gpd.GeoDataFrame, amplitude_m: float) -> gpd.GeoDataFrame:
 
 def main() -> None:
     """Time the orders on each network."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--side", type=int, default=550)
-    parser.add_argument("--sites", type=int, default=150)
-    parser.add_argument("--repeat", type=int, default=2)
-    args = parser.parse_args()
+    args = parse_args(__doc__)  # --side, --destinations (the sites), --repeat
     rng = np.random.default_rng(0)
     roads = grid_roads(args.side, rng)
-    sites = random_points(args.sites, args.side, rng)
+    sites = random_points(args.destinations, args.side, rng)
     moved = jittered(roads, 10)
     for name, frame in (("grid", roads), ("grid moved by <= 10 m", moved)):
         net = RoadNetwork.from_roads(frame)

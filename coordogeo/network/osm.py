@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
+import tempfile
+from array import array
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Final, Literal
@@ -68,6 +71,7 @@ def osm_roads(
     *,
     profile: Literal["car"] = "car",
     speeds_kmh: Mapping[str, float] | None = None,
+    node_locations: Literal["memory", "disk"] = "memory",
 ) -> gpd.GeoDataFrame:
     """Read the drivable roads of an OSM file as lines with speeds and one-way codes.
 
@@ -80,6 +84,11 @@ def osm_roads(
         without ``access=no/private`` ways.
     speeds_kmh
         Speeds by ``highway`` class overriding :data:`CAR_SPEEDS_KMH`.
+    node_locations
+        Where libosmium keeps the coordinates of the file's nodes while it joins
+        them to the ways: ``"memory"`` (default), or ``"disk"``, a temporary file
+        (libosmium's ``sparse_file_array``, 16 bytes a node, removed afterwards) for
+        a large extract on a machine short of memory. Raw OSM files only.
 
     Returns
     -------
@@ -99,6 +108,7 @@ def osm_roads(
         An unknown file type or profile, a file with no drivable road.
     """
     check_choice(profile, name="profile", choices=("car",))
+    check_choice(node_locations, name="node_locations", choices=("memory", "disk"))
     speeds = {**CAR_SPEEDS_KMH, **(speeds_kmh or {})}
     file = Path(path)
     if not file.is_file():
@@ -107,7 +117,7 @@ def osm_roads(
     if name.endswith(".graphml"):
         tags, lines = _graphml_ways(file)
     elif name.endswith((".osm.pbf", ".pbf", ".osm", ".osm.bz2", ".osm.gz")):
-        tags, lines = _osmium_ways(file)
+        tags, lines = _osmium_ways(file, node_locations=node_locations)
     else:
         raise InputError(
             f"`path` {file.name!r} is not an OSM file coordogeo reads: .osm.pbf, .osm "
@@ -151,15 +161,28 @@ def territory_crs_of(roads: gpd.GeoDataFrame) -> str:
     return TERRITORY_CRS[str(where[0])]
 
 
-def _osmium_ways(path: Path) -> tuple[pd.DataFrame, np.ndarray]:
+def _osmium_ways(
+    path: Path, *, node_locations: str = "memory"
+) -> tuple[pd.DataFrame, np.ndarray]:
     """Tags and lon/lat lines of the ``highway`` ways of a PBF / XML file."""
+    if node_locations == "disk":
+        with tempfile.TemporaryDirectory(prefix="coordogeo-osm-") as folder:
+            storage = f"sparse_file_array,{Path(folder) / 'locations.idx'}"
+            return _osmium_ways_with(path, storage)
+    return _osmium_ways_with(path, "flex_mem")
+
+
+def _osmium_ways_with(path: Path, storage: str) -> tuple[pd.DataFrame, np.ndarray]:
+    """:func:`_osmium_ways` with libosmium's node location ``storage``."""
     import osmium  # noqa: PLC0415 - only needed for raw OSM files
 
-    records: list[tuple[str | None, ...]] = []
-    coords: list[list[tuple[float, float]]] = []
+    # compact buffers, not a Python object per point: a region's 4.5 M ways held
+    # as lists of tuples took 4.5 GB
+    values: dict[str, list[str | None]] = {k: [] for k in _TAGS}
+    flat, sizes = array("d"), array("q")
     processor = (
         osmium.FileProcessor(str(path))
-        .with_locations()
+        .with_locations(storage)
         .with_filter(osmium.filter.KeyFilter("highway"))
     )
     kind = "OSM PBF" if path.name.lower().endswith("pbf") else "OSM XML"
@@ -168,21 +191,33 @@ def _osmium_ways(path: Path) -> tuple[pd.DataFrame, np.ndarray]:
         for obj in processor:
             if not isinstance(obj, osmium.osm.Way):
                 continue
-            points = [(n.lon, n.lat) for n in obj.nodes if n.location.valid()]
-            if len(points) < 2:  # noqa: PLR2004 - a line needs two points
+            start = len(flat)
+            for n in obj.nodes:
+                if n.location.valid():
+                    flat.extend((n.lon, n.lat))
+            count = (len(flat) - start) // 2
+            if count < 2:  # noqa: PLR2004 - a line needs two points
+                del flat[start:]
                 continue
-            records.append(tuple(obj.tags.get(k) for k in _TAGS))
-            coords.append(points)
+            sizes.append(count)
+            tags = obj.tags
+            for key, column in values.items():
+                value = tags.get(key)
+                column.append(None if value is None else sys.intern(value))
     except RuntimeError as err:  # libosmium reports every parse error so
         raise InputError(
             f"`{path.name}` is not a readable {kind} file ({err}): it may be "
             "truncated (an interrupted download) or of another format; download "
             "it again, or check its extension."
         ) from err
-    table = pd.DataFrame(records, columns=list(_TAGS))
-    sizes = np.array([len(c) for c in coords], dtype=np.int64)
-    flat = np.array([p for c in coords for p in c], dtype=np.float64).reshape(-1, 2)
-    lines = shapely.linestrings(flat, indices=np.repeat(np.arange(len(sizes)), sizes))
+    table = pd.DataFrame(values, columns=list(_TAGS))
+    counts = np.frombuffer(sizes, dtype=np.int64) if len(sizes) else np.zeros(0, int)
+    points = np.frombuffer(flat, dtype=np.float64).reshape(-1, 2) if len(flat) else None
+    if points is None:
+        return table, np.empty(0, dtype=object)
+    lines = shapely.linestrings(
+        points, indices=np.repeat(np.arange(len(counts)), counts)
+    )
     return table, np.asarray(lines, dtype=object)
 
 

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Final
+from functools import partial
 
 import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
 from coordogeo.network.roads import RoadNetwork
+from coordogeo.network.search import bounded_blocks
 
 __all__ = ["k_nearest_sites", "nearest_sites", "times_to_sites"]
-
-#: Distances held at once by the k-nearest search (float64 values): about 160 MB.
-_BLOCK_VALUES: Final = 20_000_000
 
 
 def nearest_sites(
@@ -104,9 +102,12 @@ def k_nearest_sites(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Seconds to the ``k`` nearest sites of each origin, ranked, and their positions.
 
-    Bounded Dijkstra searches from the sites on the reversed graph, a block of sites
-    at a time so that memory stays bounded; the running k best are kept per origin.
-    Ties are broken by site position (stable sort).
+    Bounded searches from the sites on the reversed graph, in blocks whose cost
+    follows the catchment (:func:`coordogeo.network.search.bounded_blocks`); each
+    block keeps only its k best sites of each origin, then the blocks' bests are
+    ranked together. Times are ranked as the matrix stores them (float32 minutes,
+    the seconds given back are those minutes × 60), ties broken by site position,
+    so the result is the one read from :func:`travel_time_matrix`'s pairs.
 
     Returns
     -------
@@ -114,29 +115,32 @@ def k_nearest_sites(
         Arrays of shape (n_origins, k); ``inf`` and -1 where fewer than k sites are
         within ``limit_s``.
     """
-    n_o = len(origin_node)
-    best_s = np.full((n_o, k), np.inf)
-    best_site = np.full((n_o, k), -1, dtype=np.int64)
-    on = np.flatnonzero(origin_node >= 0)
-    if len(site_node) == 0 or len(on) == 0:
+    best_s = np.full((len(origin_node), k), np.inf)
+    best_site = np.full((len(origin_node), k), -1, dtype=np.int64)
+    parts = bounded_blocks(
+        network.search_graph(reverse=True),
+        (site_node, site_s),
+        (origin_node, origin_s),
+        limit_s,
+        1,
+        reduce=partial(_k_best, k),
+    )
+    if not parts:
         return best_s, best_site
-    block = max(1, _BLOCK_VALUES // max(network.n_nodes, 1))
-    for start in range(0, len(site_node), block):
-        stop = min(start + block, len(site_node))
-        dist = dijkstra(
-            network.reverse_graph,
-            directed=True,
-            indices=site_node[start:stop],
-            limit=limit_s,
-        )
-        total = dist[:, origin_node[on]].T + site_s[start:stop] + origin_s[on, None]
-        cand_s = np.hstack([best_s[on], total])
-        cand_site = np.hstack(
-            [best_site[on], np.broadcast_to(np.arange(start, stop), total.shape)]
-        )
-        order = np.argsort(cand_s, axis=1, kind="stable")[:, :k]
-        best_s[on] = np.take_along_axis(cand_s, order, axis=1)
-        best_site[on] = np.take_along_axis(cand_site, order, axis=1)
-    too_far = best_s > limit_s
-    best_s[too_far], best_site[too_far] = np.inf, -1
+    site, origin, minutes = (np.concatenate(p) for p in zip(*parts, strict=True))
+    site, origin, minutes = _k_best(k, site, origin, minutes)
+    rank = np.arange(len(origin)) - np.searchsorted(origin, origin, side="left")
+    best_s[origin, rank] = minutes.astype(np.float64) * 60.0
+    best_site[origin, rank] = site
     return best_s, best_site
+
+
+def _k_best(
+    k: int, site: np.ndarray, origin: np.ndarray, minutes: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Keep the ``k`` best (minutes, then site) pairs of each origin, by origin."""
+    order = np.lexsort((site, minutes, origin))
+    site, origin, minutes = site[order], origin[order], minutes[order]
+    rank = np.arange(len(origin)) - np.searchsorted(origin, origin, side="left")
+    keep = rank < k
+    return site[keep], origin[keep], minutes[keep]

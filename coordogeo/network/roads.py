@@ -281,6 +281,7 @@ class RoadNetwork:
         speeds_kmh: Mapping[str, float] | None = None,
         approach_speed_kmh: float = APPROACH_SPEED_KMH,
         max_snap_m: float = MAX_SNAP_M,
+        node_locations: Literal["memory", "disk"] = "memory",
     ) -> RoadNetwork:
         """Build a network from an OSM file: .osm.pbf, .osm XML or OSMnx GraphML.
 
@@ -302,6 +303,10 @@ class RoadNetwork:
             is absent.
         approach_speed_kmh, max_snap_m
             As for :meth:`from_roads`.
+        node_locations
+            ``"disk"`` keeps the nodes' coordinates in a temporary file while the
+            ways are read, for a large extract (see
+            :func:`coordogeo.network.osm.osm_roads`).
 
         Raises
         ------
@@ -309,7 +314,9 @@ class RoadNetwork:
             An unknown file type or profile, a file with no drivable road, roads
             spread over several territories.
         """
-        roads = osm_roads(path, profile=profile, speeds_kmh=speeds_kmh)
+        roads = osm_roads(
+            path, profile=profile, speeds_kmh=speeds_kmh, node_locations=node_locations
+        )
         network = cls.from_roads(
             roads,
             approach_speed_kmh=approach_speed_kmh,

@@ -384,7 +384,7 @@ def _local_graph(
     edge, row = expand_groups(starts, counts)
     col = lookup[graph.indices[edge]]
     inside = col >= 0
-    indptr = np.zeros(len(nodes) + 1, dtype=np.int64)
+    indptr = np.zeros(len(nodes) + 1, dtype=col.dtype)
     np.cumsum(np.bincount(row[inside], minlength=len(nodes)), out=indptr[1:])
     return csr_matrix(
         (graph.data[edge[inside]], col[inside], indptr), shape=(len(nodes),) * 2
@@ -404,7 +404,7 @@ def _search_block(state: dict[str, Any], block: _Block) -> Any:
             ),
             dtype=np.int64,
         )
-        lookup = _lookup(state, search.graph.shape[0])
+        lookup = _lookup(search.graph.shape[0])
         lookup[nodes] = np.arange(len(nodes))
         try:
             graph = _local_graph(search.graph, nodes, lookup)
@@ -460,15 +460,22 @@ def _searches(
     return np.concatenate(rows), np.concatenate(columns), np.concatenate(seconds)
 
 
-def _lookup(state: dict[str, Any], n: int) -> np.ndarray:
-    """Return this process's node → local position array (-1 between blocks)."""
-    lookup = state.get("lookup")
+def _lookup(n: int) -> np.ndarray:
+    """Return this thread's node → local position array of ``n`` (-1 between blocks).
+
+    Kept between calls, one per thread (a dask worker runs tasks in threads, each
+    writing its own): filling it costs ~2 ms per million nodes, more than a short
+    search on a national network (int32: 60 MB held for 15 M nodes).
+    """
+    lookup = getattr(_THREAD_LOOKUP, "array", None)
     if lookup is None or len(lookup) != n:
-        lookup = np.full(n, -1, dtype=np.int64)
-        state["lookup"] = lookup
+        lookup = np.full(n, -1, dtype=np.int32 if n < 2**31 else np.int64)
+        _THREAD_LOOKUP.array = lookup
     return lookup
 
 
+#: One lookup array per thread (see :func:`_lookup`).
+_THREAD_LOOKUP = threading.local()
 #: Set in each forked worker by the pool initializer (inherited, never pickled).
 _WORKER_STATE: dict[str, Any] = {}
 #: Process start method for ``n_jobs > 1``: fork where the platform offers it safely
@@ -481,23 +488,6 @@ def _search_block_in_worker(block: _Block) -> Any:
     return _search_block(_WORKER_STATE, block)
 
 
-def _search_block_on_cluster(state: dict[str, Any], block: _Block) -> Any:
-    """Run one block on a dask worker thread, its lookup array kept between tasks.
-
-    A worker runs several tasks at once in threads sharing the scattered state, so
-    the lookup array (written during a search) is one per thread, not per state.
-    """
-    local = dict(state)
-    local["lookup"] = getattr(_THREAD_LOOKUP, "array", None)
-    result = _search_block(local, block)
-    _THREAD_LOOKUP.array = local["lookup"]
-    return result
-
-
-#: One lookup array per dask worker thread (see :func:`_search_block_on_cluster`).
-_THREAD_LOOKUP = threading.local()
-
-
 def _run_on_cluster(
     client: Any, state: dict[str, Any], blocks: list[_Block]
 ) -> list[Any]:
@@ -508,7 +498,7 @@ def _run_on_cluster(
     """
     # a list of one: scattering the dict itself would send one future per key
     [shared] = client.scatter([state], broadcast=True, hash=False)
-    futures = client.map(_search_block_on_cluster, [shared] * len(blocks), blocks,
+    futures = client.map(_search_block, [shared] * len(blocks), blocks,
                          pure=False)  # fmt: skip
     try:
         parts: list[Any] = client.gather(futures)

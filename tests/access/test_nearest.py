@@ -276,3 +276,18 @@ def test_no_origin_gives_an_empty_frame_with_the_columns(net):
     assert {"travel_time_min", "nearest_id_2", "reachable", "snapped"} <= set(
         out.columns
     )
+
+
+def test_k_nearest_by_road_equals_k_nearest_read_from_the_matrix():
+    from coordogeo.access import travel_time_matrix  # noqa: PLC0415
+
+    net, sample = cached_network(), cached_sample()
+    people, sites = sample.population, sample.structures
+    matrix = travel_time_matrix(net, people, sites, max_time_min=25)
+    by_road = nearest(net, people, sites, by="kind", k=3, max_time_min=25)
+    from_matrix = nearest(matrix, people, sites, by="kind", k=3, max_time_min=25)
+    names = ("travel_time_min", "nearest_id", "reachable")
+    columns = [c for c in by_road.columns if c.startswith(names)]
+    assert len(columns) >= 27  # 3 kinds or more, 3 ranks, 3 columns
+    for column in columns:
+        pd.testing.assert_series_equal(by_road[column], from_matrix[column])

@@ -93,28 +93,20 @@ def test_ids_read_as_bytes_equal_the_regex_and_odd_layouts_fall_back(tmp_path):
     # a shorter easting breaks the layout: the regex parses them one by one
     odd = pd.concat([ids, pd.Series(["CRS3035RES200mN2383000E363000"])])
     assert _fixed_width_ids(odd) is None
-    # same layout, other territories or sizes: still refused
-    mixed = write(tmp_path / "mixed.csv", (
-        "idcar_200m,ind\nCRS3035RES200mN2383000E3630000,1\n"
-        "CRS2975RES200mN7690000E3380000,1\n"
-    ))  # fmt: skip
-    with pytest.raises(InputError, match="mixes territories"):
-        read_insee_grid(mixed)
-    sizes = write(tmp_path / "sizes.csv", (
-        "idcar_200m,ind\nCRS3035RES200mN2383000E3630000,1\n"
-        "CRS3035RES100mN2383000E3630000,1\n"
-    ))  # fmt: skip
-    with pytest.raises(InputError, match="mix resolutions"):
-        read_insee_grid(sizes)
-    # a digit where a letter stands: the regex names it
-    typo = write(tmp_path / "typo.csv", (
-        "idcar_200m,ind\nCRS3035RES200mN2383000E3630000,1\n"
-        "CRS3035RES200mN238300053630000,1\n"
-    ))  # fmt: skip
-    with pytest.raises(
-        InputError, match=r"1 cell id\(s\) do not parse.*row\(s\) \[1\]"
+    # the same layout with another territory, size or a digit for a letter: refused
+    for second, message in (
+        ("CRS2975RES200mN7690000E3380000", "mixes territories"),
+        ("CRS3035RES100mN2383000E3630000", "mix resolutions"),
+        (
+            "CRS3035RES200mN238300053630000",
+            r"1 cell id\(s\) do not parse.*row\(s\) \[1\]",
+        ),
     ):
-        read_insee_grid(typo)
+        csv = write(tmp_path / "two.csv", (
+            f"idcar_200m,ind\nCRS3035RES200mN2383000E3630000,1\n{second},1\n"
+        ))  # fmt: skip
+        with pytest.raises(InputError, match=message):
+            read_insee_grid(csv)
     empty = write(tmp_path / "empty.csv", "idcar_200m,ind\n")
     with pytest.raises(InputError, match="no rows"):
         read_insee_grid(empty)

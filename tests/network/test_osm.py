@@ -96,6 +96,18 @@ def networkx_matches(net, seed):
     np.testing.assert_allclose(ours, theirs, rtol=1e-7)  # float32 minutes
 
 
+def test_node_locations_on_disk_give_the_same_roads(tmp_path):
+    path = write_osm(tmp_path / "toy.osm")
+    in_memory = osm_roads(path)
+    on_disk = osm_roads(path, node_locations="disk")
+    assert on_disk.drop(columns="geometry").equals(in_memory.drop(columns="geometry"))
+    assert on_disk.geometry.geom_equals_exact(in_memory.geometry, 0).all()
+    # the index went to a temporary folder of its own: nothing written beside the file
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["toy.osm"]
+    with pytest.raises(InputError, match="node_locations"):
+        osm_roads(path, node_locations="swap")  # type: ignore[arg-type]
+
+
 def test_saint_barthelemy_pbf(shared_data):
     net = RoadNetwork.from_osm(shared_data / "roads" / "saint_barthelemy_2015.osm.pbf")
     assert net.crs == "EPSG:5490"  # Antilles, not Lambert-93
@@ -104,6 +116,11 @@ def test_saint_barthelemy_pbf(shared_data):
     assert (net.n_nodes, net.n_edges) == (3_723, 7_500)
     assert net.report.largest_component_nodes == 3_678
     networkx_matches(net, seed=1)
+    on_disk = RoadNetwork.from_osm(
+        shared_data / "roads" / "saint_barthelemy_2015.osm.pbf", node_locations="disk"
+    )
+    assert (on_disk.graph != net.graph).nnz == 0
+    np.testing.assert_array_equal(on_disk.node_xy, net.node_xy)
 
 
 def test_maisons_laffitte_graphml(shared_data):
