@@ -30,7 +30,7 @@ from coordogeo.access.fca import (
 )
 from coordogeo.crs import to_metric_crs
 from coordogeo.errors import check_choice, check_counts, check_positive
-from coordogeo.network.roads import RoadNetwork, anchor_xy
+from coordogeo.network.roads import RoadNetwork, anchor_xy, warn_unsnapped
 from coordogeo.network.search import bounded_blocks, check_n_jobs
 
 __all__ = ["road_fca"]
@@ -84,9 +84,15 @@ def road_fca(  # noqa: PLR0913 - fca's options, plus the network and where to ru
     Returns
     -------
     FcaResult
-        As :func:`coordogeo.access.fca`: places off the network (farther than
-        ``network.max_snap_m`` from every road) have no site in reach (score 0,
-        ``n_sites_in_reach`` 0); sites off the network have no demand in reach.
+        As :func:`coordogeo.access.fca`, and ``snapped`` in ``demand``: places off
+        the network (farther than ``network.max_snap_m`` from every road) have
+        ``snapped`` False and no site in reach (score 0, ``n_sites_in_reach`` 0);
+        sites off the network have no demand in reach, and a warning names them.
+
+    Warns
+    -----
+    UserWarning
+        Sites farther than ``network.max_snap_m`` from every road.
 
     Raises
     ------
@@ -120,6 +126,7 @@ def road_fca(  # noqa: PLR0913 - fca's options, plus the network and where to ru
     cap = check_counts(sites, capacity, name="supply").astype(np.float64)
     o_node, o_dist = network.snap_xy(anchor_xy(places), max_snap_m=network.max_snap_m)
     d_node, d_dist = network.snap_xy(anchor_xy(sites), max_snap_m=network.max_snap_m)
+    warn_unsnapped(sites, d_node >= 0, name="supply")
     run = partial(
         bounded_blocks,
         network.search_graph(reverse=True),
@@ -143,7 +150,7 @@ def road_fca(  # noqa: PLR0913 - fca's options, plus the network and where to ru
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(demand_in_reach > 0, cap / demand_in_reach, np.nan)
     description = f"{network.description}; searched in blocks of sites"
-    return fca_result(
+    result = fca_result(
         (demand, supply),
         (np.arange(len(places)), np.arange(len(sites))),
         (score, reached, demand_in_reach, ratio),
@@ -151,6 +158,8 @@ def road_fca(  # noqa: PLR0913 - fca's options, plus the network and where to ru
         name=(method, capacity, normalize),
         description=description,
     )
+    result.demand["snapped"] = o_node >= 0
+    return result
 
 
 def _place_sums(

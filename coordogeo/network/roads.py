@@ -477,15 +477,20 @@ def anchor_xy(frame: gpd.GeoDataFrame) -> np.ndarray:
 
 
 def warn_unsnapped(
-    sites: gpd.GeoDataFrame, snapped: np.ndarray, *, stacklevel: int = 3
+    sites: gpd.GeoDataFrame,
+    snapped: np.ndarray,
+    *,
+    stacklevel: int = 3,
+    name: str = "destinations",
 ) -> None:
     """Warn, naming them, about the destinations too far from every road to be reached.
 
-    ``stacklevel`` points the warning at the caller of the public verb.
+    ``stacklevel`` points the warning at the caller of the public verb; ``name`` is
+    the argument the sites came in.
     """
     if not snapped.all():
         warnings.warn(
-            f"`destinations` rows {format_labels(sites.index[~snapped])} are farther "
+            f"`{name}` rows {format_labels(sites.index[~snapped])} are farther "
             "than `max_snap_m` from every road; no origin can reach them. Check their "
             "coordinates or build the network with a larger `max_snap_m`.",
             stacklevel=stacklevel,

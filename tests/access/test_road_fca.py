@@ -24,6 +24,8 @@ def test_by_hand_on_the_triangle(triangle_roads):
     np.testing.assert_allclose(out.supply["capacity_per_inhabitant"], [0.005, 0.01])
     np.testing.assert_allclose(out.demand[SCORE], [0.015, 0.005, 0.0, 0.0], atol=1e-15)
     assert out.demand["n_sites_in_reach"].tolist() == [2, 1, 0, 0]
+    # the island is on a road (nothing in reach); "far" is on none: flagged
+    assert out.demand["snapped"].tolist() == [True, True, True, False]
     # every unit of supply reaches someone: Σ population x score = Σ capacity
     total = (out.demand["population"] * out.demand[SCORE]).sum()
     assert total == pytest.approx(3.0, rel=1e-12)
@@ -83,6 +85,15 @@ def test_on_a_dask_cluster_the_same():
         there = road_fca(net, sample.population, sites, method="bfca", client=client)
     score = "bfca_capacity_per_inhabitant"
     np.testing.assert_array_equal(here.demand[score], there.demand[score])
+
+
+def test_a_site_off_every_road_is_named(triangle_roads):
+    net = RoadNetwork.from_roads(triangle_roads)
+    people = places(["p"], (1_000, 0)).assign(population=[10.0])
+    sites = places(["S", "lost"], (0, 0), (0, 50_000)).assign(capacity=1.0)
+    with pytest.warns(UserWarning, match=r"`supply` rows \['lost'\]"):
+        out = road_fca(net, people, sites, max_time_min=5)
+    assert out.supply["has_demand_in_reach"].tolist() == [True, False]
 
 
 def test_bad_input_is_refused(triangle_roads):
