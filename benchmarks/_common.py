@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 
@@ -11,7 +15,15 @@ import numpy as np
 import geopandas as gpd
 import shapely
 
-__all__ = ["ORIGIN", "best_of", "grid_roads", "parse_args", "random_points"]
+__all__ = [
+    "ORIGIN",
+    "best_of",
+    "grid_roads",
+    "in_child",
+    "parse_args",
+    "random_points",
+    "step_in_child",
+]
 
 ORIGIN = np.array([560_000.0, 6_350_000.0])  # Lambert-93
 
@@ -70,3 +82,26 @@ def parse_args(
     for flag, default in (extra or {}).items():
         parser.add_argument(flag, type=int, default=default)
     return parser.parse_args()
+
+
+def in_child(
+    command: list[str], env: dict[str, str] | None = None
+) -> tuple[str, float, int]:
+    """Run ``command``; return its standard output, peak RSS (GB) and exit status.
+
+    The peak is the child's own ``ru_maxrss`` (``os.wait4``), so each step of a
+    benchmark is measured apart from the others and from the parent.
+    """
+    child = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True)
+    assert child.stdout is not None
+    output = child.stdout.read()
+    _, status, usage = os.wait4(child.pid, 0)
+    return output, usage.ru_maxrss / 1e6, status
+
+
+def step_in_child(script: str, *options: str) -> tuple[dict[str, float], float]:
+    """Run ``script --step ...`` in a child: the JSON it prints last, its peak."""
+    output, peak, status = in_child([sys.executable, script, "--step", *options])
+    if status != 0:
+        raise SystemExit(f"{script} --step {' '.join(options)} failed")
+    return json.loads(output.strip().splitlines()[-1]), peak

@@ -25,13 +25,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from _common import step_in_child
 
 import geopandas as gpd
 import pyproj
@@ -190,15 +189,8 @@ def _rss_gb() -> float:
 
 def run_step(name: str, args: argparse.Namespace) -> tuple[dict[str, float], float]:
     """Run a step in a child process; return its result and peak RSS (GB)."""
-    command = [sys.executable, __file__, "--step", name, "--folder", str(args.folder),
-               "--subset", str(args.subset)]  # fmt: skip
-    child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
-    assert child.stdout is not None
-    output = child.stdout.read()
-    _, status, usage = os.wait4(child.pid, 0)
-    if status != 0:
-        raise SystemExit(f"step {name} failed")
-    return json.loads(output.strip().splitlines()[-1]), usage.ru_maxrss / 1e6
+    return step_in_child(__file__, name, "--folder", str(args.folder),
+                         "--subset", str(args.subset))  # fmt: skip
 
 
 def main() -> None:

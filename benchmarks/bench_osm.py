@@ -18,15 +18,13 @@ writing the file; ``--side 550`` for a département).
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
 import osmium
-from _common import ORIGIN, grid_roads, parse_args
+from _common import ORIGIN, grid_roads, parse_args, step_in_child
 
 import pyproj
 import shapely
@@ -79,14 +77,7 @@ def step(name: str, path: Path) -> dict[str, float]:
 
 def run_step(name: str, path: Path) -> tuple[dict[str, float], float]:
     """Run a step in a child process; return its figures and peak RSS (GB)."""
-    command = [sys.executable, __file__, "--step", name, "--path", str(path)]
-    child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
-    assert child.stdout is not None
-    output = child.stdout.read()
-    _, status, usage = os.wait4(child.pid, 0)
-    if status != 0:
-        raise SystemExit(f"step {name} failed")
-    return json.loads(output.strip().splitlines()[-1]), usage.ru_maxrss / 1e6
+    return step_in_child(__file__, name, "--path", str(path))
 
 
 def main() -> None:

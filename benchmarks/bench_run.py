@@ -21,14 +21,13 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from _common import ORIGIN, grid_roads, parse_args
+from _common import ORIGIN, grid_roads, in_child, parse_args
 
 import geopandas as gpd
 import shapely
@@ -138,14 +137,8 @@ def run_once(config: Path, cache: Path) -> tuple[float, float, int]:
     env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
     command = [str(Path(sys.executable).with_name("coordogeo")), "run", str(config)]
     t0 = time.perf_counter()
-    child = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
-                             stderr=subprocess.PIPE, text=True)  # fmt: skip
-    assert child.stderr is not None
-    errors = child.stderr.read()
-    _, status, usage = os.wait4(child.pid, 0)
-    if status != 0:
-        sys.stderr.write(errors[-3000:])
-    return time.perf_counter() - t0, usage.ru_maxrss / 1e6, status
+    _, peak, status = in_child(command, env=env)
+    return time.perf_counter() - t0, peak, status
 
 
 def main() -> None:
