@@ -93,7 +93,10 @@ at row(s) [1]: ['douze'].
     # errors) goes through the text rules below, with the same result.
     parsed = pd.to_numeric(values, errors="coerce")
     numbers = parsed.to_numpy(dtype=np.float64, copy=True)
-    rest = np.flatnonzero(np.isnan(numbers) & values.notna().to_numpy())
+    # to_numeric reads True as 1: a True/False among texts goes to the text rules,
+    # which refuse it, as they refuse a column of them
+    flag = values.map(lambda v: isinstance(v, bool | np.bool_)).to_numpy(dtype=bool)
+    rest = np.flatnonzero((np.isnan(numbers) & values.notna().to_numpy()) | flag)
     if len(rest):
         numbers[rest] = _parse_texts(
             values.iloc[rest], rows=rest, name=name, blanks=blanks, what=what

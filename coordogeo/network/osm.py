@@ -211,10 +211,10 @@ def _osmium_ways_with(path: Path, storage: str) -> tuple[pd.DataFrame, np.ndarra
             "it again, or check its extension."
         ) from err
     table = pd.DataFrame(values, columns=list(_TAGS))
-    counts = np.frombuffer(sizes, dtype=np.int64) if len(sizes) else np.zeros(0, int)
-    points = np.frombuffer(flat, dtype=np.float64).reshape(-1, 2) if len(flat) else None
-    if points is None:
+    if not sizes:  # no way kept (every kept way has two points or more)
         return table, np.empty(0, dtype=object)
+    counts = np.frombuffer(sizes, dtype=np.int64)
+    points = np.frombuffer(flat, dtype=np.float64).reshape(-1, 2)
     lines = shapely.linestrings(
         points, indices=np.repeat(np.arange(len(counts)), counts)
     )

@@ -153,3 +153,17 @@ def test_a_bom_quoted_header_and_columns_the_grid_does_not_keep(tmp_path):
     assert out.index.tolist() == ["CRS3035RES200mN2383000E3630000"]
     assert out["population"].tolist() == [12.5] and out["men"].tolist() == [5.0]
     assert "lcog_geo" not in out and "log_soc" not in out
+
+
+def test_counts_read_at_c_speed_keep_the_french_text_rules():
+    from coordogeo.io._tables import parse_numbers  # noqa: PLC0415
+
+    mixed = pd.Series([12, "12,5", "21\u202f450", "", None, " 7 "], dtype=object)
+    got = parse_numbers(mixed, name="c").to_numpy()
+    np.testing.assert_array_equal(got, [12.0, 12.5, 21450.0, np.nan, np.nan, 7.0])
+    # True/False are not counts, alone in a column or among texts
+    for column in (pd.Series([True, False]), pd.Series(["12", True], dtype=object)):
+        with pytest.raises(InputError, match="not a number"):
+            parse_numbers(column, name="c")
+    with pytest.raises(InputError, match=r"row\(s\) \[2\]: \['douze'\]"):
+        parse_numbers(pd.Series(["1", "2", "douze"]), name="capacity")
