@@ -22,6 +22,7 @@ __all__ = [
     "CHANGE_COLOURS",
     "HATCH_FILL",
     "LABELS",
+    "MAX_SHAPES",
     "Lang",
     "add_hatch",
     "add_polygons",
@@ -50,6 +51,10 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "kind": "Type",
         "name": "Nom",
         "cells": "Lieux habités",
+        "image_title": "Lieux dessinés en image",
+        "image_note": "{n} lieux, trop pour les dessiner un à un : chacun colore "
+        "les pixels (de {size} m) qu'il couvre, sans moyenne ; le détail de chaque "
+        "lieu est dans les tables.",
         "MSP": "Maison de santé pluriprofessionnelle",
         "CDS": "Centre de santé",
         "ESP": "Équipe de soins primaires",
@@ -146,6 +151,10 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "kind": "Kind",
         "name": "Name",
         "cells": "Inhabited places",
+        "image_title": "Places drawn as an image",
+        "image_note": "{n} places, too many to draw one by one: each colours the "
+        "pixels ({size} m) it covers, with no averaging; each place's detail is in "
+        "the tables.",
         "MSP": "Multi-professional health centre (MSP)",
         "CDS": "Health centre (CDS)",
         "ESP": "Primary care team (ESP)",
@@ -280,6 +289,11 @@ _HATCH_SVG: Final = (
 SIMPLIFY_M: Final = 25.0
 #: Decimal places kept in EPSG:4326 coordinates (1e-5 degree is about 1 m).
 COORD_DECIMALS: Final = 5
+#: Beyond this many places a layer is drawn as one image (its pixels coloured by
+#: the place under them, :mod:`coordogeo.maps._raster`): a region's 250 000 cells
+#: as polygons make a page of ~100 MB that no browser opens, while a département's
+#: 20 000 stay one by one, each with its tooltip.
+MAX_SHAPES: Final = 20_000
 
 
 def check_lang(lang: str) -> None:
@@ -328,7 +342,12 @@ def to_display(
             gpd.GeoSeries(simple, index=frame.index, crs=frame.crs)
         )
     out = to_lonlat(frame, name=name)
-    rounded = shapely.set_precision(out.geometry.array, 10.0**-COORD_DECIMALS)
+    # each coordinate rounded on its own: set_precision's topology repair costs
+    # 20x more (7 s for 250 000 cells) and a drawn copy needs none; shared
+    # vertices round alike, so adjacent cells still share their edges exactly
+    rounded = shapely.transform(
+        out.geometry.array, lambda xy: np.round(xy, COORD_DECIMALS)
+    )
     return out.set_geometry(gpd.GeoSeries(rounded, index=out.index, crs=4326))
 
 
@@ -370,7 +389,7 @@ def add_hatch(m: folium.Map) -> str:
 
 
 def styled_layer(shapes: gpd.GeoDataFrame, fill: Any, tips: Any) -> gpd.GeoDataFrame:
-    """Return the shapes (EPSG:4326) with only ``_fill`` and ``_tip``, row by row.
+    """Return the shapes (EPSG:4326) with ``_fill`` and ``_tip``, row by row.
 
     Built from arrays on the shapes' own index: no alignment can blank a geometry.
     """
@@ -392,12 +411,21 @@ def add_polygons(
     name: str,
     weight: float = 0.5,
     fill_opacity: float = 0.75,
+    max_shapes: int | None = MAX_SHAPES,
+    lang: str = "fr",
 ) -> None:
     """Add a :func:`styled_layer` to ``m``: filled by ``_fill``, tooltip ``_tip``.
 
-    ``name`` is plain text (escaped here); an empty layer adds nothing.
+    ``name`` is plain text (escaped here); an empty layer adds nothing. Beyond
+    ``max_shapes`` shapes (None: never) the layer is one image instead, each pixel
+    the colour of the place under it, with a note in ``lang`` saying so.
     """
     if len(layer) == 0:
+        return
+    if max_shapes is not None and len(layer) > max_shapes:
+        from coordogeo.maps._raster import add_image  # noqa: PLC0415 - it uses us
+
+        add_image(m, layer, name=name, fill_opacity=fill_opacity, lang=lang)
         return
 
     def style(feature: dict[str, Any]) -> dict[str, Any]:

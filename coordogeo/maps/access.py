@@ -11,6 +11,7 @@ import geopandas as gpd
 
 from coordogeo.errors import check_columns
 from coordogeo.maps._style import (
+    MAX_SHAPES,
     NO_DATA_COLOUR,
     TIME_BREAKS_MIN,
     TIME_COLOURS,
@@ -35,7 +36,7 @@ __all__ = ["access_map", "add_travel_times"]
 OFF_NETWORK_COLOUR = "#d9d9d9"
 
 
-def access_map(
+def access_map(  # noqa: PLR0913 - the map options every page shares
     result: gpd.GeoDataFrame,
     structures: gpd.GeoDataFrame,
     *,
@@ -45,6 +46,7 @@ def access_map(
     source: str | None = None,
     communes: gpd.GeoDataFrame | None = None,
     m: folium.Map | None = None,
+    max_shapes: int | None = MAX_SHAPES,
 ) -> folium.Map:
     """Map a :func:`coordogeo.access.nearest` result: classed travel times and sites.
 
@@ -66,6 +68,9 @@ def access_map(
         territory's limit and the commune names.
     m
         A map to add the layers to; a new one fitted to ``result`` if None.
+    max_shapes
+        Beyond this many places, one shape per class (its tooltip: the class, the
+        number of places, their population); None draws every place.
 
     Returns
     -------
@@ -108,14 +113,19 @@ def access_map(
         if m is None
         else m
     )
-    add_travel_times(m, cells, column=column, lang=lang)
+    add_travel_times(m, cells, column=column, lang=lang, max_shapes=max_shapes)
     add_structures(m, structures, lang=lang)
     folium.LayerControl(collapsed=False).add_to(m)
     return m
 
 
 def add_travel_times(
-    m: folium.Map, cells: gpd.GeoDataFrame, *, column: str, lang: str
+    m: folium.Map,
+    cells: gpd.GeoDataFrame,
+    *,
+    column: str,
+    lang: str,
+    max_shapes: int | None = MAX_SHAPES,
 ) -> folium.Map:
     """Add the classed travel-time layer and its legend; ``cells`` in any CRS."""
     check_columns(cells, [column], name="result")
@@ -128,10 +138,10 @@ def add_travel_times(
     layer = styled_layer(cells, fill, _tooltips(cells, column, lang))
     kind = column.removeprefix("travel_time_min").lstrip("_")
     name = label("access_title", lang) + (f" — {label(kind, lang)}" if kind else "")
-    add_polygons(m, layer, name=name, weight=0.2)
     legend = [*items, (NO_DATA_COLOUR, label("unreachable", lang))]
     if "snapped" in cells:
         legend.append((OFF_NETWORK_COLOUR, label("off_network", lang)))
+    add_polygons(m, layer, name=name, weight=0.2, max_shapes=max_shapes, lang=lang)
     add_legend(m, label("travel_time", lang), legend, layer=name, opacity=0.75)
     return m
 

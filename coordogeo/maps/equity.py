@@ -12,6 +12,7 @@ import geopandas as gpd
 from coordogeo._columns import INCOME_THIRD, Lang
 from coordogeo.errors import check_columns
 from coordogeo.maps._style import (
+    MAX_SHAPES,
     NO_DATA_COLOUR,
     add_polygons,
     check_lang,
@@ -71,6 +72,7 @@ def add_bivariate(
     group: str,
     time_column: str,
     lang: str,
+    max_shapes: int | None = MAX_SHAPES,
 ) -> folium.Map:
     """Add the bivariate layer and its 3 × 3 legend; ``cells`` in any CRS.
 
@@ -100,7 +102,8 @@ def add_bivariate(
         + f"<br>{text(label('travel_time', lang))} : " + time_text.to_numpy()
     )  # fmt: skip
     add_polygons(m, styled_layer(cells, fill, list(tips)), name=words["layer"],
-                 weight=0.2)  # fmt: skip
+                 weight=0.2, max_shapes=max_shapes,
+                 lang=lang)  # fmt: skip
     add_grid_legend(
         m,
         words["layer"],
@@ -114,7 +117,7 @@ def add_bivariate(
     return m
 
 
-def equity_map(
+def equity_map(  # noqa: PLR0913 - the map options every page shares
     places: gpd.GeoDataFrame,
     *,
     income: str = "niveau_vie_moyen",
@@ -124,6 +127,7 @@ def equity_map(
     title: str | None = None,
     source: str | None = None,
     communes: gpd.GeoDataFrame | None = None,
+    max_shapes: int | None = MAX_SHAPES,
 ) -> folium.Map:
     """Map places by standard of living × travel time (3 × 3 classes).
 
@@ -146,6 +150,9 @@ def equity_map(
     communes
         Commune polygons (any CRS) drawn as the offline base: outlines, the
         territory's limit and the commune names.
+    max_shapes
+        Beyond this many places, one shape per class (its tooltip: the class, the
+        number of places, their population); None draws every place.
 
     Examples
     --------
@@ -172,8 +179,9 @@ def equity_map(
         communes=communes,
     )
     add_bivariate(
-        m, cells, income=income, group=INCOME_THIRD, time_column=time_column, lang=lang
-    )
+        m, cells, income=income, group=INCOME_THIRD, time_column=time_column,
+        lang=lang, max_shapes=max_shapes,
+    )  # fmt: skip
     if structures is not None:
         add_structures(m, structures, lang=lang)
     folium.LayerControl(collapsed=False).add_to(m)

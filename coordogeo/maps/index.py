@@ -13,6 +13,7 @@ import mapclassify
 from coordogeo._columns import apl_column
 from coordogeo.errors import check_columns
 from coordogeo.maps._style import (
+    MAX_SHAPES,
     NO_DATA_COLOUR,
     SIMPLIFY_M,
     Lang,
@@ -48,7 +49,7 @@ _UNITS: Final = {
 }
 
 
-def index_map(
+def index_map(  # noqa: PLR0913 - the map options every page shares
     result: gpd.GeoDataFrame,
     *,
     column: str | None = None,
@@ -58,6 +59,7 @@ def index_map(
     source: str | None = None,
     communes: gpd.GeoDataFrame | None = None,
     m: folium.Map | None = None,
+    max_shapes: int | None = MAX_SHAPES,
 ) -> folium.Map:
     """Map an accessibility index by commune (or cell): classed colours, a legend.
 
@@ -80,6 +82,9 @@ def index_map(
         territory's limit and the commune names.
     m
         A map to add to; a new one fitted to ``result`` if None.
+    max_shapes
+        Beyond this many places, one shape per class (its tooltip: the class, the
+        number of places, their population); None draws every place.
 
     Returns
     -------
@@ -112,7 +117,7 @@ def index_map(
         if m is None
         else m
     )
-    add_index(m, shapes, column=name, lang=lang)
+    add_index(m, shapes, column=name, lang=lang, max_shapes=max_shapes)
     unit = _UNITS.get(name, "")
     add_ranking(
         m, shapes, column=name, title=label("worst_index", lang), lang=lang,
@@ -126,7 +131,12 @@ def index_map(
 
 
 def add_index(
-    m: folium.Map, shapes: gpd.GeoDataFrame, *, column: str, lang: str
+    m: folium.Map,
+    shapes: gpd.GeoDataFrame,
+    *,
+    column: str,
+    lang: str,
+    max_shapes: int | None = MAX_SHAPES,
 ) -> folium.Map:
     """Add the classed index layer and its legend; ``shapes`` in any CRS."""
     shapes = displayed(shapes, name="result")
@@ -136,11 +146,13 @@ def add_index(
     tips = _tips(shapes, column, unit, lang)
     layer = styled_layer(shapes, colour, tips)
     title = label("index_title", lang) if column.startswith("apl_") else column
-    add_polygons(m, layer, name=title)
+    legend = [*items, (NO_DATA_COLOUR, label("no_data", lang))]
+    add_polygons(m, layer, name=title, max_shapes=max_shapes,
+                 lang=lang)  # fmt: skip
     add_legend(
         m,
         title,
-        [*items, (NO_DATA_COLOUR, label("no_data", lang))],
+        legend,
         unit=unit,
         layer=title,
         opacity=0.75,

@@ -16,6 +16,7 @@ import geopandas as gpd
 from coordogeo._columns import apl_column
 from coordogeo.errors import InputError, check_columns
 from coordogeo.maps._style import (
+    MAX_SHAPES,
     SIMPLIFY_M,
     TIME_COLOURS,
     Lang,
@@ -109,6 +110,7 @@ def overview_map(
     title: str | None = None,
     source: str | None = None,
     communes: gpd.GeoDataFrame | None = None,
+    max_shapes: int | None = MAX_SHAPES,
 ) -> folium.Map:
     """Compose every result given into one self-contained map.
 
@@ -131,6 +133,9 @@ def overview_map(
     communes
         Commune polygons (any CRS) drawn as the offline base: outlines, the
         territory's limit and the commune names.
+    max_shapes
+        Beyond this many places, one shape per class (its tooltip: the class, the
+        number of places, their population); None draws every place.
 
     Returns
     -------
@@ -196,7 +201,7 @@ or empty. Pass at least one result with rows.
         source=source,
         communes=communes,
     )
-    themes = _draw(m, layers, shown, lang)
+    themes = _draw(m, layers, shown, lang, max_shapes)
     if links:
         _add_links(m, links, lang)
     if figures:
@@ -207,7 +212,11 @@ or empty. Pass at least one result with rows.
 
 
 def _draw(
-    m: folium.Map, layers: MapLayers, shown: dict[str, gpd.GeoDataFrame], lang: str
+    m: folium.Map,
+    layers: MapLayers,
+    shown: dict[str, gpd.GeoDataFrame],
+    lang: str,
+    max_shapes: int | None,
 ) -> list[Any]:
     """Add each layer given, in drawing order (areas below points).
 
@@ -216,12 +225,18 @@ def _draw(
     steps: list[tuple[str, Any]] = [
         (
             "travel_times",
-            lambda f: add_travel_times(m, f, column=layers.time_column, lang=lang),
+            lambda f: add_travel_times(
+                m, f, column=layers.time_column, lang=lang, max_shapes=max_shapes
+            ),
         ),
         (
             "index",
             lambda f: add_index(
-                m, f, column=apl_column(f, layers.index_column), lang=lang
+                m,
+                f,
+                column=apl_column(f, layers.index_column),
+                lang=lang,
+                max_shapes=max_shapes,
             ),
         ),
         ("isochrones", lambda f: add_isochrones(m, f, lang=lang)),
@@ -234,6 +249,7 @@ def _draw(
                 group=layers.income_group or "",
                 time_column=layers.time_column,
                 lang=lang,
+                max_shapes=max_shapes,
             ),
         ),
         (

@@ -15,6 +15,7 @@ from branca.element import Element
 from coordogeo.errors import check_columns
 from coordogeo.maps._style import (
     CHANGE_COLOURS,
+    MAX_SHAPES,
     Lang,
     add_polygons,
     check_lang,
@@ -42,7 +43,7 @@ BIG_CHANGE_MIN = 5.0
 SAME_TIME_MIN = 0.05
 
 
-def scenario_map(
+def scenario_map(  # noqa: PLR0913 - the map options every page shares
     comparison: gpd.GeoDataFrame,
     *,
     kind: str | None = None,
@@ -52,6 +53,7 @@ def scenario_map(
     title: str | None = None,
     source: str | None = None,
     communes: gpd.GeoDataFrame | None = None,
+    max_shapes: int | None = MAX_SHAPES,
 ) -> folium.Map:
     """Map the places that gain or lose between two states, and what changed.
 
@@ -71,6 +73,9 @@ def scenario_map(
         change) as plain texts (escaped here).
     lang, title, source, communes
         As for every map.
+    max_shapes
+        Beyond this many places, one shape per class (its tooltip: the class, the
+        number of places, their population); None draws every place.
 
     Returns
     -------
@@ -100,7 +105,7 @@ def scenario_map(
         source=source,
         communes=communes,
     )
-    add_change(m, cells, kind=kind, lang=lang)
+    add_change(m, cells, kind=kind, lang=lang, max_shapes=max_shapes)
     marks = []
     for key, colour in (("opened", CHANGE_COLOURS[0]), ("closed", CHANGE_COLOURS[-1])):
         frame = None if changes is None else changes[changes["change"] == key]
@@ -116,7 +121,12 @@ def scenario_map(
 
 
 def add_change(
-    m: folium.Map, cells: gpd.GeoDataFrame, *, kind: str | None, lang: str
+    m: folium.Map,
+    cells: gpd.GeoDataFrame,
+    *,
+    kind: str | None,
+    lang: str,
+    max_shapes: int | None = MAX_SHAPES,
 ) -> folium.Map:
     """Add the classed change layer and its legend; ``cells`` in any CRS."""
     cells = displayed(cells, name="places")
@@ -127,9 +137,10 @@ def add_change(
     fill = np.asarray(CHANGE_COLOURS, dtype=object)[cls]
     name = label("change_title", lang) + (f" — {label(kind, lang)}" if kind else "")
     tips = _tooltips(cells, before, after, cls, lang)
-    add_polygons(m, styled_layer(cells, fill, tips), name=name, weight=0.2)
     items = [(c, label(k, lang)) for c, k in zip(CHANGE_COLOURS, CHANGE_CLASSES,
                                                   strict=True)]  # fmt: skip
+    add_polygons(m, styled_layer(cells, fill, tips), name=name, weight=0.2,
+                 max_shapes=max_shapes, lang=lang)  # fmt: skip
     add_legend(m, label("change_title", lang), items, layer=name, opacity=0.75)
     return m
 

@@ -207,6 +207,11 @@ SCHEMA: Final[tuple[Key, ...]] = (
     Key("outputs", "csv", "text",
         "'excel': ';', decimal comma, UTF-8 with BOM (French Excel); 'plain': ',', "
         "decimal point, UTF-8.", default="excel", choices=("excel", "plain")),
+    Key("outputs", "map_max_places", "whole",
+        "Beyond this many places (cells or communes), a map draws one shape per "
+        "class, whose tooltip gives the class, its number of places and their "
+        "population, so that a region's page still opens in a browser; every "
+        "place stays in the tables and the GeoPackage.", default=20_000),
     Key("compute", "cache", "flag",
         "Keep the road network built from `inputs.roads` in coordogeo's cache "
         "folder (keyed by the file's path, size and date and the coordogeo "
@@ -306,6 +311,7 @@ class RunConfig:
     source_line: str | None = None
     lang: Lang = "fr"
     csv: Literal["excel", "plain"] = "excel"
+    map_max_places: int = 20_000
     cache: bool = True
     cache_folder: Path | None = None
     scheduler: str | None = None

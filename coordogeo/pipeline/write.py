@@ -146,7 +146,12 @@ def write_maps(result: RunResult, folder: Path) -> dict[str, Path]:
             **framed("coverage_title"),
         )
     pages["carte_acces.html"] = access_map(
-        result.places, timed, column=column, lang=lang, **framed("access_title")
+        result.places,
+        timed,
+        column=column,
+        lang=lang,
+        **framed("access_title"),
+        max_shapes=config.map_max_places,
     )
     pages["carte_indice.html"] = index_map(
         result.index,
@@ -154,6 +159,7 @@ def write_maps(result: RunResult, folder: Path) -> dict[str, Path]:
         structures=structures,
         lang=lang,
         **framed("index_title"),
+        max_shapes=config.map_max_places,
     )
     pages["carte_zones.html"] = underserved_map(
         found.zones,
@@ -185,6 +191,7 @@ def write_maps(result: RunResult, folder: Path) -> dict[str, Path]:
             changes=outcome.changes,
             summary=summary_rows(outcome, config.timed_kind, lang),
             lang=lang,
+            max_shapes=config.map_max_places,
             **{
                 **framed(kind),
                 "title": titles[name] + (f" — {config.title}" if config.title else ""),
@@ -200,6 +207,7 @@ def write_maps(result: RunResult, folder: Path) -> dict[str, Path]:
             structures=timed,
             lang=lang,
             **framed("equity_title"),
+            max_shapes=config.map_max_places,
         )
         chart = equity_chart(
             fair.table, fair.curve, column=fair.time_column, lang=lang,
@@ -229,6 +237,7 @@ def write_maps(result: RunResult, folder: Path) -> dict[str, Path]:
         figures=figures,
         lang=lang,
         **framed("overview_title"),
+        max_shapes=config.map_max_places,
     )
     data = {"GeoPackage": GEOPACKAGE, "rapport": "rapport.md"}
     for page in [overview, *pages.values()]:
