@@ -7,6 +7,7 @@ from typing import Final, Literal, NamedTuple
 import numpy as np
 import pandas as pd
 
+from coordogeo._index import in_index
 from coordogeo.access.decay import (
     PRESET_BOUNDS_MIN,
     Decay,
@@ -180,7 +181,7 @@ def fca(
     """
     check_choice(method, name="method", choices=METHODS)
     people = _aligned(demand, matrix.origins, population, name="demand", side="origins")
-    unknown = matrix.origins[~matrix.origins.isin(demand.index)]
+    unknown = matrix.origins[~in_index(matrix.origins, demand.index)]
     if len(unknown):
         raise InputError(
             f"The matrix has {len(unknown)} origin(s) absent from `demand`: "

@@ -16,7 +16,7 @@ import time
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Final, TextIO, TypeVar
 
@@ -98,6 +98,11 @@ class Inputs:
     table: TravelTimeMatrix | None
     #: A ``dask.distributed.Client`` when ``compute.scheduler`` is set.
     client: Any = None
+    #: The last matrices of the run by what they join (:func:`_time_matrix`): the
+    #: suggested sites and the scenario that suggests them ask the same one.
+    matrices: dict[bytes, TravelTimeMatrix] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
 
 @dataclass(frozen=True)
@@ -623,21 +628,47 @@ def _time_matrix(
     *,
     bound: float,
 ) -> TravelTimeMatrix:
-    """Origins to destinations within ``bound``: roads, the external table, crow-fly."""
+    """Origins to destinations within ``bound``: roads, the external table, crow-fly.
+
+    Road matrices are kept (the last :data:`_MATRICES_KEPT`) by a digest of the
+    ids, coordinates and CRS of both sides and the bound: asking again for the same
+    places and sites searches nothing.
+    """
     if inputs.network is not None:
-        return travel_time_matrix(
-            inputs.network,
-            origins,
-            destinations,
-            max_time_min=bound,
-            n_jobs=config.n_jobs,
-            client=inputs.client,
-        )
+        key = _matrix_key(origins, destinations, bound)
+        if key not in inputs.matrices:
+            inputs.matrices[key] = travel_time_matrix(
+                inputs.network,
+                origins,
+                destinations,
+                max_time_min=bound,
+                n_jobs=config.n_jobs,
+                client=inputs.client,
+            )
+            while len(inputs.matrices) > _MATRICES_KEPT:
+                inputs.matrices.pop(next(iter(inputs.matrices)))
+        return inputs.matrices[key]
     if inputs.table is not None:
         return _commune_table_to(inputs.table, origins, destinations, bound=bound)
     return crowfly_matrix(
         origins, destinations, speed_kmh=config.crowfly_speed_kmh, max_time_min=bound
     )
+
+
+#: Road matrices a run keeps for asking again (each ~12 bytes per pair in reach).
+_MATRICES_KEPT: Final = 2
+
+
+def _matrix_key(
+    origins: gpd.GeoDataFrame, destinations: gpd.GeoDataFrame, bound: float
+) -> bytes:
+    """Digest of what a matrix joins: both sides' ids, coordinates and CRS, bound."""
+    digest = hashlib.blake2b(repr(float(bound)).encode(), digest_size=20)
+    for frame in (origins, destinations):
+        digest.update(pd.util.hash_pandas_object(frame.index).to_numpy().tobytes())
+        digest.update(shapely.get_coordinates(frame.geometry.array).tobytes())
+        digest.update(str(frame.crs).encode())
+    return digest.digest()
 
 
 def _commune_table_to(
@@ -878,12 +909,12 @@ def suggested_sites(
     if config.n_sites == 0:
         return _with_sites(found, gpd.GeoDataFrame(geometry=[], crs=people.crs), share)
     candidates = _candidates(config, inputs, existing)
-    times: RoadNetwork | TravelTimeMatrix
-    if inputs.network is not None:
-        times = inputs.network
+    times: TravelTimeMatrix
+    everyone = pd.concat([existing[["geometry"]], candidates[["geometry"]]])
+    sites = gpd.GeoDataFrame(everyone, crs=candidates.crs)
+    if inputs.network is not None:  # kept: a scenario that suggests asks it again
+        times = _time_matrix(config, inputs, people, sites, bound=bound)
     else:
-        everyone = pd.concat([existing[["geometry"]], candidates[["geometry"]]])
-        sites = gpd.GeoDataFrame(everyone, crs=candidates.crs)
         times = crowfly_matrix(
             people, sites, speed_kmh=config.crowfly_speed_kmh, max_time_min=bound
         )

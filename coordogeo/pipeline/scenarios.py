@@ -21,6 +21,7 @@ import pandas as pd
 
 import geopandas as gpd
 
+from coordogeo._index import in_index
 from coordogeo.access import TravelTimeMatrix
 from coordogeo.access.fca import METHODS
 from coordogeo.errors import CoordogeoError, InputError, format_labels
@@ -423,7 +424,7 @@ def _source(
     if older is not None:
         sites.append(older[1][["geometry"]].to_crs(timed.crs))
         extra = older[0].loc[
-            ~older[0].index.isin(origins.index), ["geometry", "population"]
+            ~in_index(older[0].index, origins.index), ["geometry", "population"]
         ]
         if len(extra):
             origins = gpd.GeoDataFrame(
@@ -544,7 +545,7 @@ def _suggested(
     kind = config.timed_kind
     bound = config.underserved_time_min
     existing = ref.structures[ref.structures["kind"] == kind]
-    pool = candidates[~candidates.index.isin(ref.structures.index)]
+    pool = candidates[~in_index(candidates.index, ref.structures.index)]
     sites = gpd.GeoDataFrame(
         pd.concat([existing[["geometry"]], pool[["geometry"]]]), crs=pool.crs
     )

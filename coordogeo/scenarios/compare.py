@@ -11,6 +11,7 @@ import pandas as pd
 
 import geopandas as gpd
 
+from coordogeo._index import in_index
 from coordogeo.errors import InputError, check_increasing
 from coordogeo.scenarios.state import State
 
@@ -153,10 +154,12 @@ def compare(
 def _aligned(before: State, after: State) -> gpd.GeoDataFrame:
     """Every place of either state, newer geometry first, with populations."""
     b, a = before.places, after.places
-    ids = a.index.append(b.index[~b.index.isin(a.index)])
-    geometry = pd.concat([a.geometry, b.geometry[~b.index.isin(a.index)].to_crs(a.crs)])
+    only_b = ~in_index(b.index, a.index)
+    ids = a.index.append(b.index[only_b])
+    geometry = pd.concat([a.geometry, b.geometry[only_b].to_crs(a.crs)])
     out = gpd.GeoDataFrame(index=ids, geometry=geometry.loc[ids], crs=a.crs)
-    in_b, in_a = ids.isin(b.index), ids.isin(a.index)
+    in_b = np.r_[in_index(a.index, b.index), np.ones(only_b.sum(), dtype=bool)]
+    in_a = np.r_[np.ones(len(a), dtype=bool), np.zeros(only_b.sum(), dtype=bool)]
     out["presence"] = np.select(
         [in_a & in_b, in_b], ["both", "only_before"], default="only_after"
     )
@@ -308,13 +311,13 @@ def _structure_changes(before: State, after: State) -> pd.DataFrame:
     """List the opened, closed and re-sized structures."""
     b, a = before.structures, after.structures
     columns = [c for c in ([before.by] if before.by else []) if c in a.columns]
-    opened = a.loc[~a.index.isin(b.index), columns].assign(change="opened")
-    closed = b.loc[~b.index.isin(a.index), columns].assign(change="closed")
+    opened = a.loc[~in_index(a.index, b.index), columns].assign(change="opened")
+    closed = b.loc[~in_index(b.index, a.index), columns].assign(change="closed")
     parts = [opened, closed]
     cap = None
     if before.index_options is not None and after.index_options is not None:
         cap = after.index_options.capacity
-        both = a.index[a.index.isin(b.index)]
+        both = a.index[in_index(a.index, b.index)]
         moved = both[
             b.loc[both, cap].astype("float64").to_numpy()
             != a.loc[both, cap].astype("float64").to_numpy()

@@ -40,7 +40,7 @@ _NOBODY = 1e-9
 Sites = pd.DataFrame | pd.Index | Sequence[object]
 
 
-def suggest_sites(
+def suggest_sites(  # noqa: PLR0913 - the data, the question and where to search
     network_or_matrix: RoadNetwork | TravelTimeMatrix,
     population: pd.DataFrame,
     existing: Sites,
@@ -50,6 +50,7 @@ def suggest_sites(
     max_time_min: float = 20,
     method: Literal["greedy", "exact"] = "greedy",
     time_limit_s: float = 60.0,
+    n_jobs: int = 1,
 ) -> pd.DataFrame:
     """Pick the candidate sites that bring the most people within reach.
 
@@ -91,6 +92,9 @@ def suggest_sites(
         ``"greedy"`` (default) or ``"exact"``.
     time_limit_s
         Seconds the exact solver may take (``method="exact"`` only).
+    n_jobs
+        Threads for the road searches (a network only; the same pairs whatever
+        their number, as :func:`coordogeo.access.travel_time_matrix`).
 
     Returns
     -------
@@ -170,7 +174,7 @@ def suggest_sites(
     people = check_counts(population, "population", name="population")
     if isinstance(network_or_matrix, RoadNetwork):
         matrix = _road_matrix(
-            network_or_matrix, population, existing, candidates, bound
+            network_or_matrix, population, existing, candidates, bound, n_jobs
         )
     elif isinstance(network_or_matrix, TravelTimeMatrix):
         matrix = network_or_matrix
@@ -248,6 +252,7 @@ def _road_matrix(
     existing: Sites,
     candidates: Sites,
     bound: float,
+    n_jobs: int,
 ) -> TravelTimeMatrix:
     """Road times from the places to every existing and candidate site."""
     frames = []
@@ -265,7 +270,9 @@ def _road_matrix(
             "road network."
         )
     sites_all = gpd.GeoDataFrame(pd.concat(frames), crs=frames[0].crs)
-    return travel_time_matrix(network, population, sites_all, max_time_min=bound)
+    return travel_time_matrix(
+        network, population, sites_all, max_time_min=bound, n_jobs=n_jobs
+    )
 
 
 class _Covers(NamedTuple):

@@ -289,14 +289,15 @@ def test_the_geopackage_carries_a_qgis_style_per_map_layer(sample_run):
     db.close()
 
 
-def test_maps_draw_an_image_past_the_configured_limit(sample_folder, sample_run, tmp_path):
+def test_maps_draw_an_image_past_the_configured_limit(
+    sample_folder, sample_run, tmp_path
+):
     grouped = "Lieux dessinés en image"
     for page in ("carte_acces.html", "carte_indice.html", "carte_equite.html"):
         html = (sample_run.config.folder / page).read_text(encoding="utf-8")
         assert grouped not in html  # the sample's places are drawn one by one
-    path = edited(
-        sample_folder, 'folder = "resultats"', 'folder = "resultats"\nmap_max_places = 0'
-    )
+    limit = 'folder = "resultats"\nmap_max_places = 0'
+    path = edited(sample_folder, 'folder = "resultats"', limit)
     result = run(load_config(path).with_folder(tmp_path / "g"))
     assert result.config.map_max_places == 0
     for page in ("carte_acces.html", "carte_indice.html", "carte_equite.html",

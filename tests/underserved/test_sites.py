@@ -272,3 +272,13 @@ def test_a_crowfly_matrix_works_the_same_way():
     out = suggest_sites(matrix, communes, msp, others, n_sites=2)
     assert out["time_model"].str.contains("crow").all()
     assert out["population_gain"].is_monotonic_decreasing
+
+
+def test_n_jobs_changes_nothing_but_the_threads(sample, network):
+    msp = sample.structures[sample.structures["kind"] == "MSP"]
+    candidates = sample.communes.representative_point().to_frame("geometry")
+    candidates = gpd.GeoDataFrame(candidates, crs=sample.communes.crs).iloc[:40]
+    one = suggest_sites(network, sample.population, msp, candidates, n_sites=3)
+    two = suggest_sites(network, sample.population, msp, candidates, n_sites=3,
+                        n_jobs=2)  # fmt: skip
+    pd.testing.assert_frame_equal(one, two)
