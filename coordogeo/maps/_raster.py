@@ -117,8 +117,8 @@ def _place_pixels(
     west, south, east, north = shapely.total_bounds(shapes)
     width, height = max(east - west, 1.0), max(north - south, 1.0)
     sides = np.sqrt(shapely.area(shapes))
-    fine = np.percentile(sides[sides > 0], 5) / 4 if (sides > 0).any() else width
-    size = float(max(np.sqrt(width * height / max_pixels), fine))
+    fine = np.percentile(sides[sides > 0], 5) / 4 if (sides > 0).any() else 0.0
+    size = float(max(np.sqrt(width * height / max_pixels), fine))  # points: finest
     nx, ny = int(np.ceil(width / size)), int(np.ceil(height / size))
     while nx * ny > max_pixels:  # ceil may add a row or a column too many
         size *= 1.001
@@ -133,7 +133,8 @@ def _place_pixels(
         point, place = tree.query(centres, predicate="intersects")
         order = np.lexsort((place, point))  # a centre on a shared edge: lowest place
         point, place = point[order], place[order]
-        first_hit = np.r_[True, point[1:] != point[:-1]]
+        first_hit = np.ones(len(point), dtype=bool)
+        first_hit[1:] = point[1:] != point[:-1]
         pixels[first * nx + point[first_hit]] = place[first_hit]
     missing = np.setdiff1d(np.arange(len(shapes)), pixels)
     if len(missing):  # smaller than a pixel: the pixel of its centroid, if free

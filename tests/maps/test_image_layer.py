@@ -151,3 +151,19 @@ def test_the_layer_name_is_escaped(name):
     m = access_map(cells, NO_SITES, column="travel_time_min_" + name, max_shapes=0)
     html = m.get_root().render()
     assert name not in html
+
+
+def test_points_and_a_single_place_make_an_image_too():
+    rng = np.random.default_rng(0)
+    points = gpd.GeoDataFrame(
+        {"travel_time_min": rng.uniform(0, 50, 300), "population": 1.0},
+        geometry=shapely.points(
+            rng.uniform(5e5, 6e5, 300), rng.uniform(6.3e6, 6.4e6, 300)
+        ),
+        crs=2154,
+    )  # places as points: no pixel centre falls on one, each takes its own pixel
+    pixels, _ = place_pixels(points.to_crs(4326).geometry.to_numpy())
+    assert len(np.unique(pixels[pixels >= 0])) == 300
+    for frame in (points, points.iloc[:1], points.assign(travel_time_min=np.nan)):
+        m = access_map(gpd.GeoDataFrame(frame, crs=2154), NO_SITES, max_shapes=0)
+        assert len(layers(m, folium.raster_layers.ImageOverlay)) == 1
