@@ -93,9 +93,10 @@ def place_pixels(
     the result, a flat array of ``ny * nx`` row-major from the north-west, is
     kept for the next layer of the same places (several maps draw them).
     """
-    key = hashlib.blake2b(
-        shapely.bounds(geoms).tobytes() + str(max_pixels).encode(), digest_size=16
-    ).digest()
+    digest = hashlib.blake2b(str(max_pixels).encode(), digest_size=16)
+    digest.update(shapely.get_num_coordinates(geoms).tobytes())
+    digest.update(shapely.get_coordinates(geoms).tobytes())  # the shapes, exactly
+    key = digest.digest()
     with _CACHE_LOCK:
         if key in _CACHE:
             _CACHE.move_to_end(key)

@@ -389,7 +389,7 @@ def add_hatch(m: folium.Map) -> str:
 
 
 def styled_layer(shapes: gpd.GeoDataFrame, fill: Any, tips: Any) -> gpd.GeoDataFrame:
-    """Return the shapes (EPSG:4326) with ``_fill`` and ``_tip``, row by row.
+    """Return the shapes (EPSG:4326) with only ``_fill`` and ``_tip``, row by row.
 
     Built from arrays on the shapes' own index: no alignment can blank a geometry.
     """

@@ -69,8 +69,9 @@ def access_map(  # noqa: PLR0913 - the map options every page shares
     m
         A map to add the layers to; a new one fitted to ``result`` if None.
     max_shapes
-        Beyond this many places, one shape per class (its tooltip: the class, the
-        number of places, their population); None draws every place.
+        Beyond this many places, the places are drawn as one image (each pixel the
+        class colour of the place under it, no tooltips; a note says so); None
+        draws every place as a shape with its tooltip.
 
     Returns
     -------

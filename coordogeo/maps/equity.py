@@ -151,8 +151,9 @@ def equity_map(  # noqa: PLR0913 - the map options every page shares
         Commune polygons (any CRS) drawn as the offline base: outlines, the
         territory's limit and the commune names.
     max_shapes
-        Beyond this many places, one shape per class (its tooltip: the class, the
-        number of places, their population); None draws every place.
+        Beyond this many places, the places are drawn as one image (each pixel the
+        class colour of the place under it, no tooltips; a note says so); None
+        draws every place as a shape with its tooltip.
 
     Examples
     --------

@@ -83,8 +83,9 @@ def index_map(  # noqa: PLR0913 - the map options every page shares
     m
         A map to add to; a new one fitted to ``result`` if None.
     max_shapes
-        Beyond this many places, one shape per class (its tooltip: the class, the
-        number of places, their population); None draws every place.
+        Beyond this many places, the places are drawn as one image (each pixel the
+        class colour of the place under it, no tooltips; a note says so); None
+        draws every place as a shape with its tooltip.
 
     Returns
     -------
@@ -146,13 +147,12 @@ def add_index(
     tips = _tips(shapes, column, unit, lang)
     layer = styled_layer(shapes, colour, tips)
     title = label("index_title", lang) if column.startswith("apl_") else column
-    legend = [*items, (NO_DATA_COLOUR, label("no_data", lang))]
     add_polygons(m, layer, name=title, max_shapes=max_shapes,
                  lang=lang)  # fmt: skip
     add_legend(
         m,
         title,
-        legend,
+        [*items, (NO_DATA_COLOUR, label("no_data", lang))],
         unit=unit,
         layer=title,
         opacity=0.75,

@@ -208,10 +208,11 @@ SCHEMA: Final[tuple[Key, ...]] = (
         "'excel': ';', decimal comma, UTF-8 with BOM (French Excel); 'plain': ',', "
         "decimal point, UTF-8.", default="excel", choices=("excel", "plain")),
     Key("outputs", "map_max_places", "whole",
-        "Beyond this many places (cells or communes), a map draws one shape per "
-        "class, whose tooltip gives the class, its number of places and their "
-        "population, so that a region's page still opens in a browser; every "
-        "place stays in the tables and the GeoPackage.", default=20_000),
+        "Beyond this many places (cells or communes), a map draws them as one "
+        "image, each pixel the class colour of the place under it (no tooltips; "
+        "a note on the map says so), so that a region's page still opens in a "
+        "browser; every place stays in the tables and the GeoPackage.",
+        default=20_000),
     Key("compute", "cache", "flag",
         "Keep the road network built from `inputs.roads` in coordogeo's cache "
         "folder (keyed by the file's path, size and date and the coordogeo "
