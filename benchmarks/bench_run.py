@@ -7,11 +7,12 @@ about 1,500 Voronoi communes, ``--origins`` inhabited 200 m cells in
 ``carreaux.csv`` (INSEE layout, age bands, incomes), ``--destinations`` structures
 (MSP, CDS, ESP with FTE and opening dates), 30 CPTS, the communes' bourgs as
 candidate sites, and the sample's five scenarios retargeted to these ids (one of
-them ``suggest = 3``). Then runs ``coordogeo run config.toml`` in a child process,
-twice: the first builds the road network and caches it, the second reads it from
-the cache (``--runs 1``: the first only). Prints each run's wall time and peak RSS
-(``ru_maxrss`` of the child); the report's own table of step times (``rapport.md``,
-"Durée des étapes") splits it.
+them ``suggest = 3``), with ``parameters.n_jobs = -1`` (every core, as
+``docs/scale.md`` advises for a region). Then runs ``coordogeo run config.toml``
+in a child process, twice: the first builds the road network and caches it, the
+second reads it from the cache (``--runs 1``: the first only). Prints each run's
+wall time and peak RSS (``ru_maxrss`` of the child); the report's own table of step
+times (``rapport.md``, "Durée des étapes") splits it.
 
 Run: ``python benchmarks/bench_run.py`` (a few minutes; ``--side 550 --origins
 60000 --destinations 150`` for a département).
@@ -132,6 +133,12 @@ def _retarget(config: Path, insee: list[str], ids: list[str]) -> None:
     config.write_text(text, encoding="utf-8")
 
 
+def _every_core(config: Path) -> None:
+    """Set ``parameters.n_jobs = -1``, as the docs advise for a region."""
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("# n_jobs = 1\n", "n_jobs = -1\n"), encoding="utf-8")
+
+
 def run_once(config: Path, cache: Path) -> tuple[float, float, int]:
     """Run ``coordogeo run`` in a child; return wall seconds, peak RSS (GB), status."""
     env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
@@ -156,6 +163,7 @@ def main() -> None:
     print(f"side {args.side}: {n_cells:,} inhabited cells (of {args.origins:,} asked: "
           f"the distinct ones), {args.destinations} structures, {len(communes):,} "
           "communes")  # fmt: skip
+    _every_core(config)
     cache = folder / "cache"
     labels = ("first run (builds the network)", "second run (network cached)")
     for label in labels[: args.runs]:

@@ -18,6 +18,7 @@ from coordogeo.errors import InputError, format_labels
 __all__ = [
     "METROPOLE_CRS",
     "TERRITORY_CRS",
+    "check_for_lonlat",
     "metric_crs_of",
     "territory_crs",
     "territory_of_insee",
@@ -240,9 +241,14 @@ def to_lonlat(gdf: gpd.GeoDataFrame, *, name: str) -> gpd.GeoDataFrame:
     or empty geometry); results handed to ``coordogeo.maps`` are usually already in a
     metric CRS, so the territory is not checked again.
     """
+    check_for_lonlat(gdf, name=name)
+    return gdf.to_crs(4326)
+
+
+def check_for_lonlat(gdf: gpd.GeoDataFrame, *, name: str) -> None:
+    """Raise as :func:`to_lonlat` does (no CRS, repeated labels, missing shapes)."""
     _check_frame(gdf, name=name)
     _check_rows(gdf, name=name, check_valid=False)
-    return gdf.to_crs(4326)
 
 
 def _check_frame(gdf: gpd.GeoDataFrame, *, name: str) -> None:

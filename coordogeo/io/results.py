@@ -114,6 +114,7 @@ def write_results(
                             layer=name,
                             driver="GPKG",
                             engine="pyogrio",
+                            use_arrow=True,  # 2-3x faster than row by row
                         )
                         continue
                     final = folder / f"{name}.parquet"

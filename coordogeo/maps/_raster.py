@@ -8,33 +8,37 @@ averaging: a pixel shows the place that holds its centre).
 
 from __future__ import annotations
 
-import hashlib
+import base64
+import io
 import re
-import threading
-from collections import OrderedDict
 from typing import Final
 
 import numpy as np
+from PIL import Image
 
 import folium
 import geopandas as gpd
 import shapely
 from pyproj import Transformer
 
+from coordogeo._digest import Kept, shapes_digest
 from coordogeo.maps._style import NO_DATA_COLOUR, label, text, thousands
 from coordogeo.maps.legend import add_html_legend
 
-__all__ = ["MAX_PIXELS", "add_image", "place_pixels"]
+__all__ = ["MAX_PIXELS", "add_image", "place_pixels", "png_url"]
 
 #: Pixels of an image layer at most (2 000 x 2 000: a PNG of well under 1 MB).
 MAX_PIXELS: Final = 4_000_000
 #: Rows of pixels located per STRtree query (bounds the points held at once).
 _ROWS: Final = 256
 _TO_MERCATOR: Final = Transformer.from_crs(4326, 3857, always_xy=True)
-_CACHE: OrderedDict[bytes, tuple[np.ndarray, tuple[float, float, float, int, int]]]
-_CACHE = OrderedDict()
-_CACHE_LOCK = threading.Lock()
-_CACHE_SIZE: Final = 4
+#: The pixels of the last layers' places (:func:`place_pixels`).
+_PIXELS: Kept[tuple[np.ndarray, tuple[float, float, float, int, int]]] = Kept(4)
+#: zlib level of the PNG: 1 compresses a layer's few flat colours nearly as well
+#: as 9 (branca's), in a small fraction of the time.
+_PNG_LEVEL: Final = 1
+#: Colours of an indexed image, one entry kept for "no place".
+_MAX_COLOURS: Final = 255
 
 
 def add_image(
@@ -54,22 +58,19 @@ def add_image(
     tables.
     """
     pixels, (x0, y1, size, nx, ny) = place_pixels(layer.geometry.to_numpy(), max_pixels)
-    palette, codes = _palette(layer["_fill"].to_numpy(dtype=object), fill_opacity)
-    image = np.zeros((ny * nx, 4), dtype=np.uint8)
-    drawn = pixels >= 0
-    image[drawn] = palette[codes[pixels[drawn]]]
     x1, y0 = x0 + nx * size, y1 - ny * size
     (west, east), (south, north) = _TO_MERCATOR.transform(
         [x0, x1], [y0, y1], direction="INVERSE"
     )
     folium.raster_layers.ImageOverlay(
-        image.reshape(ny, nx, 4),
+        png_url(pixels.reshape(ny, nx), layer["_fill"].to_numpy(dtype=object),
+                opacity=fill_opacity),
         bounds=[[south, west], [north, east]],
         origin="upper",
         mercator_project=False,
         pixelated=True,
         name=text(name),
-    ).add_to(m)
+    ).add_to(m)  # fmt: skip
     ground_m = size * np.cos(np.radians((south + north) / 2))  # Mercator's scale
     note = label("image_note", lang).format(
         n=thousands([len(layer)])[0], size=thousands([ground_m])[0]
@@ -79,6 +80,30 @@ def add_image(
         f"<div style='max-width:18em'>{text(note)}</div>",
         layer=name,
     )  # fmt: skip
+
+
+def png_url(places: np.ndarray, fills: np.ndarray, *, opacity: float) -> str:
+    """Return the image of ``places`` (a 2-D array of place positions, -1: none).
+
+    A pixel takes the fill of its place (``#rrggbb``; anything else is drawn grey)
+    at ``opacity``; a pixel with no place is transparent. The PNG is indexed (one
+    palette entry per colour, a handful), so it is a quarter of an RGBA one to
+    compress; returned as a ``data:`` URL.
+    """
+    palette, codes = _palette(fills, opacity)
+    if len(palette) > _MAX_COLOURS:
+        raise ValueError(f"at most {_MAX_COLOURS} colours in an image layer")
+    index = np.full(places.shape, len(palette), dtype=np.uint8)  # transparent
+    drawn = places >= 0
+    index[drawn] = codes[places[drawn]]
+    height, width = np.shape(places)
+    image = Image.frombytes("P", (width, height), index.tobytes())
+    rgb = [*palette[:, :3].ravel().tolist(), 0, 0, 0]
+    image.putpalette(rgb, rawmode="RGB")
+    alpha = bytes([*palette[:, 3].tolist(), 0])
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", transparency=alpha, compress_level=_PNG_LEVEL)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
 def place_pixels(
@@ -93,20 +118,8 @@ def place_pixels(
     the result, a flat array of ``ny * nx`` row-major from the north-west, is
     kept for the next layer of the same places (several maps draw them).
     """
-    digest = hashlib.blake2b(str(max_pixels).encode(), digest_size=16)
-    digest.update(shapely.get_num_coordinates(geoms).tobytes())
-    digest.update(shapely.get_coordinates(geoms).tobytes())  # the shapes, exactly
-    key = digest.digest()
-    with _CACHE_LOCK:
-        if key in _CACHE:
-            _CACHE.move_to_end(key)
-            return _CACHE[key]
-    found = _place_pixels(geoms, max_pixels)
-    with _CACHE_LOCK:
-        _CACHE[key] = found
-        while len(_CACHE) > _CACHE_SIZE:
-            _CACHE.popitem(last=False)
-    return found
+    key = shapes_digest(geoms, str(max_pixels))
+    return _PIXELS.get(key, lambda: _place_pixels(geoms, max_pixels))
 
 
 def _place_pixels(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import itertools
+import json
 from typing import Any, Final
 
 import numpy as np
@@ -15,7 +16,8 @@ import shapely
 from branca.element import Figure
 
 from coordogeo._columns import LANGS, Lang
-from coordogeo.crs import to_lonlat
+from coordogeo._digest import Kept, shapes_digest
+from coordogeo.crs import check_for_lonlat
 from coordogeo.errors import check_choice
 
 __all__ = [
@@ -325,6 +327,28 @@ def text(value: Any) -> str:
     )
 
 
+def script_json(value: Any) -> str:
+    r"""``value`` as JSON to write inside a page's ``<script>``.
+
+    ``<`` and ``>`` are written as JSON escapes, so no text can close the script
+    (``</script>``) or open a comment; line and paragraph separators too. HTML
+    already escaped in the texts (``&lt;``) stays as it is: a script's text is not
+    HTML-decoded.
+
+    Examples
+    --------
+    >>> script_json(["</script>", "&lt;b&gt;"])
+    '["\\u003c/script\\u003e", "&lt;b&gt;"]'
+    """
+    return (
+        json.dumps(value, ensure_ascii=False)
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
 def to_display(
     frame: gpd.GeoDataFrame, *, name: str, simplify_m: float = 0.0
 ) -> gpd.GeoDataFrame:
@@ -332,23 +356,35 @@ def to_display(
 
     Lines and outlines are simplified to ``simplify_m`` metres (in the frame's
     projected CRS; topology kept) and coordinates rounded to 1e-5 degree (about
-    1 m). Only the copy drawn is simplified; the analysis frames never are.
+    1 m). Only the copy drawn is simplified; the analysis frames never are. The
+    drawn shapes are kept for the next map of the same shapes (a run draws its
+    places on a dozen pages): asked again, they are not reprojected again.
     """
-    if simplify_m > 0 and frame.crs is not None and frame.crs.is_projected:
-        simple = shapely.simplify(
-            frame.geometry.array, simplify_m, preserve_topology=True
+    check_for_lonlat(frame, name=name)
+    geoms = frame.geometry.array
+    key = shapes_digest(np.asarray(geoms), str(frame.crs), repr(float(simplify_m)))
+    drawn = _DRAWN.get(key, lambda: _lonlat_shapes(geoms, frame.crs, simplify_m))
+    return frame.set_geometry(gpd.GeoSeries(drawn, index=frame.index, crs=4326))
+
+
+#: The drawn shapes of the last layers (:func:`to_display`).
+_DRAWN: Kept[np.ndarray] = Kept(16)
+
+
+def _lonlat_shapes(geoms: Any, crs: Any, simplify_m: float) -> np.ndarray:
+    """Shapes simplified (in their own metric CRS), to EPSG:4326, rounded."""
+    series = gpd.GeoSeries(geoms, crs=crs)
+    if simplify_m > 0 and series.crs.is_projected:
+        series = gpd.GeoSeries(
+            shapely.simplify(series.array, simplify_m, preserve_topology=True),
+            crs=crs,
         )
-        frame = frame.set_geometry(
-            gpd.GeoSeries(simple, index=frame.index, crs=frame.crs)
-        )
-    out = to_lonlat(frame, name=name)
+    lonlat = series.to_crs(4326).to_numpy()
     # each coordinate rounded on its own: set_precision's topology repair costs
     # 20x more (7 s for 250 000 cells) and a drawn copy needs none; shared
     # vertices round alike, so adjacent cells still share their edges exactly
-    rounded = shapely.transform(
-        out.geometry.array, lambda xy: np.round(xy, COORD_DECIMALS)
-    )
-    return out.set_geometry(gpd.GeoSeries(rounded, index=out.index, crs=4326))
+    out: np.ndarray = shapely.transform(lonlat, lambda xy: np.round(xy, COORD_DECIMALS))
+    return out
 
 
 def displayed(
@@ -388,11 +424,23 @@ def add_hatch(m: folium.Map) -> str:
     return HATCH_FILL
 
 
-def styled_layer(shapes: gpd.GeoDataFrame, fill: Any, tips: Any) -> gpd.GeoDataFrame:
+def styled_layer(
+    shapes: gpd.GeoDataFrame,
+    fill: Any,
+    tips: Any,
+    *,
+    max_shapes: int | None = None,
+) -> gpd.GeoDataFrame:
     """Return the shapes (EPSG:4326) with only ``_fill`` and ``_tip``, row by row.
 
     Built from arrays on the shapes' own index: no alignment can blank a geometry.
+    ``tips`` is the tooltips or a function that returns them, called only when the
+    layer is drawn shape by shape: past ``max_shapes`` (None: never) it is one
+    image (:func:`add_polygons`), which has no tooltip, and ``_tip`` stays empty.
     """
+    if callable(tips):
+        image = max_shapes is not None and len(shapes) > max_shapes
+        tips = np.full(len(shapes), "", dtype=object) if image else tips()
     return gpd.GeoDataFrame(
         {
             "_fill": np.asarray(fill, dtype=object),

@@ -136,7 +136,9 @@ def add_travel_times(
     fill = np.where(np.isfinite(minutes), colour, NO_DATA_COLOUR)
     if "snapped" in cells:
         fill = np.where(cells["snapped"].to_numpy(dtype=bool), fill, OFF_NETWORK_COLOUR)
-    layer = styled_layer(cells, fill, _tooltips(cells, column, lang))
+    layer = styled_layer(
+        cells, fill, lambda: _tooltips(cells, column, lang), max_shapes=max_shapes
+    )
     kind = column.removeprefix("travel_time_min").lstrip("_")
     name = label("access_title", lang) + (f" — {label(kind, lang)}" if kind else "")
     legend = [*items, (NO_DATA_COLOUR, label("unreachable", lang))]

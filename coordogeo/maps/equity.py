@@ -92,17 +92,20 @@ def add_bivariate(
     column[finite] = np.searchsorted(TIME_CUTS_MIN, minutes[finite], side="left")
     palette = np.asarray(BIVARIATE_COLOURS, dtype=object)
     fill = np.where(known, palette[third, column], NO_DATA_COLOUR)
-    shown = thousands(cells[income]).where(cells[income].notna().to_numpy(), "—")
-    time_text = cells[time_column].map(
-        lambda v: "—" if np.isnan(v) else f"{v:.1f}".replace(".", ",")
-    )
-    tips = (
-        f"{text(label('population', lang))} : " + thousands(cells["population"])
-        + f"<br>{text(words['income'])} : " + shown.to_numpy()
-        + f"<br>{text(label('travel_time', lang))} : " + time_text.to_numpy()
-    )  # fmt: skip
-    add_polygons(m, styled_layer(cells, fill, list(tips)), name=words["layer"],
-                 weight=0.2, max_shapes=max_shapes,
+
+    def tips() -> list[str]:
+        shown = thousands(cells[income]).where(cells[income].notna().to_numpy(), "—")
+        time_text = cells[time_column].map(
+            lambda v: "—" if np.isnan(v) else f"{v:.1f}".replace(".", ",")
+        )
+        return list(
+            f"{text(label('population', lang))} : " + thousands(cells["population"])
+            + f"<br>{text(words['income'])} : " + shown.to_numpy()
+            + f"<br>{text(label('travel_time', lang))} : " + time_text.to_numpy()
+        )  # fmt: skip
+
+    layer = styled_layer(cells, fill, tips, max_shapes=max_shapes)
+    add_polygons(m, layer, name=words["layer"], weight=0.2, max_shapes=max_shapes,
                  lang=lang)  # fmt: skip
     add_grid_legend(
         m,

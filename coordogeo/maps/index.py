@@ -144,8 +144,10 @@ def add_index(
     values = shapes[column].to_numpy(dtype=np.float64)
     colour, items = _classes(values, apl=column.startswith("apl_"), lang=lang)
     unit = _UNITS.get(column, "")
-    tips = _tips(shapes, column, unit, lang)
-    layer = styled_layer(shapes, colour, tips)
+    layer = styled_layer(
+        shapes, colour, lambda: _tips(shapes, column, unit, lang),
+        max_shapes=max_shapes,
+    )  # fmt: skip
     title = label("index_title", lang) if column.startswith("apl_") else column
     add_polygons(m, layer, name=title, max_shapes=max_shapes,
                  lang=lang)  # fmt: skip

@@ -137,10 +137,13 @@ def add_change(
     cls = change_classes(before, after)
     fill = np.asarray(CHANGE_COLOURS, dtype=object)[cls]
     name = label("change_title", lang) + (f" — {label(kind, lang)}" if kind else "")
-    tips = _tooltips(cells, before, after, cls, lang)
     items = [(c, label(k, lang)) for c, k in zip(CHANGE_COLOURS, CHANGE_CLASSES,
                                                   strict=True)]  # fmt: skip
-    add_polygons(m, styled_layer(cells, fill, tips), name=name, weight=0.2,
+    layer = styled_layer(
+        cells, fill, lambda: _tooltips(cells, before, after, cls, lang),
+        max_shapes=max_shapes,
+    )  # fmt: skip
+    add_polygons(m, layer, name=name, weight=0.2,
                  max_shapes=max_shapes, lang=lang)  # fmt: skip
     add_legend(m, label("change_title", lang), items, layer=name, opacity=0.75)
     return m

@@ -4,15 +4,24 @@ from __future__ import annotations
 
 from typing import Any, Final
 
+import numpy as np
 import pandas as pd
 from jinja2 import Template
 
 import folium
 import geopandas as gpd
+import shapely
 from branca.element import MacroElement
 from folium.plugins import MarkerCluster
 
-from coordogeo.maps._style import KIND_COLOURS, label, page_of, text, to_display
+from coordogeo.maps._style import (
+    KIND_COLOURS,
+    label,
+    page_of,
+    script_json,
+    text,
+    to_display,
+)
 from coordogeo.maps.legend import add_html_legend
 
 __all__ = ["KIND_ICONS", "add_structures", "kind_icon"]
@@ -85,45 +94,64 @@ def add_structures(
         page_of(m).header.add_child(
             folium.Element(_CLUSTER_CSS), name="coordogeo_cluster_css"
         )
-    members: dict[str, list[str]] = {}
+    kinds_drawn: list[tuple[str, str, list[list[Any]]]] = []
     present = sorted(kinds.unique())
+    capacity = sites.get("capacity")
     for kind in present:
         title = text(label(kind, lang))
         toggle = folium.FeatureGroup(name=title)
-        rows = sites[kinds == kind]
-        icon_html = kind_icon(kind)
-        markers = []
-        for id_, point in zip(rows.index, rows.geometry, strict=True):  # few sites
-            popup = (
-                f"<b>{text(names.loc[id_])}</b><br>"
-                f"{text(label('kind', lang))} : {title}<br>{text(id_)}"
-            )
-            if "capacity" in rows and pd.notna(rows.at[id_, "capacity"]):
-                capacity = text(rows.at[id_, "capacity"])
-                popup += f"<br>{text(label('capacity', lang))} : {capacity}"
-            marker = folium.Marker(
-                location=[point.y, point.x],
-                icon=folium.DivIcon(
-                    html=icon_html,
-                    icon_size=(22, 22),
-                    icon_anchor=(11, 11),
-                    class_name="coordogeo-site",
-                ),
-                popup=folium.Popup(popup, max_width=300),
-                tooltip=text(names.loc[id_]),
-            )
-            marker.add_to(shared if cluster else toggle)
-            markers.append(marker.get_name())
         toggle.add_to(m)
-        members[toggle.get_name()] = markers
-    if cluster:
-        _KindToggles(shared.get_name(), members).add_to(m)
+        rows = kinds.to_numpy() == kind
+        kinds_drawn.append(
+            (toggle.get_name(), kind_icon(kind),
+             _marker_rows(sites[rows], names[rows],
+                          None if capacity is None else capacity[rows],
+                          title, lang))
+        )  # fmt: skip
+    _Markers(None if shared is None else shared.get_name(), kinds_drawn).add_to(m)
     _symbol_legend(m, present, clustered=cluster, lang=lang)
     return m
 
 
-class _KindToggles(MacroElement):
-    """A kind's (empty) layer in the control adds or removes its markers."""
+def _marker_rows(
+    rows: gpd.GeoDataFrame,
+    names: pd.Series,
+    capacity: pd.Series | None,
+    title: str,
+    lang: str,
+) -> list[list[Any]]:
+    """One ``[lat, lon, tooltip, popup]`` per structure, every text escaped."""
+    ids = rows.index.to_series().map(text).to_numpy()
+    shown = names.map(text).to_numpy()
+    popup = (
+        "<b>" + shown + "</b><br>"
+        + f"{text(label('kind', lang))} : {title}<br>" + ids
+    )  # fmt: skip
+    if capacity is not None:
+        known = capacity.notna().to_numpy()
+        extra = np.where(
+            known,
+            f"<br>{text(label('capacity', lang))} : " + capacity.map(text).to_numpy(),
+            "",
+        )
+        popup = popup + extra
+    lat = shapely.get_y(rows.geometry.array).tolist()
+    lon = shapely.get_x(rows.geometry.array).tolist()
+    return [
+        [y, x, str(tip), str(pop)]
+        for y, x, tip, pop in zip(lat, lon, shown, popup, strict=True)
+    ]
+
+
+class _Markers(MacroElement):
+    """Every structure's marker, made in the page from one array of rows.
+
+    One element for all (not a folium Marker, DivIcon, Popup and Tooltip each: a
+    region's 600 structures on a dozen pages made 30 000 page elements, compiled
+    one by one). Rows travel as JSON; their texts are escaped HTML. With a
+    cluster, a kind's (empty) layer in the control adds or removes its markers
+    from it; without, the markers are the kind's layer.
+    """
 
     _template = Template(
         """
@@ -132,32 +160,49 @@ class _KindToggles(MacroElement):
             var map = {{ this._parent.get_name() }};
             var cluster = {{ this.cluster }};
             var kinds = [
-            {%- for toggle, markers in this.members.items() %}
-                [{{ toggle }}, [{{ markers | join(", ") }}]],
+            {%- for toggle, icon, rows in this.kinds %}
+                [{{ toggle }}, {{ icon }}, {{ rows }}],
             {%- endfor %}
             ];
+            kinds.forEach(function (entry) {
+                var icon = L.divIcon({html: entry[1], iconSize: [22, 22],
+                                      iconAnchor: [11, 11],
+                                      className: "coordogeo-site"});
+                entry[2] = entry[2].map(function (row) {
+                    return L.marker([row[0], row[1]], {icon: icon})
+                        .bindTooltip(row[2], {sticky: true})
+                        .bindPopup(row[3], {maxWidth: 300});
+                });
+                if (cluster === null) {
+                    entry[2].forEach(function (marker) { entry[0].addLayer(marker); });
+                } else if (map.hasLayer(entry[0])) {
+                    cluster.addLayers(entry[2]);
+                }
+            });
             function sync(layer, on) {
                 kinds.forEach(function (entry) {
-                    if (entry[0] !== layer) { return; }
-                    if (on) { cluster.addLayers(entry[1]); }
-                    else { cluster.removeLayers(entry[1]); }
+                    if (cluster === null || entry[0] !== layer) { return; }
+                    if (on) { cluster.addLayers(entry[2]); }
+                    else { cluster.removeLayers(entry[2]); }
                 });
             }
             map.on("overlayadd", function (e) { sync(e.layer, true); });
             map.on("overlayremove", function (e) { sync(e.layer, false); });
-            kinds.forEach(function (entry) {  // a kind hidden at opening
-                if (!map.hasLayer(entry[0])) { sync(entry[0], false); }
-            });
         })();
         {% endmacro %}
         """
     )
 
-    def __init__(self, cluster: str, members: dict[str, list[str]]) -> None:
+    def __init__(
+        self, cluster: str | None, kinds: list[tuple[str, str, list[list[Any]]]]
+    ) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
-        self._name = "KindToggles"
-        self.cluster = cluster
-        self.members = members
+        self._name = "StructureMarkers"
+        self.cluster = cluster or "null"
+        self.kinds = [
+            (toggle, script_json(icon), script_json(rows))
+            for toggle, icon, rows in kinds
+        ]
 
 
 def _symbol_legend(

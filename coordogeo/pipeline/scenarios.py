@@ -264,11 +264,23 @@ def run_scenarios(
     if older is not None:
         places, sites, label, notes = older
         try:
-            then = baseline(
-                source, places, sites, by="kind", max_time_min=bound,
-                index=index if index is not None and index.capacity in sites else None,
-                name=label, n_jobs=config.n_jobs,
-            )  # fmt: skip
+            if (
+                places is inputs.places
+                and len(sites)
+                and in_index(sites.index, timed.index).all()
+            ):  # as_of: the same places, structures not yet open closed
+                then = apply(
+                    ref, close=timed.index[~in_index(timed.index, sites.index)],
+                    name=label,
+                )  # fmt: skip
+            else:
+                then = baseline(
+                    source, places, sites, by="kind", max_time_min=bound,
+                    index=index
+                    if index is not None and index.capacity in sites
+                    else None,
+                    name=label, n_jobs=config.n_jobs,
+                )  # fmt: skip
         except InputError as err:
             raise InputError(f"[compare] ({label}): {err}") from err
         comparison = compare(then, ref, thresholds_min=thresholds)

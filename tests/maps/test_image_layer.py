@@ -2,10 +2,10 @@
 
 import base64
 import io
-import zlib
 
 import numpy as np
 import pytest
+from PIL import Image
 
 import folium
 import geopandas as gpd
@@ -13,8 +13,8 @@ import shapely
 from pyproj import Transformer
 
 from coordogeo.maps import access_map, equity_map, index_map, scenario_map
-from coordogeo.maps._raster import place_pixels
-from coordogeo.maps._style import TIME_COLOURS
+from coordogeo.maps._raster import place_pixels, png_url
+from coordogeo.maps._style import NO_DATA_COLOUR, TIME_COLOURS
 
 
 def grid(minutes: list[float], *, side: int = 3, cell_m: float = 1000.0):
@@ -29,22 +29,10 @@ def grid(minutes: list[float], *, side: int = 3, cell_m: float = 1000.0):
 
 
 def png_pixels(url: str) -> np.ndarray:
-    """Decode the RGBA PNG folium writes (8-bit, filter 0 on every row)."""
+    """Decode the PNG of an image layer as RGBA pixels."""
+    assert url.startswith("data:image/png;base64,")
     data = base64.b64decode(url.split(",", 1)[1])
-    stream = io.BytesIO(data[8:])
-    chunks, width = [], 0
-    while chunk := stream.read(8):
-        size, kind = int.from_bytes(chunk[:4], "big"), chunk[4:]
-        body = stream.read(size)
-        stream.read(4)  # CRC
-        if kind == b"IHDR":
-            width = int.from_bytes(body[:4], "big")
-        elif kind == b"IDAT":
-            chunks.append(body)
-    raw = np.frombuffer(zlib.decompress(b"".join(chunks)), dtype=np.uint8)
-    rows = raw.reshape(-1, 1 + 4 * width)
-    assert (rows[:, 0] == 0).all()
-    return rows[:, 1:].reshape(len(rows), width, 4)
+    return np.asarray(Image.open(io.BytesIO(data)).convert("RGBA"))
 
 
 def layers(m: folium.Map, kind: type) -> list:
@@ -167,3 +155,15 @@ def test_points_and_a_single_place_make_an_image_too():
     for frame in (points, points.iloc[:1], points.assign(travel_time_min=np.nan)):
         m = access_map(gpd.GeoDataFrame(frame, crs=2154), NO_SITES, max_shapes=0)
         assert len(layers(m, folium.raster_layers.ImageOverlay)) == 1
+
+
+def test_the_png_colours_each_pixel_by_its_place_and_leaves_the_rest_clear():
+    places = np.array([[0, 1, 1], [-1, 2, 0]])
+    fills = np.array(["#ff0000", "#00ff00", "url(#coordogeo-hatch)"], dtype=object)
+    rgba = png_pixels(png_url(places, fills, opacity=0.5))
+    assert rgba.shape == (2, 3, 4)
+    assert rgba[0, 0].tolist() == rgba[1, 2].tolist() == [255, 0, 0, 128]
+    assert rgba[0, 1].tolist() == rgba[0, 2].tolist() == [0, 255, 0, 128]
+    assert rgba[1, 0, 3] == 0  # no place: transparent
+    grey = [int(NO_DATA_COLOUR[i : i + 2], 16) for i in (1, 3, 5)]
+    assert rgba[1, 1].tolist() == [*grey, 128]  # not a colour: drawn as no data

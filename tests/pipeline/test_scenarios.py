@@ -152,13 +152,22 @@ def test_compare_as_of_is_the_evolution_since_that_date(sample_run):
     assert sorted(changes.index) == sorted(since)
     assert set(changes["change"]) == {"opened"}
     then = evolution.comparison.before
+    # the state of that date (the current one with the later structures closed)
+    # is what a search from scratch gives, times and index alike
+    assert then.index_options is not None
+    sites = timed.drop(since)
+    sites = sites.assign(capacity=sites["capacity"].astype(float))
     again = baseline(
-        sample_run.inputs.network, sample_run.inputs.places, timed.drop(since),
-        by="kind", max_time_min=then.max_time_min,
+        sample_run.inputs.network, sample_run.inputs.places, sites,
+        by="kind", max_time_min=then.max_time_min, index=then.index_options,
     )  # fmt: skip
     columns = [c for c in again.nearest.columns if c != "geometry"]
     pd.testing.assert_frame_equal(
         pd.DataFrame(then.nearest[columns]), pd.DataFrame(again.nearest[columns])
+    )
+    assert then.index is not None and again.index is not None
+    pd.testing.assert_frame_equal(
+        then.index.demand, again.index.demand, check_exact=False, rtol=1e-12
     )
     ledger = evolution.comparison.ledger
     assert (ledger["lost"] == 0).all()  # openings only: nobody is farther
