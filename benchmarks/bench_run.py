@@ -46,7 +46,8 @@ def write_region(folder: Path, side: int, n_cells: int, n_sites: int) -> Path:
     rng = np.random.default_rng(0)
     extent = (side - 1) * 100.0
     roads = grid_roads(side, rng).assign(highway="local")
-    roads.to_file(data / "routes.gpkg", driver="GPKG", engine="pyogrio")
+    roads.to_file(data / "routes.gpkg", driver="GPKG", engine="pyogrio", use_arrow=True)
+    del roads
     # communes: Voronoi cells of seeds, about 20 km² each
     n_communes = max(50, int(extent**2 / 20e6))
     seeds = rng.uniform(0, extent, (n_communes, 2)) + ORIGIN

@@ -6,7 +6,7 @@ import os
 import re
 import sqlite3
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Final, Literal
 
@@ -28,12 +28,16 @@ _CSV: Final[dict[str, dict[str, str]]] = {
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,62}")
 
 
+#: A layer: a frame, or a function that makes it when it is written.
+Layer = pd.DataFrame | Callable[[], pd.DataFrame]
+
+
 def write_results(
     path: str | Path,
     *,
     csv: Literal["excel", "plain"] = "excel",
     styles: Mapping[str, str] | None = None,
-    **layers: pd.DataFrame,
+    **layers: Layer,
 ) -> list[Path]:
     """Write result frames for QGIS and spreadsheets, all or nothing.
 
@@ -49,7 +53,10 @@ def write_results(
         DataFrames (summary tables) as CSV beside them, ``<stem>_<name>.csv`` next
         to a GeoPackage or ``<folder>/<name>.csv``, in UTF-8 with a BOM, ``;``
         separators and decimal commas so that a French spreadsheet opens them
-        as numbers.
+        as numbers. A layer may be a function that returns its frame: it is
+        called when that layer is written and the frame dropped after, so that
+        large layers (a national grid, once per scenario) are not all held at
+        once.
     csv
         ``"excel"`` (default): ``;``, decimal comma, UTF-8 with a BOM, what French
         Excel opens as numbers with accents; ``"plain"``: ``,``, decimal point,
@@ -105,7 +112,9 @@ def write_results(
             work = Path(tmp)
             if gpkg:
                 staged.append((work / target.name, target))
-            for name, frame in layers.items():
+            drawn: set[str] = set()  # layers of the GeoPackage with rows
+            for name, layer in layers.items():
+                frame = _made(name, layer)
                 out: Any = _plain(frame)
                 if isinstance(frame, gpd.GeoDataFrame):
                     if gpkg:
@@ -116,6 +125,8 @@ def write_results(
                             engine="pyogrio",
                             use_arrow=True,  # 2-3x faster than row by row
                         )
+                        if len(frame):
+                            drawn.add(name)
                         continue
                     final = folder / f"{name}.parquet"
                     out.to_parquet(work / final.name)
@@ -124,10 +135,11 @@ def write_results(
                     final = folder / f"{stem}.csv"
                     out.to_csv(work / final.name, index=False, **_CSV[csv])
                 staged.append((work / final.name, final))
+                del frame, out  # a layer made on demand goes before the next
             if gpkg and not (work / target.name).exists():
                 staged.pop(0)  # only tables were given
             elif gpkg and styles:
-                _write_styles(work / target.name, styles, layers)
+                _write_styles(work / target.name, styles, drawn)
             for temporary, final in staged:
                 os.replace(temporary, final)
     except OSError as err:
@@ -137,9 +149,7 @@ def write_results(
     return [final for _, final in staged]
 
 
-def _write_styles(
-    gpkg: Path, styles: Mapping[str, str], layers: Mapping[str, pd.DataFrame]
-) -> None:
+def _write_styles(gpkg: Path, styles: Mapping[str, str], drawn: set[str]) -> None:
     """Add QGIS's ``layer_styles`` table: one default style per written layer.
 
     The table has the columns QGIS creates itself and is registered in
@@ -147,10 +157,7 @@ def _write_styles(
     """
     from coordogeo.maps.qgis import layer_style_rows  # noqa: PLC0415 - maps is heavy
 
-    written = {
-        n for n, f in layers.items() if isinstance(f, gpd.GeoDataFrame) and len(f)
-    }
-    unknown = sorted(set(styles) - written)
+    unknown = sorted(set(styles) - drawn)
     if unknown:
         raise InputError(
             f"`styles` names {format_labels(unknown)}, which are not layers written."
@@ -196,7 +203,7 @@ CREATE TABLE layer_styles (
 """
 
 
-def _check(target: Path, layers: dict[str, pd.DataFrame]) -> None:
+def _check(target: Path, layers: Mapping[str, Layer]) -> None:
     """Raise InputError, before anything is written, for any layer or path problem."""
     if not layers:
         raise InputError("`write_results` got no layer; pass them as name=frame.")
@@ -206,15 +213,14 @@ def _check(target: Path, layers: dict[str, pd.DataFrame]) -> None:
             f"Layer names {format_labels(bad)} would not read well in QGIS; use "
             "letters, digits and '_', starting with a letter (at most 63)."
         )
-    not_frames = [n for n, f in layers.items() if not isinstance(f, pd.DataFrame)]
+    given = {n: f for n, f in layers.items() if not callable(f)}
+    not_frames = [n for n, f in given.items() if not isinstance(f, pd.DataFrame)]
     if not_frames:
         raise InputError(
             f"Layers {format_labels(not_frames)} are not DataFrames or GeoDataFrames."
         )
     no_crs = [
-        n
-        for n, f in layers.items()
-        if isinstance(f, gpd.GeoDataFrame) and f.crs is None
+        n for n, f in given.items() if isinstance(f, gpd.GeoDataFrame) and f.crs is None
     ]
     if no_crs:
         raise InputError(
@@ -226,6 +232,28 @@ def _check(target: Path, layers: dict[str, pd.DataFrame]) -> None:
             f"`path` must end with .gpkg (one GeoPackage) or be a folder (GeoParquet "
             f"files), got {str(target)!r}."
         )
+
+
+def _made(name: str, layer: Layer) -> pd.DataFrame:
+    """Return the frame of a layer (made now if given as a function), checked.
+
+    A made frame is checked as a given one is (:func:`_check`); nothing written so
+    far is moved into place if it fails.
+    """
+    if not callable(layer):
+        return layer
+    frame = layer()
+    if not isinstance(frame, pd.DataFrame):
+        raise InputError(
+            f"Layer {name!r} was made as {type(frame).__name__}, not a DataFrame or "
+            "GeoDataFrame."
+        )
+    if isinstance(frame, gpd.GeoDataFrame) and frame.crs is None:
+        raise InputError(
+            f"Layer {name!r} has no CRS; set it with `.set_crs(...)` (coordogeo "
+            "outputs carry theirs)."
+        )
+    return frame
 
 
 def _plain(frame: pd.DataFrame) -> pd.DataFrame:

@@ -22,10 +22,16 @@ import shapely
 from pyproj import Transformer
 
 from coordogeo._digest import Kept, shapes_digest
-from coordogeo.maps._style import NO_DATA_COLOUR, label, text, thousands
+from coordogeo.maps._style import (
+    NO_DATA_COLOUR,
+    forget_shapes,
+    label,
+    text,
+    thousands,
+)
 from coordogeo.maps.legend import add_html_legend
 
-__all__ = ["MAX_PIXELS", "add_image", "place_pixels", "png_url"]
+__all__ = ["MAX_PIXELS", "add_image", "forget_drawn", "place_pixels", "png_url"]
 
 #: Pixels of an image layer at most (2 000 x 2 000: a PNG of well under 1 MB).
 MAX_PIXELS: Final = 4_000_000
@@ -104,6 +110,12 @@ def png_url(places: np.ndarray, fills: np.ndarray, *, opacity: float) -> str:
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", transparency=alpha, compress_level=_PNG_LEVEL)
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def forget_drawn() -> None:
+    """Drop the shapes and pixels kept for the next page (a run's are drawn)."""
+    _PIXELS.clear()
+    forget_shapes()
 
 
 def place_pixels(

@@ -371,6 +371,11 @@ def to_display(
 _DRAWN: Kept[np.ndarray] = Kept(16)
 
 
+def forget_shapes() -> None:
+    """Drop the drawn shapes kept by :func:`to_display`."""
+    _DRAWN.clear()
+
+
 def _lonlat_shapes(geoms: Any, crs: Any, simplify_m: float) -> np.ndarray:
     """Shapes simplified (in their own metric CRS), to EPSG:4326, rounded."""
     series = gpd.GeoSeries(geoms, crs=crs)
@@ -424,6 +429,11 @@ def add_hatch(m: folium.Map) -> str:
     return HATCH_FILL
 
 
+def drawn_as_image(shapes: pd.DataFrame, max_shapes: int | None) -> bool:
+    """Whether :func:`add_polygons` draws ``shapes`` as one image (past the limit)."""
+    return max_shapes is not None and len(shapes) > max_shapes
+
+
 def styled_layer(
     shapes: gpd.GeoDataFrame,
     fill: Any,
@@ -439,8 +449,8 @@ def styled_layer(
     image (:func:`add_polygons`), which has no tooltip, and ``_tip`` stays empty.
     """
     if callable(tips):
-        image = max_shapes is not None and len(shapes) > max_shapes
-        tips = np.full(len(shapes), "", dtype=object) if image else tips()
+        empty = np.full(len(shapes), "", dtype=object)
+        tips = empty if drawn_as_image(shapes, max_shapes) else tips()
     return gpd.GeoDataFrame(
         {
             "_fill": np.asarray(fill, dtype=object),
@@ -470,7 +480,7 @@ def add_polygons(
     """
     if len(layer) == 0:
         return
-    if max_shapes is not None and len(layer) > max_shapes:
+    if drawn_as_image(layer, max_shapes):
         from coordogeo.maps._raster import add_image  # noqa: PLC0415 - it uses us
 
         add_image(m, layer, name=name, fill_opacity=fill_opacity, lang=lang)

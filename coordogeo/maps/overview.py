@@ -23,6 +23,7 @@ from coordogeo.maps._style import (
     add_polygons,
     check_lang,
     displayed,
+    drawn_as_image,
     label,
     page_of,
     styled_layer,
@@ -190,10 +191,15 @@ or empty. Pass at least one result with rows.
             "(`cpts_territories` and `overlaps_and_gaps` of the same members) or "
             "neither."
         )
+    # a layer past max_shapes is drawn as an image: simplifying it would change no
+    # pixel, and its copy as drawn is the one the other maps keep (to_display)
     shown = {
-        name: to_display(frame, name=f"layers.{name}", simplify_m=SIMPLIFY_M)
+        name: to_display(
+            frame, name=f"layers.{name}",
+            simplify_m=0.0 if drawn_as_image(frame, max_shapes) else SIMPLIFY_M,
+        )
         for name, frame in given.items()
-    }
+    }  # fmt: skip
     extent = pd.concat([frame[["geometry"]] for frame in shown.values()])
     m = new_map(
         gpd.GeoDataFrame(extent, crs=4326),

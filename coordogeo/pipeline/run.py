@@ -26,6 +26,7 @@ import pandas as pd
 import geopandas as gpd
 import shapely
 
+from coordogeo._digest import shapes_digest
 from coordogeo._version import __version__
 from coordogeo.access import (
     TravelTimeMatrix,
@@ -259,6 +260,7 @@ def _computed(
                 text = str(err)
                 head = "" if text.startswith("[compare]") else "[[scenario]] "
                 raise ConfigError(head + text) from err
+    inputs.matrices.clear()  # kept for the scenarios only: gigabytes nationally
     result = RunResult(
         config, inputs, found.places, reach, times, coverage, index, column, found,
         fair, ledger, {}, outcomes,
@@ -662,13 +664,13 @@ _MATRICES_KEPT: Final = 2
 def _matrix_key(
     origins: gpd.GeoDataFrame, destinations: gpd.GeoDataFrame, bound: float
 ) -> bytes:
-    """Digest of what a matrix joins: both sides' ids, coordinates and CRS, bound."""
-    digest = hashlib.blake2b(repr(float(bound)).encode(), digest_size=20)
+    """Digest of what a matrix joins: both sides' ids, shapes and CRS, bound."""
+    parts: list[bytes | str] = [repr(float(bound))]
     for frame in (origins, destinations):
-        digest.update(pd.util.hash_pandas_object(frame.index).to_numpy().tobytes())
-        digest.update(shapely.get_coordinates(frame.geometry.array).tobytes())
-        digest.update(str(frame.crs).encode())
-    return digest.digest()
+        ids = pd.util.hash_pandas_object(frame.index, index=False).to_numpy()
+        parts += [ids.tobytes(), str(frame.crs)]
+        parts.append(shapes_digest(np.asarray(frame.geometry.array)))
+    return shapes_digest(np.empty(0, dtype=object), *parts)
 
 
 def _commune_table_to(

@@ -260,6 +260,7 @@ def run_scenarios(
             raise InputError(f"scenario {spec.name!r}: {err}") from err
         comparison = compare(ref, after, thresholds_min=thresholds)
         changes = _changes(ref, after, comparison)
+        after.forget_frames()  # compared: the outputs read the comparison
         outcomes.append(ScenarioOutcome(spec, after, comparison, changes, notes))
     if older is not None:
         places, sites, label, notes = older
@@ -288,6 +289,8 @@ def run_scenarios(
             ScenarioSpec(label, suggest=0), ref, comparison,
             _changes(then, ref, comparison), notes, evolution=True,
         ))  # fmt: skip
+        then.forget_frames()
+    ref.forget_frames()
     return tuple(outcomes)
 
 
@@ -695,9 +698,14 @@ def written_table(outcomes: Sequence[ScenarioOutcome], lang: str) -> pd.DataFram
     return table
 
 
-def written_places(outcome: ScenarioOutcome, lang: str) -> gpd.GeoDataFrame:
-    """Return a scenario's places with their change, as its GeoPackage layer."""
-    places = outcome.comparison.places.copy()
+def written_places(
+    outcome: ScenarioOutcome, lang: str, *, rows: int | None = None
+) -> gpd.GeoDataFrame:
+    """Return a scenario's places with their change, as its GeoPackage layer.
+
+    ``rows``: only the first ones (None: all).
+    """
+    places = outcome.comparison.places.iloc[:rows].copy()
     if lang == "fr":
         for column in [c for c in places.columns if str(c).startswith("status")]:
             places[column] = places[column].astype(str).map(STATUSES_FR)

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
@@ -35,6 +37,7 @@ from coordogeo.maps import (
     underserved_map,
     zonage_map,
 )
+from coordogeo.maps._raster import forget_drawn
 from coordogeo.maps._style import CATEGORY_COLOURS, WARNING_COLOUR, label
 from coordogeo.maps.framing import add_downloads
 from coordogeo.maps.index import APL_BREAKS, INDEX_COLOURS
@@ -249,6 +252,7 @@ def write_maps(result: RunResult, folder: Path) -> dict[str, Path]:
     for name, page in pages.items():
         page.save(folder / name)
         written[name] = folder / name
+    forget_drawn()  # the pages are written: their kept shapes are not needed
     return written
 
 
@@ -260,15 +264,21 @@ def scenario_pages(result: RunResult) -> dict[str, Any]:
     }
 
 
-def _layers(result: RunResult) -> dict[str, pd.DataFrame]:
-    """Return the GeoPackage layers and the CSV tables, by name, in English."""
+def _layers(result: RunResult, *, head: bool = False) -> dict[str, Any]:
+    """Return the GeoPackage layers and the CSV tables, by name, in English.
+
+    A scenario's layer (all the places, with their change) is a function that
+    makes it: made when written, one at a time. With ``head``, every layer is its
+    first row only, made now (but those styled by value, whole): what the styles
+    read.
+    """
     found = result.underserved
     communes = result.inputs.communes
     index = result.index
     if found.zonage is not None:
         index = index.join(found.zonage[["zonage", "zonage_reason"]])
     places = found.places
-    layers: dict[str, pd.DataFrame] = {}
+    layers: dict[str, Any] = {}
     if result.coverage is not None:
         layers["cpts"] = result.coverage.territories
         layers["communes_hors_cpts_ou_partagees"] = result.coverage.overlaps_gaps
@@ -295,7 +305,16 @@ def _layers(result: RunResult) -> dict[str, pd.DataFrame]:
         lang = result.config.lang
         layers["scenarios"] = written_table(result.scenarios, lang)
         for n, outcome in enumerate(result.scenarios, start=1):
-            layers[f"scenario_{n}"] = written_places(outcome, lang)
+            layers[f"scenario_{n}"] = (
+                written_places(outcome, lang, rows=1)
+                if head
+                else partial(written_places, outcome, lang)
+            )
+    if head:
+        return {
+            name: frame.iloc[:1] if name not in _STYLED_BY_VALUE else frame
+            for name, frame in layers.items()
+        }
     return layers
 
 
@@ -381,16 +400,26 @@ def qgis_styles(result: RunResult, layers: dict[str, pd.DataFrame]) -> dict[str,
 def write_everything(
     result: RunResult, folder: Path, *, pages: dict[str, Path]
 ) -> dict[str, Path]:
-    """Write the GeoPackage, the CSV tables and the report beside the maps."""
-    layers = {
+    """Write the GeoPackage, the CSV tables and the report beside the maps.
+
+    Each layer is put in French as it is written, then dropped: at national size
+    the places and one layer per scenario are millions of rows each, and holding
+    all their copies at once took more memory than the whole run before it.
+    """
+    heads = {
         name: french_table(frame)
-        for name, frame in _layers(result).items()
+        for name, frame in _layers(result, head=True).items()
         if not (isinstance(frame, gpd.GeoDataFrame) and len(frame) == 0)
     }
+    styles = qgis_styles(result, heads)
+    layers = {
+        name: partial(_in_french, layer)
+        for name, layer in _layers(result).items()
+        if name in heads  # no empty layer
+    }
     files = write_results(
-        folder / GEOPACKAGE, csv=result.config.csv,
-        styles=qgis_styles(result, layers), **layers,
-    )  # fmt: skip
+        folder / GEOPACKAGE, csv=result.config.csv, styles=styles, **layers
+    )
     written = {**pages, **{path.name: path for path in files}}
     names = sorted([*written, "rapport.md", "rapport.json"])
     final = result.__class__(**{**result.__dict__, "written": written})
@@ -405,6 +434,16 @@ def write_everything(
     written["rapport.md"] = folder / "rapport.md"
     written["rapport.json"] = folder / "rapport.json"
     return written
+
+
+def _in_french(layer: pd.DataFrame | Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    """Make the layer (if given as a function), in French (:func:`french_table`)."""
+    return french_table(layer() if callable(layer) else layer)
+
+
+#: Layers whose values are the classes of their QGIS style (CPTS names, kinds of
+#: structure); the styles of the others read only their columns.
+_STYLED_BY_VALUE: Final = frozenset({"cpts", "structures"})
 
 
 def _json_default(value: object) -> object:

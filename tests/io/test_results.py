@@ -76,3 +76,32 @@ def test_styles_go_to_the_layer_styles_table(frames, tmp_path):
         write_results(tmp_path / "b.gpkg", communes=communes, resume=table,
                       styles={"resume": style})  # fmt: skip
     assert not (tmp_path / "b.gpkg").exists()  # nothing half-written
+
+
+def test_a_layer_given_as_a_function_is_made_when_written(frames, tmp_path):
+    communes, table = frames
+    made: list[str] = []
+
+    def later(name, frame):
+        def make():
+            # each layer is made only once the ones before it are written
+            made.append(f"{name} after {len(list(tmp_path.rglob('*.gpkg')))} gpkg")
+            return frame
+
+        return make
+
+    written = write_results(
+        tmp_path / "out.gpkg", communes=later("communes", communes),
+        resume=later("resume", table), styles={"communes": "<qgis/>"},
+    )  # fmt: skip
+    assert made == ["communes after 0 gpkg", "resume after 1 gpkg"]
+    assert [p.name for p in written] == ["out.gpkg", "out_resume.csv"]
+    back = gpd.read_file(tmp_path / "out.gpkg", layer="communes")
+    assert back["insee"].tolist() == communes["insee"].tolist()
+    # a made frame is checked as a given one; nothing is moved into place
+    no_crs = communes.set_crs(None, allow_override=True)
+    with pytest.raises(InputError, match="Layer 'c' has no CRS"):
+        write_results(tmp_path / "b.gpkg", a=communes, c=lambda: no_crs)
+    with pytest.raises(InputError, match="made as list"):
+        write_results(tmp_path / "b.gpkg", a=communes, c=lambda: [1, 2])
+    assert not (tmp_path / "b.gpkg").exists()

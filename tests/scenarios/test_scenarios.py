@@ -27,8 +27,8 @@ def _care(sample):
     return structures[structures["kind"].isin(["MSP", "CDS", "ESP"])]
 
 
-@pytest.fixture(scope="module")
-def ref():
+def _fresh_ref():
+    """Return the sample's baseline: MSP, CDS, ESP, an index and a rule."""
     sample = cached_sample()
     return baseline(
         cached_network(),
@@ -38,6 +38,11 @@ def ref():
         index=IndexOptions(capacity="capacity"),
         rules=[travel_time_above(20, column="travel_time_min_MSP")],
     )
+
+
+@pytest.fixture(scope="module")
+def ref():
+    return _fresh_ref()
 
 
 def _new_sites(sample, xy, kinds, start=1):
@@ -92,6 +97,22 @@ def test_open_and_close_equal_a_full_recompute(ref):
     again = apply(after, close=["NEW-1", "MSP-02"])
     assert_same_state(again, _recomputed(again))
     assert ref.nearest["nearest_id_MSP"].eq("MSP-01").any()  # ref is untouched
+
+
+def test_forgotten_frames_are_built_again_the_same():
+    sample = cached_sample()
+    state = apply(_fresh_ref(), close=["MSP-01"])  # the module's ref is shared
+    nearest, index, zones = state.nearest, state.index, state.zones
+    state.forget_frames()
+    assert state._frames == {}
+    assert state.nearest is not nearest  # built again, not kept
+    pd.testing.assert_frame_equal(state.nearest, nearest)
+    pd.testing.assert_frame_equal(state.index.demand, index.demand)
+    pd.testing.assert_frame_equal(state.zones, zones)
+    # and a state made from one whose frames were forgotten is still exact
+    again = apply(state, open=_new_sites(sample, [(590_000, 6_372_000)], ["MSP"]))
+    state.forget_frames()
+    assert_same_state(again, _recomputed(again))
 
 
 def test_a_capacity_change_reweighs_the_index_without_a_search(ref, monkeypatch):
