@@ -137,15 +137,21 @@ class RoadNetwork:
     def _forward_search(self) -> SearchGraph:
         return SearchGraph.of(self.graph, self.node_xy, self.tree)
 
-    def search_graph(self, *, reverse: bool = False) -> SearchGraph:
-        """Return the graph (``reverse``: edges turned round) for bounded searches."""
+    @cached_property
+    def _reverse_search(self) -> SearchGraph:
         forward = self._forward_search
-        if not reverse:
-            return forward
         return SearchGraph(
             self.reverse_graph, self.node_xy, self.tree, forward.top_speed_ms,
             forward.extent_m2,
         )  # fmt: skip
+
+    def search_graph(self, *, reverse: bool = False) -> SearchGraph:
+        """Return the graph (``reverse``: edges turned round) for bounded searches.
+
+        The same object at every call, so that a cluster receives it once
+        (:func:`coordogeo.network.search.bounded_pairs` with a client).
+        """
+        return self._reverse_search if reverse else self._forward_search
 
     @property
     def n_edges(self) -> int:

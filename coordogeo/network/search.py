@@ -24,6 +24,7 @@ import os
 import sys
 import threading
 import warnings
+import weakref
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -493,15 +494,51 @@ def _run_on_cluster(
 ) -> list[Any]:
     """Run the blocks as tasks of a dask.distributed cluster, in block order.
 
-    The state (network and both sides) is sent to every worker once; each task
-    carries only its block's bounds and brings back only its pairs in reach.
+    The network goes to every worker once per client (:func:`_network_on`), not at
+    every call: scenarios search it again and again. This call's sources and
+    targets go once per call; each task carries only its block's bounds and
+    brings back only its pairs in reach.
     """
+    network = _network_on(client, state["search"])
+    rest = {key: value for key, value in state.items() if key != "search"}
     # a list of one: scattering the dict itself would send one future per key
-    [shared] = client.scatter([state], broadcast=True, hash=False)
-    futures = client.map(_search_block, [shared] * len(blocks), blocks,
-                         pure=False)  # fmt: skip
+    [shared] = client.scatter([rest], broadcast=True, hash=False)
+    futures = client.map(_search_block_on_worker, [network] * len(blocks),
+                         [shared] * len(blocks), blocks, pure=False)  # fmt: skip
     try:
         parts: list[Any] = client.gather(futures)
         return parts
     finally:
         client.cancel([*futures, shared])
+
+
+def _search_block_on_worker(
+    search: SearchGraph, rest: dict[str, Any], block: _Block
+) -> Any:
+    """Run one block on a cluster's worker: the network and the call's state."""
+    return _search_block({**rest, "search": search}, block)
+
+
+def _network_on(client: Any, search: SearchGraph) -> Any:
+    """Return the future of ``search`` on every worker of ``client``, sent once.
+
+    Kept while both live: a network garbage-collected, or a client closed or
+    replaced, sends it again; the cluster's copy is released with the network.
+    """
+    key = id(search)
+    with _ON_CLUSTER_LOCK:
+        kept = _ON_CLUSTER.get(key)
+        if kept is not None:
+            owner, future = kept
+            if owner is client and future.status == "finished":
+                return future
+        [future] = client.scatter([search], broadcast=True, hash=False)
+        if kept is None:  # forget (and release) it with the network
+            weakref.finalize(search, _ON_CLUSTER.pop, key, None)
+        _ON_CLUSTER[key] = (client, future)
+    return future
+
+
+#: The network sent to a cluster, by ``id`` of the search graph: (client, future).
+_ON_CLUSTER: dict[int, tuple[Any, Any]] = {}
+_ON_CLUSTER_LOCK = threading.Lock()

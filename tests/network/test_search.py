@@ -133,6 +133,18 @@ def test_dask_cluster_gives_the_same_pairs(grid):
         ) as cluster,
         distributed.Client(cluster) as client,
     ):
+        sent: list[str] = []
+        scatter = client.scatter
+
+        def spy(data, **kwargs):
+            sent.append(type(data[0]).__name__)
+            return scatter(data, **kwargs)
+
+        client.scatter = spy
         on_cluster = bounded_pairs(grid.search_graph(), *args, 1, client=client)
-    for a, b in zip(one, on_cluster, strict=True):  # blocks come back in order
+        again = bounded_pairs(grid.search_graph(), *args, 1, client=client)
+    for a, b, c in zip(one, on_cluster, again, strict=True):  # blocks in order
         np.testing.assert_array_equal(a, b)
+        np.testing.assert_array_equal(a, c)
+    # the network goes to the workers once; each call sends its own sides
+    assert sent == ["SearchGraph", "dict", "dict"]
