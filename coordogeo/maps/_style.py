@@ -42,6 +42,7 @@ __all__ = [
 LABELS: Final[dict[str, dict[str, str]]] = {
     "fr": {
         "access_title": "Temps d'accès par la route",
+        "access_title_crowfly": "Temps d'accès estimés à vol d'oiseau",
         "minutes": "min",
         "unreachable": "Non accessible",
         "off_network": "Hors réseau routier",
@@ -142,6 +143,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
     },
     "en": {
         "access_title": "Road travel time",
+        "access_title_crowfly": "Travel time, crow-fly estimate",
         "minutes": "min",
         "unreachable": "Not reachable",
         "off_network": "Off the road network",

@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 import folium
 import geopandas as gpd
 
+from coordogeo.access.matrix import CROWFLY_MODEL
 from coordogeo.errors import check_columns
 from coordogeo.maps._style import (
     MAX_SHAPES,
@@ -34,6 +36,19 @@ from coordogeo.maps.structures import add_structures
 __all__ = ["access_map", "add_travel_times"]
 
 OFF_NETWORK_COLOUR = "#d9d9d9"
+
+
+def access_title(places: pd.DataFrame) -> str:
+    """Label key of the title of these times: by road, or a crow-fly estimate.
+
+    Times with no road network nor external table (``time_model`` a crow-fly
+    estimate for every place) are not called road times.
+    """
+    if "time_model" not in places or len(places) == 0:
+        return "access_title"
+    model = places["time_model"].astype(str)
+    crowfly = model.str.startswith(CROWFLY_MODEL).all()
+    return "access_title_crowfly" if crowfly else "access_title"
 
 
 def access_map(  # noqa: PLR0913 - the map options every page shares
@@ -107,7 +122,7 @@ def access_map(  # noqa: PLR0913 - the map options every page shares
         new_map(
             cells,
             lang=lang,
-            title=title or label("access_title", lang),
+            title=title or label(access_title(result), lang),
             source=source,
             communes=communes,
         )
@@ -140,7 +155,9 @@ def add_travel_times(
         cells, fill, lambda: _tooltips(cells, column, lang), max_shapes=max_shapes
     )
     kind = column.removeprefix("travel_time_min").lstrip("_")
-    name = label("access_title", lang) + (f" — {label(kind, lang)}" if kind else "")
+    name = label(access_title(cells), lang) + (
+        f" — {label(kind, lang)}" if kind else ""
+    )
     legend = [*items, (NO_DATA_COLOUR, label("unreachable", lang))]
     if "snapped" in cells:
         legend.append((OFF_NETWORK_COLOUR, label("off_network", lang)))

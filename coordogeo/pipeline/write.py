@@ -39,6 +39,7 @@ from coordogeo.maps import (
 )
 from coordogeo.maps._raster import forget_drawn
 from coordogeo.maps._style import CATEGORY_COLOURS, WARNING_COLOUR, label
+from coordogeo.maps.access import access_title
 from coordogeo.maps.framing import add_downloads
 from coordogeo.maps.index import APL_BREAKS, INDEX_COLOURS
 from coordogeo.maps.qgis import (
@@ -148,12 +149,13 @@ def write_maps(result: RunResult, folder: Path) -> dict[str, Path]:
             lang=lang,
             **framed("coverage_title"),
         )
+    access = access_title(result.places)  # by road, or a crow-fly estimate
     pages["carte_acces.html"] = access_map(
         result.places,
         timed,
         column=column,
         lang=lang,
-        **framed("access_title"),
+        **framed(access),
         max_shapes=config.map_max_places,
     )
     pages["carte_indice.html"] = index_map(
@@ -176,7 +178,7 @@ def write_maps(result: RunResult, folder: Path) -> dict[str, Path]:
         pages["carte_zonage.html"] = zonage_map(
             zoned, structures=timed, lang=lang, **framed("zonage_title")
         )
-    titles = {}
+    titles = {"carte_acces.html": label(access, lang)}
     for name, outcome in scenario_pages(result).items():
         kind = "evolution_title" if outcome.evolution else "scenario_title"
         head, own = label(kind, lang), outcome.spec.name

@@ -48,3 +48,17 @@ def test_bad_arguments(sample, result):
     with pytest.raises(InputError, match="`result` has no CRS"):
         access_map(result.set_crs(None, allow_override=True), sample.structures,
                    column="travel_time_min_MSP")  # fmt: skip
+
+
+def test_crow_fly_times_are_not_called_road_times(sample):
+    from coordogeo.access import crowfly_matrix  # noqa: PLC0415
+
+    matrix = crowfly_matrix(
+        sample.population, sample.structures, speed_kmh=50, max_time_min=60
+    )
+    times = nearest(matrix, sample.population, sample.structures)
+    assert times["time_model"].str.startswith("crow-fly").all()
+    html = access_map(times, sample.structures)._parent.render()
+    # the page's title and the layer's name (escaped both)
+    assert html.count("Temps d&#x27;accès estimés à vol d&#x27;oiseau") >= 2
+    assert "par la route" not in html
