@@ -135,8 +135,9 @@ def _marker_rows(
             "",
         )
         popup = popup + extra
-    lat = shapely.get_y(rows.geometry.array).tolist()
-    lon = shapely.get_x(rows.geometry.array).tolist()
+    # a point stays itself; a structure drawn as an area is marked inside it
+    anchor = shapely.point_on_surface(np.asarray(rows.geometry.array))
+    lat, lon = shapely.get_y(anchor).tolist(), shapely.get_x(anchor).tolist()
     return [
         [y, x, str(tip), str(pop)]
         for y, x, tip, pop in zip(lat, lon, shown, popup, strict=True)
