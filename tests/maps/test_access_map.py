@@ -1,4 +1,9 @@
+import re
+
 import pytest
+
+import geopandas as gpd
+import shapely
 
 from coordogeo import InputError, nearest
 from coordogeo.maps import access_map
@@ -62,3 +67,21 @@ def test_crow_fly_times_are_not_called_road_times(sample):
     # the page's title and the layer's name (escaped both)
     assert html.count("Temps d&#x27;accès estimés à vol d&#x27;oiseau") >= 2
     assert "par la route" not in html
+
+
+def test_a_structure_given_as_an_area_is_marked_inside_it(sample, result):
+    sites = sample.structures.copy()
+    area = sites.geometry.iloc[0].buffer(500)
+    sites.loc[sites.index[0], "geometry"] = area
+    html = access_map(result, sites, column="travel_time_min_MSP")._parent.render()
+    rows = html[html.index("var kinds = [") :]
+    rows = rows[: rows.index("];")]
+    assert "NaN" not in rows and "null" not in rows  # every marker has a place
+    br = re.escape("\\u003cbr\\u003e")  # <br>, as JSON writes it in a script
+    first = re.search(
+        rf'\[([-\d.]+), ([-\d.]+), "[^"]*", "[^"]*{br}{sites.index[0]}({br}|")', rows
+    )
+    assert first is not None
+    lonlat = gpd.GeoSeries([area], crs=sites.crs).to_crs(4326).iloc[0]
+    point = shapely.Point(float(first[2]), float(first[1]))
+    assert lonlat.buffer(1e-5).contains(point)  # inside the area (rounded to 1 m)
