@@ -13,6 +13,7 @@ import sys
 import tempfile
 from array import array
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, Literal
 
@@ -25,7 +26,7 @@ import shapely
 from coordogeo.crs import TERRITORY_CRS, territory_of_lonlat
 from coordogeo.errors import InputError, check_choice, format_labels
 
-__all__ = ["CAR_SPEEDS_KMH", "osm_roads"]
+__all__ = ["CAR_SPEEDS_KMH", "Ways", "osm_roads", "osm_ways"]
 
 logger = logging.getLogger(__name__)
 
@@ -107,6 +108,48 @@ def osm_roads(
     InputError
         An unknown file type or profile, a file with no drivable road.
     """
+    ways = osm_ways(
+        path, profile=profile, speeds_kmh=speeds_kmh, node_locations=node_locations
+    )
+    lines = shapely.linestrings(
+        ways.points, indices=np.repeat(np.arange(len(ways.counts)), ways.counts)
+    )
+    out = gpd.GeoDataFrame(ways.table, geometry=np.asarray(lines), crs="EPSG:4326")
+    # merged ways (an OSMnx edge over several ways) take their fastest class
+    out.attrs["merged_highway_edges"] = ways.merged
+    return out
+
+
+@dataclass(frozen=True)
+class Ways:
+    """The drivable ways of an OSM file as flat arrays, without a shape per way.
+
+    ``table`` has :func:`osm_roads`' columns (``highway``, ``maxspeed``,
+    ``speed_kmh``, ``oneway``), a row per way; ``points`` the ways' lon/lat points
+    one after the other, ``counts`` how many each way has (two or more);
+    ``merged`` the OSMnx edges merged from ways of several classes.
+    """
+
+    table: pd.DataFrame
+    points: np.ndarray
+    counts: np.ndarray
+    merged: int
+
+
+def osm_ways(
+    path: str | Path,
+    *,
+    profile: Literal["car"] = "car",
+    speeds_kmh: Mapping[str, float] | None = None,
+    node_locations: Literal["memory", "disk"] = "memory",
+) -> Ways:
+    """Read the drivable ways of an OSM file as :class:`Ways` (flat arrays).
+
+    What :func:`osm_roads` reads, before it makes a line of each way:
+    :meth:`~coordogeo.network.RoadNetwork.from_osm` builds the network from these
+    arrays directly, without holding millions of shapes. Same parameters and errors
+    as :func:`osm_roads`.
+    """
     check_choice(profile, name="profile", choices=("car",))
     check_choice(node_locations, name="node_locations", choices=("memory", "disk"))
     speeds = {**CAR_SPEEDS_KMH, **(speeds_kmh or {})}
@@ -115,9 +158,9 @@ def osm_roads(
         raise InputError(f"`path`: no file at {str(file)!r}.")
     name = file.name.lower()
     if name.endswith(".graphml"):
-        tags, lines = _graphml_ways(file)
+        tags, points, counts = _graphml_ways(file)
     elif name.endswith((".osm.pbf", ".pbf", ".osm", ".osm.bz2", ".osm.gz")):
-        tags, lines = _osmium_ways(file, node_locations=node_locations)
+        tags, points, counts = _osmium_ways(file, node_locations=node_locations)
     else:
         raise InputError(
             f"`path` {file.name!r} is not an OSM file coordogeo reads: .osm.pbf, .osm "
@@ -125,34 +168,38 @@ def osm_roads(
         )
     merged = tags["highway"].map(lambda v: isinstance(v, list))
     tags["highway"] = tags["highway"].map(lambda v: _fastest(v, speeds))
-    keep = tags["highway"].isin(list(speeds)) & ~tags["access"].isin(_NO_ACCESS)
+    keep = (
+        tags["highway"].isin(list(speeds)) & ~tags["access"].isin(_NO_ACCESS)
+    ).to_numpy()
     if not keep.any():
         found = format_labels(sorted(tags["highway"].dropna().unique()))
         raise InputError(
             f"`{file.name}` has no drivable road for the car profile (highway classes "
             f"found: {found}); check the file or pass `speeds_kmh` for its classes."
         )
-    tags, lines = tags[keep.to_numpy()], lines[keep.to_numpy()]
-    out = gpd.GeoDataFrame(
+    tags = tags[keep]
+    table = pd.DataFrame(
         {
             "highway": tags["highway"].to_numpy(),
             "maxspeed": tags["maxspeed"].to_numpy(),
             "speed_kmh": _speeds(tags, speeds),
             "oneway": _oneway(tags),
-        },
-        geometry=lines,
-        crs="EPSG:4326",
+        }
     )
-    # merged ways (an OSMnx edge over several ways) take their fastest class
-    out.attrs["merged_highway_edges"] = int(merged[keep.to_numpy()].sum())
-    logger.info("%d drivable ways read from %s", len(out), file.name)
-    return out
+    points = points[np.repeat(keep, counts)]
+    logger.info("%d drivable ways read from %s", len(table), file.name)
+    return Ways(table, points, counts[keep], int(merged[keep].sum()))
 
 
 def territory_crs_of(roads: gpd.GeoDataFrame) -> str:
     """Return the metric CRS of the one territory the roads lie in (lon/lat input)."""
     centre = shapely.get_coordinates(roads.geometry.representative_point().to_numpy())
-    where = pd.unique(territory_of_lonlat(centre[:, 0], centre[:, 1]))
+    return territory_crs_at(centre[:, 0], centre[:, 1])
+
+
+def territory_crs_at(lon: np.ndarray, lat: np.ndarray) -> str:
+    """Return the metric CRS of the one territory all these lon/lat points lie in."""
+    where = pd.unique(territory_of_lonlat(lon, lat))
     if len(where) != 1 or where[0] == "":
         raise InputError(
             f"The roads lie in {format_labels(where)}, not in one French territory; "
@@ -161,10 +208,12 @@ def territory_crs_of(roads: gpd.GeoDataFrame) -> str:
     return TERRITORY_CRS[str(where[0])]
 
 
-def _osmium_ways(
-    path: Path, *, node_locations: str = "memory"
-) -> tuple[pd.DataFrame, np.ndarray]:
-    """Tags and lon/lat lines of the ``highway`` ways of a PBF / XML file."""
+#: Tags of each way, its lon/lat points one way after the other, their counts.
+_Read = tuple[pd.DataFrame, np.ndarray, np.ndarray]
+
+
+def _osmium_ways(path: Path, *, node_locations: str = "memory") -> _Read:
+    """Tags and lon/lat points of the ``highway`` ways of a PBF / XML file."""
     if node_locations == "disk":
         with tempfile.TemporaryDirectory(prefix="coordogeo-osm-") as folder:
             storage = f"sparse_file_array,{Path(folder) / 'locations.idx'}"
@@ -172,7 +221,7 @@ def _osmium_ways(
     return _osmium_ways_with(path, "flex_mem")
 
 
-def _osmium_ways_with(path: Path, storage: str) -> tuple[pd.DataFrame, np.ndarray]:
+def _osmium_ways_with(path: Path, storage: str) -> _Read:
     """:func:`_osmium_ways` with libosmium's node location ``storage``."""
     import osmium  # noqa: PLC0415 - only needed for raw OSM files
 
@@ -212,17 +261,14 @@ def _osmium_ways_with(path: Path, storage: str) -> tuple[pd.DataFrame, np.ndarra
         ) from err
     table = pd.DataFrame(values, columns=list(_TAGS))
     if not sizes:  # no way kept (every kept way has two points or more)
-        return table, np.empty(0, dtype=object)
+        return table, np.zeros((0, 2)), np.zeros(0, dtype=np.int64)
     counts = np.frombuffer(sizes, dtype=np.int64)
     points = np.frombuffer(flat, dtype=np.float64).reshape(-1, 2)
-    lines = shapely.linestrings(
-        points, indices=np.repeat(np.arange(len(counts)), counts)
-    )
-    return table, np.asarray(lines, dtype=object)
+    return table, points, counts
 
 
-def _graphml_ways(path: Path) -> tuple[pd.DataFrame, np.ndarray]:
-    """Tags and lon/lat lines of the directed edges of an OSMnx GraphML file."""
+def _graphml_ways(path: Path) -> _Read:
+    """Tags and lon/lat points of the directed edges of an OSMnx GraphML file."""
     from xml.etree.ElementTree import ParseError  # noqa: PLC0415
 
     import networkx as nx  # type: ignore[import-untyped]  # noqa: PLC0415
@@ -280,7 +326,8 @@ def _graphml_ways(path: Path) -> tuple[pd.DataFrame, np.ndarray]:
             "access": edges["access"].map(_first_value),
         }
     )
-    return tags, np.asarray(lines, dtype=object)
+    points, owner = shapely.get_coordinates(lines, return_index=True)
+    return tags, points, np.bincount(owner, minlength=len(lines)).astype(np.int64)
 
 
 def _values(value: object) -> object:
@@ -307,8 +354,13 @@ def _fastest(value: object, speeds: Mapping[str, float]) -> object:
 
 
 def _speeds(tags: pd.DataFrame, speeds: Mapping[str, float]) -> np.ndarray:
-    """Speed from ``maxspeed`` where readable, else the class default."""
-    raw = tags["maxspeed"].astype("string").str.strip().str.lower()
+    """Speed from ``maxspeed`` where readable, else the class default.
+
+    Each distinct ``maxspeed`` text is read once (a region's 4.5 M ways carry a
+    few hundred): the text rules on every way took most of a region's reading.
+    """
+    codes, texts = pd.factorize(tags["maxspeed"], use_na_sentinel=True)
+    raw = pd.Series(texts, dtype=object).astype("string").str.strip().str.lower()
     first = raw.str.split(";").str[0].str.strip()
     number = pd.to_numeric(first.str.extract(r"^(\d+(?:\.\d+)?)", expand=False))
     mph = first.str.contains("mph").fillna(False).to_numpy(dtype=bool)
@@ -316,19 +368,26 @@ def _speeds(tags: pd.DataFrame, speeds: Mapping[str, float]) -> np.ndarray:
     value[mph] *= _MPH
     implicit = first.map(_IMPLICIT_KMH).to_numpy(dtype=np.float64, na_value=np.nan)
     value = np.where(np.isfinite(value), value, implicit)
+    per_way = np.where(codes >= 0, np.r_[value, np.nan][codes], np.nan)
     default = tags["highway"].map(speeds).to_numpy(dtype=np.float64)
-    ok = np.isfinite(value) & (value > 0)
-    return np.where(ok, value, default)
+    ok = np.isfinite(per_way) & (per_way > 0)
+    return np.where(ok, per_way, default)
 
 
 def _oneway(tags: pd.DataFrame) -> np.ndarray:
-    """Return 1 along the way, -1 against it, 0 both ways (motorways: 1 implied)."""
-    tag = tags["oneway"].astype("string").str.strip().str.lower()
+    """Return 1 along the way, -1 against it, 0 both ways (motorways: 1 implied).
+
+    Each distinct ``oneway`` text is read once, as :func:`_speeds` does.
+    """
+    codes, texts = pd.factorize(tags["oneway"], use_na_sentinel=True)
+    tag = pd.Series(texts, dtype=object).astype("string").str.strip().str.lower()
+    said = np.full(len(texts) + 1, 2, dtype=np.int8)  # 2: not said (last: no tag)
+    said[:-1][tag.isin(_FORWARD).to_numpy(dtype=bool)] = 1
+    said[:-1][tag.isin(_BACKWARD).to_numpy(dtype=bool)] = -1
+    said[:-1][tag.isin(_BOTH).to_numpy(dtype=bool)] = 0
+    per_way = said[codes]  # code -1 (no tag) reads the last entry
     implied = tags["highway"].isin(["motorway"]) | tags["junction"].isin(
         ["roundabout", "circular"]
     )
-    out = np.where(implied.to_numpy(dtype=bool), 1, 0)
-    out = np.where(tag.isin(_FORWARD).to_numpy(dtype=bool), 1, out)
-    out = np.where(tag.isin(_BACKWARD).to_numpy(dtype=bool), -1, out)
-    out = np.where(tag.isin(_BOTH).to_numpy(dtype=bool), 0, out)
-    return out.astype(np.int8)
+    out = np.where(implied.to_numpy(dtype=bool), 1, 0).astype(np.int8)
+    return np.where(per_way == 2, out, per_way).astype(np.int8)  # noqa: PLR2004

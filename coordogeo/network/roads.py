@@ -18,10 +18,11 @@ from scipy.spatial import cKDTree
 
 import geopandas as gpd
 import shapely
+from pyproj import CRS, Transformer
 
 from coordogeo.crs import to_metric_crs
 from coordogeo.errors import InputError, check_columns, check_positive, format_labels
-from coordogeo.network.osm import osm_roads, territory_crs_of
+from coordogeo.network.osm import osm_ways, territory_crs_at
 from coordogeo.network.search import SearchGraph, morton_key
 
 __all__ = ["BuildReport", "RoadNetwork", "anchor_xy", "warn_unsnapped"]
@@ -320,17 +321,35 @@ class RoadNetwork:
             An unknown file type or profile, a file with no drivable road, roads
             spread over several territories.
         """
-        roads = osm_roads(
+        check_positive(approach_speed_kmh, name="approach_speed_kmh", unit="km/h")
+        check_positive(max_snap_m, name="max_snap_m", unit="metres")
+        ways = osm_ways(
             path, profile=profile, speeds_kmh=speeds_kmh, node_locations=node_locations
         )
-        network = cls.from_roads(
-            roads,
-            approach_speed_kmh=approach_speed_kmh,
-            max_snap_m=max_snap_m,
-            crs=territory_crs_of(roads),
+        # the ways' points go to the territory's CRS as flat arrays: no shape per
+        # way (a region's 4.5 M lines and their GeoDataFrame took gigabytes)
+        n_ways = len(ways.counts)
+        first = np.zeros(n_ways, dtype=np.int64)
+        np.cumsum(ways.counts[:-1], out=first[1:])
+        middle = ways.points[first + ways.counts // 2]
+        crs = territory_crs_at(middle[:, 0], middle[:, 1])
+        x, y = Transformer.from_crs(4326, crs, always_xy=True).transform(
+            ways.points[:, 0], ways.points[:, 1]
         )
-        merged = int(roads.attrs.get("merged_highway_edges", 0))
-        report = replace(network.report, merged_highway_edges=merged)
+        network = cls._assemble_points(
+            (
+                np.column_stack([x, y]),
+                np.repeat(np.arange(n_ways), ways.counts),
+                np.arange(n_ways),
+            ),
+            ways.table["speed_kmh"].to_numpy(dtype=np.float64),
+            ways.table["oneway"].to_numpy(dtype=np.int8),
+            labels=pd.RangeIndex(n_ways),
+            crs=CRS.from_user_input(crs).to_string(),
+            approach_speed_kmh=float(approach_speed_kmh),
+            max_snap_m=float(max_snap_m),
+        )
+        report = replace(network.report, merged_highway_edges=ways.merged)
         return replace(network, report=report)
 
     @classmethod
@@ -352,6 +371,30 @@ class RoadNetwork:
             parts, part_row = shapely.get_parts(geoms, return_index=True)
         coords, coord_part = shapely.get_coordinates(parts, return_index=True)
         del parts
+        return cls._assemble_points(
+            (coords, coord_part, part_row), speed_kmh, direction, labels=labels,
+            crs=crs, approach_speed_kmh=approach_speed_kmh, max_snap_m=max_snap_m,
+        )  # fmt: skip
+
+    @classmethod
+    def _assemble_points(
+        cls,
+        points: tuple[np.ndarray, np.ndarray, np.ndarray],
+        speed_kmh: np.ndarray,
+        direction: np.ndarray,
+        *,
+        labels: pd.Index,
+        crs: str,
+        approach_speed_kmh: float,
+        max_snap_m: float,
+    ) -> RoadNetwork:
+        """Build the graph of lines given as points, one speed and direction a road.
+
+        ``points`` is the metric coordinates of every point, the line part each
+        belongs to (a part's points consecutive) and the road row of each part.
+        """
+        coords, coord_part, part_row = points
+        del points
         node_xy, node_of = _merge_vertices(coords)
         del coords
         same_part = coord_part[:-1] == coord_part[1:]

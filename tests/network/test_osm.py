@@ -1,5 +1,7 @@
 """OSM roads: tags read right (fixture written here), real PBF and GraphML files."""
 
+from dataclasses import replace
+
 import networkx as nx
 import numpy as np
 import pytest
@@ -8,7 +10,7 @@ import geopandas as gpd
 from shapely import points
 
 from coordogeo import InputError, RoadNetwork, nearest
-from coordogeo.network.osm import CAR_SPEEDS_KMH, osm_roads
+from coordogeo.network.osm import CAR_SPEEDS_KMH, osm_roads, territory_crs_of
 
 # nodes along a line near Cahors, about 80 m apart
 NODES = {i: (1.44 + 0.001 * i, 44.45) for i in range(1, 12)}
@@ -131,3 +133,61 @@ def test_maisons_laffitte_graphml(shared_data):
     assert net.report.n_roads == 1_525  # directed drivable edges of 2,256
     assert (net.n_nodes, net.n_edges) == (2_139, 3_450)
     networkx_matches(net, seed=2)
+
+
+def assert_same_network(a, b):
+    np.testing.assert_array_equal(a.node_xy, b.node_xy)
+    for left, right in ((a.graph, b.graph), (a.reverse_graph, b.reverse_graph)):
+        for part in ("indptr", "indices", "data"):  # to the bit
+            np.testing.assert_array_equal(getattr(left, part), getattr(right, part))
+    assert a.crs == b.crs and a.report == b.report
+
+
+def test_from_osm_builds_from_arrays_what_the_lines_give(tmp_path):
+    # from_osm goes from the reader's flat points to the graph, no line per way:
+    # the same network, to the bit, as from_roads on osm_roads' lines
+    path = write_osm(tmp_path / "toy.osm")
+    lines = osm_roads(path)
+    through_lines = RoadNetwork.from_roads(lines, crs=territory_crs_of(lines))
+    direct = RoadNetwork.from_osm(path)
+    assert direct.report.n_roads == len(lines) == 7  # footway, private left out
+    assert_same_network(
+        direct, replace(through_lines, report=replace(through_lines.report,
+                                                      merged_highway_edges=0))
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["saint_barthelemy_2015.osm.pbf", "maisons_laffitte_78358_osmnx_all.graphml"],
+)
+def test_real_files_from_arrays_as_from_lines(shared_data, name):
+    path = shared_data / "roads" / name
+    lines = osm_roads(path)
+    through_lines = RoadNetwork.from_roads(lines, crs=territory_crs_of(lines))
+    merged = int(lines.attrs["merged_highway_edges"])
+    assert_same_network(
+        RoadNetwork.from_osm(path),
+        replace(through_lines, report=replace(through_lines.report,
+                                              merged_highway_edges=merged)),
+    )  # fmt: skip
+
+
+def test_each_distinct_tag_is_read_once_and_given_to_every_way_that_has_it():
+    import pandas as pd  # noqa: PLC0415
+
+    from coordogeo.network.osm import _oneway, _speeds  # noqa: PLC0415
+
+    tags = pd.DataFrame(
+        {
+            "highway": ["primary", "residential", "motorway", "primary", "tertiary",
+                        "secondary", "residential"],
+            "maxspeed": ["90", None, "FR:motorway", "90", "30 mph", "bad", None],
+            "oneway": ["yes", None, None, "-1", "no", "yes", "-1"],
+            "junction": [None, None, None, None, None, "roundabout", None],
+        }
+    )  # fmt: skip
+    speeds = _speeds(tags, CAR_SPEEDS_KMH)
+    expected = [90, 30, 130, 90, 30 * 1.609344, 60, 30]  # bad, none: the class's
+    np.testing.assert_allclose(speeds, expected, rtol=1e-12)
+    assert _oneway(tags).tolist() == [1, 0, 1, -1, 0, 1, -1]
