@@ -269,8 +269,8 @@ class RoadNetwork:
             if oneway
             else np.zeros(len(frame), dtype=np.int8)
         )
-        return cls._assemble(
-            geoms,
+        return cls._assemble_points(
+            _line_points(geoms),
             speed,
             direction,
             labels=frame.index,
@@ -351,30 +351,6 @@ class RoadNetwork:
         )
         report = replace(network.report, merged_highway_edges=ways.merged)
         return replace(network, report=report)
-
-    @classmethod
-    def _assemble(
-        cls,
-        geoms: np.ndarray,
-        speed_kmh: np.ndarray,
-        direction: np.ndarray,
-        *,
-        labels: pd.Index,
-        crs: str,
-        approach_speed_kmh: float,
-        max_snap_m: float,
-    ) -> RoadNetwork:
-        """Turn lines, speeds and directions into the CSR graph, vectorised."""
-        if (shapely.get_type_id(geoms) == 1).all():  # LineStrings: no parts to split
-            parts, part_row = geoms, np.arange(len(geoms))
-        else:
-            parts, part_row = shapely.get_parts(geoms, return_index=True)
-        coords, coord_part = shapely.get_coordinates(parts, return_index=True)
-        del parts
-        return cls._assemble_points(
-            (coords, coord_part, part_row), speed_kmh, direction, labels=labels,
-            crs=crs, approach_speed_kmh=approach_speed_kmh, max_snap_m=max_snap_m,
-        )  # fmt: skip
 
     @classmethod
     def _assemble_points(
@@ -544,6 +520,16 @@ def warn_unsnapped(
             "coordinates or build the network with a larger `max_snap_m`.",
             stacklevel=stacklevel,
         )
+
+
+def _line_points(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return the points of lines, their part and each part's line (its row)."""
+    if (shapely.get_type_id(geoms) == 1).all():  # LineStrings: no parts to split
+        parts, part_row = geoms, np.arange(len(geoms))
+    else:
+        parts, part_row = shapely.get_parts(geoms, return_index=True)
+    coords, coord_part = shapely.get_coordinates(parts, return_index=True)
+    return coords, coord_part, part_row
 
 
 def _line_geometries(frame: gpd.GeoDataFrame, segmentize_m: float | None) -> np.ndarray:
