@@ -129,10 +129,9 @@ def _marker_rows(
     )  # fmt: skip
     if capacity is not None:
         known = capacity.notna().to_numpy()
+        shown_capacity = capacity.map(lambda v: text(_number(v, lang))).to_numpy()
         extra = np.where(
-            known,
-            f"<br>{text(label('capacity', lang))} : " + capacity.map(text).to_numpy(),
-            "",
+            known, f"<br>{text(label('capacity', lang))} : " + shown_capacity, ""
         )
         popup = popup + extra
     # a point stays itself; a structure drawn as an area is marked inside it
@@ -142,6 +141,14 @@ def _marker_rows(
         [y, x, str(tip), str(pop)]
         for y, x, tip, pop in zip(lat, lon, shown, popup, strict=True)
     ]
+
+
+def _number(value: Any, lang: str) -> Any:
+    """Write a number as read in ``lang`` (5,3 in French); other values as they are."""
+    if isinstance(value, bool) or not isinstance(value, int | float | np.number):
+        return value
+    shown = f"{float(value):.15g}"  # every digit it has, no exponent below 1e15
+    return shown.replace(".", ",") if lang == "fr" else shown
 
 
 class _Markers(MacroElement):

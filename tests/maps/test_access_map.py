@@ -7,6 +7,7 @@ import shapely
 
 from coordogeo import InputError, nearest
 from coordogeo.maps import access_map
+from coordogeo.maps._style import label, text
 
 
 @pytest.fixture
@@ -85,3 +86,13 @@ def test_a_structure_given_as_an_area_is_marked_inside_it(sample, result):
     lonlat = gpd.GeoSeries([area], crs=sites.crs).to_crs(4326).iloc[0]
     point = shapely.Point(float(first[2]), float(first[1]))
     assert lonlat.buffer(1e-5).contains(point)  # inside the area (rounded to 1 m)
+
+
+def test_a_structure_s_capacity_reads_with_a_decimal_comma_in_french(sample, result):
+    sites = sample.structures.assign(capacity=5.3)
+    french = access_map(result, sites, column="travel_time_min_MSP")._parent.render()
+    assert "(ETP) : 5,3" in french and "(ETP) : 5.3" not in french
+    english = access_map(
+        result, sites, column="travel_time_min_MSP", lang="en"
+    )._parent.render()
+    assert f"{text(label('capacity', 'en'))} : 5.3" in english
