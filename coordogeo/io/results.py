@@ -213,20 +213,7 @@ def _check(target: Path, layers: Mapping[str, Layer]) -> None:
             f"Layer names {format_labels(bad)} would not read well in QGIS; use "
             "letters, digits and '_', starting with a letter (at most 63)."
         )
-    given = {n: f for n, f in layers.items() if not callable(f)}
-    not_frames = [n for n, f in given.items() if not isinstance(f, pd.DataFrame)]
-    if not_frames:
-        raise InputError(
-            f"Layers {format_labels(not_frames)} are not DataFrames or GeoDataFrames."
-        )
-    no_crs = [
-        n for n, f in given.items() if isinstance(f, gpd.GeoDataFrame) and f.crs is None
-    ]
-    if no_crs:
-        raise InputError(
-            f"Layers {format_labels(no_crs)} have no CRS; set it with "
-            "`.set_crs(...)` (coordogeo outputs carry theirs)."
-        )
+    _check_frames({n: f for n, f in layers.items() if not callable(f)})
     if target.suffix.lower() not in (".gpkg", ""):
         raise InputError(
             f"`path` must end with .gpkg (one GeoPackage) or be a folder (GeoParquet "
@@ -234,25 +221,35 @@ def _check(target: Path, layers: Mapping[str, Layer]) -> None:
         )
 
 
+def _check_frames(frames: Mapping[str, object]) -> None:
+    """Raise InputError for layers that are not frames, or frames without a CRS."""
+    not_frames = [n for n, f in frames.items() if not isinstance(f, pd.DataFrame)]
+    if not_frames:
+        raise InputError(
+            f"Layers {format_labels(not_frames)} are not DataFrames or GeoDataFrames."
+        )
+    no_crs = [
+        n
+        for n, f in frames.items()
+        if isinstance(f, gpd.GeoDataFrame) and f.crs is None
+    ]
+    if no_crs:
+        raise InputError(
+            f"Layers {format_labels(no_crs)} have no CRS; set it with "
+            "`.set_crs(...)` (coordogeo outputs carry theirs)."
+        )
+
+
 def _made(name: str, layer: Layer) -> pd.DataFrame:
     """Return the frame of a layer (made now if given as a function), checked.
 
-    A made frame is checked as a given one is (:func:`_check`); nothing written so
-    far is moved into place if it fails.
+    A made frame is checked as a given one is (:func:`_check_frames`); nothing
+    written so far is moved into place if it fails.
     """
     if not callable(layer):
         return layer
     frame = layer()
-    if not isinstance(frame, pd.DataFrame):
-        raise InputError(
-            f"Layer {name!r} was made as {type(frame).__name__}, not a DataFrame or "
-            "GeoDataFrame."
-        )
-    if isinstance(frame, gpd.GeoDataFrame) and frame.crs is None:
-        raise InputError(
-            f"Layer {name!r} has no CRS; set it with `.set_crs(...)` (coordogeo "
-            "outputs carry theirs)."
-        )
+    _check_frames({name: frame})
     return frame
 
 

@@ -111,9 +111,7 @@ def osm_roads(
     ways = osm_ways(
         path, profile=profile, speeds_kmh=speeds_kmh, node_locations=node_locations
     )
-    lines = shapely.linestrings(
-        ways.points, indices=np.repeat(np.arange(len(ways.counts)), ways.counts)
-    )
+    lines = shapely.linestrings(ways.points, indices=ways.way_of_point)
     out = gpd.GeoDataFrame(ways.table, geometry=np.asarray(lines), crs="EPSG:4326")
     # merged ways (an OSMnx edge over several ways) take their fastest class
     out.attrs["merged_highway_edges"] = ways.merged
@@ -134,6 +132,19 @@ class Ways:
     points: np.ndarray
     counts: np.ndarray
     merged: int
+
+    @property
+    def way_of_point(self) -> np.ndarray:
+        """The row of ``table`` each point belongs to."""
+        return np.repeat(np.arange(len(self.counts)), self.counts)
+
+    @property
+    def middle_points(self) -> np.ndarray:
+        """The lon/lat of each way's middle point (its ``counts // 2``-th)."""
+        first = np.zeros(len(self.counts), dtype=np.int64)
+        np.cumsum(self.counts[:-1], out=first[1:])
+        out: np.ndarray = self.points[first + self.counts // 2]
+        return out
 
 
 def osm_ways(

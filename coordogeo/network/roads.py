@@ -329,9 +329,7 @@ class RoadNetwork:
         # the ways' points go to the territory's CRS as flat arrays: no shape per
         # way (a region's 4.5 M lines and their GeoDataFrame took gigabytes)
         n_ways = len(ways.counts)
-        first = np.zeros(n_ways, dtype=np.int64)
-        np.cumsum(ways.counts[:-1], out=first[1:])
-        middle = ways.points[first + ways.counts // 2]
+        middle = ways.middle_points
         crs = territory_crs_at(middle[:, 0], middle[:, 1])
         x, y = Transformer.from_crs(4326, crs, always_xy=True).transform(
             ways.points[:, 0], ways.points[:, 1]
@@ -339,7 +337,7 @@ class RoadNetwork:
         network = cls._assemble_points(
             (
                 np.column_stack([x, y]),
-                np.repeat(np.arange(n_ways), ways.counts),
+                ways.way_of_point,
                 np.arange(n_ways),
             ),
             ways.table["speed_kmh"].to_numpy(dtype=np.float64),

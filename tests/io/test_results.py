@@ -100,8 +100,8 @@ def test_a_layer_given_as_a_function_is_made_when_written(frames, tmp_path):
     assert back["insee"].tolist() == communes["insee"].tolist()
     # a made frame is checked as a given one; nothing is moved into place
     no_crs = communes.set_crs(None, allow_override=True)
-    with pytest.raises(InputError, match="Layer 'c' has no CRS"):
+    with pytest.raises(InputError, match=r"Layers \['c'\] have no CRS"):
         write_results(tmp_path / "b.gpkg", a=communes, c=lambda: no_crs)
-    with pytest.raises(InputError, match="made as list"):
+    with pytest.raises(InputError, match=r"Layers \['c'\] are not DataFrames"):
         write_results(tmp_path / "b.gpkg", a=communes, c=lambda: [1, 2])
     assert not (tmp_path / "b.gpkg").exists()
