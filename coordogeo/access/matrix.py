@@ -21,6 +21,7 @@ from coordogeo.errors import (
     check_positive,
     format_labels,
 )
+from coordogeo.network._kernel import sorted_pairs
 from coordogeo.network.roads import RoadNetwork, anchor_xy
 from coordogeo.network.search import (
     POSITION_DTYPE,
@@ -290,19 +291,20 @@ def assemble_matrix(
             f"{max(n_o, n_d)} places on one side: more than a matrix can number; "
             "split the territory."
         )
-    # one int64 key sorted, rather than a two-key lexsort: ~2x faster, 16 bytes a pair
-    key = np.asarray(origin, dtype=np.int64) * np.int64(max(n_d, 1))
-    key += np.asarray(destination, dtype=np.int64)
-    order = np.argsort(key)
-    del key
+    origin, destination, minutes = sorted_pairs(
+        np.asarray(origin, dtype=POSITION_DTYPE),
+        np.asarray(destination, dtype=POSITION_DTYPE),
+        np.asarray(minutes, dtype=TIME_DTYPE),
+        (n_o, n_d),
+    )
     if snapped is None:
         snapped = (np.ones(n_o, dtype=bool), np.ones(n_d, dtype=bool))
     return TravelTimeMatrix(
         origins=ids[0],
         destinations=ids[1],
-        origin=np.asarray(origin, dtype=POSITION_DTYPE)[order],
-        destination=np.asarray(destination, dtype=POSITION_DTYPE)[order],
-        time_min=np.asarray(minutes, dtype=TIME_DTYPE)[order],
+        origin=origin,
+        destination=destination,
+        time_min=minutes,
         max_time_min=float(max_time_min),
         model=model,
         description=description,
@@ -325,8 +327,9 @@ def travel_time_matrix(
     One bounded Dijkstra search per distinct road node of the smaller side: from the
     destinations on the reversed graph when they are fewer, else from the origins on
     the graph itself; either way times run **from** origin **to** destination (one-way
-    streets respected). Searches run in blocks (scipy.sparse.csgraph) on ``n_jobs``
-    processes. Times include both approach legs, as in :func:`coordogeo.access.nearest`.
+    streets respected). Searches run in blocks (:mod:`coordogeo.network.search`) on
+    ``n_jobs`` threads. Times include both approach legs, as in
+    :func:`coordogeo.access.nearest`.
 
     Parameters
     ----------
@@ -337,8 +340,8 @@ def travel_time_matrix(
     max_time_min
         Pairs beyond this are not stored.
     n_jobs
-        Processes running the searches (forked on Linux, sharing the graph; one
-        after the other elsewhere); ``-1`` for all cores.
+        Threads running the searches (the compiled search releases the GIL, the
+        graph is shared, not copied); ``-1`` for all cores.
     client
         A ``dask.distributed.Client``: the blocks of searches run as tasks on its
         cluster (the network is sent to each worker once, only the pairs in reach

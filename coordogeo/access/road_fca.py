@@ -78,7 +78,7 @@ def road_fca(  # noqa: PLR0913 - fca's options, plus the network and where to ru
         As in :func:`coordogeo.access.fca`; the default decay is binary up to
         ``max_time_min`` for ``2sfca``.
     n_jobs, client
-        As in :func:`coordogeo.access.travel_time_matrix`: worker processes, or a
+        As in :func:`coordogeo.access.travel_time_matrix`: threads, or a
         ``dask.distributed.Client`` whose workers run the blocks.
 
     Returns

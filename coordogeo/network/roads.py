@@ -136,15 +136,11 @@ class RoadNetwork:
 
     @cached_property
     def _forward_search(self) -> SearchGraph:
-        return SearchGraph.of(self.graph, self.node_xy, self.tree)
+        return SearchGraph.of(self.graph, self.node_xy)
 
     @cached_property
     def _reverse_search(self) -> SearchGraph:
-        forward = self._forward_search
-        return SearchGraph(
-            self.reverse_graph, self.node_xy, self.tree, forward.top_speed_ms,
-            forward.extent_m2,
-        )  # fmt: skip
+        return self._forward_search.reversed(self.reverse_graph)
 
     def search_graph(self, *, reverse: bool = False) -> SearchGraph:
         """Return the graph (``reverse``: edges turned round) for bounded searches.

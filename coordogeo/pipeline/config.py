@@ -140,7 +140,7 @@ SCHEMA: Final[tuple[Key, ...]] = (
         "lie near a road: the roads probably do not cover the territory.",
         default=50.0),
     Key("parameters", "n_jobs", "whole",
-        "Processes for the travel-time matrices (-1: every core, advised for a "
+        "Threads for the travel-time searches (-1: every core, advised for a "
         "region: docs/scale.md).", default=1),
     Key("index", "method", "text",
         "Accessibility index per commune: 'apl' (DREES-style, needs "

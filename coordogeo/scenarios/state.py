@@ -339,7 +339,7 @@ def baseline(  # noqa: PLR0913 - three data arguments, six options
     name
         The state's label.
     n_jobs
-        Processes for the searches.
+        Threads for the searches.
 
     Returns
     -------

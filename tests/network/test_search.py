@@ -65,14 +65,6 @@ def test_catchment_search_equals_whole_graph_search(grid, limit_s, reverse):
     t_node[50] = -1
     s_sec, t_sec = rng.uniform(0, 5, 40), rng.uniform(0, 5, 300)
     sg = grid.search_graph(reverse=reverse)
-    # a 400 s disc (10 km at 90 km/h) covers the grid: the whole graph is searched
-    on = np.flatnonzero(s_node >= 0)
-    groups = search._group_by_node(s_node, on)
-    nodes, _, _, keys = search._spatial_groups(
-        sg, groups, search._reach_m(sg, limit_s) / 8
-    )
-    blocks = search._plan_blocks(sg, nodes, keys, limit_s, 1)
-    assert all(np.isfinite(b.radius_m) for b in blocks) == (limit_s < 400)
     got = bounded_pairs(sg, (s_node, s_sec), (t_node, t_sec), limit_s, 1)
     assert [a.dtype for a in got] == [np.int32, np.int32, np.float32]
     ref = reference_pairs(sg.graph, (s_node, s_sec), (t_node, t_sec), limit_s)
@@ -98,10 +90,14 @@ def test_workers_and_blocks_do_not_change_the_pairs(grid, monkeypatch):
         np.testing.assert_array_equal(a, b)
 
 
-def test_top_speed_bounds_every_edge(grid):
+def test_buckets_cover_the_longest_edge(grid):
     sg = grid.search_graph()
-    assert sg.top_speed_ms == pytest.approx(90 / 3.6, rel=1e-9)
-    assert grid.search_graph(reverse=True).top_speed_ms == sg.top_speed_ms
+    weights = sg.graph.data
+    assert sg.buckets.width == np.median(weights)
+    count = sg.buckets.count
+    assert count & (count - 1) == 0  # a power of two: slots wrap with a mask
+    assert count >= weights.max() / sg.buckets.width + 2 > count / 2
+    assert grid.search_graph(reverse=True).buckets is sg.buckets
 
 
 def test_matrix_is_lean_and_sorted(grid):
