@@ -2,11 +2,11 @@
 
 On the generated grid of ``_common.py`` (seed 0; ``--side 550`` a département,
 ``--side 1730`` a region), the 30-minute matrix from ``--destinations`` sites to
-``--origins`` places: with ``n_jobs=1``, ``n_jobs=2`` (forked processes) and
+``--origins`` places: with ``n_jobs=1``, ``n_jobs=2`` (two threads) and
 ``client=`` a ``distributed.LocalCluster(n_workers=2, threads_per_worker=1)``
-(each call sends the network and both sides to the workers once, then one task
-per block). The cluster's start is timed apart; the results are checked equal to
-``n_jobs=1``.
+(the network goes to the workers once per client, each call's sides once per
+call, then one task per block). The cluster's start is timed apart; the results
+are checked equal to ``n_jobs=1``.
 
 Run: ``python benchmarks/bench_dask.py`` (about 1 minute), ``--side 1730
 --origins 250000 --destinations 600`` for a region (about 3 minutes). Needs the

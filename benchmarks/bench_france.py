@@ -9,7 +9,8 @@ On the generated grid of ``_common.py`` (seed 0; ``--side 3900`` ≈ 15 M nodes 
 - ``save`` / ``load`` (mapped arrays);
 - the fixed cost of a search: the library's bounded searches (``bounded_pairs``,
   the places already on the network) from 200 sites at 1 minute, per site (best
-  of the second and third calls; the first also fills the per-thread node lookup);
+  of the second and third calls; the first also numbers the places' road nodes
+  and makes the search arrays, both kept);
 - ``travel_time_matrix`` at 30 minutes with ``n_jobs=2``: time, pairs, peak
   memory above what the process held before it;
 - ``road_fca`` (2SFCA, 30 minutes, ``n_jobs=2``): the same index without the
@@ -56,8 +57,8 @@ def _rss_gb() -> float:
 def measured(fn: Callable[[], Any]) -> tuple[Any, float, float, float]:
     """Run ``fn``; return its result, seconds, RSS before and peak RSS during (GB).
 
-    The peak is sampled every 20 ms in a thread (forked workers not counted: they
-    share the parent's pages until they write).
+    The peak is sampled every 20 ms in a thread (the searches' threads are this
+    process: counted).
     """
     before, peak, done = _rss_gb(), [0.0], threading.Event()
 
@@ -112,7 +113,8 @@ def main() -> None:
              for _ in range(3)]  # fmt: skip
     print(f"  search at 1 min {1000 * min(fixed[1:]) / 200:7.2f} ms a site (fixed "
           f"cost, places already on the network; first call "
-          f"{1000 * fixed[0] / 200:.2f} ms, which fills the node lookup)")  # fmt: skip
+          f"{1000 * fixed[0] / 200:.2f} ms, which numbers the target nodes and "
+          f"makes the search arrays)")  # fmt: skip
     matrix, t_matrix, before, peak = measured(
         lambda: travel_time_matrix(net, origins, sites, max_time_min=30, n_jobs=2)
     )

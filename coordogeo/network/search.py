@@ -44,7 +44,7 @@ __all__ = [
 ]
 
 #: Sources per block at most: a block is what a thread or a cluster task runs.
-_BLOCK_SOURCES: Final = 64
+_BLOCK_SOURCES: Final = 16
 #: Integer positions and minutes of the stored pairs: 12 bytes a pair.
 POSITION_DTYPE: Final = np.int32
 TIME_DTYPE: Final = np.float32
@@ -195,7 +195,7 @@ def bounded_blocks(
     if len(s_on) == 0 or len(targets.groups[2]) == 0:
         return []
     s_nodes, s_ptr, s_items = _spatial_groups(search, _group_by_node(s_node, s_on))
-    blocks = _plan_blocks(len(s_nodes), workers)
+    blocks = _plan_blocks(len(s_nodes))
     state = {
         "search": search,
         "limit_s": limit_s,
@@ -261,18 +261,16 @@ def _spatial_groups(
     return nodes[order], new_ptr, items[positions]
 
 
-def _plan_blocks(n_sources: int, workers: int) -> list[_Block]:
+def _plan_blocks(n_sources: int) -> list[_Block]:
     """Consecutive runs of the (spatially ordered) source nodes.
 
-    With several workers, at least four blocks each, so that none waits long for
-    the others at the end.
+    The same blocks whatever runs them (one thread, several, a cluster), so that
+    sums made per block (``reduce``) add up to the same floats everywhere; small
+    enough that two to a few dozen workers all get their share.
     """
-    per_block = _BLOCK_SOURCES
-    if workers > 1:
-        per_block = max(1, min(per_block, -(-n_sources // (4 * workers))))
     return [
-        _Block(start, min(start + per_block, n_sources))
-        for start in range(0, n_sources, per_block)
+        _Block(start, min(start + _BLOCK_SOURCES, n_sources))
+        for start in range(0, n_sources, _BLOCK_SOURCES)
     ]
 
 

@@ -61,8 +61,8 @@ def test_kernel_gives_scipys_floats(seed, n, per_node, weights, limit):
     assert len(rows) == np.isfinite(got).sum()  # no node twice for one source
     ref = dijkstra(graph, directed=True, indices=sources, limit=limit)
     np.testing.assert_array_equal(got, ref)  # to the bit, ties and zeros included
-    dist, _, _, slot, _ = search_state(n)
-    assert np.isinf(dist).all() and (slot == -1).all()  # left as found
+    with search_state(n) as (dist, _, _, slot, _):  # the set the search used
+        assert np.isinf(dist).all() and (slot == -1).all()  # left as found
 
 
 def test_kernel_on_a_path_known_by_hand():
@@ -99,6 +99,17 @@ def test_kernel_reads_targets_only():
     ]
 
 
+def test_search_arrays_are_lent_one_block_at_a_time():
+    with search_state(10) as first, search_state(10) as second:
+        assert first[0] is not second[0]  # two blocks at once: two sets
+    with search_state(10) as again:
+        assert again[0] is first[0] or again[0] is second[0]  # kept, lent again
+    with pytest.raises(RuntimeError), search_state(10) as broken:
+        raise RuntimeError
+    with search_state(10) as after, search_state(10) as other:
+        assert broken[0] is not after[0] and broken[0] is not other[0]  # not kept
+
+
 def test_buckets_of_odd_weights():
     assert (Buckets(np.array([])).width, Buckets(np.array([])).count) == (1.0, 2)
     assert Buckets(np.zeros(3)).count == 2  # zero-length edges only
@@ -109,7 +120,7 @@ def test_buckets_of_odd_weights():
 
 
 @settings(max_examples=40, deadline=None)
-@given(seed=st.integers(0, 10_000), n_o=st.integers(1, 40), n_d=st.integers(1, 40))
+@given(seed=st.integers(0, 10_000), n_o=st.integers(1, 40), n_d=st.integers(1, 80))
 def test_sorted_pairs_is_the_lexicographic_order(seed, n_o, n_d):
     rng = np.random.default_rng(seed)
     cells = rng.permutation(n_o * n_d)[: rng.integers(0, n_o * n_d + 1)]
@@ -123,6 +134,17 @@ def test_sorted_pairs_is_the_lexicographic_order(seed, n_o, n_d):
     ):
         assert a.dtype == b.dtype
         np.testing.assert_array_equal(a, b)
+
+
+def test_sorted_pairs_orders_a_long_run_and_short_ones():
+    # origin 1 has 100 destinations backwards (sorted whole), origin 0 three
+    origin = np.array([1] * 100 + [0] * 3, dtype=np.int32)
+    destination = np.array([*range(99, -1, -1), 7, 2, 5], dtype=np.int32)
+    minutes = destination.astype(np.float32) / 4
+    o, d, m = sorted_pairs(origin, destination, minutes, (2, 100))
+    assert o.tolist() == [0] * 3 + [1] * 100
+    assert d.tolist() == [2, 5, 7, *range(100)]
+    np.testing.assert_array_equal(m, d.astype(np.float32) / 4)
 
 
 def test_sorted_pairs_refuses_a_position_out_of_range():
