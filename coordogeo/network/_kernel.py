@@ -30,6 +30,9 @@ import numpy as np
 
 __all__ = ["Buckets", "block_pairs", "search_state"]
 
+#: A search's arrays: distance, next and previous in bucket, bucket slot, reached.
+_State = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
 #: Most buckets a queue holds (int32 heads, 16 MB): a graph whose longest edge is
 #: more than this many widths gets wider buckets.
 _MAX_BUCKETS: Final = 1 << 22
@@ -140,76 +143,124 @@ def _collect(
     reached: np.ndarray,
     count: int,
     target_of: np.ndarray,
+    t_ptr: np.ndarray,
     dist: np.ndarray,
-    found: np.ndarray,
-    found_s: np.ndarray,
-) -> int:  # pragma: no cover
+    found: tuple[np.ndarray, np.ndarray],
+) -> tuple[int, int]:  # pragma: no cover
     """Write the targets among ``reached[:count]`` and their seconds; reset ``dist``.
 
-    Returns how many were found.
+    Returns how many targets were found, and how many target items they hold.
     """
+    numbers, road_s = found
     t = 0
+    size = 0
     for j in range(count):
         v = reached[j]
         g = target_of[v]
         if g >= 0:
-            found[t] = g
-            found_s[t] = dist[v]
+            numbers[t] = g
+            road_s[t] = dist[v]
+            size += t_ptr[g + 1] - t_ptr[g]
             t += 1
         dist[v] = np.inf
-    return t
+    return t, size
+
+
+@numba.njit(nogil=True, cache=True)
+def _emit(
+    found: tuple[np.ndarray, np.ndarray, int],
+    own: tuple[np.ndarray, np.ndarray],
+    targets: tuple[np.ndarray, np.ndarray, np.ndarray],
+    limit: float,
+    out: tuple[np.ndarray, np.ndarray, np.ndarray],
+    at: int,
+) -> int:  # pragma: no cover
+    """Write one source node's pairs into ``out`` from ``at``; return where they end.
+
+    ``found`` = (target numbers reached, their road seconds, how many); ``own`` =
+    (the node's items, their approach seconds); ``targets`` = (ptr, items,
+    approach seconds) by target number. A pair is kept when its road seconds plus
+    both approach legs are within ``limit``; its minutes are those seconds divided
+    by 60 and rounded once to float32, as ``search.to_minutes`` does. In order of
+    target node (as reached), then source item, then target item. ``out`` must
+    have room for every pair before the bound is checked.
+    """
+    numbers, road_s, count = found
+    items, own_s = own
+    t_ptr, t_items, t_sec = targets
+    s_out, t_out, m_out = out
+    m = at
+    for q in range(count):
+        g = numbers[q]
+        for i in range(len(items)):
+            road = road_s[q] + own_s[i]
+            for p in range(t_ptr[g], t_ptr[g + 1]):
+                j = t_items[p]
+                total = road + t_sec[j]
+                if total <= limit:
+                    s_out[m] = items[i]
+                    t_out[m] = j
+                    m_out[m] = np.float32(total / 60.0)
+                    m += 1
+    return m
+
+
+@numba.njit(nogil=True, cache=True)
+def _room(
+    out: tuple[np.ndarray, np.ndarray, np.ndarray], used: int, size: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # pragma: no cover
+    """Return ``out`` with room for ``size`` entries, its first ``used`` kept."""
+    if size <= len(out[0]):
+        return out
+    size = max(size, 2 * len(out[0]))
+    s_out = np.empty(size, np.int32)
+    t_out = np.empty(size, np.int32)
+    m_out = np.empty(size, np.float32)
+    s_out[:used] = out[0][:used]
+    t_out[:used] = out[1][:used]
+    m_out[:used] = out[2][:used]
+    return s_out, t_out, m_out
 
 
 @numba.njit(nogil=True, cache=True)
 def _block_pairs(
-    indptr: np.ndarray,
-    indices: np.ndarray,
-    weights: np.ndarray,
-    sources: np.ndarray,
+    graph: tuple[np.ndarray, np.ndarray, np.ndarray],
+    queue: tuple[float, int],
     limit: float,
-    inv_width: float,
-    n_buckets: int,
-    target_of: np.ndarray,
-    n_targets: int,
-    dist: np.ndarray,
-    nxt: np.ndarray,
-    prv: np.ndarray,
-    slot: np.ndarray,
-    reached: np.ndarray,
+    sources: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    rows: tuple[int, int],
+    targets: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    state: _State,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # pragma: no cover
-    """(source row, target, seconds) of every target node each source reaches.
+    """(source item, target item, minutes) of the pairs of source nodes ``rows``.
 
-    By source row, then in the order the search reached them (the same at every
-    run: a search does not depend on the block it runs in); ``target_of[node]`` is
-    the node's target number (below ``n_targets``), -1 for none.
+    By source node, then as :func:`_emit` orders one node's pairs: the same order
+    at every run (a search does not depend on the block it runs in).
     """
+    indptr, indices, weights = graph
+    inv_width, n_buckets = queue
+    s_nodes, s_ptr, s_items, s_sec = sources
+    target_of, t_ptr, t_items, t_sec = targets
+    dist, nxt, prv, slot, reached = state
     head = np.full(n_buckets, -1, np.int32)
-    found = np.empty(n_targets, np.int64)
-    found_s = np.empty(n_targets, np.float64)
-    counts = np.zeros(len(sources), np.int64)
-    parts = []
-    for k in range(len(sources)):
-        count = _search(indptr, indices, weights, sources[k], limit, inv_width,
+    numbers = np.empty(max(len(t_ptr) - 1, 1), np.int64)
+    road_s = np.empty(len(numbers), np.float64)
+    out = _room((np.empty(0, np.int32), np.empty(0, np.int32),
+                 np.empty(0, np.float32)), 0, 1 << 16)  # fmt: skip
+    m = 0
+    for k in range(rows[0], rows[1]):
+        count = _search(indptr, indices, weights, s_nodes[k], limit, inv_width,
                         n_buckets - 1, dist, nxt, prv, slot, head, reached)  # fmt: skip
-        t = _collect(reached, count, target_of, dist, found, found_s)
-        parts.append((found[:t].copy(), found_s[:t].copy()))
-        counts[k] = t
-    m = counts.sum()
-    rows = np.empty(m, np.int64)
-    cols = np.empty(m, np.int64)
-    secs = np.empty(m, np.float64)
-    at = 0
-    for k in range(len(sources)):
-        t = counts[k]
-        rows[at : at + t] = k
-        cols[at : at + t] = parts[k][0]
-        secs[at : at + t] = parts[k][1]
-        at += t
-    return rows, cols, secs
+        t, size = _collect(reached, count, target_of, t_ptr, dist, (numbers, road_s))
+        own = s_items[s_ptr[k] : s_ptr[k + 1]]
+        out = _room(out, m, m + size * len(own))
+        m = _emit((numbers, road_s, t), (own, s_sec[own]), (t_ptr, t_items, t_sec),
+                  limit, out, m)  # fmt: skip
+    return out[0][:m], out[1][:m], out[2][:m]
 
 
 @contextmanager
-def search_state(n: int) -> Iterator[tuple[np.ndarray, ...]]:
+def search_state(n: int) -> Iterator[_State]:
     """Lend a set of search arrays for ``n`` nodes (24 bytes a node).
 
     Sets are kept between calls and lent to one search block at a time (blocks
@@ -237,37 +288,38 @@ def search_state(n: int) -> Iterator[tuple[np.ndarray, ...]]:
 
 
 #: Search arrays not lent out, by node count (one count at a time).
-_FREE: dict[int, list[tuple[np.ndarray, ...]]] = {}
+_FREE: dict[int, list[_State]] = {}
 _FREE_LOCK = threading.Lock()
 
 
 def block_pairs(
     graph_arrays: tuple[np.ndarray, np.ndarray, np.ndarray],
     buckets: Buckets,
-    sources: np.ndarray,
     limit_s: float,
-    target_of: np.ndarray,
-    n_targets: int,
+    sources: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    rows: tuple[int, int],
+    targets: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(source row, target, seconds) within ``limit_s`` of each of ``sources``.
+    """(source item, target item, minutes) of every pair within ``limit_s`` seconds.
 
-    ``graph_arrays`` are a CSR graph's ``indptr``, ``indices`` and ``data``;
-    ``target_of[node]`` numbers the ``n_targets`` target nodes (-1 elsewhere).
-    Pairs come by source row, then in the order the search reached the targets.
+    ``graph_arrays`` are a CSR graph's ``indptr``, ``indices`` and ``data``.
+    ``sources`` = (distinct source nodes, ptr, items, approach seconds of each
+    item): the items of node ``k`` are ``items[ptr[k]:ptr[k + 1]]``, and the
+    block searches from nodes ``rows[0]:rows[1]``. ``targets`` = (target number
+    of every road node, -1 for none; then ptr, items and approach seconds as for
+    the sources, by target number). Positions come as int32, minutes as float32
+    (:func:`coordogeo.network.search.to_minutes` of the seconds).
     """
     indptr, indices, weights = graph_arrays
     with search_state(len(indptr) - 1) as state:
         return _block_pairs(
-            indptr,
-            indices,
-            weights,
-            np.ascontiguousarray(sources, dtype=np.int64),
+            (indptr, indices, weights),
+            (buckets.inv_width, buckets.count),
             float(limit_s),
-            buckets.inv_width,
-            buckets.count,
-            target_of,
-            max(int(n_targets), 1),
-            *state,
+            sources,
+            (int(rows[0]), int(rows[1])),
+            targets,
+            state,
         )
 
 

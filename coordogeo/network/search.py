@@ -121,6 +121,7 @@ class Targets:
     @classmethod
     def of(cls, node: np.ndarray, sec: np.ndarray) -> Targets:
         """Group the items on the network by their road node."""
+        sec = np.ascontiguousarray(sec, dtype=np.float64)
         return cls(node, sec, _group_by_node(node, np.flatnonzero(node >= 0)))
 
     def __reduce__(self) -> tuple[type[Targets], tuple[Any, ...]]:
@@ -202,7 +203,7 @@ def bounded_blocks(
         "s_nodes": s_nodes,
         "s_ptr": s_ptr,
         "s_items": s_items,
-        "s_sec": s_sec,
+        "s_sec": np.ascontiguousarray(s_sec, dtype=np.float64),
         "targets": targets,
         "reduce": reduce,
     }
@@ -315,29 +316,14 @@ def _search_block(state: dict[str, Any], block: _Block) -> Any:
     """Bounded searches from one block of source nodes; the pairs within the limit."""
     search: SearchGraph = state["search"]
     targets: Targets = state["targets"]
-    limit_s = state["limit_s"]
-    t_nodes, t_ptr, t_items = targets.groups
-    r, target, seconds = block_pairs(
+    _, t_ptr, t_items = targets.groups
+    pairs = block_pairs(
         search.arrays,
         search.buckets,
-        state["s_nodes"][block.start : block.stop],
-        limit_s,
-        targets.numbers(search.graph.shape[0]),
-        len(t_nodes),
-    )
-    s_ptr = state["s_ptr"]
-    row = block.start + r
-    pos, pair = expand_groups(s_ptr[row], s_ptr[row + 1] - s_ptr[row])
-    s_item, seconds, target = state["s_items"][pos], seconds[pair], target[pair]
-    pos, pair = expand_groups(t_ptr[target], t_ptr[target + 1] - t_ptr[target])
-    s_item, t_item = s_item[pair], t_items[pos]
-    total = seconds[pair] + state["s_sec"][s_item]
-    total += targets.sec[t_item]
-    keep = total <= limit_s
-    pairs = (
-        s_item[keep].astype(POSITION_DTYPE),
-        t_item[keep].astype(POSITION_DTYPE),
-        to_minutes(total[keep]),
+        state["limit_s"],
+        (state["s_nodes"], state["s_ptr"], state["s_items"], state["s_sec"]),
+        (block.start, block.stop),
+        (targets.numbers(search.graph.shape[0]), t_ptr, t_items, targets.sec),
     )
     reduce = state.get("reduce")
     return pairs if reduce is None else reduce(*pairs)

@@ -7,7 +7,14 @@ from hypothesis import strategies as st
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
-from coordogeo.network._kernel import Buckets, block_pairs, search_state, sorted_pairs
+from coordogeo.network._kernel import (
+    Buckets,
+    _search,
+    block_pairs,
+    search_state,
+    sorted_pairs,
+)
+from coordogeo.network.search import to_minutes
 
 
 def random_graph(seed: int, n: int, m: int, weights: str) -> csr_matrix:
@@ -31,16 +38,42 @@ def random_graph(seed: int, n: int, m: int, weights: str) -> csr_matrix:
     return graph
 
 
+def distances(graph, sources, limit):
+    """Return the kernel's float64 seconds from each source to every node."""
+    n = graph.shape[0]
+    buckets = Buckets(graph.data)
+    out = np.full((len(sources), n), np.inf)
+    head = np.full(buckets.count, -1, np.int32)
+    with search_state(n) as state:
+        dist, nxt, prv, slot, reached = state
+        for row, source in enumerate(sources):
+            count = _search(graph.indptr, graph.indices, graph.data, source, limit,
+                            buckets.inv_width, buckets.count - 1, dist, nxt, prv,
+                            slot, head, reached)  # fmt: skip
+            seen = reached[:count]
+            assert len(np.unique(seen)) == count  # each node listed once
+            out[row, seen] = dist[seen]
+            dist[seen] = np.inf
+    assert (head == -1).all()  # every bucket emptied
+    return out
+
+
+def items_of(nodes, sec):
+    """(distinct nodes, ptr, items, seconds) of one item per node."""
+    n = len(nodes)
+    return (nodes, np.arange(n + 1), np.arange(n), np.asarray(sec, dtype=float))
+
+
 def all_pairs(graph, sources, limit):
-    """Every (source row, node, seconds) from the kernel, all nodes targets."""
+    """(source row, node, minutes) from block_pairs, every node a target."""
     n = graph.shape[0]
     return block_pairs(
         (graph.indptr, graph.indices, graph.data),
         Buckets(graph.data),
-        sources,
         limit,
-        np.arange(n, dtype=np.int32),
-        n,
+        items_of(np.asarray(sources), np.zeros(len(sources))),
+        (0, len(sources)),
+        (np.arange(n, dtype=np.int32), *items_of(np.arange(n), np.zeros(n))[1:]),
     )
 
 
@@ -55,13 +88,14 @@ def all_pairs(graph, sources, limit):
 def test_kernel_gives_scipys_floats(seed, n, per_node, weights, limit):
     graph = random_graph(seed, n, n * per_node, weights)
     sources = np.random.default_rng(seed).integers(0, n, 7)
-    rows, nodes, seconds = all_pairs(graph, sources, limit)
-    got = np.full((len(sources), n), np.inf)
-    got[rows, nodes] = seconds
-    assert len(rows) == np.isfinite(got).sum()  # no node twice for one source
     ref = dijkstra(graph, directed=True, indices=sources, limit=limit)
-    np.testing.assert_array_equal(got, ref)  # to the bit, ties and zeros included
-    with search_state(n) as (dist, _, _, slot, _):  # the set the search used
+    np.testing.assert_array_equal(distances(graph, sources, limit), ref)  # to the bit
+    rows, nodes, minutes = all_pairs(graph, sources, limit)
+    got = np.full((len(sources), n), np.inf, dtype=np.float32)
+    got[rows, nodes] = minutes
+    assert len(rows) == np.isfinite(got).sum()  # no node twice for one source
+    np.testing.assert_array_equal(got, to_minutes(ref))
+    with search_state(n) as (dist, _, _, slot, _):  # the set the searches used
         assert np.isinf(dist).all() and (slot == -1).all()  # left as found
 
 
@@ -70,32 +104,38 @@ def test_kernel_on_a_path_known_by_hand():
     graph = csr_matrix(
         (np.array([5.0, 7.0, 1.0, 0.0]), [1, 2, 2, 3], [0, 2, 3, 4, 4, 4]), shape=(5, 5)
     )
-    rows, nodes, seconds = all_pairs(graph, np.array([0, 3]), 6.0)
-    got = {
-        (int(r), int(v)): float(s) for r, v, s in zip(rows, nodes, seconds, strict=True)
-    }
-    assert got == {(0, 0): 0.0, (0, 1): 5.0, (0, 2): 6.0, (0, 3): 6.0, (1, 3): 0.0}
-
-
-def test_kernel_reads_targets_only():
-    graph = csr_matrix(
-        (np.ones(3), np.array([1, 2, 3]), np.array([0, 1, 2, 3, 3])), shape=(4, 4)
+    got = distances(graph, np.array([0, 3]), 6.0)
+    np.testing.assert_array_equal(
+        got, [[0.0, 5.0, 6.0, 6.0, np.inf], [np.inf, np.inf, np.inf, 0.0, np.inf]]
     )
-    target_of = np.array([-1, -1, 0, 1], dtype=np.int32)  # nodes 2 and 3
-    rows, targets, seconds = block_pairs(
+
+
+def test_block_pairs_by_hand():
+    # a path 0 -> 1 -> 2 -> 3, 60 s an edge; sources: node 0 (items 5 and 6, 0 and
+    # 30 s off the road), node 3 (item 7); targets: node 2 (items 0, 1: 0 and 90 s
+    # off), node 3 (item 2, 0 s); bound 150 s
+    graph = csr_matrix(
+        (np.full(3, 60.0), np.array([1, 2, 3]), np.array([0, 1, 2, 3, 3])), shape=(4, 4)
+    )
+    sources = (np.array([0, 3]), np.array([0, 2, 3]), np.array([5, 6, 7]),
+               np.array([0.0] * 5 + [0.0, 30.0, 0.0]))  # fmt: skip
+    targets = (np.array([-1, -1, 0, 1], dtype=np.int32), np.array([0, 2, 3]),
+               np.array([0, 1, 2]), np.array([0.0, 90.0, 0.0]))  # fmt: skip
+    s, t, m = block_pairs(
         (graph.indptr, graph.indices, graph.data),
         Buckets(graph.data),
-        np.array([0, 3]),
-        10.0,
-        target_of,
-        2,
+        150.0,
+        sources,
+        (0, 2),
+        targets,
     )
-    assert list(
-        zip(rows.tolist(), targets.tolist(), seconds.tolist(), strict=True)
-    ) == [
-        (0, 0, 2.0),
-        (0, 1, 3.0),
-        (1, 1, 0.0),
+    assert (s.dtype, t.dtype, m.dtype) == (np.int32, np.int32, np.float32)
+    # 5 -> 0: 120 s; 5 -> 1: 210 s (out); 6 -> 0: 150 s; 5 -> 2, 6 -> 2: 180, 210
+    # (out); 7 -> 2: 0 s
+    assert list(zip(s.tolist(), t.tolist(), m.tolist(), strict=True)) == [
+        (5, 0, 2.0),
+        (6, 0, 2.5),
+        (7, 2, 0.0),
     ]
 
 
