@@ -111,9 +111,9 @@ def main() -> None:
     few = (s_node[:200], net.approach_seconds(s_dist[:200]))
     fixed = [measured(lambda: bounded_pairs(search, few, targets, 60.0, 1))[1]
              for _ in range(3)]  # fmt: skip
-    print(f"  search at 1 min {1000 * min(fixed[1:]) / 200:7.2f} ms a site (fixed "
+    print(f"  search at 1 min {1e6 * min(fixed[1:]) / 200:7.1f} µs a site (fixed "
           f"cost, places already on the network; first call "
-          f"{1000 * fixed[0] / 200:.2f} ms, which numbers the target nodes and "
+          f"{1e6 * fixed[0] / 200:.0f} µs, which numbers the target nodes and "
           f"makes the search arrays)")  # fmt: skip
     matrix, t_matrix, before, peak = measured(
         lambda: travel_time_matrix(net, origins, sites, max_time_min=30, n_jobs=2)

@@ -21,9 +21,9 @@ The kernels release the GIL (``nogil``): blocks of searches run on threads.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Final
+from typing import Any, Final, TypeVar
 
 import numba
 import numpy as np
@@ -36,6 +36,22 @@ _State = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 #: Most buckets a queue holds (int32 heads, 16 MB): a graph whose longest edge is
 #: more than this many widths gets wider buckets.
 _MAX_BUCKETS: Final = 1 << 22
+
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _compiled(fn: _F) -> _F:
+    """Compile ``fn`` with numba, releasing the GIL; keep the machine code on disk.
+
+    numba keeps it beside this file, else in the user's cache folder; where
+    neither can be written it refuses to cache, and ``fn`` is then compiled again
+    in each process (a few seconds at the first search) rather than not at all.
+    """
+    try:
+        return numba.njit(nogil=True, cache=True)(fn)  # type: ignore[return-value]
+    except RuntimeError:  # "cannot cache function ...: no locator available"
+        return numba.njit(nogil=True)(fn)  # type: ignore[return-value]
 
 
 class Buckets:
@@ -61,7 +77,7 @@ class Buckets:
         self.inv_width = 1.0 / self.width
 
 
-@numba.njit(nogil=True, cache=True)
+@_compiled
 def _search(
     indptr: np.ndarray,
     indices: np.ndarray,
@@ -138,7 +154,7 @@ def _search(
     return count
 
 
-@numba.njit(nogil=True, cache=True)
+@_compiled
 def _collect(
     reached: np.ndarray,
     count: int,
@@ -166,7 +182,7 @@ def _collect(
     return t, size
 
 
-@numba.njit(nogil=True, cache=True)
+@_compiled
 def _emit(
     found: tuple[np.ndarray, np.ndarray, int],
     own: tuple[np.ndarray, np.ndarray],
@@ -205,7 +221,7 @@ def _emit(
     return m
 
 
-@numba.njit(nogil=True, cache=True)
+@_compiled
 def _room(
     out: tuple[np.ndarray, np.ndarray, np.ndarray], used: int, size: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # pragma: no cover
@@ -222,7 +238,7 @@ def _room(
     return s_out, t_out, m_out
 
 
-@numba.njit(nogil=True, cache=True)
+@_compiled
 def _block_pairs(
     graph: tuple[np.ndarray, np.ndarray, np.ndarray],
     queue: tuple[float, int],
@@ -323,7 +339,7 @@ def block_pairs(
         )
 
 
-@numba.njit(nogil=True, cache=True)
+@_compiled
 def _starts(key: np.ndarray, n_keys: int) -> np.ndarray:  # pragma: no cover
     """Return where each key's run begins once ``key`` is sorted (a counting pass)."""
     start = np.zeros(n_keys + 1, np.int64)
@@ -334,7 +350,7 @@ def _starts(key: np.ndarray, n_keys: int) -> np.ndarray:  # pragma: no cover
     return start
 
 
-@numba.njit(nogil=True, cache=True)
+@_compiled
 def _sorted_pairs(
     origin: np.ndarray,
     destination: np.ndarray,

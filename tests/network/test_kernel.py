@@ -193,3 +193,20 @@ def test_sorted_pairs_refuses_a_position_out_of_range():
         sorted_pairs(pos, np.zeros(2, np.int32), np.zeros(2, np.float32), (2, 1))
     with pytest.raises(ValueError, match="destination position"):
         sorted_pairs(np.zeros(2, np.int32), -pos, np.zeros(2, np.float32), (1, 3))
+
+
+def test_compiled_without_a_place_to_cache(monkeypatch):
+    import numba  # noqa: PLC0415
+
+    from coordogeo.network._kernel import _compiled  # noqa: PLC0415
+
+    # numba refuses to cache where it finds no folder to write: compile anyway
+    monkeypatch.setattr(numba.core.config, "CACHE_LOCATOR_CLASSES", "Nowhere")
+    with pytest.raises(RuntimeError, match="Nowhere"):
+        numba.njit(cache=True)(_twice)
+
+    assert _compiled(_twice)(21) == 42
+
+
+def _twice(x):
+    return 2 * x
