@@ -11,11 +11,12 @@ it later in the same bucket; then it goes back in and is taken again (a
 label-correcting search). Every distance is therefore the smallest of
 ``dist[u] + w(u, v)`` over the node's in-edges, the same fixed point, summed in the
 same float64 additions, as scipy's: the same floats to the bit (tests compare
-them on random graphs with ties and zero-length edges). Measured in
-``benchmarks/bench_scale.py``: 0.40× scipy's time on the département network, a
-binary heap in numba 0.93×.
+them on random graphs with ties and zero-length edges). Measured on the
+département network (docs/performance.md, "The compiled search kernel"): 0.39×
+scipy's time, a binary heap in numba 0.93×.
 
-The kernels release the GIL (``nogil``): blocks of searches run on threads.
+Also here: :func:`sorted_pairs`, the radix sort of a matrix's pairs. The kernels
+release the GIL (``nogil``): blocks of searches run on threads.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from typing import Any, Final, TypeVar
 import numba
 import numpy as np
 
-__all__ = ["Buckets", "block_pairs", "search_state"]
+__all__ = ["Buckets", "block_pairs", "search_state", "sorted_pairs"]
 
 #: A search's arrays: distance, next and previous in bucket, bucket slot, reached.
 _State = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
