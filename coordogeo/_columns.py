@@ -23,6 +23,7 @@ __all__ = [
     "Lang",
     "apl_column",
     "french_name",
+    "french_time_model",
     "is_percent",
     "time_columns",
 ]
@@ -173,6 +174,36 @@ def french_name(column: str) -> str:
         if pattern.match(column):
             return pattern.sub(replacement, column)
     return column
+
+
+#: The phrases of a ``time_model`` text (see ``RoadNetwork.description`` and the
+#: matrices' descriptions) and their French; a phrase not listed stays as it is.
+_FRENCH_MODEL: Final = (
+    (re.compile(r"road network \((\d+) nodes; off-road legs at ([\d.]+) km/h\)"),
+     r"réseau routier (\1 nœuds ; trajets hors route à \2 km/h)"),
+    (re.compile(r"; searched in blocks of sites"), r" ; recherche par blocs de sites"),
+    (re.compile(r"external table \(times given by the user, ≤ ([\d.]+) min\)"),
+     r"table externe (temps fournis par l’utilisateur, ≤ \1 min)"),
+    (re.compile(r"crow-fly estimate \(straight line × ([\d.]+) at ([\d.]+) km/h; "
+                r"fallback without road data\)"),
+     (r"estimation à vol d’oiseau (ligne droite × \1 à \2 km/h ; faute de réseau "
+      r"routier)")),
+    (re.compile(r"; ([\d.]+) min within a commune"), r" ; \1 min dans la commune"),
+)  # fmt: skip
+
+
+def french_time_model(text: str) -> str:
+    """Return a ``time_model`` text in French, phrase by phrase.
+
+    Examples
+    --------
+    >>> french_time_model("road network (1200 nodes; off-road legs at 15 km/h); "
+    ...                   "5 min within a commune")
+    'réseau routier (1200 nœuds ; trajets hors route à 15 km/h) ; 5 min dans la commune'
+    """
+    for pattern, replacement in _FRENCH_MODEL:
+        text = pattern.sub(replacement, text)
+    return text
 
 
 def is_percent(column: str) -> bool:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Final
 import numpy as np
 import pandas as pd
 
-from coordogeo._columns import Lang
+from coordogeo._columns import Lang, french_time_model
 from coordogeo._version import __version__
 from coordogeo.errors import CoordogeoError, format_labels
 from coordogeo.pipeline.scenarios import changed_kinds, summary_rows
@@ -382,6 +382,31 @@ def _whole(value: float | None, lang: str) -> str:
     return text.replace(",", "\u202f") if lang == "fr" else text
 
 
+def _whole_parts(total: float, parts: Sequence[float], lang: str) -> list[str]:
+    """Format a total and the parts it splits into, so that the printed parts add up.
+
+    Populations are fractional (grid cells shared between communes), so rounding
+    each part alone can miss the rounded total by one or two inhabitants. The parts
+    are rounded by the largest remainder instead: each is floored, and the
+    inhabitants still missing go to the parts with the largest fractions. Every
+    part stays within one inhabitant of its own value.
+
+    >>> _whole_parts(3.0, [1.4, 1.3, 0.3], "en")
+    ['3', '2', '1', '0']
+    >>> _whole_parts(3.0, [1.5, 1.5], "en")
+    ['3', '2', '1']
+    """
+    shown = round(total)
+    floors = np.floor(np.asarray(parts, dtype=np.float64))
+    missing = int(shown - floors.sum())
+    if 0 <= missing <= len(floors):
+        fractions = np.asarray(parts, dtype=np.float64) - floors
+        floors[np.argsort(-fractions, kind="stable")[:missing]] += 1
+    else:  # parts that do not add up to the total: each rounded alone
+        floors = np.round(np.asarray(parts, dtype=np.float64))
+    return [_whole(shown, lang), *(_whole(v, lang) for v in floors)]
+
+
 def _pct(share: float, lang: str) -> str:
     """Format a share as a percentage: '87,5 %' in French, '87.5%' else."""
     if pd.isna(share):
@@ -443,7 +468,10 @@ def _results(result: RunResult, *, markdown: bool) -> list[str]:
     t = _TEXT[lang]
     head = (lambda s: f"### {s}") if markdown else (lambda s: s)
     table = _md_table if markdown else _plain_table
-    out: list[str] = [f"{t['model']} : {result.places['time_model'].iloc[0]}"]
+    model = str(result.places["time_model"].iloc[0])
+    if lang == "fr":
+        model = french_time_model(model)
+    out: list[str] = [f"{t['model']} : {model}"]
     if result.coverage is not None:
         out += ["", head(t["coverage"]), "", *_coverage_lines(result, table)]
     note = t["times_note"].format(t=f"{result.config.max_time_min:g}")
@@ -518,10 +546,13 @@ def _scenario_lines(
         lines += [
             "",
             t["conserved"].format(
-                kind=kind, total=_whole(row["total_before"], lang),
-                gained=_whole(row["gained"], lang), lost=_whole(row["lost"], lang),
-                same=_whole(row["unchanged"], lang),
-                gone=_whole(row["only_before"], lang),
+                kind=kind,
+                **dict(zip(
+                    ("total", "gained", "lost", "same", "gone"),
+                    _whole_parts(row["total_before"], [row["gained"], row["lost"],
+                                 row["unchanged"], row["only_before"]], lang),
+                    strict=True,
+                )),
             ),
             *([] if row["only_after"] == 0 and row["change_in_place"] == 0 else [
                 "",
@@ -751,13 +782,10 @@ def report_markdown(result: RunResult, *, files: Sequence[str]) -> str:
     out.append(_ledger_table(ledger, lang))
     u = ledger.underserved
     if u:
-        out += [
-            "",
-            (
-                f"{u['rule']} : {_whole(u['population'], lang)} = "
-                f"{_whole(u['flagged'], lang)} + {_whole(u['not_flagged'], lang)}"
-            ),
-        ]
+        total, flagged, not_flagged = _whole_parts(
+            u["population"], [u["flagged"], u["not_flagged"]], lang
+        )
+        out += ["", f"{u['rule']} : {total} = {flagged} + {not_flagged}"]
     out += ["", f"## {t['results']}", "", *_results(result, markdown=True)]
     if ledger.warnings:
         out += ["", f"## {t['warnings']}", ""]
@@ -778,10 +806,8 @@ def _ledger_table(ledger: Ledger, lang: str) -> str:
     t = _TEXT[lang]
     rows = []
     for r in ledger.conservation:
-        rows.append([
-            r["kind"], _whole(r["population"], lang), _whole(r["within"], lang),
-            _whole(r["beyond"], lang), _whole(r["off_network"], lang),
-        ])  # fmt: skip
+        parts = [r["within"], r["beyond"], r["off_network"]]
+        rows.append([r["kind"], *_whole_parts(r["population"], parts, lang)])
     bound = ledger.conservation[0]["max_time_min"] if ledger.conservation else 0
     return _md_table(
         [t["kind"], t["people"], t["within"].format(t=f"{bound:g}"), t["beyond"],

@@ -22,7 +22,7 @@ import pandas as pd
 import folium
 import geopandas as gpd
 
-from coordogeo._columns import french_name, is_percent
+from coordogeo._columns import french_name, french_time_model, is_percent
 from coordogeo.io import write_results
 from coordogeo.maps import (
     MapLayers,
@@ -88,7 +88,8 @@ def french_table(frame: pd.DataFrame) -> pd.DataFrame:
 
     Inhabitant counts (columns named ``population…``) are rounded to whole numbers
     (nullable integers: a missing count stays missing), shares (0–1) become
-    percentages with one decimal (``…_pct``), minutes keep one decimal, areas two.
+    percentages with one decimal (``…_pct``), minutes keep one decimal, areas two;
+    the ``time_model`` text is put in French.
 
     Examples
     --------
@@ -103,6 +104,9 @@ def french_table(frame: pd.DataFrame) -> pd.DataFrame:
     geometry = out.geometry.name if isinstance(out, gpd.GeoDataFrame) else None
     for column in [c for c in out.columns if isinstance(c, str) and c != geometry]:
         values = out[column]
+        if column == "time_model":
+            out[column] = _in_french_by_value(values)
+            continue
         if not pd.api.types.is_numeric_dtype(values) or values.dtype == bool:
             continue
         if column.startswith("population"):
@@ -397,6 +401,19 @@ def qgis_styles(result: RunResult, layers: dict[str, pd.DataFrame]) -> dict[str,
                 change_rules(before, after, lang=lang), geometry="polygon"
             )
     return out
+
+
+def _in_french_by_value(values: pd.Series) -> pd.Series:
+    """Put a column of ``time_model`` texts in French, each distinct text once."""
+    codes, uniques = pd.factorize(values)
+    french = np.array(
+        [french_time_model(u) if isinstance(u, str) else u for u in uniques] + [None],
+        dtype=object,
+    )
+    out = pd.Series(french[codes], index=values.index, name=values.name)
+    return (
+        out.astype("category") if isinstance(values.dtype, pd.CategoricalDtype) else out
+    )
 
 
 def write_everything(

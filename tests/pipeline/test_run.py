@@ -68,6 +68,8 @@ def test_every_inhabitant_is_accounted_for(sample_run, sample):
     text = (sample_run.config.folder / "rapport.md").read_text("utf-8")
     assert "| MSP | 110\u202f128 | 108\u202f085 | 280 | 1\u202f763 |" in text
     assert "Aucune ligne écartée" in text
+    model = "Modèle de temps : réseau routier (12966 nœuds ; trajets hors route à 20"
+    assert model in text  # the report speaks French throughout
 
 
 def test_written_tables_are_french_with_units_and_percent(sample_run):
