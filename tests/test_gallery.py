@@ -363,7 +363,7 @@ CASES: list[tuple[str, Make, type[BaseException], str]] = [
     ("grid population as text", lambda t: lambda: read_insee_grid(write(t, "g.csv", f"Idcar_1km,Ind\n{ID_1KM},beaucoup\n")),
      InputError, r"`ind` holds 1 value\(s\) that are not a number.*'beaucoup'"),
     ("grid point table without CRS", lambda t: lambda: read_insee_grid(write(t, "g.csv", "x,y,Ind\n3650500,2400500,3\n"), cell_m=1000),
-     InputError, r"`crs`"),
+     InputError, r"`crs=` and `cell_m=`"),
     ("Filosofi file without median", lambda t: lambda: read_filosofi_communes(pd.DataFrame({"CODGEO": ["46042"], "TP6021": ["1"]})),
      InputError, r"one median column `MEDyy`"),
     ("Filosofi text in a number", lambda t: lambda: read_filosofi_communes(pd.DataFrame({"CODGEO": ["46042"], "MED21": ["vingt"]})),

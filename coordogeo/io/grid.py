@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 import geopandas as gpd
+import pyproj
 import shapely
 
 from coordogeo.crs import to_metric_crs
@@ -228,12 +229,14 @@ def _squares_from_xy(
         )
     if crs is None or cell_m is None:
         raise InputError(
-            "This grid file has x/y columns but no cell ids: pass its `crs` (e.g. "
-            "'EPSG:3035' for Filosofi in metropolitan France) and `cell_m` (200 or "
-            "1000); they are never guessed."
+            "This grid file has x/y columns but no cell ids: give its CRS (e.g. "
+            "'EPSG:3035' for Filosofi in metropolitan France) and its cell side "
+            "(200 or 1000 m): `crs=` and `cell_m=` in Python, "
+            "`inputs.population_crs` and `inputs.population_cell_m` in a config. "
+            "They are never guessed."
         )
     size = check_positive(cell_m, name="cell_m", unit="metres")
-    epsg = str(pd.Series([crs]).str.extract(r"(\d+)$")[0].iloc[0])
+    epsg = _epsg_of(crs)
     x = pd.to_numeric(table["x"], errors="coerce").to_numpy()
     y = pd.to_numeric(table["y"], errors="coerce").to_numpy()
     if xy == "centre":
@@ -248,6 +251,28 @@ def _squares_from_xy(
     east = pd.Series(np.round(x).astype(np.int64)).astype(str)
     ids = pd.Index(f"CRS{epsg}RES{size:g}mN" + north + "E" + east)
     return ids, shapely.box(x, y, x + size, y + size), epsg, np.full(len(x), size)
+
+
+def _epsg_of(crs: str) -> str:
+    """Return the EPSG code of a point table's CRS (its cell ids carry it)."""
+    try:
+        code = pyproj.CRS.from_user_input(crs).to_epsg()
+    except pyproj.exceptions.CRSError as error:
+        raise InputError(
+            f"The grid's CRS {crs!r} is not a CRS pyproj knows ({error}); write it "
+            "as 'EPSG:3035', 'EPSG:2154', …"
+        ) from None
+    if code is None:
+        raise InputError(
+            f"The grid's CRS {crs!r} has no EPSG code; INSEE grids are in EPSG "
+            "codes (3035 in metropolitan France, 5490, 2975, 2972, 4471 overseas)."
+        )
+    if not pyproj.CRS.from_epsg(code).is_projected:
+        raise InputError(
+            f"The grid's CRS {crs!r} is in degrees; the cells of a grid are squares "
+            "in metres, in a projected CRS such as 'EPSG:3035'."
+        )
+    return str(code)
 
 
 def _numbers(values: pd.Series, *, name: str) -> np.ndarray:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
@@ -89,6 +90,15 @@ SCHEMA: Final[tuple[Key, ...]] = (
         "INSEE Filosofi grid (CSV or GeoPackage, 200 m or 1 km; age bands and "
         "income columns kept). Without it the communes are the places.",
         example='"donnees/carreaux.csv"'),
+    Key("inputs", "population_crs", "text",
+        "CRS of `x`/`y` when the population grid is a plain point table without "
+        "INSEE cell ids, e.g. 'EPSG:3035' (never guessed; a file with cell ids "
+        "is read in the CRS its ids carry, whatever this says).",
+        example='"EPSG:3035"'),
+    Key("inputs", "population_cell_m", "number",
+        "Cell side, in metres, of such a point table (200 or 1000); its `x`/`y` "
+        "are cell centres.",
+        example="200"),
     Key("inputs", "structures", "path",
         "Structures: a vector file (points), or a CSV/XLSX with x/y or lon/lat, "
         "with `kind` (MSP, CDS, ESP, CPTS, DAC) and optionally `capacity`. Give "
@@ -279,6 +289,8 @@ class RunConfig:
     communes: Path
     folder: Path
     population: Path | None = None
+    population_crs: str | None = None
+    population_cell_m: float | None = None
     structures: Path | None = None
     structures_crs: str | None = None
     finess: Path | None = None
@@ -434,6 +446,7 @@ def load_config(path: str | Path) -> RunConfig:
         raise ConfigError(f"{source}: not valid TOML ({err}).") from err
     problems: list[str] = []
     values: dict[str, Any] = {}
+    given: set[str] = set()  # keys present, valid or not
     for section, content in raw.items():
         if section == "scenario":
             specs, found = parse_scenarios(content, source.parent.resolve())
@@ -459,12 +472,13 @@ def load_config(path: str | Path) -> RunConfig:
                     f"{_close(name, _BY_SECTION[section])}; [{section}] takes {known}"
                 )
                 continue
+            given.add(_attribute(key))
             checked, problem = _checked(key, value, source.parent.resolve())
             if problem:
                 problems.append(problem)
             else:
                 values[_attribute(key)] = checked
-    problems += _cross_checks(values)
+    problems += _cross_checks(values, given)
     if problems:
         raise ConfigError(
             f"{source}: {len(problems)} problem(s):\n  - " + "\n  - ".join(problems)
@@ -485,7 +499,7 @@ def _checked(key: Key, value: Any, base: Path) -> Checked:
     """Return (value, None) when ``value`` fits ``key``, else (None, the problem)."""
     bad = (
         f"`{key.dotted}` must be a {_TYPE_WORDS[key.kind]} "
-        f"({key.help.split('.')[0]}), got {value!r}"
+        f"({_first_sentence(key.help)}), got {value!r}"
     )
     if key.kind in ("path", "folder"):
         return _path(key, value, base, bad)
@@ -573,26 +587,51 @@ def _weights(key: Key, value: Any, bad: str) -> Checked:
     return {k.lower(): float(v) for k, v in value.items()}, None
 
 
-def _cross_checks(values: dict[str, Any]) -> list[str]:
-    """Check required keys, exclusive inputs and keys that only work together."""
+def _first_sentence(text: str) -> str:
+    """Return the first sentence of a key's help, without its final stop.
+
+    >>> _first_sentence("CRS of `x`/`y`, e.g. 'EPSG:3035' (never guessed). Else.")
+    "CRS of `x`/`y`, e.g. 'EPSG:3035' (never guessed)"
+    """
+    return re.split(r"\.(?=\s+[A-Z`\[]|\s*$)", text, maxsplit=1)[0]
+
+
+def _cross_checks(values: dict[str, Any], given: set[str]) -> list[str]:
+    """Check required keys, exclusive inputs and keys that only work together.
+
+    ``values`` holds the keys that passed their own check, ``given`` every key
+    written; a key given with a bad value has its own problem already, so it is
+    never also reported as missing.
+    """
     problems = [
-        f"`{dotted}` is required ({_key(dotted).help.split('.')[0]})"
+        f"`{dotted}` is required ({_first_sentence(_key(dotted).help)})"
         for dotted in _REQUIRED
-        if _key(dotted).name not in values
+        if _key(dotted).name not in given
     ]
-    if ("structures" in values) == ("finess" in values):
+    if ("structures" in given) == ("finess" in given):
         problems.append(
             "give exactly one of `inputs.structures` (a table or vector file) and "
             "`inputs.finess` (a FINESS extraction)"
         )
-    if "roads" in values and "matrix" in values:
+    point_table = [k for k in ("population_crs", "population_cell_m") if k in given]
+    if point_table and "population" not in given:
+        problems.append(
+            f"`inputs.{point_table[0]}` describes `inputs.population`, which is not "
+            "given"
+        )
+    elif len(point_table) == 1:
+        problems.append(
+            "`inputs.population_crs` and `inputs.population_cell_m` go together (a "
+            "point table needs both)"
+        )
+    if "roads" in given and "matrix" in given:
         problems.append("give `inputs.roads` or `inputs.matrix`, not both")
-    if "matrix" in values and "population" in values:
+    if "matrix" in given and "population" in given:
         problems.append(
             "`inputs.matrix` is commune to commune: leave out `inputs.population`"
         )
     method = values.get("method", "e2sfca")
-    if method == "apl" and "age_weights" not in values:
+    if method == "apl" and "age_weights" not in given:
         problems.append(
             "`index.method = 'apl'` needs `index.age_weights` (age band -> weight); "
             "take them from the DREES notice"

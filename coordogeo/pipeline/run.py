@@ -351,7 +351,13 @@ def _places(
     """Return the inhabited places: grid cells with their commune, or the communes."""
     if config.population is None:
         return communes.copy()
-    cells = _named("inputs.population", read_insee_grid, config.population)
+    cells = _named(
+        "inputs.population",
+        lambda p: read_insee_grid(
+            p, crs=config.population_crs, cell_m=config.population_cell_m
+        ),
+        config.population,
+    )
     ledger.read("inputs.population", config.population, cells, population=True)
     cells = cells.to_crs(communes.crs)
     if "insee" not in cells:

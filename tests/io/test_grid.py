@@ -70,7 +70,7 @@ def test_bad_ids_mixed_territories_and_point_tables(tmp_path):
     with pytest.raises(InputError, match="mixes territories"):
         read_insee_grid(mixed)
     points = write(tmp_path / "pts.csv", "x,y,Ind\n3630500,2383500,23\n")
-    with pytest.raises(InputError, match="pass its `crs`"):
+    with pytest.raises(InputError, match=r"`crs=` and `cell_m=`"):
         read_insee_grid(points)
     no_pop = write(
         tmp_path / "nopop.csv", "idcar_200m,men\nCRS3035RES200mN2383000E3630000,1\n"
@@ -167,3 +167,27 @@ def test_counts_read_at_c_speed_keep_the_french_text_rules():
             parse_numbers(column, name="c")
     with pytest.raises(InputError, match=r"row\(s\) \[2\]: \['douze'\]"):
         parse_numbers(pd.Series(["1", "2", "douze"]), name="capacity")
+
+
+@pytest.mark.parametrize(
+    ("crs", "message"),
+    [
+        ("lambert93", "not a CRS pyproj knows"),
+        ("EPSG:4326", "in degrees"),
+        ("+proj=laea +lat_0=52 +lon_0=10 +ellps=GRS80", "no EPSG code"),
+    ],
+)
+def test_a_point_table_with_a_crs_the_ids_cannot_carry_is_refused(
+    tmp_path, crs, message
+):
+    csv = write(tmp_path / "points.csv", "x,y,ind\n3630500,2383500,4\n")
+    with pytest.raises(InputError, match=message):
+        read_insee_grid(csv, crs=crs, cell_m=1_000)
+
+
+def test_a_point_table_without_crs_names_the_config_keys(tmp_path):
+    csv = write(tmp_path / "points.csv", "x,y,ind\n3630500,2383500,4\n")
+    with pytest.raises(InputError, match=r"inputs\.population_crs"):
+        read_insee_grid(csv)
+    out = read_insee_grid(csv, crs="epsg:3035", cell_m=1_000)
+    assert out.index.tolist() == ["CRS3035RES1000mN2383000E3630000"]

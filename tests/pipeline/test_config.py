@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from coordogeo.pipeline.config import (
@@ -12,6 +13,8 @@ from coordogeo.pipeline.config import (
     schema_markdown,
     schema_text,
 )
+from coordogeo.pipeline.report import Ledger
+from coordogeo.pipeline.run import read_inputs
 from tests.pipeline.conftest import edited
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "config.md"
@@ -146,3 +149,59 @@ def test_help_docs_and_template_list_every_key():
         "docs/config.md is generated: python -c 'from coordogeo.pipeline.config "
         'import schema_markdown; print(schema_markdown(), end="")\' > docs/config.md'
     )
+
+
+def test_a_population_point_table_is_read_with_its_crs_and_cell_side(
+    sample_folder, tmp_path
+):
+    ids = pd.read_csv(sample_folder / "donnees" / "carreaux.csv")
+    parts = ids["Idcar_1km"].str.extract(r"N(\d+)E(\d+)$").astype(float)
+    points = ids.drop(columns="Idcar_1km").assign(
+        x=parts[1] + 500, y=parts[0] + 500
+    )  # cell centres, in the sample's EPSG:2154
+    path = tmp_path / "points.csv"
+    points.to_csv(path, index=False)
+    line = 'population = "donnees/carreaux.csv"'
+    config = load_config(edited(sample_folder, line, (
+        f'population = "{path.as_posix()}"\npopulation_crs = "EPSG:2154"\n'
+        "population_cell_m = 1000"
+    )))  # fmt: skip
+    assert (config.population_crs, config.population_cell_m) == ("EPSG:2154", 1000)
+    reference = read_inputs(load_config(sample_folder / "config.toml"), Ledger())
+    places = read_inputs(config, Ledger()).places
+    assert places.index.equals(reference.places.index)
+    assert places["population"].to_numpy() == pytest.approx(
+        reference.places["population"].to_numpy(), rel=1e-12
+    )
+    assert places.geometry.geom_equals_exact(reference.places.geometry, 1e-6).all()
+
+
+@pytest.mark.parametrize(
+    ("new", "message"),
+    [
+        ('population_crs = "EPSG:2154"', "go together"),
+        ("population_cell_m = 1000", "go together"),
+    ],
+)
+def test_the_point_table_keys_go_together_and_with_a_grid(sample_folder, new, message):
+    line = 'population = "donnees/carreaux.csv"'
+    with pytest.raises(ConfigError, match=message):
+        load_config(edited(sample_folder, line, f"{line}\n{new}"))
+    with pytest.raises(ConfigError, match=r"describes `inputs\.population`"):
+        load_config(edited(sample_folder, line, new))
+
+
+def test_a_key_given_with_a_bad_value_is_not_also_called_missing(sample_folder):
+    line = 'population = "donnees/carreaux.csv"'
+    with pytest.raises(ConfigError) as caught:
+        load_config(edited(sample_folder, line, (
+            f'{line}\npopulation_crs = 2154\npopulation_cell_m = 1000'
+        )))  # fmt: skip
+    text = str(caught.value)
+    assert "1 problem(s)" in text and "go together" not in text
+    assert "e.g. 'EPSG:3035' (never guessed;" in text  # the whole first sentence
+    with pytest.raises(ConfigError) as caught:
+        load_config(edited(sample_folder, 'communes = "donnees/communes.gpkg"',
+                           'communes = "nulle_part.gpkg"'))  # fmt: skip
+    assert "1 problem(s)" in str(caught.value)
+    assert "no file at" in str(caught.value) and "is required" not in str(caught.value)
