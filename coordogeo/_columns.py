@@ -192,6 +192,9 @@ _FRENCH_MODEL: Final = (
 )  # fmt: skip
 
 
+_DECIMAL_POINT: Final = re.compile(r"(\d)\.(\d)")
+
+
 def french_time_model(text: str) -> str:
     """Return a ``time_model`` text in French, phrase by phrase.
 
@@ -200,10 +203,12 @@ def french_time_model(text: str) -> str:
     >>> french_time_model("road network (1200 nodes; off-road legs at 15 km/h); "
     ...                   "5 min within a commune")
     'réseau routier (1200 nœuds ; trajets hors route à 15 km/h) ; 5 min dans la commune'
+    >>> french_time_model("road network (1200 nodes; off-road legs at 7.5 km/h)")
+    'réseau routier (1200 nœuds ; trajets hors route à 7,5 km/h)'
     """
     for pattern, replacement in _FRENCH_MODEL:
         text = pattern.sub(replacement, text)
-    return text
+    return _DECIMAL_POINT.sub(r"\1,\2", text)
 
 
 def is_percent(column: str) -> bool:

@@ -161,7 +161,8 @@ def test_finess_rows_set_aside_are_counted_and_named(tmp_path, capsys):
     assert sorted(unlocated["examples"]) == ["460000052", "460000060"]
     assert aside["établissements FINESS hors des communes"]["examples"] == ["2A0000029"]
     assert report["conservation"][0]["population"] == 29_000
-    assert "crow-fly" in (tmp_path / "out" / "rapport.md").read_text("utf-8")
+    text = (tmp_path / "out" / "rapport.md").read_text("utf-8")
+    assert "Modèle de temps : estimation à vol d’oiseau" in text  # in French
 
 
 def test_help_lists_every_key(capsys):

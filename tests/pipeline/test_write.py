@@ -1,8 +1,13 @@
 """Tables as written for people: French names, whole inhabitants, French texts."""
 
+import re
+
 import pandas as pd
 
-from coordogeo.access.matrix import CROWFLY_MODEL, TABLE_MODEL
+from coordogeo import RoadNetwork
+from coordogeo._columns import french_time_model
+from coordogeo.access import apl, crowfly_matrix, road_fca, travel_time_matrix
+from coordogeo.access.matrix import CROWFLY_MODEL, TABLE_MODEL, TravelTimeMatrix
 from coordogeo.pipeline.write import french_table
 
 
@@ -39,8 +44,37 @@ def test_a_crow_fly_model_and_an_unknown_text():
     ]})  # fmt: skip
     assert french_table(frame)["modele_temps"].tolist() == [
         (
-            "estimation à vol d’oiseau (ligne droite × 1.3 à 50 km/h ; faute de réseau "
+            "estimation à vol d’oiseau (ligne droite × 1,3 à 50 km/h ; faute de réseau "
             "routier)"
         ),
         "my own model",
     ]
+
+
+ENGLISH = ("road", "nodes", "legs", "searched", "within", "straight", "fallback",
+           "external", "given", "estimate")  # fmt: skip
+
+
+def test_every_time_model_the_library_writes_has_a_french_text(sample):
+    network = RoadNetwork.from_roads(sample.roads)
+    cells = sample.population.iloc[:40]
+    msp = sample.structures[sample.structures["kind"] == "MSP"].assign(capacity=1.0)
+    road = travel_time_matrix(network, cells, msp, max_time_min=20)
+    table = TravelTimeMatrix.from_table(road.to_table())
+    communes = sample.communes.set_index("insee").iloc[:5].assign(a=1.0)
+    by_commune = TravelTimeMatrix.from_table(pd.DataFrame({
+        "origin": communes.index, "destination": communes.index, "time_min": 10.0,
+    }))  # fmt: skip
+    supply = pd.DataFrame({"capacity": 1.0}, index=communes.index)
+    texts = [
+        road.description,
+        crowfly_matrix(cells, msp, speed_kmh=47.5).description,
+        table.description,
+        road_fca(network, cells, msp, max_time_min=20).demand["time_model"].iloc[0],
+        apl(communes, supply, by_commune, age_weights={"a": 1.0},
+            intra_commune_min=2.5)["time_model"].iloc[0],
+    ]  # fmt: skip
+    for text in texts:
+        french = french_time_model(text)
+        assert not any(word in french for word in ENGLISH), (text, french)
+        assert not re.search(r"\d\.\d", french), french  # decimal commas
