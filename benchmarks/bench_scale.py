@@ -17,7 +17,11 @@ For each grid side given (``--sides``; 550 ≈ 0.3 M nodes, a département; 1730
   extraction) in the same run, twice: on the graph as built (nodes in Morton
   order) and on the same graph in the generator's own order (row by row of the
   grid, the order issue 17's targets are set against). Absolute times on a shared
-  machine vary from one session to the next, the ratios much less.
+  machine vary from one session to the next, the ratios much less;
+- with ``--candidates N``, ``suggest_sites`` (greedy, 3 new sites, 30 minutes)
+  from N candidate sites at random plus the sites above as existing structures,
+  ``n_jobs=1`` and ``n_jobs=2`` (issue 17 quotes 135 s on one core for 3,750
+  candidates on a region before the compiled kernel).
 
 Run: ``python benchmarks/bench_scale.py --sides 550 1730`` (about 3 minutes on 2
 cores and 3 GB for the region; side 3900 is France-size, 15 M nodes).
@@ -38,6 +42,7 @@ from scipy.sparse.csgraph import dijkstra
 from coordogeo import RoadNetwork
 from coordogeo.access import travel_time_matrix
 from coordogeo.network.roads import anchor_xy
+from coordogeo.underserved import suggest_sites
 
 
 def _peak_gb() -> float:
@@ -45,7 +50,7 @@ def _peak_gb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
 
 
-def one_size(side: int, n_origins: int, n_sites: int) -> None:
+def one_size(side: int, n_origins: int, n_sites: int, n_candidates: int = 0) -> None:
     """Print the figures of one grid size."""
     rng = np.random.default_rng(0)
     roads = grid_roads(side, rng)
@@ -112,6 +117,23 @@ def one_size(side: int, n_origins: int, n_sites: int) -> None:
               f"{seconds / t_bare:4.2f} x the bare loop, "
               f"{seconds / t_generated:4.2f} x in the generator's order")  # fmt: skip
     print(f"  loaded network gives the same minutes: {same}")
+    if n_candidates:
+        _suggest(net, origins, sites, random_points(n_candidates, side, rng))
+
+
+def _suggest(net: RoadNetwork, origins, sites, candidates) -> None:
+    """Time suggest_sites from ``candidates`` on one core and on two."""
+    people = origins.assign(population=1.0)
+    candidates = candidates.set_axis([f"c{i}" for i in range(len(candidates))])
+    chosen = {}
+    for jobs in (1, 2):
+        t0 = time.perf_counter()
+        out = suggest_sites(net, people, sites, candidates, n_sites=3,
+                            max_time_min=30, n_jobs=jobs)  # fmt: skip
+        chosen[jobs] = list(out.index)
+        print(f"  suggest_sites, {len(candidates):,} candidates, 3 sites, "
+              f"n_jobs={jobs}: {time.perf_counter() - t0:7.2f} s")  # fmt: skip
+    print(f"  the same sites with n_jobs=1 and 2: {chosen[1] == chosen[2]}")
 
 
 def main() -> None:
@@ -122,11 +144,14 @@ def main() -> None:
                         help="places per size (default 60k, then 250k)")  # fmt: skip
     parser.add_argument("--sites", type=int, nargs="+", default=None,
                         help="sites per size (default 150, then 600)")  # fmt: skip
+    parser.add_argument("--candidates", type=int, default=0,
+                        help="time suggest_sites from this many candidates "
+                             "(3,750 in issue 17's region case)")  # fmt: skip
     args = parser.parse_args()
     origins = args.origins or [60_000 if s <= 600 else 250_000 for s in args.sides]
     sites = args.sites or [150 if s <= 600 else 600 for s in args.sides]
     for side, n_o, n_s in zip(args.sides, origins, sites, strict=True):
-        one_size(side, n_o, n_s)
+        one_size(side, n_o, n_s, args.candidates)
 
 
 if __name__ == "__main__":
