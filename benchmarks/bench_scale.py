@@ -39,6 +39,8 @@ import numpy as np
 from _common import grid_roads, random_points
 from scipy.sparse.csgraph import dijkstra
 
+import geopandas as gpd
+
 from coordogeo import RoadNetwork
 from coordogeo.access import travel_time_matrix
 from coordogeo.network.roads import anchor_xy
@@ -121,7 +123,12 @@ def one_size(side: int, n_origins: int, n_sites: int, n_candidates: int = 0) -> 
         _suggest(net, origins, sites, random_points(n_candidates, side, rng))
 
 
-def _suggest(net: RoadNetwork, origins, sites, candidates) -> None:
+def _suggest(
+    net: RoadNetwork,
+    origins: gpd.GeoDataFrame,
+    sites: gpd.GeoDataFrame,
+    candidates: gpd.GeoDataFrame,
+) -> None:
     """Time suggest_sites from ``candidates`` on one core and on two."""
     people = origins.assign(population=1.0)
     candidates = candidates.set_axis([f"c{i}" for i in range(len(candidates))])

@@ -12,6 +12,7 @@ import pandas as pd
 import geopandas as gpd
 import shapely
 from pyproj import CRS, Transformer
+from pyproj.exceptions import CRSError
 
 from coordogeo.errors import InputError, format_labels
 
@@ -25,6 +26,7 @@ __all__ = [
     "territory_of_lonlat",
     "to_lonlat",
     "to_metric_crs",
+    "user_crs",
 ]
 
 logger = logging.getLogger(__name__)
@@ -56,6 +58,28 @@ _OVERSEAS: Final[dict[str, str]] = {
 
 #: Degrees added around a CRS's area of use before data is called out of it.
 AREA_OF_USE_MARGIN_DEG: Final = 1.0
+
+
+def user_crs(crs: object, *, name: str) -> CRS:
+    """Read a CRS the user wrote ('EPSG:2154', 2154, a WKT, a PROJ string).
+
+    A text pyproj does not know is an :class:`~coordogeo.errors.InputError` naming
+    ``name``, not pyproj's own exception.
+
+    >>> user_crs("epsg:2154", name="crs").to_epsg()
+    2154
+    >>> user_crs("lambert93", name="crs")
+    Traceback (most recent call last):
+    ...
+    coordogeo.errors.InputError: `crs` 'lambert93' is not a CRS pyproj knows ...
+    """
+    try:
+        return CRS.from_user_input(crs)
+    except CRSError as error:
+        raise InputError(
+            f"`{name}` {crs!r} is not a CRS pyproj knows ({error}); write it as "
+            "'EPSG:2154', 'EPSG:3035', 'EPSG:4326', …"
+        ) from None
 
 
 def to_metric_crs(
@@ -110,7 +134,7 @@ def to_metric_crs(
     'EPSG:2975'
     """
     _check_frame(gdf, name=name)
-    if crs is not None and not CRS.from_user_input(crs).is_projected:
+    if crs is not None and not user_crs(crs, name="crs").is_projected:
         raise InputError(
             f"`crs` must be a projected (metric) CRS, got {crs!r}; use one of "
             f"{sorted(set(TERRITORY_CRS.values()))}."

@@ -166,6 +166,8 @@ CASES: list[tuple[str, Make, type[BaseException], str]] = [
      InputError, r"`destinations` spans lon 55\.45.*give inputs of one territory"),
     ("geographic target CRS", lambda t: lambda: to_metric_crs(MSP, name="sites", crs="EPSG:4326"),
      InputError, r"`crs` must be a projected"),
+    ("unknown target CRS", lambda t: lambda: to_metric_crs(MSP, name="sites", crs="EPSG:99999"),
+     InputError, r"`crs` 'EPSG:99999' is not a CRS pyproj knows"),
     # --- empty and not frames --------------------------------------------------
     ("no road at all", lambda t: lambda: RoadNetwork.from_roads(S.roads.iloc[:0]),
      InputError, r"`roads` has no row"),
@@ -330,6 +332,8 @@ CASES: list[tuple[str, Make, type[BaseException], str]] = [
      InputError, r"`structures` has no longitude / x column"),
     ("structures table without CRS", lambda t: lambda: read_structures(write(t, "s.csv", "id,kind,x,y\n1,MSP,600000,6390000\n")),
      InputError, r"`crs`|CRS"),
+    ("structures table with a CRS pyproj does not know", lambda t: lambda: read_structures(write(t, "s.csv", "id,kind,x,y\n1,MSP,600000,6390000\n"), crs="lambert93"),
+     InputError, r"`crs` 'lambert93' is not a CRS pyproj knows"),
     ("structures table with a blank coordinate", lambda t: lambda: read_structures(write(t, "s.csv", "id,kind,x,y\n1,MSP,600000,\n"), crs="EPSG:2154"),
      InputError, r"coordinates"),
     ("fake XLSX member list", lambda t: lambda: read_cpts_members(write(t, "m.xlsx", b"PK\x03\x04 not excel")),

@@ -11,10 +11,9 @@ import numpy as np
 import pandas as pd
 
 import geopandas as gpd
-import pyproj
 import shapely
 
-from coordogeo.crs import to_metric_crs
+from coordogeo.crs import to_metric_crs, user_crs
 from coordogeo.errors import InputError, check_positive, format_labels
 from coordogeo.io._tables import parse_numbers
 from coordogeo.io.vector import read_vector
@@ -255,19 +254,14 @@ def _squares_from_xy(
 
 def _epsg_of(crs: str) -> str:
     """Return the EPSG code of a point table's CRS (its cell ids carry it)."""
-    try:
-        code = pyproj.CRS.from_user_input(crs).to_epsg()
-    except pyproj.exceptions.CRSError as error:
-        raise InputError(
-            f"The grid's CRS {crs!r} is not a CRS pyproj knows ({error}); write it "
-            "as 'EPSG:3035', 'EPSG:2154', …"
-        ) from None
+    parsed = user_crs(crs, name="crs")
+    code = parsed.to_epsg()
     if code is None:
         raise InputError(
             f"The grid's CRS {crs!r} has no EPSG code; INSEE grids are in EPSG "
             "codes (3035 in metropolitan France, 5490, 2975, 2972, 4471 overseas)."
         )
-    if not pyproj.CRS.from_epsg(code).is_projected:
+    if not parsed.is_projected:
         raise InputError(
             f"The grid's CRS {crs!r} is in degrees; the cells of a grid are squares "
             "in metres, in a projected CRS such as 'EPSG:3035'."

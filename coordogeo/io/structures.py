@@ -12,7 +12,7 @@ import pandas as pd
 import geopandas as gpd
 import shapely
 
-from coordogeo.crs import metric_crs_of, to_metric_crs
+from coordogeo.crs import metric_crs_of, to_metric_crs, user_crs
 from coordogeo.errors import InputError, format_labels
 from coordogeo.io._tables import find_column, read_table
 from coordogeo.io.vector import read_vector
@@ -188,7 +188,9 @@ def _points_from_table(table: pd.DataFrame, *, crs: str | None) -> gpd.GeoDataFr
             f"{format_labels(table.index[bad])}; fill or drop them (a site without a "
             "place cannot be routed)."
         )
-    return gpd.GeoDataFrame(table, geometry=shapely.points(x, y), crs=crs)
+    return gpd.GeoDataFrame(
+        table, geometry=shapely.points(x, y), crs=user_crs(crs, name="crs")
+    )
 
 
 def _add_commune(sites: gpd.GeoDataFrame, communes: gpd.GeoDataFrame) -> None:

@@ -395,15 +395,19 @@ def _whole_parts(total: float, parts: Sequence[float], lang: str) -> list[str]:
     ['3', '2', '1', '0']
     >>> _whole_parts(3.0, [1.5, 1.5], "en")
     ['3', '2', '1']
+    >>> _whole_parts(3.0, [float("nan"), 1.5], "en")  # a missing part: as _whole
+    ['3', '—', '2']
     """
+    values = np.asarray(parts, dtype=np.float64)
+    if not (np.isfinite(total) and np.isfinite(values).all()):
+        return [_whole(total, lang), *(_whole(v, lang) for v in values)]
     shown = round(total)
-    floors = np.floor(np.asarray(parts, dtype=np.float64))
+    floors = np.floor(values)
     missing = int(shown - floors.sum())
     if 0 <= missing <= len(floors):
-        fractions = np.asarray(parts, dtype=np.float64) - floors
-        floors[np.argsort(-fractions, kind="stable")[:missing]] += 1
+        floors[np.argsort(floors - values, kind="stable")[:missing]] += 1
     else:  # parts that do not add up to the total: each rounded alone
-        floors = np.round(np.asarray(parts, dtype=np.float64))
+        floors = np.round(values)
     return [_whole(shown, lang), *(_whole(v, lang) for v in floors)]
 
 
