@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 import numpy as np
 import pandas as pd
@@ -26,6 +26,7 @@ __all__ = [
     "ByIncome",
     "Theil",
     "by_income",
+    "check_incomes_differ",
     "concentration_index",
     "fgt",
     "gini",
@@ -72,6 +73,42 @@ def _checked(
     return arrays[0], w, arrays[2:]
 
 
+#: Incomes closer than this, relative to their size, are the same income: a span
+#: of 4e-12 euros is the rounding of a mean, not a difference between people.
+_SAME_INCOME_REL: Final = 1e-9
+
+
+def _nonnegative(x: np.ndarray, index: str) -> None:
+    """Raise unless every value is >= 0 (times, indices, counts: never negative)."""
+    if (x < 0).any():
+        raise InputError(
+            f"`values` must be >= 0 for {index}; {int((x < 0).sum())} are negative "
+            f"(lowest {x.min():g}). Check the column: a time or an index is never < 0."
+        )
+
+
+def check_incomes_differ(income: np.ndarray, *, name: str = "income") -> None:
+    """Raise when every place has the same income (to rounding): nothing to rank.
+
+    Deciles, a Palma ratio or a concentration index built on incomes that differ
+    only by rounding noise would rank places by that noise.
+
+    Raises
+    ------
+    InputError
+        The incomes span less than a billionth of their size.
+    """
+    if len(income) == 0:
+        return
+    low, high = float(income.min()), float(income.max())
+    if high - low <= _SAME_INCOME_REL * max(abs(low), abs(high), 1.0):
+        raise InputError(
+            f"Every place has the same `{name}` ({low:.10g} to {high:.10g}): nobody "
+            "is poorer than anyone, so no ranking by income (deciles, Palma ratio, "
+            "concentration index) means anything. Give incomes that differ."
+        )
+
+
 def gini(values: ArrayLike, weights: ArrayLike) -> float:
     """Population-weighted Gini index of ``values``, from their Lorenz curve.
 
@@ -88,8 +125,7 @@ def gini(values: ArrayLike, weights: ArrayLike) -> float:
     0.6667
     """
     x, w, _ = _checked(values, weights)
-    if (x < 0).any():
-        raise InputError("`values` must be >= 0 for a Gini index.")
+    _nonnegative(x, "a Gini index")
     order = np.argsort(x, kind="stable")
     x, w = x[order], w[order]
     total = float((w * x).sum())
@@ -116,10 +152,13 @@ def weighted_quantile(
     [25.0]
     """
     x, w, _ = _checked(values, weights)
+    p = np.asarray(probs, dtype=np.float64).ravel()
+    if not ((p >= 0) & (p <= 1)).all():  # NaN too
+        raise InputError(f"`probs` must be shares between 0 and 1, got {p.tolist()}.")
     levels, inverse = np.unique(x, return_inverse=True)
     cumulative = np.cumsum(np.bincount(inverse, weights=w))
     n = cumulative[-1]
-    order = 1 + (n - 1) * np.asarray(probs, dtype=np.float64)
+    order = 1 + (n - 1) * p
     low = np.maximum(np.floor(order), 1.0)
     high = np.minimum(low + 1, n)
     frac = order % 1
@@ -160,6 +199,8 @@ def palma_ratio(
     0.25
     """
     x, w, (inc,) = _checked(values, weights, ("income", income))
+    _nonnegative(x, "a Palma ratio")
+    check_incomes_differ(inc if reference is None else np.asarray(reference[0]))
     ref_income, ref_weights = (inc, w) if reference is None else reference
     p40, p90 = weighted_quantile(ref_income, ref_weights, [0.4, 0.9])
     rich, poor = inc > p90, inc <= p40
@@ -216,8 +257,7 @@ def theil_t(
     (0.1308, 0.1308, 0.0)
     """
     x, w, _ = _checked(values, weights)
-    if (x < 0).any():
-        raise InputError("`values` must be >= 0 for a Theil index.")
+    _nonnegative(x, "a Theil index")
     total = _theil(x, w)
     if groups is None:
         return Theil(total, None, None, None)
@@ -283,6 +323,8 @@ def concentration_index(
     -0.2222
     """
     x, w, (rank,) = _checked(values, weights, ("rank_by", rank_by))
+    _nonnegative(x, "a concentration index")
+    check_incomes_differ(rank, name="rank_by")
     mu = float(np.average(x, weights=w))
     if mu == 0:
         raise InputError("`values` have a mean of 0: the index is undefined.")
@@ -346,6 +388,7 @@ def income_groups(
     [2, 1, 1, 2]
     """
     inc, w, _ = _checked(income, weights)
+    check_incomes_differ(inc)
     rank = _fractional_rank(inc, w)
     out: np.ndarray = np.minimum((rank * groups).astype(int), groups - 1) + 1
     return out
@@ -420,6 +463,11 @@ def by_income(
     if missing:
         raise InputError(f"`places` lacks the column(s) {missing}.")
     known = places[income].notna()
+    if not known.any():
+        raise InputError(
+            f"`places[{income!r}]` is missing on every row: there is no income to "
+            "group places by. Give the Filosofi income (e.g. `Ind_snv / Ind`)."
+        )
     rows = places[known]
     w = rows[population].to_numpy(dtype=np.float64)
     inc = rows[income].to_numpy(dtype=np.float64)

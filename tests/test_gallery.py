@@ -9,6 +9,7 @@ A new case is one row.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -42,8 +43,16 @@ from coordogeo.coverage import (
 )
 from coordogeo.crs import territory_of_insee, to_metric_crs
 from coordogeo.datasets import PLACEHOLDER_AGE_WEIGHTS, sample_territory
-from coordogeo.equity import by_income, concentration_index, fgt, gini, palma_ratio
+from coordogeo.equity import (
+    by_income,
+    concentration_index,
+    fgt,
+    gini,
+    palma_ratio,
+    weighted_quantile,
+)
 from coordogeo.io import (
+    open_by,
     read_communes,
     read_cpts_members,
     read_filosofi_communes,
@@ -56,6 +65,7 @@ from coordogeo.maps import MapLayers, access_map, overview_map
 from coordogeo.maps.legend import add_legend
 from coordogeo.network import RoadNetwork
 from coordogeo.pipeline import ConfigError, init_folder, load_config
+from coordogeo.pipeline.outputs import OutputError, check_output_folder
 from coordogeo.underserved import Rule, classify, suggest_sites, zonage, zones
 from tests.io.finess_fixture import write_finess
 
@@ -348,8 +358,8 @@ CASES: list[tuple[str, Make, type[BaseException], str]] = [
      InputError, r"`structureet` record\(s\) do not have 32 fields, at line\(s\) \[2\]"),
     ("FINESS truncated mid-record", lambda t: lambda: read_finess(finess_with(t, lambda ls: [*ls[:-1], ls[-1][:20]], "f.csv")),
      InputError, r"do not have 6 fields"),
-    ("FINESS in UTF-16", lambda t: lambda: read_finess(write(t, "f.csv", "finess;etalab;98;2026\n".encode("utf-16"))),
-     InputError, r"FINESS header|UTF-8"),
+    ("FINESS header alone, in UTF-16", lambda t: lambda: read_finess(write(t, "f.csv", "finess;etalab;98;2026\n".encode("utf-16"))),
+     InputError, r"f.csv` has no `structureet` record"),
     ("FINESS unknown category code", lambda t: lambda: read_finess(_kept(write_finess(t / "f.csv")), categories=["6O3"]),
      InputError, r"category|6O3"),
     ("FINESS unknown territory", lambda t: lambda: read_finess(_kept(write_finess(t / "f.csv")), territory="atlantide"),
@@ -421,6 +431,59 @@ CASES: list[tuple[str, Make, type[BaseException], str]] = [
      InputError, r"only relative paths"),
     ("a colour that is CSS", lambda t: lambda: add_legend(access_map(TIMES, MSP), "t", [("red;background:url(x)", "a")]),
      ValueError, r"legend colour must look like"),
+    # --- third round: files deleted, processes killed, silent or raw answers ------------------
+    ("save over a folder of the user's holding network.json", lambda t: lambda: NET.save(_user_folder(t)),
+     InputError, r"holds files coordogeo did not write \(\['network.json', 'photos'\]\)"),
+    ("save over the user's results file name", lambda t: lambda: write_results(write(t, "resultats.gpkg", b"mine"), a=MSP),
+     InputError, r"holds \['resultats.gpkg'\], which coordogeo did not write"),
+    ("a saved network with a node past the end", lambda t: lambda: RoadNetwork.load(_tampered(t, "graph_indices", _past_end)),
+     InputError, r"an edge to a node outside 0\.\.12965"),
+    ("a saved network with negative weights", lambda t: lambda: RoadNetwork.load(_tampered(t, "graph_data", np.negative)),
+     InputError, r"26588 edge\(s\) with a negative time"),
+    ("a saved network with shuffled weights", lambda t: lambda: RoadNetwork.load(_tampered(t, "graph_data", _shuffled, fix_sum=False)),
+     InputError, r"\['graph_data'\] are not the ones saved.*Build the network again"),
+    ("OSM class speeds negative and NaN", lambda t: lambda: RoadNetwork.from_osm(write(t, "r.osm", _TINY_OSM), speeds_kmh={"residential": -20, "secondary": np.nan}),
+     InputError, r"`speeds_kmh` must give each class a finite speed > 0 km/h; got \{'residential': -20, 'secondary': nan\}"),
+    ("OSM class speed 0", lambda t: lambda: RoadNetwork.from_osm(write(t, "r.osm", _TINY_OSM), speeds_kmh={"residential": 0}),
+     InputError, r"`speeds_kmh` must give each class a finite speed > 0"),
+    ("a 200 m point table read as 1 km cells", lambda t: lambda: read_insee_grid(write(t, "g.csv", _points_200m()), crs="EPSG:3035", cell_m=1000),
+     InputError, r"points are 200 m apart along x, but `cell_m` is 1000 m"),
+    ("a 200 m point table read as 300 m cells", lambda t: lambda: read_insee_grid(write(t, "g.csv", _points_200m()), crs="EPSG:3035", cell_m=300),
+     InputError, r"points are 200 m apart along x, but `cell_m` is 300 m"),
+    ("a concentration index of negative times", lambda t: lambda: concentration_index([-5, 10], [1, 1], [1, 2]),
+     InputError, r"`values` must be >= 0 for a concentration index; 1 are negative"),
+    ("a Palma ratio of negative times", lambda t: lambda: palma_ratio([-1.0] * 10, [1] * 10, list(range(10))),
+     InputError, r"`values` must be >= 0 for a Palma ratio"),
+    ("a quantile at 150 %", lambda t: lambda: weighted_quantile([1, 2], [1, 1], [1.5]),
+     InputError, r"`probs` must be shares between 0 and 1, got \[1\.5\]"),
+    ("incomes equal but for rounding", lambda t: lambda: concentration_index([5, 10, 20], [1, 1, 1], [17316.9, 17316.9 + 4e-12, 17316.9 - 4e-12]),
+     InputError, r"Every place has the same `rank_by`"),
+    ("deciles of one income", lambda t: lambda: by_income(TIMES.assign(niveau_vie_moyen=20_000.0), "travel_time_min", income="niveau_vie_moyen"),
+     InputError, r"Every place has the same `income`"),
+    ("deciles without any income", lambda t: lambda: by_income(TIMES.assign(niveau_vie_moyen=np.nan), "travel_time_min", income="niveau_vie_moyen"),
+     InputError, r"`places\['niveau_vie_moyen'\]` is missing on every row"),
+    ("an opening date 'bientôt'", lambda t: lambda: open_by(MSP.assign(date_opened="bientôt"), "2020-01-01"),
+     InputError, r"`structures` has opening dates that are not dates on 14 row\(s\), at \['MSP-01'"),
+    ("a scheduler address as client", lambda t: lambda: travel_time_matrix(NET, CELLS, MSP, client="tcp://127.0.0.1:8786"),
+     InputError, r"`client` must be a dask.distributed Client.*pass distributed.Client\('tcp://127.0.0.1:8786'\)"),
+    ("an object as client", lambda t: lambda: travel_time_matrix(NET, CELLS, MSP, client=object()),
+     InputError, r"`client` must be a dask.distributed Client \(or None to run here\), got object"),
+    ("a closed client", lambda t: lambda: travel_time_matrix(NET, CELLS, MSP, client=_closed_client()),
+     InputError, r"`client` is closed: open a new distributed.Client"),
+    ("init under a file", lambda t: lambda: init_folder(write(t, "f.txt", "x") / "sub", sample=True),
+     ConfigError, r"f.txt is a file; give a folder"),
+    ("init where nothing can be created", lambda t: lambda: init_folder(Path("/proc/coordogeo-init"), sample=True),
+     ConfigError, r"cannot write the config in '/proc/coordogeo-init'"),
+    ("a member list with a header only", lambda t: lambda: read_cpts_members(write(t, "m.csv", "cpts,insee\n")),
+     InputError, r"`members` \(.*m.csv\) lists no commune: 0 row\(s\) under its header"),
+    ("a matrix whose codes lost their zeros", lambda t: lambda: TravelTimeMatrix.from_table(pd.DataFrame({"origin": ["1001"], "destination": ["01002"], "time_min": [5.0]}), origins=pd.Index(["01001"]), destinations=pd.Index(["01002"])),
+     InputError, r"INSEE codes that lost their leading zero \(1001 for 01001\)"),
+    ("an empty commune layer", lambda t: lambda: read_communes(_gpkg(t, S.communes[["insee", "geometry"]].iloc[:0])),
+     InputError, r"`communes` \(communes.gpkg\) has no commune: its layer is empty"),
+    ("outputs into an input file", lambda t: lambda: check_output_folder(write(t, "cpts.csv", "x"), inputs={"inputs.cpts_members": t / "cpts.csv"}),
+     OutputError, r"is the file the run reads as inputs.cpts_members.*'.*/resultats'"),
+    ("FINESS not UTF-8 nor Windows-1252", lambda t: lambda: read_finess(write(t, "f.csv", b"finess;etalab\n\x81\x8d\n")),
+     InputError, r"neither UTF-8 nor Windows-1252 text \(line 2\)"),
     # --- the batch run's config ------------------------------------------------------------
     ("config: unknown key", lambda t: lambda: load_config(the_sample_config(t, ("[outputs]", "[outputs]\ncoleur = 1"))),
      ConfigError, r"unknown key `outputs.coleur`"),
@@ -435,6 +498,63 @@ CASES: list[tuple[str, Make, type[BaseException], str]] = [
     ("config: not TOML", lambda t: lambda: load_config(write(t, "c.toml", "[inputs\n")),
      ConfigError, r"not valid TOML"),
 ]  # fmt: skip
+
+
+_TINY_OSM = (
+    "<?xml version='1.0'?><osm version='0.6'>"
+    "<node id='1' version='1' lat='44.45' lon='1.44'/>"
+    "<node id='2' version='1' lat='44.45' lon='1.45'/>"
+    "<way id='1' version='1'><nd ref='1'/><nd ref='2'/>"
+    "<tag k='highway' v='residential'/></way></osm>"
+)
+
+
+def _user_folder(tmp: Path) -> Path:
+    """Make a user's folder holding a GeoJSON named network.json and photos."""
+    folder = tmp / "mes_donnees"
+    (folder / "photos").mkdir(parents=True)
+    (folder / "photos" / "p.jpg").write_bytes(b"jpeg")
+    (folder / "network.json").write_text('{"type": "FeatureCollection"}')
+    return _kept(folder)
+
+
+def _tampered(
+    tmp: Path, name: str, change: Callable[[np.ndarray], np.ndarray], *, fix_sum=True
+) -> Path:
+    """Save the network with one array changed (and its recorded sum redone)."""
+    folder = NET.save(tmp / "reseau")
+    array = change(np.load(folder / f"{name}.npy").copy())
+    np.save(folder / f"{name}.npy", array)
+    if fix_sum:
+        meta = json.loads((folder / "network.json").read_text())
+        meta["sha256"][name] = hashlib.sha256(array.data).hexdigest()
+        (folder / "network.json").write_text(json.dumps(meta))
+    return _kept(folder)
+
+
+def _past_end(array: np.ndarray) -> np.ndarray:
+    array[7] = 10**8
+    return array
+
+
+def _shuffled(array: np.ndarray) -> np.ndarray:
+    return np.random.default_rng(0).permutation(array)
+
+
+def _points_200m() -> str:
+    """Write a 10 x 10 point table of 200 m cell centres (EPSG:3035)."""
+    xy = np.arange(10) * 200 + 100
+    rows = [f"{3650000 + x},{2400000 + y},1" for x in xy for y in xy]
+    return "x,y,Ind\n" + "\n".join(rows) + "\n"
+
+
+def _closed_client() -> Any:
+    distributed = pytest.importorskip("distributed")
+    client = distributed.Client(
+        processes=False, n_workers=1, threads_per_worker=1, dashboard_address=None
+    )
+    client.close()
+    return client
 
 
 def _gpkg(tmp: Path, frame: gpd.GeoDataFrame) -> Path:

@@ -238,9 +238,24 @@ def _id_set(given: pd.Index | None, used: pd.Series, *, name: str) -> pd.Index:
     if len(missing):
         raise InputError(
             f"`table` uses {len(missing)} id(s) absent from `{name}`: "
-            f"{format_labels(missing)}; add them to `{name}`."
+            f"{format_labels(missing)}; {_lost_zeros_hint(missing, ids, name)}"
         )
     return ids
+
+
+def _lost_zeros_hint(missing: pd.Index, ids: pd.Index, name: str) -> str:
+    """Say how to fix ids absent from ``ids``: add them, or put back lost zeros."""
+    text = pd.Index(missing.astype(str))
+    padded = text.str.zfill(5)
+    lost = np.asarray(text.str.fullmatch(r"\d{4}")) & padded.isin(ids.astype(str))
+    if lost.any():
+        return (
+            f"{int(lost.sum())} of them are INSEE codes that lost their leading zero "
+            f"({text[lost][0]} for {padded[lost][0]}): a spreadsheet read them as "
+            "numbers. Read the table with its codes as text (dtype=str), or pad "
+            "them to 5 characters."
+        )
+    return f"add them to `{name}`."
 
 
 def check_matrix_ids(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import warnings
 import zipfile
 from collections.abc import Collection, Sequence
 from pathlib import Path
@@ -12,8 +13,76 @@ import pandas as pd
 from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
 from coordogeo.errors import InputError, format_labels
+from coordogeo.files import existing_path
 
-__all__ = ["find_column", "parse_numbers", "read_table"]
+__all__ = ["decode_text", "find_column", "parse_numbers", "read_table"]
+
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def decode_text(raw: bytes, *, name: str, stacklevel: int = 3) -> str:
+    r"""Return a file's text, whatever encoding a French user's tools saved it in.
+
+    UTF-8 (with or without BOM) first; UTF-16 with its BOM (Excel's "texte
+    Unicode"); else Windows-1252 (Excel's "CSV (séparateur : point-virgule)"). A
+    file whose lines mix UTF-8 and Windows-1252 (a line pasted from another file)
+    is read line by line, each in its own encoding, and a warning counts them:
+    never "Ã‰mile Zola".
+
+    Raises
+    ------
+    InputError
+        Text in none of these encodings (``name`` names the file).
+
+    Examples
+    --------
+    >>> import warnings
+    >>> raw = "Émile;1\n".encode() + "Émile;2\n".encode("cp1252")
+    >>> with warnings.catch_warnings(record=True) as said:
+    ...     warnings.simplefilter("always")
+    ...     decode_text(raw, name="f")
+    'Émile;1\nÉmile;2\n'
+    >>> print(str(said[0].message)[:44])
+    `f` mixes encodings: 1 line(s) in UTF-8 (lin
+    """
+    if raw.startswith(_UTF16_BOMS):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError as err:
+            raise InputError(
+                f"`{name}` starts as UTF-16 text but does not decode as UTF-16 "
+                f"({err.reason}); save it again as CSV UTF-8."
+            ) from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    lines = raw.splitlines(keepends=True)
+    utf8 = np.zeros(len(lines), dtype=bool)  # non-ASCII lines that are UTF-8
+    out = []
+    try:
+        for i, line in enumerate(lines):
+            try:
+                text = line.decode("utf-8-sig" if i == 0 else "utf-8")
+                utf8[i] = not line.isascii()
+            except UnicodeDecodeError:
+                text = line.decode("cp1252")
+            out.append(text)
+    except UnicodeDecodeError:
+        raise InputError(
+            f"`{name}` is neither UTF-8 nor Windows-1252 text (line {i + 1}); save "
+            "it again as CSV UTF-8."
+        ) from None
+    if utf8.any():
+        warnings.warn(
+            f"`{name}` mixes encodings: {int(utf8.sum())} line(s) in UTF-8 (line(s) "
+            f"{format_labels(np.flatnonzero(utf8) + 1)}), the other non-ASCII lines "
+            "in Windows-1252; each line was read in its own encoding. Save the file "
+            "again as CSV UTF-8 to make it one.",
+            UserWarning,
+            stacklevel=stacklevel,
+        )
+    return "".join(out)
 
 
 def read_table(source: str | Path | pd.DataFrame, *, name: str) -> pd.DataFrame:
@@ -24,7 +93,7 @@ def read_table(source: str | Path | pd.DataFrame, *, name: str) -> pd.DataFrame:
     """
     if isinstance(source, pd.DataFrame):
         return source.copy()
-    path = Path(source)
+    path = existing_path(source)
     if not path.is_file():
         raise InputError(f"`{name}`: no file at {str(path)!r}.")
     if path.suffix.lower() in {".xlsx", ".xlsm", ".xls"}:
@@ -35,11 +104,7 @@ def read_table(source: str | Path | pd.DataFrame, *, name: str) -> pd.DataFrame:
                 f"`{name}` ({path.name}) is not a readable spreadsheet ({err}); "
                 "save it again as .xlsx, or as CSV."
             ) from err
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252")
+    text = decode_text(path.read_bytes(), name=path.name, stacklevel=4)
     header = text.split("\n", 1)[0]
     sep = ";" if header.count(";") > header.count(",") else ","
     return pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)

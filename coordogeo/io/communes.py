@@ -63,12 +63,18 @@ def read_communes(
     Raises
     ------
     InputError
-        No code column, malformed or repeated codes, communes of several territories,
-        communes absent from the population table (listed).
+        An empty layer, no code column, malformed or repeated codes, communes of
+        several territories, communes absent from the population table (listed).
     """
     frame = read_vector(
         path, name="communes", layer=layer or _commune_layer(Path(path))
     )
+    if frame.empty:
+        raise InputError(
+            f"`communes` ({Path(path).name}) has no commune: its layer is empty. "
+            "Check the file (or the layer read, `layer=`): a territory needs its "
+            "communes."
+        )
     code = find_column(frame, CODE_COLUMNS, name="communes", what="INSEE code")
     frame = frame.rename(columns={code: "insee"})
     lower = {str(c).lower(): c for c in frame.columns}

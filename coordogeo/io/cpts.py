@@ -57,7 +57,8 @@ def read_cpts_members(
     Raises
     ------
     InputError
-        Missing columns, malformed codes, codes absent from ``communes`` (listed,
+        Missing columns, no commune at all (a header alone), malformed codes,
+        codes absent from ``communes`` (listed,
         with the CPTS naming them, and a pointer to ``update_insee_codes`` for
         former codes).
     """
@@ -77,6 +78,13 @@ def read_cpts_members(
         }
     ).explode("insee")
     rows = rows[rows["insee"].fillna("") != ""].reset_index(drop=True)
+    if rows.empty:
+        where = f" ({path})" if isinstance(path, str | Path) else ""
+        raise InputError(
+            f"`members`{where} lists no commune: {len(table)} row(s) under its "
+            "header, no INSEE code in them. Give one row per (CPTS, commune), or "
+            "leave the member list out of the run."
+        )
     rows["insee"] = normalise_insee(rows["insee"], name="members['insee']")
     if communes is not None:
         known = set(normalise_insee(communes["insee"], name="communes['insee']"))

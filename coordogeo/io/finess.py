@@ -21,6 +21,8 @@ from coordogeo.crs import (
     territory_of_lonlat,
 )
 from coordogeo.errors import InputError, format_labels
+from coordogeo.files import existing_path
+from coordogeo.io._tables import decode_text
 from coordogeo.io.structures import open_by
 
 __all__ = ["FINESS_KINDS", "GEO_FIELDS", "STRUCTURE_FIELDS", "read_finess"]
@@ -49,7 +51,6 @@ FINESS_KINDS: Final[dict[str, str]] = {
 }
 #: FINESS département codes of the overseas départements → INSEE département.
 _DOM: Final = {"9A": "971", "9B": "972", "9C": "973", "9D": "974", "9F": "976"}
-_ENCODINGS: Final = ("utf-8-sig", "cp1252")  # a BOM is not part of the text
 
 
 def read_finess(
@@ -105,7 +106,10 @@ def read_finess(
     """
     crs_out = "EPSG:4326" if territory is None else territory_crs(territory)
     wanted = _categories(categories)
-    text = _decoded(Path(path))
+    file = existing_path(path)
+    if not file.is_file():
+        raise InputError(f"`path`: no file at {str(file)!r}.")
+    text = _decoded(file)
     struct, geo = _sections(text, path=str(path))
     out = _structures(struct)
     if wanted is not None:
@@ -150,14 +154,8 @@ def _categories(categories: Iterable[str | int] | None) -> set[str] | None:
 
 
 def _decoded(path: Path) -> str:
-    """Return the file's text: UTF-8 if it decodes, else Windows-1252."""
-    raw = path.read_bytes()
-    for encoding in _ENCODINGS:
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise InputError(f"`{path}` is neither UTF-8 nor Windows-1252 text.")
+    """Return the file's text (:func:`coordogeo.io._tables.decode_text`)."""
+    return decode_text(path.read_bytes(), name=path.name, stacklevel=4)
 
 
 def _sections(text: str, *, path: str) -> tuple[pd.DataFrame, pd.DataFrame]:

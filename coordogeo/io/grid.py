@@ -15,6 +15,7 @@ import shapely
 
 from coordogeo.crs import to_metric_crs, user_crs
 from coordogeo.errors import InputError, check_positive, format_labels
+from coordogeo.files import existing_path
 from coordogeo.io._tables import parse_numbers
 from coordogeo.io.vector import read_vector
 
@@ -93,7 +94,10 @@ def read_insee_grid(
         file, a missing population column, a point table without ``crs``/``cell_m``,
         missing or negative populations.
     """
-    table = _read_table(Path(path))
+    file = existing_path(path)
+    if not file.is_file():
+        raise InputError(f"`grid`: no file at {str(file)!r}.")
+    table = _read_table(file)
     if len(table) == 0:
         raise InputError(f"The grid file {path} has no rows (a header at most).")
     columns = {c.lower(): c for c in table.columns if isinstance(c, str)}
@@ -246,10 +250,31 @@ def _squares_from_xy(
             f"x/y are missing or not numbers on {int(bad.sum())} row(s), at "
             f"{format_labels(table.index[bad])}."
         )
+    _check_lattice(x, y, size)
     north = pd.Series(np.round(y).astype(np.int64)).astype(str)
     east = pd.Series(np.round(x).astype(np.int64)).astype(str)
     ids = pd.Index(f"CRS{epsg}RES{size:g}mN" + north + "E" + east)
     return ids, shapely.box(x, y, x + size, y + size), epsg, np.full(len(x), size)
+
+
+def _check_lattice(x: np.ndarray, y: np.ndarray, size: float) -> None:
+    """Raise unless the points sit ``size`` metres apart (or a multiple of it).
+
+    Squares of side ``size`` on points closer than that overlap: a 200 m table
+    read with ``cell_m=1000`` counts each hectare 25 times over.
+    """
+    for axis, values in (("x", x), ("y", y)):
+        levels = np.unique(np.round(values, 2))
+        steps = np.diff(levels)
+        off = np.abs(steps / size - np.round(steps / size)) * size > 0.01  # noqa: PLR2004
+        if off.any() or (len(steps) and steps.min() < size):
+            spacing = float(steps.min())
+            raise InputError(
+                f"The grid's points are {spacing:g} m apart along {axis}, but "
+                f"`cell_m` is {size:g} m: squares of {size:g} m on them would "
+                f"overlap. Give the grid's own cell side (`cell_m`, "
+                "`inputs.population_cell_m`: 200 or 1000 m for INSEE grids)."
+            )
 
 
 def _epsg_of(crs: str) -> str:

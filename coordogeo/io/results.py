@@ -15,14 +15,18 @@ import pandas as pd
 import geopandas as gpd
 
 from coordogeo.errors import InputError, check_choice, format_labels
+from coordogeo.files import check_replaceable, record_owned
 
-__all__ = ["write_results"]
+__all__ = ["neutralise_formulas", "write_results"]
 
 #: The two CSV dialects: French spreadsheets, and plain.
 _CSV: Final[dict[str, dict[str, str]]] = {
     "excel": {"sep": ";", "decimal": ",", "encoding": "utf-8-sig"},
     "plain": {"sep": ",", "decimal": ".", "encoding": "utf-8"},
 }
+
+#: What a spreadsheet reads as the start of a formula (OWASP's list for CSV).
+_FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
 
 #: Layer names: what QGIS shows; kept to letters, digits and underscores.
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,62}")
@@ -46,14 +50,18 @@ def write_results(
     path
         A ``.gpkg`` file: every GeoDataFrame becomes one layer of it, named by its
         keyword. A folder (no suffix): one GeoParquet file per GeoDataFrame,
-        ``<folder>/<name>.parquet``. An existing file or files of the same names are
-        replaced.
+        ``<folder>/<name>.parquet``. A file of the same name is replaced only if
+        coordogeo wrote it (the folder's ``coordogeo-manifest.json`` lists what it
+        wrote, see :mod:`coordogeo.files`); any other is never overwritten.
     **layers
         ``name=frame``. GeoDataFrames (with a CRS) are written as layers; plain
         DataFrames (summary tables) as CSV beside them, ``<stem>_<name>.csv`` next
         to a GeoPackage or ``<folder>/<name>.csv``, in UTF-8 with a BOM, ``;``
         separators and decimal commas so that a French spreadsheet opens them
-        as numbers. A layer may be a function that returns its frame: it is
+        as numbers. A text cell that a spreadsheet would run as a formula
+        (starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) is
+        written with a leading ``'`` (:func:`neutralise_formulas`); numbers are
+        unchanged. A layer may be a function that returns its frame: it is
         called when that layer is written and the frame dropped after, so that
         large layers (a national grid, once per scenario) are not all held at
         once.
@@ -76,8 +84,9 @@ def write_results(
     InputError
         No layer, a name QGIS would mangle (not letters, digits, ``_``, starting
         with a letter, at most 63), a GeoDataFrame without CRS, a suffix other than
-        ``.gpkg`` or none. Nothing is left half-written: every file is written
-        under a temporary name and moved into place at the end.
+        ``.gpkg`` or none, a file to replace that coordogeo did not write. Nothing
+        is left half-written: every file is written under a temporary name and
+        moved into place at the end.
 
     Notes
     -----
@@ -133,13 +142,17 @@ def write_results(
                 else:
                     stem = f"{target.stem}_{name}" if gpkg else name
                     final = folder / f"{stem}.csv"
-                    out.to_csv(work / final.name, index=False, **_CSV[csv])
+                    inert: Any = neutralise_formulas(out)
+                    inert.to_csv(work / final.name, index=False, **_CSV[csv])
                 staged.append((work / final.name, final))
                 del frame, out  # a layer made on demand goes before the next
             if gpkg and not (work / target.name).exists():
                 staged.pop(0)  # only tables were given
             elif gpkg and styles:
                 _write_styles(work / target.name, styles, drawn)
+            names = [final.name for _, final in staged]
+            check_replaceable(folder, names, key="path")
+            record_owned(folder, names)  # before the files: a crash leaves them ours
             for temporary, final in staged:
                 os.replace(temporary, final)
     except OSError as err:
@@ -251,6 +264,41 @@ def _made(name: str, layer: Layer) -> pd.DataFrame:
     frame = layer()
     _check_frames({name: frame})
     return frame
+
+
+def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return ``frame`` with every text cell a spreadsheet would run made inert.
+
+    A text starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
+    (a commune named ``=HYPERLINK(…)``) gets a leading ``'``, which Excel and
+    LibreOffice read as "this is text" (OWASP's rule for CSV injection). Column
+    names follow the same rule; numbers, and texts that start otherwise, are
+    unchanged.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"nom": ["=1+1", "Cahors", "-2"], "n": [-1, 2, 3]})
+    >>> neutralise_formulas(frame).to_dict("list")
+    {'nom': ["'=1+1", 'Cahors', "'-2"], 'n': [-1, 2, 3]}
+    """
+    out = frame.copy()
+    out.columns = [_inert(c) if isinstance(c, str) else c for c in out.columns]
+    for column in out.columns:
+        values = out[column]
+        if not pd.api.types.is_string_dtype(values.dtype) or not values.size:
+            continue  # numbers, dates, booleans: nothing a spreadsheet would run
+        try:
+            starts = values.str.startswith(_FORMULA_START, na=False).to_numpy(bool)
+        except AttributeError:  # an object column with no text at all
+            continue
+        if starts.any():
+            out[column] = values.mask(starts, "'" + values[starts].astype(str))
+    return out
+
+
+def _inert(text: str) -> str:
+    """``text`` with a leading ``'`` if a spreadsheet would read it as a formula."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def _plain(frame: pd.DataFrame) -> pd.DataFrame:

@@ -14,7 +14,7 @@ import shapely
 
 from coordogeo.crs import metric_crs_of, to_metric_crs, user_crs
 from coordogeo.errors import InputError, format_labels
-from coordogeo.io._tables import find_column, read_table
+from coordogeo.io._tables import find_column, parse_numbers, read_table
 from coordogeo.io.vector import read_vector
 
 __all__ = ["open_by", "read_structures"]
@@ -114,7 +114,8 @@ def open_by(
     Raises
     ------
     InputError
-        ``as_of`` that is not a date; sites without a ``date_opened`` column.
+        ``as_of`` that is not a date; sites without a ``date_opened`` column, or
+        with opening dates that are not dates (named by row).
 
     Examples
     --------
@@ -140,7 +141,9 @@ def open_by(
             f"The {what} have no opening date: give a `date_opened` column "
             "(YYYY-MM-DD) or read a FINESS extraction (its `dateouv`)."
         )
-    dates = pd.to_datetime(sites["date_opened"])
+    dates = sites["date_opened"]
+    if not pd.api.types.is_datetime64_any_dtype(dates):
+        dates = _dates(dates, index=sites.index, name=what)
     undated = dates.isna().to_numpy()
     if undated.any():
         warnings.warn(
@@ -153,7 +156,9 @@ def open_by(
     return sites[~late], int(late.sum()), int(undated.sum())
 
 
-def _dates(values: pd.Series, *, index: pd.Index) -> pd.Series:
+def _dates(
+    values: pd.Series, *, index: pd.Index, name: str = "structures"
+) -> pd.Series:
     """Parse opening dates (ISO, or French dd/mm/yyyy); name the rows that are not."""
     text = values.astype("string").str.strip()
     empty = text.isna() | (text == "")
@@ -163,7 +168,7 @@ def _dates(values: pd.Series, *, index: pd.Index) -> pd.Series:
     bad = (out.isna() & ~empty).to_numpy()
     if bad.any():
         raise InputError(
-            f"`structures` has opening dates that are not dates on {int(bad.sum())} "
+            f"`{name}` has opening dates that are not dates on {int(bad.sum())} "
             f"row(s), at {format_labels(index[bad])}: write them YYYY-MM-DD (or "
             "dd/mm/yyyy), or leave them empty when unknown."
         )
@@ -179,8 +184,13 @@ def _points_from_table(table: pd.DataFrame, *, crs: str | None) -> gpd.GeoDataFr
             "`structures` is a table of coordinates: pass their `crs` ('EPSG:4326' "
             "for lon/lat, 'EPSG:2154' for Lambert-93); it is never guessed."
         )
-    x = pd.to_numeric(table[lon], errors="coerce").to_numpy(dtype=np.float64)
-    y = pd.to_numeric(table[lat], errors="coerce").to_numpy(dtype=np.float64)
+    # parse_numbers reads French writing too: a `;` file with decimal commas
+    x = parse_numbers(
+        table[lon], name=f"structures[{lon!r}]", what="a coordinate"
+    ).to_numpy(dtype=np.float64)
+    y = parse_numbers(
+        table[lat], name=f"structures[{lat!r}]", what="a coordinate"
+    ).to_numpy(dtype=np.float64)
     bad = ~(np.isfinite(x) & np.isfinite(y))
     if bad.any():
         raise InputError(

@@ -11,6 +11,7 @@ from pyogrio.errors import DataLayerError, DataSourceError, FieldError, Geometry
 import geopandas as gpd
 
 from coordogeo.errors import InputError
+from coordogeo.files import existing_path
 
 __all__ = ["VECTOR_SUFFIXES", "list_layers", "read_vector"]
 
@@ -41,7 +42,7 @@ def read_vector(
         another format, a table); an unknown layer; a layer without geometry (a
         table given where a layer is expected).
     """
-    file = Path(path)
+    file = existing_path(path)
     if not file.is_file():
         raise InputError(f"`{name}`: no file at {str(file)!r}.")
     try:

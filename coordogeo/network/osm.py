@@ -8,6 +8,7 @@ binding of libosmium: PBF and XML, node locations resolved in C++) for raw OSM, 
 from __future__ import annotations
 
 import logging
+import math
 import re
 import sys
 import tempfile
@@ -25,6 +26,7 @@ import shapely
 
 from coordogeo.crs import TERRITORY_CRS, territory_of_lonlat
 from coordogeo.errors import InputError, check_choice, format_labels
+from coordogeo.files import existing_path
 
 __all__ = ["CAR_SPEEDS_KMH", "Ways", "osm_roads", "osm_ways"]
 
@@ -163,8 +165,8 @@ def osm_ways(
     """
     check_choice(profile, name="profile", choices=("car",))
     check_choice(node_locations, name="node_locations", choices=("memory", "disk"))
-    speeds = {**CAR_SPEEDS_KMH, **(speeds_kmh or {})}
-    file = Path(path)
+    speeds = {**CAR_SPEEDS_KMH, **_checked_speeds(speeds_kmh)}
+    file = existing_path(path)
     if not file.is_file():
         raise InputError(f"`path`: no file at {str(file)!r}.")
     name = file.name.lower()
@@ -354,6 +356,37 @@ def _first_value(value: object) -> object:
         found = re.findall(r"'([^']*)'", value)
         return found[0] if found else None
     return value
+
+
+def _checked_speeds(speeds_kmh: Mapping[str, float] | None) -> dict[str, float]:
+    """Return the user's speeds by class as floats; each must be finite and > 0.
+
+    Raises
+    ------
+    InputError
+        Not a mapping of class names to numbers, or any speed that is missing,
+        not a number, 0, negative or infinite (all named at once): such a speed
+        would make edges of infinite or negative time.
+    """
+    if speeds_kmh is None:
+        return {}
+    if not isinstance(speeds_kmh, Mapping):
+        raise InputError(
+            "`speeds_kmh` must map `highway` classes to km/h, e.g. "
+            f"{{'residential': 25}}; got {type(speeds_kmh).__name__}."
+        )
+    bad = {}
+    for key, value in speeds_kmh.items():
+        numeric = isinstance(value, int | float | np.number)
+        number = float(value) if numeric and not isinstance(value, bool) else math.nan
+        if not isinstance(key, str) or not math.isfinite(number) or number <= 0:
+            bad[key] = value
+    if bad:
+        raise InputError(
+            f"`speeds_kmh` must give each class a finite speed > 0 km/h; got {bad!r}."
+            " Give a positive number, or leave the class out to keep its default."
+        )
+    return {key: float(value) for key, value in speeds_kmh.items()}
 
 
 def _fastest(value: object, speeds: Mapping[str, float]) -> object:

@@ -23,7 +23,7 @@ from pyproj import CRS, Transformer
 from coordogeo.crs import to_metric_crs
 from coordogeo.errors import InputError, check_columns, check_positive, format_labels
 from coordogeo.network.osm import osm_ways, territory_crs_at
-from coordogeo.network.search import SearchGraph, morton_key
+from coordogeo.network.search import SearchGraph, check_graph, morton_key
 
 __all__ = ["BuildReport", "RoadNetwork", "anchor_xy", "warn_unsnapped"]
 
@@ -120,6 +120,16 @@ class RoadNetwork:
     report: BuildReport
     tree: cKDTree = field(repr=False)
     reverse_graph: csr_matrix = field(repr=False)
+
+    def __post_init__(self) -> None:
+        """Refuse arrays a search could not walk safely (see ``check_graph``)."""
+        check_graph(self.graph, self.node_xy, source="RoadNetwork graph")
+        check_graph(self.reverse_graph, self.node_xy, source="RoadNetwork reverse")
+        if self.reverse_graph.nnz != self.graph.nnz:
+            raise InputError(
+                "RoadNetwork: the reverse graph has another number of edges than "
+                "the graph; build the network with a named constructor."
+            )
 
     @property
     def n_nodes(self) -> int:

@@ -37,6 +37,8 @@ __all__ = [
     "Targets",
     "bounded_blocks",
     "bounded_pairs",
+    "check_client",
+    "check_graph",
     "check_n_jobs",
     "expand_groups",
     "morton_key",
@@ -76,6 +78,91 @@ def check_n_jobs(n_jobs: int) -> int:
     return int(n_jobs)
 
 
+def check_client(client: Any) -> None:
+    """Raise unless ``client`` is an open ``dask.distributed.Client``.
+
+    Raises
+    ------
+    InputError
+        dask.distributed not installed; ``client`` is something else (an address
+        text, another object); the client is closed.
+    """
+    try:
+        from distributed import Client  # noqa: PLC0415 - an optional extra
+    except ImportError:  # pragma: no cover - the test extra installs it
+        raise InputError(
+            "`client=` needs dask.distributed: pip install 'coordogeo[compute]'."
+        ) from None
+    if not isinstance(client, Client):
+        hint = (
+            f" For a scheduler's address, pass distributed.Client({client!r})."
+            if isinstance(client, str)
+            else ""
+        )
+        raise InputError(
+            "`client` must be a dask.distributed Client (or None to run here), got "
+            f"{type(client).__name__} {client!r:.60}.{hint}"
+        )
+    if client.status in ("closed", "closing", "failed"):
+        raise InputError(
+            f"`client` is {client.status}: open a new distributed.Client (or pass "
+            "None to run here)."
+        )
+
+
+def check_graph(graph: csr_matrix, node_xy: np.ndarray, *, source: str) -> None:
+    """Raise unless ``graph`` is a graph every search can walk without harm.
+
+    A square CSR matrix whose row pointers rise from 0 to its number of edges,
+    whose column numbers are nodes of the graph, whose seconds are finite and
+    >= 0, with one finite (x, y) per node. The compiled kernel and scipy's
+    searches trust these arrays blindly (an index past the end crashes the process,
+    a negative weight never ends): every network is checked here when it is made.
+    ``source`` says where the arrays came from, for the message.
+
+    Raises
+    ------
+    InputError
+        The first property that fails, and the fix (build the network again).
+    """
+    problem = _graph_problem(graph, node_xy)
+    if problem:
+        raise InputError(
+            f"{source}: not a usable road network ({problem}). Build it again "
+            "with RoadNetwork.from_roads / from_osm (and .save it again)."
+        )
+
+
+def _graph_problem(graph: Any, node_xy: np.ndarray) -> str:  # noqa: PLR0911
+    """Say what is wrong with a CSR graph and its node coordinates ("" if nothing)."""
+    if not isinstance(graph, csr_matrix) or graph.ndim != 2:  # noqa: PLR2004
+        return f"the graph is a {type(graph).__name__}, not a scipy CSR matrix"
+    n = graph.shape[0]
+    indptr, indices, data = (np.asarray(a) for a in (graph.indptr, graph.indices,
+                                                     graph.data))  # fmt: skip
+    xy = np.asarray(node_xy)
+    if graph.shape != (n, n):
+        return f"the graph is {graph.shape[0]} x {graph.shape[1]}, not square"
+    if xy.shape != (n, 2) or not np.isfinite(xy).all():
+        return f"node coordinates of shape {xy.shape} or not finite, for {n} nodes"
+    if indptr.shape != (n + 1,) or indices.shape != data.shape or indices.ndim != 1:
+        return "row pointers, columns and seconds of mismatched lengths"
+    if not all(np.issubdtype(a.dtype, np.integer) for a in (indptr, indices)):
+        return "row pointers or columns that are not integers"
+    if not np.issubdtype(data.dtype, np.floating):
+        return f"seconds stored as {data.dtype}, not floats"
+    if indptr[0] != 0 or indptr[-1] != len(indices) or (np.diff(indptr) < 0).any():
+        return "row pointers that do not rise from 0 to the number of edges"
+    if len(indices) and (indices.min() < 0 or indices.max() >= n):
+        return f"an edge to a node outside 0..{n - 1}"
+    finite = np.isfinite(data)
+    if not finite.all():
+        return f"{int((~finite).sum())} edge(s) with a missing or infinite time"
+    if (data < 0).any():
+        return f"{int((data < 0).sum())} edge(s) with a negative time"
+    return ""
+
+
 @dataclass(frozen=True, eq=False)
 class SearchGraph:
     """A directed graph with its node coordinates, ready for bounded searches.
@@ -87,6 +174,10 @@ class SearchGraph:
     graph: csr_matrix
     node_xy: np.ndarray
     buckets: Buckets
+
+    def __post_init__(self) -> None:
+        """Refuse a graph the kernel could not walk safely (:func:`check_graph`)."""
+        check_graph(self.graph, self.node_xy, source="search graph")
 
     @classmethod
     def of(cls, graph: csr_matrix, node_xy: np.ndarray) -> SearchGraph:
@@ -189,9 +280,12 @@ def bounded_blocks(
     of the pairs. ``reduce`` must be picklable for a cluster (a module-level
     function, or a ``functools.partial`` of one). Results are in block order.
     """
+    if client is not None:
+        check_client(client)
     s_node, s_sec = sources
     if not isinstance(targets, Targets):
         targets = Targets.of(*targets)
+    _check_items(search, s_node, targets.node, limit_s)
     s_on = np.flatnonzero(s_node >= 0)
     if len(s_on) == 0 or len(targets.groups[2]) == 0:
         return []
@@ -213,6 +307,25 @@ def bounded_blocks(
         return [_search_block(state, block) for block in blocks]
     with ThreadPoolExecutor(max_workers=min(workers, len(blocks))) as pool:
         return list(pool.map(_search_block, [state] * len(blocks), blocks))
+
+
+def _check_items(
+    search: SearchGraph, s_node: np.ndarray, t_node: np.ndarray, limit_s: float
+) -> None:
+    """Raise unless every item's node is -1 or a node of ``search``'s graph.
+
+    The kernel reads the node arrays at these positions without a check.
+    """
+    n = search.graph.shape[0]
+    for name, given in (("sources", s_node), ("targets", t_node)):
+        node = np.asarray(given)
+        if len(node) and (node.min() < -1 or node.max() >= n):
+            raise InputError(
+                f"`{name}` name road nodes outside 0..{n - 1} (or -1 for off the "
+                "network): they were snapped to another network."
+            )
+    if not limit_s >= 0:  # NaN too
+        raise InputError(f"`limit_s` must be a number of seconds >= 0, got {limit_s}.")
 
 
 def _group_by_node(

@@ -3,17 +3,23 @@
 ``RoadNetwork.save(folder)`` writes the two CSR graphs (forward and reversed) and
 the node coordinates as ``.npy`` files, and ``network.json`` with the format
 version, the CRS, the snapping parameters and the build report.
-``RoadNetwork.load(folder)`` maps the arrays from disk (``mmap_mode="r"``: nothing
-is read until a search touches it) and rebuilds only the KD-tree. The folder is
-written under a temporary name and renamed at the end: a reader never sees half a
-network.
+``network.json`` also records a SHA-256 of each array. ``RoadNetwork.load(folder)``
+maps the arrays from disk (``mmap_mode="r"``), checks them against those sums and
+checks the graph a search will trust (:func:`coordogeo.network.search.check_graph`),
+then rebuilds only the KD-tree: an edited, shuffled or truncated copy is refused.
+
+Saving writes only coordogeo's own files: into a new or empty folder, or over the
+files a save wrote before (the folder's :data:`coordogeo.files.MANIFEST` lists
+them). Any other file in the folder is left as it is; a folder that holds a file of
+the network's names that coordogeo did not write is refused. The arrays are
+written under temporary names, then renamed, ``network.json`` last.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
-import shutil
 import tempfile
 from dataclasses import asdict
 from pathlib import Path
@@ -23,7 +29,8 @@ import numpy as np
 from scipy.sparse import csr_matrix
 
 from coordogeo._version import __version__
-from coordogeo.errors import InputError
+from coordogeo.errors import InputError, format_labels
+from coordogeo.files import MANIFEST, check_replaceable, record_owned
 
 if TYPE_CHECKING:
     from coordogeo.network.roads import RoadNetwork
@@ -31,7 +38,7 @@ if TYPE_CHECKING:
 __all__ = ["FORMAT", "load_network", "save_network"]
 
 #: Version of the folder's layout; a folder of another version is refused.
-FORMAT: Final = 1
+FORMAT: Final = 2
 _META: Final = "network.json"
 _ARRAYS: Final = (
     "node_xy",
@@ -45,18 +52,26 @@ _ARRAYS: Final = (
 
 
 def save_network(network: RoadNetwork, folder: str | Path) -> Path:
-    """Write ``network`` to ``folder`` (created; an existing one is replaced).
+    """Write ``network`` to ``folder``, replacing only what a save wrote there.
 
-    Returns the folder. Raises InputError when it cannot be written, or when
-    ``folder`` is a file or a folder that is not a saved network (never
-    overwritten).
+    ``folder`` is new, empty, or a network saved before: then only the files that
+    save wrote are replaced, and files added since (a README) are left as they
+    are. Returns the folder. Raises InputError when it cannot be written, when
+    ``folder`` is a file, or when it holds files coordogeo did not write and is not
+    a saved network (named; never overwritten).
     """
     target = Path(folder)
-    if target.exists() and not (target / _META).is_file():
-        raise InputError(
-            f"{str(target)!r} exists and is not a saved road network: coordogeo "
-            "does not overwrite it; give a new folder."
-        )
+    names = [f"{name}.npy" for name in _ARRAYS] + [_META]
+    legacy = _legacy_files(target, names)
+    if target.is_dir() and not legacy and not (target / MANIFEST).exists():
+        present = sorted(p.name for p in target.iterdir())
+        if present:
+            raise InputError(
+                f"{str(target)!r} holds files coordogeo did not write "
+                f"({format_labels(present)}) and is not a saved road network: "
+                "coordogeo does not overwrite it; save into a new or empty folder."
+            )
+    check_replaceable(target, names, key="folder", owned=legacy)
     arrays = {
         "node_xy": network.node_xy,
         "graph_indptr": network.graph.indptr,
@@ -68,7 +83,7 @@ def save_network(network: RoadNetwork, folder: str | Path) -> Path:
     }
     report = asdict(network.report)
     report["dropped_roads"] = [_plain(label) for label in report["dropped_roads"]]
-    meta = {
+    meta: dict[str, Any] = {
         "format": FORMAT,
         "coordogeo": __version__,
         "crs": network.crs,
@@ -76,22 +91,58 @@ def save_network(network: RoadNetwork, folder: str | Path) -> Path:
         "max_snap_m": network.max_snap_m,
         "n_nodes": network.n_nodes,
         "n_edges": network.n_edges,
+        "sha256": {},
         "report": report,
     }
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        work = Path(tempfile.mkdtemp(dir=target.parent, prefix=".coordogeo-net-"))
-        for name, array in arrays.items():
-            np.save(work / f"{name}.npy", np.ascontiguousarray(array))
-        (work / _META).write_text(json.dumps(meta, indent=1), encoding="utf-8")
-        if target.exists():
-            shutil.rmtree(target)
-        os.replace(work, target)
+        target.mkdir(parents=True, exist_ok=True)
+        record_owned(target, names)  # before any file: a crash leaves them ours
+        with tempfile.TemporaryDirectory(dir=target, prefix=".coordogeo-") as tmp:
+            work = Path(tmp)
+            for name, array in arrays.items():
+                plain = np.ascontiguousarray(array)
+                np.save(work / f"{name}.npy", plain)
+                meta["sha256"][name] = _digest(plain)
+            (work / _META).write_text(json.dumps(meta, indent=1), encoding="utf-8")
+            (target / _META).unlink(missing_ok=True)  # half-replaced: not a network
+            for name in names:
+                os.replace(work / name, target / name)
     except OSError as err:
         raise InputError(
             f"Could not save the network to {str(target)!r}: {err}"
         ) from err
     return target
+
+
+def _legacy_files(folder: Path, names: list[str]) -> tuple[str, ...]:
+    """Names of a network saved before manifests (format 1), to be replaced.
+
+    A folder without a manifest whose ``network.json`` says it is a coordogeo
+    network of format 1 and that holds nothing but that layout's files (and the
+    run's cache note) was written by coordogeo.
+    """
+    meta = folder / _META
+    if (folder / MANIFEST).exists() or not meta.is_file():
+        return ()
+    try:
+        content = json.loads(meta.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return ()
+    present = {p.name for p in folder.iterdir()}
+    legacy = set(names) | {"source.json"}
+    if (
+        isinstance(content, dict)
+        and content.get("format") == 1
+        and "coordogeo" in content
+        and present <= legacy
+    ):
+        return tuple(sorted(present))
+    return ()
+
+
+def _digest(array: np.ndarray) -> str:
+    """SHA-256 of an array's bytes (C order), as hex."""
+    return hashlib.sha256(np.ascontiguousarray(array).data).hexdigest()
 
 
 def load_network(folder: str | Path, *, mmap: bool = True) -> RoadNetwork:
@@ -100,7 +151,8 @@ def load_network(folder: str | Path, *, mmap: bool = True) -> RoadNetwork:
     With ``mmap`` (default) the arrays are mapped read-only from disk: loading
     costs the KD-tree build and the pages a search reads. Raises InputError for a
     folder that is not a saved network, of another format version, or whose arrays
-    do not match its description (a truncated copy).
+    do not match its description or their recorded sums (a truncated, edited or
+    shuffled copy), or that a search could not walk safely.
     """
     from coordogeo.network.roads import BuildReport, RoadNetwork  # noqa: PLC0415
 
@@ -142,6 +194,18 @@ def load_network(folder: str | Path, *, mmap: bool = True) -> RoadNetwork:
             f"{str(source)!r}: its arrays do not match {_META} ({n} nodes, {m} "
             "edges); the copy is incomplete: save the network again."
         )
+    sums = meta.get("sha256")
+    changed = [
+        name
+        for name in _ARRAYS
+        if not isinstance(sums, dict) or sums.get(name) != _digest(arrays[name])
+    ]
+    if changed:
+        raise InputError(
+            f"{str(source)!r}: the array(s) {changed} are not the ones saved (their "
+            f"SHA-256 differs from {_META}'s): the folder was edited or damaged. "
+            "Build the network again and save it."
+        )
     graph, reverse = (
         _csr(arrays[f"{g}_data"], arrays[f"{g}_indices"], arrays[f"{g}_indptr"], n)
         for g in ("graph", "reverse")
@@ -150,16 +214,19 @@ def load_network(folder: str | Path, *, mmap: bool = True) -> RoadNetwork:
     report["dropped_roads"] = tuple(report["dropped_roads"])
     from scipy.spatial import cKDTree  # noqa: PLC0415
 
-    return RoadNetwork(
-        graph=graph,
-        node_xy=arrays["node_xy"],
-        crs=str(meta["crs"]),
-        approach_speed_kmh=float(meta["approach_speed_kmh"]),
-        max_snap_m=float(meta["max_snap_m"]),
-        report=BuildReport(**report),
-        tree=cKDTree(arrays["node_xy"]),
-        reverse_graph=reverse,
-    )
+    try:  # the constructor checks the graph a search will trust (check_graph)
+        return RoadNetwork(
+            graph=graph,
+            node_xy=arrays["node_xy"],
+            crs=str(meta["crs"]),
+            approach_speed_kmh=float(meta["approach_speed_kmh"]),
+            max_snap_m=float(meta["max_snap_m"]),
+            report=BuildReport(**report),
+            tree=cKDTree(arrays["node_xy"]),
+            reverse_graph=reverse,
+        )
+    except InputError as err:
+        raise InputError(f"{str(source)!r}: {err}") from None
 
 
 def _csr(data: np.ndarray, indices: np.ndarray, indptr: np.ndarray, n: int) -> Any:

@@ -23,6 +23,7 @@ from coordogeo._columns import LANGS, Lang
 from coordogeo.access.decay import PRESETS
 from coordogeo.access.fca import METHODS
 from coordogeo.errors import InputError
+from coordogeo.files import existing_path
 from coordogeo.pipeline.scenarios import ScenarioSpec, parse_scenarios
 
 __all__ = [
@@ -519,7 +520,7 @@ def _checked(key: Key, value: Any, base: Path) -> Checked:
 def _path(key: Key, value: Any, base: Path, bad: str) -> Checked:
     if not isinstance(value, str) or not value.strip():
         return None, bad
-    path = (base / value).resolve()
+    path = existing_path((base / value).resolve())
     if key.kind == "path" and not path.is_file():
         return None, f"`{key.dotted}`: no file at {str(path)!r}; check the path"
     return path, None

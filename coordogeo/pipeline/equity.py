@@ -9,6 +9,7 @@ import pandas as pd
 
 from coordogeo.equity import (
     by_income,
+    check_incomes_differ,
     concentration_index,
     fgt,
     gini,
@@ -16,6 +17,7 @@ from coordogeo.equity import (
     palma_ratio,
     theil_t,
 )
+from coordogeo.errors import InputError
 from coordogeo.pipeline.config import ConfigError, RunConfig
 from coordogeo.pipeline.report import Ledger
 
@@ -59,6 +61,18 @@ def access_by_income(
             )
         return None
     time_column = f"travel_time_min_{config.timed_kind}"
+    incomes = places[config.income].dropna().to_numpy(dtype=np.float64)
+    if not _incomes_differ(incomes):
+        ledger.warn(
+            "indices d'équité non calculés : "
+            + (
+                f"la colonne de niveau de vie {config.income!r} est vide partout"
+                if len(incomes) == 0
+                else f"tous les lieux ont le même niveau de vie ({incomes.min():.10g}"
+                f" à {incomes.max():.10g}), aucun classement par revenu n'a de sens"
+            )
+        )
+        return None
     apl = places["insee"].map(index[index_column]) if "insee" in places else None
     frame = places.assign(_apl=apl) if apl is not None else places
     decile = by_income(
@@ -97,6 +111,15 @@ def access_by_income(
         time_column, config.income, indices, decile.table, decile.curve,
         unreachable, lost_income, thirds,
     )  # fmt: skip
+
+
+def _incomes_differ(incomes: np.ndarray) -> bool:
+    """Whether there are incomes, differing (beyond rounding) from place to place."""
+    try:
+        check_incomes_differ(incomes)
+    except InputError:
+        return False
+    return len(incomes) > 0
 
 
 def _indices(config: RunConfig, rows: pd.DataFrame, time_column: str) -> pd.DataFrame:

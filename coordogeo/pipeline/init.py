@@ -160,16 +160,29 @@ def init_folder(
     Raises
     ------
     ConfigError
-        ``folder/config.toml`` exists already, or ``folder`` is a file.
+        ``folder/config.toml`` exists already, ``folder`` is a file, or it cannot
+        be created or written (a read-only disk, a path through a file).
     """
+    try:
+        return _init(folder, sample=sample, territory=territory)
+    except OSError as err:
+        raise ConfigError(
+            f"cannot write the config in {str(folder)!r}: {err.strerror or err}. "
+            "Choose a folder you can write to (e.g. in your home folder)."
+        ) from err
+
+
+def _init(folder: Path, *, sample: bool, territory: str) -> Path:
+    """Write the config (and the sample's files); see :func:`init_folder`."""
     config = folder / CONFIG_NAME
     if config.exists():
         raise ConfigError(
             f"{config} exists already; coordogeo never overwrites it: choose another "
             "folder or remove it yourself."
         )
-    if folder.exists() and not folder.is_dir():
-        raise ConfigError(f"{folder} is a file; give a folder to write the config in.")
+    above = next((p for p in (folder, *folder.parents) if p.exists()), None)
+    if above is not None and not above.is_dir():
+        raise ConfigError(f"{above} is a file; give a folder to write the config in.")
     if sample and (folder / _DATA).exists():
         raise ConfigError(
             f"{folder / _DATA} exists already; coordogeo never overwrites it: choose "

@@ -10,7 +10,6 @@ is written.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import tempfile
@@ -18,10 +17,9 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
 
-from coordogeo._version import __version__
 from coordogeo.errors import InputError, format_labels
+from coordogeo.files import MANIFEST, owned_files, record_owned
 
 __all__ = [
     "MANIFEST",
@@ -30,9 +28,6 @@ __all__ = [
     "check_output_folder",
     "staged_outputs",
 ]
-
-#: The file that tells a folder was written by coordogeo, and what it wrote.
-MANIFEST: Final = "coordogeo-manifest.json"
 
 
 class OutputError(InputError):
@@ -70,6 +65,13 @@ def check_output_folder(
         no writable folder exists to create it in.
     """
     folder = Path(folder).resolve()
+    same = [name for name, path in inputs.items() if Path(path).resolve() == folder]
+    if same:
+        raise OutputError(
+            f"`{key}` ({folder}) is the file the run reads as {same[0]}: the outputs "
+            "go in a folder of their own. Choose a new folder, e.g. "
+            f"{str(folder.parent / 'resultats')!r}, or `--out DIR`."
+        )
     inside = [
         f"{name} ({path})"
         for name, path in inputs.items()
@@ -115,20 +117,10 @@ def _check_writable(folder: Path, key: str) -> None:
 
 def _manifest_files(folder: Path, key: str) -> tuple[str, ...]:
     """Return the files an earlier run's manifest lists (none without a manifest)."""
-    path = folder / MANIFEST
-    if not path.exists():
-        return ()
     try:
-        content = json.loads(path.read_text(encoding="utf-8"))
-        files = content["files"]
-        if not all(isinstance(f, str) and "/" not in f for f in files):
-            raise TypeError(files)
-    except (OSError, ValueError, KeyError, TypeError) as err:
-        raise OutputError(
-            f"`{key}` ({folder}) has a {MANIFEST} that is not coordogeo's "
-            f"({err}); choose another folder."
-        ) from err
-    return tuple(files)
+        return owned_files(folder, key=key)
+    except InputError as err:
+        raise OutputError(str(err)) from err
 
 
 @contextmanager
@@ -145,21 +137,12 @@ def staged_outputs(target: OutputFolder) -> Iterator[Path]:
     staging = Path(tempfile.mkdtemp(prefix=prefix, dir=target.folder.parent))
     try:
         yield staging
-        written = sorted(p.name for p in staging.iterdir())
+        written = sorted(p.name for p in staging.iterdir() if p.name != MANIFEST)
         target.folder.mkdir(exist_ok=True)
         for name in written:
             os.replace(staging / name, target.folder / name)
         for name in set(target.previous) - set(written):
             (target.folder / name).unlink(missing_ok=True)
-        manifest = target.folder / f".{MANIFEST}.tmp"
-        manifest.write_text(
-            json.dumps(
-                {"coordogeo": __version__, "files": written},
-                ensure_ascii=False,
-                indent=1,
-            ),
-            encoding="utf-8",
-        )
-        os.replace(manifest, target.folder / MANIFEST)
+        record_owned(target.folder, written, keep=False)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

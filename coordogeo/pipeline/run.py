@@ -48,6 +48,7 @@ from coordogeo.coverage import (
 )
 from coordogeo.crs import territory_of_insee, to_lonlat
 from coordogeo.errors import CoordogeoError, format_labels
+from coordogeo.files import record_owned
 from coordogeo.io import (
     parse_numbers,
     read_communes,
@@ -588,6 +589,7 @@ def _keep_in_cache(
     """Save the network for the next run; a cache that cannot be written is said."""
     try:
         network.save(folder)
+        record_owned(folder, [_CACHE_SOURCE])
         (folder / _CACHE_SOURCE).write_text(json.dumps(signature), encoding="utf-8")
     except (CoordogeoError, OSError) as err:
         ledger.warn(f"réseau non mis en cache ({folder}) : {err}")

@@ -10,7 +10,7 @@ from coordogeo.io.finess import STRUCTURE_FIELDS
 from tests.io.finess_fixture import finess_lines, write_finess
 
 
-@pytest.mark.parametrize("encoding", ["utf-8", "cp1252"])
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1252", "utf-16"])
 def test_metropole_rows_in_lambert93_with_kind_insee_and_flags(tmp_path, encoding):
     out = read_finess(write_finess(tmp_path / "f.csv", encoding=encoding))
     assert out.crs.equals(2154)
@@ -27,6 +27,24 @@ def test_metropole_rows_in_lambert93_with_kind_insee_and_flags(tmp_path, encodin
     assert out.loc["460000060", "location_issue"] == "outside its territory"
     assert out.geometry.loc["460000052"].is_empty
     assert out.loc["2A0000029", "epsg"] == "EPSG:2154"
+
+
+def test_a_file_mixing_utf8_and_cp1252_lines_reads_each_line_right(tmp_path):
+    lines = finess_lines()
+    accented = [i for i, line in enumerate(lines) if not line.isascii()]
+    assert len(accented) >= 2  # the fixture has accents on several records
+    first = accented[0]  # one record pasted from a UTF-8 file, the rest cp1252
+    raw = b"".join(
+        (line + "\r\n").encode("utf-8" if i == first else "cp1252")
+        for i, line in enumerate(lines)
+    )
+    (tmp_path / "f.csv").write_bytes(raw)
+    with pytest.warns(UserWarning, match=rf"mixes encodings: 1 line\(s\) in UTF-8 "
+                      rf"\(line\(s\) \[{first + 1}\]\)"):  # fmt: skip
+        out = read_finess(tmp_path / "f.csv")
+    want = read_finess(write_finess(tmp_path / "u.csv"))
+    pd.testing.assert_frame_equal(pd.DataFrame(out), pd.DataFrame(want))
+    assert not out["name"].str.contains("Ã").any()
 
 
 def test_overseas_codes_and_every_territory_in_lonlat(tmp_path):

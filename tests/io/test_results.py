@@ -105,3 +105,63 @@ def test_a_layer_given_as_a_function_is_made_when_written(frames, tmp_path):
     with pytest.raises(InputError, match=r"Layers \['c'\] are not DataFrames"):
         write_results(tmp_path / "b.gpkg", a=communes, c=lambda: [1, 2])
     assert not (tmp_path / "b.gpkg").exists()
+
+
+HOSTILE = [
+    '=HYPERLINK("http://x";"clic")',
+    "+1+1",
+    "-2+3",
+    "@SUM(1;1)",
+    "=CMD|' /C calc'!A0",
+    "\tTab",
+    "\rRetour",
+    "Saint-Céré",
+]
+
+
+def test_no_text_cell_of_a_csv_starts_a_formula(tmp_path):
+    table = pd.DataFrame(
+        {
+            "nom": HOSTILE,
+            "population": [-1, 2, 3, 4, 5, 6, 7, 8],  # numbers stay numbers
+            "part": [0.5, -0.25, 1, 2, 3, 4, 5, 6],
+        },
+        index=pd.Index(["=1+1", *"abcdefg"], name="=code"),
+    )
+    for dialect, (sep, encoding) in {"excel": (";", "utf-8-sig"),
+                                     "plain": (",", "utf-8")}.items():  # fmt: skip
+        (path,) = write_results(tmp_path / dialect, csv=dialect, t=table)
+        back = pd.read_csv(path, sep=sep, encoding=encoding, dtype=str,
+                           keep_default_na=False)  # fmt: skip
+        cells = [*back.columns, *back.to_numpy().ravel().tolist()]
+        texts = [c for c in cells if not _is_number(c)]
+        assert texts, "the table has text cells"
+        starts = [c for c in texts if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+        assert starts == []  # no text cell a spreadsheet would run
+        assert back["nom"].tolist()[:5] == ["'" + h for h in HOSTILE[:5]]
+        assert back["nom"].tolist()[-1] == "Saint-Céré"  # other texts unchanged
+        assert back.columns[0] == "'=code" and back["'=code"].iloc[0] == "'=1+1"
+        assert back["population"].iloc[0] == "-1"  # a number, not neutralised
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text.replace(",", "."))
+    except ValueError:
+        return False
+    return True
+
+
+def test_a_file_coordogeo_did_not_write_is_never_replaced(frames, tmp_path):
+    communes, table = frames
+    mine = tmp_path / "out_resume.csv"
+    mine.write_text("mes notes", encoding="utf-8")
+    with pytest.raises(InputError, match=r"holds \['out_resume.csv'\], which"):
+        write_results(tmp_path / "out.gpkg", communes=communes, resume=table)
+    assert mine.read_text(encoding="utf-8") == "mes notes"
+    assert not (tmp_path / "out.gpkg").exists()  # nothing written at all
+    mine.unlink()
+    write_results(tmp_path / "out.gpkg", communes=communes, resume=table)
+    write_results(tmp_path / "out.gpkg", communes=communes, resume=table)  # again
+    manifest = (tmp_path / "coordogeo-manifest.json").read_text(encoding="utf-8")
+    assert '"out.gpkg"' in manifest and '"out_resume.csv"' in manifest

@@ -68,3 +68,26 @@ def test_opening_dates_are_read_and_filter_by_date(tmp_path):
     )
     with pytest.raises(InputError, match=r"not dates on 2 row\(s\).*'B', 'D'"):
         read_structures(bad, crs="EPSG:2154")
+
+
+def test_a_semicolon_table_with_decimal_commas_reads_its_coordinates(tmp_path):
+    table = tmp_path / "msp.csv"
+    table.write_text(
+        "id;kind;x;y\nA;MSP;574 812,5;6 370 415,25\nB;MSP;575000;6370000\n",
+        encoding="cp1252",
+    )
+    out = read_structures(table, crs="EPSG:2154")
+    assert out.geometry.x.tolist() == [574812.5, 575000.0]
+    assert out.geometry.y.tolist() == [6370415.25, 6370000.0]
+
+
+def test_a_path_in_the_other_unicode_form_finds_the_file(tmp_path):
+    import unicodedata  # noqa: PLC0415
+
+    folder = tmp_path / unicodedata.normalize("NFC", "données")
+    folder.mkdir()
+    (folder / "msp.csv").write_text("id,kind,x,y\nA,MSP,575000,6370000\n")
+    nfd = tmp_path / unicodedata.normalize("NFD", "données") / "msp.csv"
+    assert str(nfd) != str(folder / "msp.csv")  # they only look the same
+    out = read_structures(nfd, crs="EPSG:2154")
+    assert out.index.tolist() == ["A"]

@@ -59,3 +59,47 @@ def test_a_saved_network_is_refused_when_it_is_not_one(saved, tmp_path):
         RoadNetwork.load(copy)
     again = cached_network().save(copy)  # a saved network is replaced whole
     assert RoadNetwork.load(again).n_nodes == cached_network().n_nodes
+
+
+def test_saving_again_replaces_only_the_networks_own_files(tmp_path):
+    folder = cached_network().save(tmp_path / "reseau")
+    (folder / "LISEZMOI.txt").write_text("notes")  # the user's, added since
+    (folder / "photos").mkdir()
+    again = cached_network().save(folder)
+    assert (again / "LISEZMOI.txt").read_text() == "notes"
+    assert (again / "photos").is_dir()
+    assert RoadNetwork.load(again).n_nodes == cached_network().n_nodes
+    # a folder of the user's holding a file named as the network's: refused, kept
+    user = tmp_path / "mes_donnees"
+    user.mkdir()
+    (user / "network.json").write_text('{"type": "FeatureCollection"}')
+    with pytest.raises(InputError, match=r"\['network.json'\]\) and is not a saved"):
+        cached_network().save(user)
+    assert (user / "network.json").read_text() == '{"type": "FeatureCollection"}'
+
+
+def test_a_network_saved_before_manifests_is_replaced(tmp_path):
+    folder = cached_network().save(tmp_path / "ancien")
+    (folder / "coordogeo-manifest.json").unlink()  # the layout of format 1
+    meta = json.loads((folder / "network.json").read_text())
+    (folder / "network.json").write_text(json.dumps({**meta, "format": 1}))
+    (folder / "source.json").write_text("{}")  # the run's cache note
+    with pytest.raises(InputError, match=r"format 1; this coordogeo reads format 2"):
+        RoadNetwork.load(folder)
+    cached_network().save(folder)
+    assert RoadNetwork.load(folder).n_edges == cached_network().n_edges
+
+
+@pytest.mark.parametrize(
+    ("name", "change", "match"),
+    [
+        ("graph_data", lambda a: a[::-1].copy(), r"\['graph_data'\] are not the ones"),
+        ("node_xy", lambda a: a + 1.0, r"\['node_xy'\] are not the ones saved"),
+        ("reverse_indices", lambda a: a[::-1].copy(), r"\['reverse_indices'\]"),
+    ],
+)
+def test_an_edited_array_of_the_same_size_is_refused(tmp_path, name, change, match):
+    folder = cached_network().save(tmp_path / "reseau")
+    np.save(folder / f"{name}.npy", change(np.load(folder / f"{name}.npy")))
+    with pytest.raises(InputError, match=match):
+        RoadNetwork.load(folder)

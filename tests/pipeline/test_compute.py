@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -48,6 +49,14 @@ def test_the_network_is_built_once_then_read_from_the_cache(sample_folder, tmp_p
     pd.testing.assert_frame_equal(_times(first), _times(third))
     assert "lu depuis le cache" not in _roads_entry(third)["detail"]  # rebuilt
     assert RoadNetwork.load(saved).n_nodes == third.inputs.network.n_nodes  # resaved
+    data = np.load(saved / "graph_data.npy")  # the same size, other times: refused
+    np.save(saved / "graph_data.npy", np.random.default_rng(0).permutation(data))
+    (saved / "LISEZMOI.txt").write_text("mes notes")  # a file of the user's
+    shuffled = run(config.with_folder(tmp_path / "s"))
+    assert any("SHA-256" in w for w in shuffled.ledger.warnings)
+    pd.testing.assert_frame_equal(_times(first), _times(shuffled))  # rebuilt
+    assert (saved / "LISEZMOI.txt").read_text() == "mes notes"  # kept
+    assert RoadNetwork.load(saved).n_edges == third.inputs.network.n_edges
     stat = roads.stat()  # a new version of the roads file: built anew, in its place
     os.utime(roads, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
     fourth = run(config.with_folder(tmp_path / "d"))

@@ -308,3 +308,35 @@ def test_maps_draw_an_image_past_the_configured_limit(
         assert grouped in html, page
     # the tables still hold every place
     assert len(result.places) == len(sample_run.places)
+
+
+def test_one_income_for_everyone_is_said_not_ranked(sample_folder, tmp_path, sample):
+    codes = sample.communes.index
+    pd.DataFrame({"CODGEO": codes, "MED21": "19000", "TP6021": "12,5"}).to_csv(
+        sample_folder / "donnees" / "filosofi_egal.csv", sep=";", index=False
+    )
+    path = edited(
+        sample_folder,
+        'population = "donnees/carreaux.csv"',
+        'filosofi_communes = "donnees/filosofi_egal.csv"',
+        name="egal.toml",
+    )
+    text = path.read_text("utf-8")
+    text = text.replace('# income = "niveau_vie_moyen"', 'income = "niveau_vie_median"')
+    text = text.replace("[index]", "[index]\nmethod = 'e2sfca'\n# ", 1)
+    text = text.replace('method = "apl"', "").replace(
+        "age_weights =", "# age_weights ="
+    )
+    text = text.replace("apl_below = 2.5", "# apl_below = 2.5")
+    path.write_text(text, "utf-8")
+    result = run(load_config(path).with_folder(tmp_path / "egal"))
+    assert result.equity is None  # no deciles, no Palma built on rounding noise
+    said = [w for w in result.ledger.warnings if "équité non calculés" in w]
+    assert said == [
+        (
+            "indices d'équité non calculés : tous les lieux ont le même niveau de vie "
+            "(19000 à 19000), aucun classement par revenu n'a de sens"
+        )
+    ]
+    report = (tmp_path / "egal" / "rapport.md").read_text("utf-8")
+    assert "équité non calculés" in report and "Palma" not in report
