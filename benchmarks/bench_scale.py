@@ -43,6 +43,7 @@ import geopandas as gpd
 
 from coordogeo import RoadNetwork
 from coordogeo.access import travel_time_matrix
+from coordogeo.network.profile import TurnCosts
 from coordogeo.network.roads import anchor_xy
 from coordogeo.underserved import suggest_sites
 
@@ -52,12 +53,14 @@ def _peak_gb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
 
 
-def one_size(side: int, n_origins: int, n_sites: int, n_candidates: int = 0) -> None:
+def one_size(
+    side: int, n_origins: int, n_sites: int, n_candidates: int = 0, *, turns: bool
+) -> None:
     """Print the figures of one grid size."""
     rng = np.random.default_rng(0)
     roads = grid_roads(side, rng)
     t0 = time.perf_counter()
-    net = RoadNetwork.from_roads(roads)
+    net = RoadNetwork.from_roads(roads, turn_costs=TurnCosts() if turns else None)
     t_build = time.perf_counter() - t0
     peak = _peak_gb()
     del roads
@@ -107,6 +110,7 @@ def one_size(side: int, n_origins: int, n_sites: int, n_candidates: int = 0) -> 
         f"edges; {n_origins:,} places, {n_sites} sites, "
         f"{times[('built', 1)][1].n_pairs:,} pairs within 30 min"
     )
+    _say_turns(net)
     print(f"  from_roads        {t_build:7.2f} s   peak RSS so far {peak:5.2f} GB")
     print(f"  save              {t_save:7.2f} s")
     print(f"  load              {t_load:7.2f} s   = {t_load / t_build:6.1%} of a build")
@@ -121,6 +125,18 @@ def one_size(side: int, n_origins: int, n_sites: int, n_candidates: int = 0) -> 
     print(f"  loaded network gives the same minutes: {same}")
     if n_candidates:
         _suggest(net, origins, sites, random_points(n_candidates, side, rng))
+
+
+def _say_turns(net: RoadNetwork) -> None:
+    """Print the size of the edge-based graph against the node graph."""
+    if net.turns is None:
+        return
+    r = net.turns.report
+    print(
+        f"  turn costs on: {r.n_states / 1e6:.2f} M states, {r.n_arcs / 1e6:.2f} M "
+        f"arcs ({r.n_states / net.n_nodes:.2f} and {r.n_arcs / net.n_edges:.2f} x "
+        "the node graph's nodes and edges); the bare loop stays on the node graph"
+    )
 
 
 def _suggest(
@@ -151,6 +167,11 @@ def main() -> None:
                         help="places per size (default 60k, then 250k)")  # fmt: skip
     parser.add_argument("--sites", type=int, nargs="+", default=None,
                         help="sites per size (default 150, then 600)")  # fmt: skip
+    parser.add_argument(
+        "--turns",
+        action="store_true",
+        help="build with OSRM's turn costs (the edge-based graph)",
+    )
     parser.add_argument("--candidates", type=int, default=0,
                         help="time suggest_sites from this many candidates "
                              "(3,750 in issue 17's region case)")  # fmt: skip
@@ -158,7 +179,7 @@ def main() -> None:
     origins = args.origins or [60_000 if s <= 600 else 250_000 for s in args.sides]
     sites = args.sites or [150 if s <= 600 else 600 for s in args.sides]
     for side, n_o, n_s in zip(args.sides, origins, sites, strict=True):
-        one_size(side, n_o, n_s, args.candidates)
+        one_size(side, n_o, n_s, args.candidates, turns=args.turns)
 
 
 if __name__ == "__main__":

@@ -178,9 +178,32 @@ def french_name(column: str) -> str:
 
 #: The phrases of a ``time_model`` text (see ``RoadNetwork.description`` and the
 #: matrices' descriptions) and their French; a phrase not listed stays as it is.
+#: How a road network's times are made (``RoadNetwork.description``), in French.
+_FRENCH_PROFILE: Final = {
+    "car profile after OSRM, turn costs and restrictions":
+        "profil voiture d’OSRM, coûts et interdictions de tourner",
+    "free-flow speeds by road class, no turn costs":
+        "vitesses libres par type de route, sans coût de virage",
+    "speeds of the lines given": "vitesses des lignes fournies",
+    "speeds of the lines given, turn costs":
+        "vitesses des lignes fournies, coûts de virage",
+}  # fmt: skip
+
+
+def _french_network(match: re.Match[str]) -> str:
+    nodes, profile, speed = match.groups()
+    model = _FRENCH_PROFILE.get(profile[2:-2], profile[2:-2]) if profile else ""
+    return (
+        f"réseau routier ({nodes} nœuds ; "
+        + (f"{model} ; " if model else "")
+        + f"trajets hors route à {speed} km/h)"
+    )
+
+
 _FRENCH_MODEL: Final = (
-    (re.compile(r"road network \((\d+) nodes; off-road legs at ([\d.]+) km/h\)"),
-     r"réseau routier (\1 nœuds ; trajets hors route à \2 km/h)"),
+    (re.compile(r"road network \((\d+) nodes(; [^;()]+; |; )off-road legs at "
+                r"([\d.]+) km/h\)"),
+     _french_network),
     (re.compile(r"; searched in blocks of sites"), r" ; recherche par blocs de sites"),
     (re.compile(r"external table \(times given by the user, ≤ ([\d.]+) min\)"),
      r"table externe (temps fournis par l’utilisateur, ≤ \1 min)"),
@@ -205,6 +228,10 @@ def french_time_model(text: str) -> str:
     'réseau routier (1200 nœuds ; trajets hors route à 15 km/h) ; 5 min dans la commune'
     >>> french_time_model("road network (1200 nodes; off-road legs at 7.5 km/h)")
     'réseau routier (1200 nœuds ; trajets hors route à 7,5 km/h)'
+    >>> french_time_model("road network (9 nodes; car profile after OSRM, turn "
+    ...                   "costs and restrictions; off-road legs at 20 km/h)")
+    'réseau routier (9 nœuds ; profil voiture d’OSRM, coûts et interdictions de \
+tourner ; trajets hors route à 20 km/h)'
     """
     for pattern, replacement in _FRENCH_MODEL:
         text = pattern.sub(replacement, text)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +65,7 @@ from coordogeo.io import (
 from coordogeo.maps import MapLayers, access_map, overview_map
 from coordogeo.maps.legend import add_legend
 from coordogeo.network import RoadNetwork
+from coordogeo.network.profile import CAR, TurnCosts
 from coordogeo.pipeline import ConfigError, init_folder, load_config
 from coordogeo.pipeline.outputs import OutputError, check_output_folder
 from coordogeo.underserved import Rule, classify, suggest_sites, zonage, zones
@@ -484,6 +486,12 @@ CASES: list[tuple[str, Make, type[BaseException], str]] = [
      OutputError, r"is the file the run reads as inputs.cpts_members.*'.*/resultats'"),
     ("FINESS not UTF-8 nor Windows-1252", lambda t: lambda: read_finess(write(t, "f.csv", b"finess;etalab\n\x81\x8d\n")),
      InputError, r"neither UTF-8 nor Windows-1252 text \(line 2\)"),
+    ("a profile with a negative class speed", lambda t: lambda: replace(CAR, speeds_kmh={"residential": -20, "primary": np.nan}),
+     InputError, r"profile 'car': speeds must be finite and > 0 km/h.*'residential': -20"),
+    ("turn costs below 0", lambda t: lambda: TurnCosts(u_turn_s=-5),
+     InputError, r"`TurnCosts` must be finite numbers >= 0"),
+    ("an unknown road profile", lambda t: lambda: RoadNetwork.from_osm(write(t, "r.osm", _TINY_OSM), profile="velo"),
+     InputError, r"`profile` was 'velo' but is expected to be one of 'car', 'free_flow'"),
     # --- the batch run's config ------------------------------------------------------------
     ("config: unknown key", lambda t: lambda: load_config(the_sample_config(t, ("[outputs]", "[outputs]\ncoleur = 1"))),
      ConfigError, r"unknown key `outputs.coleur`"),

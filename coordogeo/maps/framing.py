@@ -26,6 +26,7 @@ import folium
 import geopandas as gpd
 from branca.element import Element, MacroElement
 
+from coordogeo._columns import french_time_model
 from coordogeo._version import __version__
 from coordogeo.errors import InputError
 from coordogeo.maps._offline import FullScreen, SelfContainedMap
@@ -303,6 +304,21 @@ def add_framing(
     return m
 
 
+def time_note(frame: gpd.GeoDataFrame, lang: str) -> str | None:
+    """Say how the frame's travel times were made (its ``time_model``), or None.
+
+    Every page that draws times says in its method note which road model made
+    them (the profile, the network, the approach legs), in the page's language.
+    """
+    if "time_model" not in frame or not len(frame):
+        return None
+    models = frame["time_model"].dropna().astype(str).unique()[:2]
+    if not len(models):
+        return None
+    said = [french_time_model(m) if lang == "fr" else m for m in models]
+    return label("time_note", lang).format(model=" ; ".join(said))
+
+
 def new_map(
     frame: gpd.GeoDataFrame,
     *,
@@ -335,6 +351,7 @@ def new_map(
         if np.isfinite([xmin, ymin, xmax, ymax]).all():
             m.fit_bounds([[ymin, xmin], [ymax, xmax]])
     FullScreen(label("fullscreen", lang)).add_to(m)
+    note = note if note is not None else time_note(frame, lang)
     if title:
         add_framing(
             m, title=title, subtitle=subtitle, source=source, note=note, lang=lang

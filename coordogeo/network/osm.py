@@ -10,13 +10,12 @@ from __future__ import annotations
 import logging
 import math
 import re
-import sys
 import tempfile
 from array import array
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 import numpy as np
 import pandas as pd
@@ -27,31 +26,29 @@ import shapely
 from coordogeo.crs import TERRITORY_CRS, territory_of_lonlat
 from coordogeo.errors import InputError, check_choice, format_labels
 from coordogeo.files import existing_path
+from coordogeo.network.profile import (
+    FREE_FLOW,
+    PROFILES,
+    Profile,
+    node_rule,
+    parse_maxspeed_kmh,
+    way_rule,
+)
 
-__all__ = ["CAR_SPEEDS_KMH", "Ways", "osm_roads", "osm_ways"]
+__all__ = [
+    "FREE_FLOW_SPEEDS_KMH",
+    "ProfileName",
+    "Ways",
+    "osm_roads",
+    "osm_ways",
+    "profile_of",
+]
 
 logger = logging.getLogger(__name__)
 
-#: Default car speeds by ``highway`` class, km/h, used where ``maxspeed`` is absent
-#: or unreadable. They are typical mean driving speeds in France, below the legal
-#: limits (junctions, bends, traffic), chosen by us: override with ``speeds_kmh=``.
-CAR_SPEEDS_KMH: Final[Mapping[str, float]] = {
-    "motorway": 110.0,
-    "motorway_link": 60.0,
-    "trunk": 90.0,
-    "trunk_link": 50.0,
-    "primary": 70.0,
-    "primary_link": 40.0,
-    "secondary": 60.0,
-    "secondary_link": 40.0,
-    "tertiary": 50.0,
-    "tertiary_link": 30.0,
-    "unclassified": 40.0,
-    "road": 30.0,
-    "residential": 30.0,
-    "living_street": 15.0,
-    "service": 20.0,
-}
+#: Speeds of the free-flow model by ``highway`` class, km/h, used where
+#: ``maxspeed`` is absent or unreadable (:data:`coordogeo.network.profile.FREE_FLOW`).
+FREE_FLOW_SPEEDS_KMH: Final[Mapping[str, float]] = FREE_FLOW.speeds_kmh
 #: French implicit limits in ``maxspeed`` (km/h).
 _IMPLICIT_KMH: Final = {
     "fr:urban": 50.0,
@@ -67,12 +64,102 @@ _FORWARD: Final = {"yes", "true", "1"}
 _BACKWARD: Final = {"-1", "reverse"}
 _BOTH: Final = {"no", "false", "0"}
 _TAGS: Final = ("highway", "maxspeed", "oneway", "junction", "access")
+#: The way tags any profile reads.
+_WAY_KEYS: Final = frozenset(
+    {
+        "highway",
+        "route",
+        "bridge",
+        "duration",
+        "area",
+        "construction",
+        "proposed",
+        "railway",
+        "oneway",
+        "oneway:motorcar",
+        "oneway:motor_vehicle",
+        "oneway:vehicle",
+        "junction",
+        "impassable",
+        "status",
+        "service",
+        "maxspeed",
+        "maxspeed:forward",
+        "maxspeed:backward",
+        "maxspeed:advisory",
+        "maxspeed:advisory:forward",
+        "maxspeed:advisory:backward",
+        "source:maxspeed",
+        "maxspeed:type",
+        "surface",
+        "tracktype",
+        "smoothness",
+        "maxheight",
+        "maxheight:physical",
+        "maxwidth",
+        "maxwidth:physical",
+        "width",
+        "est_width",
+        "maxweight",
+        "maxweightrating",
+        "maxlength",
+        "narrow",
+    }
+    | {
+        f"{k}{s}"
+        for k in ("access", "vehicle", "motor_vehicle", "motorcar")
+        for s in ("", ":forward", ":backward")
+    }
+)
+#: The node tags the car profile reads (barriers, delays, access).
+_NODE_KEYS: Final = frozenset(
+    {
+        "barrier",
+        "highway",
+        "access",
+        "vehicle",
+        "motor_vehicle",
+        "motorcar",
+        "bollard",
+        "kerb",
+        "sensory",
+        "maxheight",
+    }
+)
+#: What the reader asks libosmium for (any of these keys).
+_FILTER_KEYS: Final = (
+    "highway",
+    "route",
+    "barrier",
+    "access",
+    "motor_vehicle",
+    "motorcar",
+    "vehicle",
+    "type",
+)
+_RESTRICTION_COLUMNS: Final = [
+    "kind",
+    "from_row",
+    "via_lon",
+    "via_lat",
+    "via_rows",
+    "to_row",
+]
+_NO_NODES: Final = pd.DataFrame(
+    {
+        "lon": np.zeros(0),
+        "lat": np.zeros(0),
+        "blocked": np.zeros(0, bool),
+        "delay_s": np.zeros(0),
+    }
+)
+_NO_RESTRICTIONS: Final = pd.DataFrame(columns=_RESTRICTION_COLUMNS)
 
 
 def osm_roads(
     path: str | Path,
     *,
-    profile: Literal["car"] = "car",
+    profile: ProfileName | Profile = "car",
     speeds_kmh: Mapping[str, float] | None = None,
     node_locations: Literal["memory", "disk"] = "memory",
 ) -> gpd.GeoDataFrame:
@@ -83,10 +170,12 @@ def osm_roads(
     path
         ``.osm.pbf``, ``.osm`` (XML) or an OSMnx ``.graphml``.
     profile
-        ``"car"``: the drivable ``highway`` classes of :data:`CAR_SPEEDS_KMH`,
-        without ``access=no/private`` ways.
+        ``"car"`` (default): OSRM's car rules
+        (:data:`coordogeo.network.profile.CAR`); ``"free_flow"``: coordogeo's
+        earlier model (:data:`coordogeo.network.profile.FREE_FLOW`); or a
+        :class:`~coordogeo.network.profile.Profile` of your own.
     speeds_kmh
-        Speeds by ``highway`` class overriding :data:`CAR_SPEEDS_KMH`.
+        Speeds by ``highway`` class overriding the profile's ``speeds_kmh``.
     node_locations
         Where libosmium keeps the coordinates of the file's nodes while it joins
         them to the ways: ``"memory"`` (default), or ``"disk"``, a temporary file
@@ -96,11 +185,15 @@ def osm_roads(
     Returns
     -------
     GeoDataFrame
-        In EPSG:4326: ``highway``, ``maxspeed`` (as tagged), ``speed_kmh`` (from
-        ``maxspeed`` — numbers, ``mph``, ``FR:urban`` 50, ``FR:rural`` 80,
-        ``FR:motorway`` 130, ``FR:zone30`` 30 — else the class default), ``oneway``
-        (1 along the way, -1 against it — ``oneway=-1`` —, 0 both ways; motorways
-        and roundabouts are one-way unless tagged otherwise). An OSMnx edge merged
+        In EPSG:4326: ``highway``, ``maxspeed`` (as tagged), ``forward_kmh`` and
+        ``backward_kmh`` (the speed along and against the way's node order, 0 where
+        a car may not drive; from ``maxspeed`` — numbers, ``mph``, ``FR:urban`` 50,
+        ``FR:rural`` 80, ``FR:motorway`` 130, ``FR:zone30`` 30, times the
+        profile's ``maxspeed_factor`` — else the class speed), ``speed_kmh`` (the
+        forward speed, else the backward one), ``oneway`` (1 along the way, -1
+        against it, 0 both ways; motorways and roundabouts are one-way unless
+        tagged otherwise), ``ferry``, ``roundabout``, ``duration_s``, ``length_m``
+        (see :class:`Ways`). An OSMnx edge merged
         from ways of several classes (``"['primary', 'residential']"``) takes the
         fastest drivable one, whatever their order; ``attrs["merged_highway_edges"]``
         counts them.
@@ -125,15 +218,23 @@ class Ways:
     """The drivable ways of an OSM file as flat arrays, without a shape per way.
 
     ``table`` has :func:`osm_roads`' columns (``highway``, ``maxspeed``,
-    ``speed_kmh``, ``oneway``), a row per way; ``points`` the ways' lon/lat points
-    one after the other, ``counts`` how many each way has (two or more);
-    ``merged`` the OSMnx edges merged from ways of several classes.
+    ``speed_kmh``, ``oneway``, ``forward_kmh``, ``backward_kmh``) and what the turn
+    graph reads (``ferry``, ``roundabout``, ``duration_s``: a ferry's tagged
+    crossing time, ``length_m``: OSMnx's length of an edge), a row per way;
+    ``points`` the ways' lon/lat points one after the other, ``counts`` how many
+    each way has (two or more); ``merged`` the OSMnx edges merged from ways of
+    several classes; ``nodes`` the nodes that block or delay cars (``lon``,
+    ``lat``, ``blocked``, ``delay_s``); ``restrictions`` the turn restrictions
+    (``kind`` ``"no"``/``"only"``, ``from_row``, ``via_lon``/``via_lat`` or
+    ``via_rows``, ``to_row``).
     """
 
     table: pd.DataFrame
     points: np.ndarray
     counts: np.ndarray
     merged: int
+    nodes: pd.DataFrame = field(default_factory=lambda: _NO_NODES)
+    restrictions: pd.DataFrame = field(default_factory=lambda: _NO_RESTRICTIONS)
 
     @property
     def way_of_point(self) -> np.ndarray:
@@ -149,10 +250,22 @@ class Ways:
         return out
 
 
+#: A profile given by name.
+ProfileName = Literal["car", "free_flow"]
+
+
+def profile_of(profile: ProfileName | Profile) -> Profile:
+    """Return the :class:`~coordogeo.network.profile.Profile` named or given."""
+    if isinstance(profile, Profile):
+        return profile
+    check_choice(profile, name="profile", choices=tuple(PROFILES))
+    return PROFILES[profile]
+
+
 def osm_ways(
     path: str | Path,
     *,
-    profile: Literal["car"] = "car",
+    profile: ProfileName | Profile = "car",
     speeds_kmh: Mapping[str, float] | None = None,
     node_locations: Literal["memory", "disk"] = "memory",
 ) -> Ways:
@@ -163,45 +276,216 @@ def osm_ways(
     arrays directly, without holding millions of shapes. Same parameters and errors
     as :func:`osm_roads`.
     """
-    check_choice(profile, name="profile", choices=("car",))
+    rules = profile_of(profile)
     check_choice(node_locations, name="node_locations", choices=("memory", "disk"))
-    speeds = {**CAR_SPEEDS_KMH, **_checked_speeds(speeds_kmh)}
+    speeds = {**rules.speeds_kmh, **_checked_speeds(speeds_kmh)}
+    rules = replace(rules, speeds_kmh=speeds)
     file = existing_path(path)
     if not file.is_file():
         raise InputError(f"`path`: no file at {str(file)!r}.")
     name = file.name.lower()
     if name.endswith(".graphml"):
-        tags, points, counts = _graphml_ways(file)
+        raw = _graphml_ways(file)
     elif name.endswith((".osm.pbf", ".pbf", ".osm", ".osm.bz2", ".osm.gz")):
-        tags, points, counts = _osmium_ways(file, node_locations=node_locations)
+        raw = _osmium_ways(file, node_locations=node_locations)
     else:
         raise InputError(
             f"`path` {file.name!r} is not an OSM file coordogeo reads: .osm.pbf, .osm "
             "(XML) or OSMnx .graphml."
         )
-    merged = tags["highway"].map(lambda v: isinstance(v, list))
+    table, merged = (
+        _free_flow_table(raw, rules) if rules.turns is None else _car_table(raw, rules)
+    )
+    keep = ((table["forward_kmh"] > 0) | (table["backward_kmh"] > 0)).to_numpy()
+    if not keep.any():
+        found = format_labels(sorted({str(c.get("highway")) for c in raw.combos}))
+        raise InputError(
+            f"`{file.name}` has no drivable road for the {rules.name} profile "
+            f"(highway classes found: {found}); check the file or pass `speeds_kmh` "
+            "for its classes."
+        )
+    rows = np.flatnonzero(keep)
+    points = raw.points[np.repeat(keep, raw.counts)]
+    logger.info("%d drivable ways read from %s", len(rows), file.name)
+    return Ways(
+        table.iloc[rows].reset_index(drop=True),
+        points,
+        raw.counts[keep],
+        int(merged[keep].sum()),
+        nodes=_tagged_nodes(raw, rules),
+        restrictions=_restrictions(raw, rows) if rules.turns else _NO_RESTRICTIONS,
+    )
+
+
+def _free_flow_table(raw: _Raw, rules: Profile) -> tuple[pd.DataFrame, np.ndarray]:
+    """Read ways as coordogeo did before the car profile (to the bit)."""
+    tags = (
+        pd.DataFrame(
+            [[c.get(k) for k in _TAGS] for c in raw.combos] or None, columns=list(_TAGS)
+        )
+        .iloc[raw.codes]
+        .reset_index(drop=True)
+    )
+    if raw.graphml:  # OSMnx writes merged values as lists, and edges one-way
+        tags["highway"] = tags["highway"].map(_values)
+        for key in ("maxspeed", "junction", "access"):
+            tags[key] = tags[key].map(_first_value)
+        tags["oneway"] = "yes"
+    speeds = dict(rules.speeds_kmh)
+    merged = tags["highway"].map(lambda v: isinstance(v, list)).to_numpy(dtype=bool)
     tags["highway"] = tags["highway"].map(lambda v: _fastest(v, speeds))
     keep = (
         tags["highway"].isin(list(speeds)) & ~tags["access"].isin(_NO_ACCESS)
     ).to_numpy()
-    if not keep.any():
-        found = format_labels(sorted(tags["highway"].dropna().unique()))
-        raise InputError(
-            f"`{file.name}` has no drivable road for the car profile (highway classes "
-            f"found: {found}); check the file or pass `speeds_kmh` for its classes."
-        )
-    tags = tags[keep]
+    speed = np.zeros(len(tags))
+    oneway = np.zeros(len(tags), dtype=np.int8)
+    if keep.any():
+        speed[keep] = _speeds(tags[keep], speeds)
+        oneway[keep] = _oneway(tags[keep])
     table = pd.DataFrame(
         {
             "highway": tags["highway"].to_numpy(),
             "maxspeed": tags["maxspeed"].to_numpy(),
-            "speed_kmh": _speeds(tags, speeds),
-            "oneway": _oneway(tags),
+            "speed_kmh": speed,
+            "oneway": oneway,
+            "forward_kmh": np.where(oneway >= 0, speed, 0.0),
+            "backward_kmh": np.where(oneway <= 0, speed, 0.0),
         }
     )
-    points = points[np.repeat(keep, counts)]
-    logger.info("%d drivable ways read from %s", len(table), file.name)
-    return Ways(table, points, counts[keep], int(merged[keep].sum()))
+    return _with_turn_columns(table), merged
+
+
+def _with_turn_columns(table: pd.DataFrame) -> pd.DataFrame:
+    """Add the columns the turn graph reads, empty (the free-flow model has none)."""
+    return table.assign(
+        ferry=False, roundabout=False, duration_s=np.nan, length_m=np.nan
+    )
+
+
+def _car_table(raw: _Raw, rules: Profile) -> tuple[pd.DataFrame, np.ndarray]:
+    """Apply the car profile's rules, once per distinct combination of tags."""
+    per_combo = []
+    merged_combo = []
+    for combo in raw.combos:
+        tags = dict(combo)
+        merged_combo.append(isinstance(tags.get("highway"), list))
+        if raw.graphml:
+            tags = _graphml_tags(tags, rules)
+        rule = way_rule(tags, rules)
+        per_combo.append(
+            (
+                rule.highway or tags.get("highway"),
+                tags.get("maxspeed"),
+                rule.forward_kmh,
+                rule.backward_kmh,
+                rule.ferry,
+                rule.roundabout,
+                rule.duration_s,
+            )
+        )
+    combos = pd.DataFrame(
+        per_combo or None,
+        columns=[
+            "highway",
+            "maxspeed",
+            "forward_kmh",
+            "backward_kmh",
+            "ferry",
+            "roundabout",
+            "duration_s",
+        ],
+    )
+    table = combos.iloc[raw.codes].reset_index(drop=True)
+    forward, backward = table["forward_kmh"], table["backward_kmh"]
+    table["speed_kmh"] = np.where(forward > 0, forward, backward)
+    table["oneway"] = np.where(backward <= 0, 1, np.where(forward <= 0, -1, 0))
+    table["oneway"] = table["oneway"].astype(np.int8)
+    table["length_m"] = (
+        raw.lengths_m if raw.lengths_m is not None else np.full(len(table), np.nan)
+    )
+    merged = np.asarray(merged_combo, dtype=bool)[raw.codes]
+    return table, merged
+
+
+def _graphml_tags(tags: dict[str, Any], rules: Profile) -> dict[str, str]:
+    """Read an OSMnx edge's attributes as one way's tags, in its own direction.
+
+    A merged class takes the fastest drivable one; a list of limits its lowest
+    (``"['50', '30']"`` is 30, whatever order OSMnx wrote it in); other lists their
+    first value. The edge is drivable in its direction: ``oneway`` is dropped.
+    """
+    out: dict[str, str] = {}
+    for key, value in tags.items():
+        values = _values(value)
+        if key == "highway" and isinstance(values, list):
+            out[key] = str(_fastest(values, rules.speeds_kmh))
+        elif key == "maxspeed" and isinstance(values, list):
+            limits = [parse_maxspeed_kmh(v, rules) for v in values]
+            known = [(limit, v) for limit, v in zip(limits, values, strict=True)
+                     if not math.isnan(limit)]  # fmt: skip
+            if known:
+                out[key] = min(known)[1]
+        elif isinstance(values, list):
+            if values:
+                out[key] = values[0]
+        elif value is not None and key not in ("oneway", "reversed"):
+            out[key] = str(value)
+    out["oneway"] = "yes"
+    return out
+
+
+def _tagged_nodes(raw: _Raw, rules: Profile) -> pd.DataFrame:
+    """Nodes that block or delay cars: lon, lat, ``blocked``, ``delay_s``."""
+    if rules.turns is None or not len(raw.node_codes):
+        return _NO_NODES
+    said = [node_rule(tags, rules) for tags in raw.node_combos]
+    blocked = np.array([b for b, _ in said], dtype=bool)[raw.node_codes]
+    delay = np.array([d for _, d in said], dtype=np.float64)[raw.node_codes]
+    keep = blocked | (delay > 0)
+    return pd.DataFrame(
+        {
+            "lon": raw.node_lonlat[keep, 0],
+            "lat": raw.node_lonlat[keep, 1],
+            "blocked": blocked[keep],
+            "delay_s": delay[keep],
+        }
+    )
+
+
+def _restrictions(raw: _Raw, rows: np.ndarray) -> pd.DataFrame:
+    """Turn restrictions on the kept ways: kind, from row, via, to row.
+
+    ``via_lon``/``via_lat`` is the via node (NaN for a via way); ``via_rows`` the
+    rows of the via ways, in order. Restrictions naming a way that is not kept
+    (not drivable, outside the extract) are dropped: they restrict nothing here.
+    """
+    if not raw.relations or raw.way_ids is None:
+        return _NO_RESTRICTIONS
+    row_of = pd.Series(np.arange(len(rows)), index=raw.way_ids[rows])
+    row_of = row_of[~row_of.index.duplicated()]
+    vias = np.array([v if v is not None else -1 for _, _, v, _, _ in raw.relations],
+                    dtype=np.int64)  # fmt: skip
+    located = raw.node_locations(vias)
+    out = []
+    for (kind, from_way, via_node, via_ways, to_way), (lon, lat) in zip(
+        raw.relations, located, strict=True
+    ):
+        ids = [from_way, to_way, *via_ways]
+        if not all(i in row_of.index for i in ids):
+            continue
+        if via_node is not None and math.isnan(lon):
+            continue
+        out.append(
+            (
+                kind,
+                int(row_of[from_way]),
+                lon,
+                lat,
+                tuple(int(row_of[w]) for w in via_ways),
+                int(row_of[to_way]),
+            )
+        )
+    return pd.DataFrame(out or None, columns=_RESTRICTION_COLUMNS)
 
 
 def territory_crs_of(roads: gpd.GeoDataFrame) -> str:
@@ -221,11 +505,39 @@ def territory_crs_at(lon: np.ndarray, lat: np.ndarray) -> str:
     return TERRITORY_CRS[str(where[0])]
 
 
-#: Tags of each way, its lon/lat points one way after the other, their counts.
-_Read = tuple[pd.DataFrame, np.ndarray, np.ndarray]
+@dataclass
+class _Raw:
+    """What a reader found: ways (tag combination, points), tagged nodes, relations."""
+
+    codes: np.ndarray
+    combos: list[dict[str, Any]]
+    points: np.ndarray
+    counts: np.ndarray
+    graphml: bool = False
+    way_ids: np.ndarray | None = None
+    point_ids: np.ndarray | None = None
+    node_codes: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    node_combos: list[dict[str, str]] = field(default_factory=list)
+    node_lonlat: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))
+    relations: list[tuple[str, int, int | None, tuple[int, ...], int]] = field(
+        default_factory=list
+    )
+    lengths_m: np.ndarray | None = None
+
+    def node_locations(self, node_ids: np.ndarray) -> np.ndarray:
+        """Return the lon/lat of OSM nodes on the ways read (NaN for the others)."""
+        out = np.full((len(node_ids), 2), np.nan)
+        if self.point_ids is None or not len(node_ids) or not len(self.point_ids):
+            return out
+        order = np.argsort(self.point_ids, kind="stable")
+        at = np.searchsorted(self.point_ids[order], node_ids)
+        at = np.minimum(at, len(order) - 1)
+        found = self.point_ids[order[at]] == node_ids
+        out[found] = self.points[order[at[found]]]
+        return out
 
 
-def _osmium_ways(path: Path, *, node_locations: str = "memory") -> _Read:
+def _osmium_ways(path: Path, *, node_locations: str = "memory") -> _Raw:
     """Tags and lon/lat points of the ``highway`` ways of a PBF / XML file."""
     if node_locations == "disk":
         with tempfile.TemporaryDirectory(prefix="coordogeo-osm-") as folder:
@@ -234,53 +546,114 @@ def _osmium_ways(path: Path, *, node_locations: str = "memory") -> _Read:
     return _osmium_ways_with(path, "flex_mem")
 
 
-def _osmium_ways_with(path: Path, storage: str) -> _Read:
+def _osmium_ways_with(path: Path, storage: str) -> _Raw:
     """:func:`_osmium_ways` with libosmium's node location ``storage``."""
     import osmium  # noqa: PLC0415 - only needed for raw OSM files
 
     # compact buffers, not a Python object per point: a region's 4.5 M ways held
-    # as lists of tuples took 4.5 GB
-    values: dict[str, list[str | None]] = {k: [] for k in _TAGS}
-    flat, sizes = array("d"), array("q")
+    # as lists of tuples took 4.5 GB; tags as one code per distinct combination
+    flat, sizes, ids, way_ids = array("d"), array("q"), array("q"), array("q")
+    codes, node_codes, node_xy = array("q"), array("q"), array("d")
+    combos: dict[tuple[tuple[str, str], ...], int] = {}
+    node_combos: dict[tuple[tuple[str, str], ...], int] = {}
+    relations: list[tuple[str, int, int | None, tuple[int, ...], int]] = []
     processor = (
         osmium.FileProcessor(str(path))
         .with_locations(storage)
-        .with_filter(osmium.filter.KeyFilter("highway"))
+        .with_filter(osmium.filter.KeyFilter(*_FILTER_KEYS))
     )
     kind = "OSM PBF" if path.name.lower().endswith("pbf") else "OSM XML"
     try:
-        # pyosmium hands over one way at a time: this loop is the parser's own API
+        # pyosmium hands over one object at a time: this loop is the parser's own API
         for obj in processor:
-            if not isinstance(obj, osmium.osm.Way):
-                continue
-            start = len(flat)
-            for n in obj.nodes:
-                if n.location.valid():
-                    flat.extend((n.lon, n.lat))
-            count = (len(flat) - start) // 2
-            if count < 2:  # noqa: PLR2004 - a line needs two points
-                del flat[start:]
-                continue
-            sizes.append(count)
-            tags = obj.tags
-            for key, column in values.items():
-                value = tags.get(key)
-                column.append(None if value is None else sys.intern(value))
+            if isinstance(obj, osmium.osm.Way):
+                tags = tuple(sorted((t.k, t.v) for t in obj.tags if t.k in _WAY_KEYS))
+                if not any(k in ("highway", "route") for k, _ in tags):
+                    continue
+                start = len(flat)
+                for n in obj.nodes:
+                    if n.location.valid():
+                        flat.extend((n.lon, n.lat))
+                        ids.append(n.ref)
+                count = (len(flat) - start) // 2
+                if count < 2:  # noqa: PLR2004 - a line needs two points
+                    del flat[start:]
+                    del ids[len(ids) - count :]
+                    continue
+                sizes.append(count)
+                way_ids.append(obj.id)
+                codes.append(combos.setdefault(tags, len(combos)))
+            elif isinstance(obj, osmium.osm.Node):
+                tags = tuple(sorted((t.k, t.v) for t in obj.tags if t.k in _NODE_KEYS))
+                if tags and obj.location.valid():
+                    node_codes.append(node_combos.setdefault(tags, len(node_combos)))
+                    node_xy.extend((obj.location.lon, obj.location.lat))
+            elif isinstance(obj, osmium.osm.Relation):
+                found = _restriction(obj)
+                if found is not None:
+                    relations.append(found)
     except RuntimeError as err:  # libosmium reports every parse error so
         raise InputError(
             f"`{path.name}` is not a readable {kind} file ({err}): it may be "
             "truncated (an interrupted download) or of another format; download "
             "it again, or check its extension."
         ) from err
-    table = pd.DataFrame(values, columns=list(_TAGS))
-    if not sizes:  # no way kept (every kept way has two points or more)
-        return table, np.zeros((0, 2)), np.zeros(0, dtype=np.int64)
-    counts = np.frombuffer(sizes, dtype=np.int64)
-    points = np.frombuffer(flat, dtype=np.float64).reshape(-1, 2)
-    return table, points, counts
+    return _Raw(
+        codes=np.frombuffer(codes, dtype=np.int64),
+        combos=[dict(c) for c in combos],
+        points=np.frombuffer(flat, dtype=np.float64).reshape(-1, 2),
+        counts=np.frombuffer(sizes, dtype=np.int64),
+        way_ids=np.frombuffer(way_ids, dtype=np.int64),
+        point_ids=np.frombuffer(ids, dtype=np.int64),
+        node_codes=np.frombuffer(node_codes, dtype=np.int64),
+        node_combos=[dict(c) for c in node_combos],
+        node_lonlat=np.frombuffer(node_xy, dtype=np.float64).reshape(-1, 2),
+        relations=relations,
+    )
 
 
-def _graphml_ways(path: Path) -> _Read:
+def _restriction(
+    relation: Any,
+) -> tuple[str, int, int | None, tuple[int, ...], int] | None:
+    """Read a ``type=restriction`` relation a car obeys: (kind, from, via, vias, to).
+
+    The restriction is ``restriction:motorcar`` / ``:motor_vehicle`` /
+    ``:vehicle`` if given, else ``restriction``; ``no_*`` and ``only_*`` count, an
+    ``except`` naming a car is not for cars, ``*:conditional`` is left aside.
+    """
+    tags = relation.tags
+    if tags.get("type") != "restriction":
+        return None
+    value = next(
+        (
+            tags.get(f"restriction:{k}")
+            for k in ("motorcar", "motor_vehicle", "vehicle")
+            if tags.get(f"restriction:{k}")
+        ),
+        tags.get("restriction"),
+    )
+    exempt = set((tags.get("except") or "").replace(" ", "").split(";"))
+    if not value or exempt & {"motorcar", "motor_vehicle", "vehicle"}:
+        return None
+    kind = (
+        "no" if value.startswith("no_") else "only" if value.startswith("only_") else ""
+    )
+    froms = [m.ref for m in relation.members if m.type == "w" and m.role == "from"]
+    tos = [m.ref for m in relation.members if m.type == "w" and m.role == "to"]
+    via_nodes = [m.ref for m in relation.members if m.type == "n" and m.role == "via"]
+    via_ways = tuple(
+        m.ref for m in relation.members if m.type == "w" and m.role == "via"
+    )
+    if not kind or len(froms) != 1 or len(tos) != 1:
+        return None
+    if len(via_nodes) == 1 and not via_ways:
+        return (kind, froms[0], via_nodes[0], (), tos[0])
+    if via_ways and not via_nodes:
+        return (kind, froms[0], None, via_ways, tos[0])
+    return None
+
+
+def _graphml_ways(path: Path) -> _Raw:
     """Tags and lon/lat points of the directed edges of an OSMnx GraphML file."""
     from xml.etree.ElementTree import ParseError  # noqa: PLC0415
 
@@ -314,7 +687,7 @@ def _graphml_ways(path: Path) -> _Read:
             "first."
         )
     edges = pd.DataFrame([{"u": u, "v": v, **d} for u, v, d in graph.edges(data=True)])
-    for column in ("highway", "maxspeed", "junction", "access", "geometry"):
+    for column in ("highway", "maxspeed", "junction", "access", "geometry", "length"):
         if column not in edges:
             edges[column] = None
     xy = nodes[["x", "y"]].astype(float)
@@ -330,17 +703,47 @@ def _graphml_ways(path: Path) -> _Read:
         first, shapely.points(start)
     )
     lines = np.where(flip, shapely.reverse(lines), lines)
-    tags = pd.DataFrame(
-        {
-            "highway": edges["highway"].map(_values),
-            "maxspeed": edges["maxspeed"].map(_first_value),
-            "oneway": "yes",
-            "junction": edges["junction"].map(_first_value),
-            "access": edges["access"].map(_first_value),
-        }
+    attributes = [c for c in edges.columns if c in _WAY_KEYS]
+    keyed = edges[attributes].astype(object).where(edges[attributes].notna(), None)
+    combos: dict[tuple[tuple[str, Any], ...], int] = {}
+    codes = np.array(
+        [
+            combos.setdefault(
+                tuple(
+                    (k, v)
+                    for k, v in zip(attributes, row, strict=True)
+                    if v is not None
+                ),
+                len(combos),
+            )
+            for row in keyed.itertuples(index=False, name=None)
+        ],
+        dtype=np.int64,
     )
     points, owner = shapely.get_coordinates(lines, return_index=True)
-    return tags, points, np.bincount(owner, minlength=len(lines)).astype(np.int64)
+    node_tags = nodes.get("highway", pd.Series(dtype=object)).reindex(nodes.index)
+    signals = node_tags.isin(["traffic_signals", "stop", "give_way"]).to_numpy()
+    node_combos: dict[tuple[tuple[str, str], ...], int] = {}
+    node_codes = np.array(
+        [
+            node_combos.setdefault((("highway", str(v)),), len(node_combos))
+            for v in node_tags[signals]
+        ],
+        dtype=np.int64,
+    )
+    return _Raw(
+        codes=codes,
+        combos=[dict(c) for c in combos],
+        points=points,
+        counts=np.bincount(owner, minlength=len(lines)).astype(np.int64),
+        graphml=True,
+        node_codes=node_codes,
+        node_combos=[dict(c) for c in node_combos],
+        node_lonlat=xy.to_numpy()[signals],
+        lengths_m=pd.to_numeric(edges["length"], errors="coerce").to_numpy(
+            dtype=np.float64
+        ),
+    )
 
 
 def _values(value: object) -> object:

@@ -22,8 +22,16 @@ from pyproj import CRS, Transformer
 
 from coordogeo.crs import to_metric_crs
 from coordogeo.errors import InputError, check_columns, check_positive, format_labels
-from coordogeo.network.osm import osm_ways, territory_crs_at
+from coordogeo.network.osm import (
+    ProfileName,
+    Ways,
+    osm_ways,
+    profile_of,
+    territory_crs_at,
+)
+from coordogeo.network.profile import Profile, TurnCosts
 from coordogeo.network.search import SearchGraph, check_graph, morton_key
+from coordogeo.network.turns import TurnGraph, build_turn_graph
 
 __all__ = ["BuildReport", "RoadNetwork", "anchor_xy", "warn_unsnapped"]
 
@@ -110,6 +118,17 @@ class RoadNetwork:
         Places farther than this from every node are flagged ``snapped=False``.
     report
         A :class:`BuildReport`.
+    profile
+        The profile that made the times: ``"car"`` (OSRM's car rules, with turn
+        costs), ``"free_flow"``, or ``"lines"`` (:meth:`from_roads`: the speeds of
+        the lines given).
+    turns
+        The edge-based graph every search walks when turns cost time or are
+        restricted (:mod:`coordogeo.network.turns`); None: searches walk ``graph``.
+    small
+        Per node, whether it lies in a strongly connected piece too small to snap
+        to while a larger one is within reach (``Profile.small_component_nodes``);
+        None: places snap to the nearest node.
     """
 
     graph: csr_matrix
@@ -120,6 +139,9 @@ class RoadNetwork:
     report: BuildReport
     tree: cKDTree = field(repr=False)
     reverse_graph: csr_matrix = field(repr=False)
+    profile: str = "lines"
+    turns: TurnGraph | None = field(default=None, repr=False)
+    small: np.ndarray | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         """Refuse arrays a search could not walk safely (see ``check_graph``)."""
@@ -130,6 +152,20 @@ class RoadNetwork:
                 "RoadNetwork: the reverse graph has another number of edges than "
                 "the graph; build the network with a named constructor."
             )
+        if self.small is not None and np.shape(self.small) != (self.n_nodes,):
+            raise InputError(
+                "RoadNetwork: `small` must hold one flag per node; build the network "
+                "with a named constructor."
+            )
+        if self.turns is not None:
+            states = (self.turns.departure, self.turns.arrival)
+            for graph in (self.turns.graph, self.turns.reverse):
+                check_graph(graph, self.node_xy, source="turn graph", states=states)
+            if self.turns.reverse.nnz != self.turns.graph.nnz:
+                raise InputError(
+                    "RoadNetwork: the reverse turn graph has another number of arcs "
+                    "than the turn graph; build the network with a named constructor."
+                )
 
     @property
     def n_nodes(self) -> int:
@@ -139,18 +175,31 @@ class RoadNetwork:
     @property
     def description(self) -> str:
         """One line saying how times on this network are made (``time_model``)."""
+        model = {
+            "car": "car profile after OSRM, turn costs and restrictions",
+            "free_flow": "free-flow speeds by road class, no turn costs",
+            "lines": "speeds of the lines given"
+            + ("" if self.turns is None else ", turn costs"),
+        }.get(self.profile, self.profile)
         return (
-            f"road network ({self.n_nodes} nodes; off-road legs at "
+            f"road network ({self.n_nodes} nodes; {model}; off-road legs at "
             f"{self.approach_speed_kmh:g} km/h)"
         )
 
     @cached_property
     def _forward_search(self) -> SearchGraph:
-        return SearchGraph.of(self.graph, self.node_xy)
+        if self.turns is None:
+            return SearchGraph.of(self.graph, self.node_xy)
+        return SearchGraph.of(
+            self.turns.graph,
+            self.node_xy,
+            (self.turns.departure, self.turns.arrival),
+        )
 
     @cached_property
     def _reverse_search(self) -> SearchGraph:
-        return self._forward_search.reversed(self.reverse_graph)
+        reverse = self.reverse_graph if self.turns is None else self.turns.reverse
+        return self._forward_search.reversed(reverse)
 
     def search_graph(self, *, reverse: bool = False) -> SearchGraph:
         """Return the graph (``reverse``: edges turned round) for bounded searches.
@@ -215,6 +264,7 @@ class RoadNetwork:
         max_snap_m: float = MAX_SNAP_M,
         segmentize_m: float | None = None,
         crs: str | None = None,
+        turn_costs: TurnCosts | None = None,
     ) -> RoadNetwork:
         """Build a network from road LineStrings joined at their shared vertices.
 
@@ -240,6 +290,10 @@ class RoadNetwork:
         crs
             The metric CRS of the territory (``coordogeo.crs.TERRITORY_CRS``); the
             one of the territory the roads lie in if None.
+        turn_costs
+            Charge turns as OSRM's car profile does, from the lines' geometry
+            (``coordogeo.network.profile.TurnCosts()``; U-turns only at dead ends);
+            None (default): no turn costs, any turn allowed.
 
         Returns
         -------
@@ -275,14 +329,17 @@ class RoadNetwork:
             if oneway
             else np.zeros(len(frame), dtype=np.int8)
         )
+        no = np.zeros(len(frame), dtype=bool)
         return cls._assemble_points(
             _line_points(geoms),
-            speed,
-            direction,
+            np.where(direction >= 0, speed, 0.0),
+            np.where(direction <= 0, speed, 0.0),
             labels=frame.index,
             crs=frame.crs.to_string(),
             approach_speed_kmh=float(approach_speed_kmh),
             max_snap_m=float(max_snap_m),
+            turns=None if turn_costs is None else _TurnInput(turn_costs, no, no),
+            profile="lines",
         )
 
     @classmethod
@@ -290,7 +347,7 @@ class RoadNetwork:
         cls,
         path: str | Path,
         *,
-        profile: Literal["car"] = "car",
+        profile: ProfileName | Profile = "car",
         speeds_kmh: Mapping[str, float] | None = None,
         approach_speed_kmh: float = APPROACH_SPEED_KMH,
         max_snap_m: float = MAX_SNAP_M,
@@ -298,22 +355,26 @@ class RoadNetwork:
     ) -> RoadNetwork:
         """Build a network from an OSM file: .osm.pbf, .osm XML or OSMnx GraphML.
 
-        The drivable roads and their speeds and one-way rules are read by
-        :func:`coordogeo.network.osm.osm_roads` (pyosmium for raw OSM, networkx for
-        GraphML), then built with :meth:`from_roads` in the metric CRS of the
+        The drivable roads and their speeds each way are read by
+        :func:`coordogeo.network.osm.osm_ways` (pyosmium for raw OSM, networkx for
+        GraphML) under the profile's rules, then built in the metric CRS of the
         territory the roads lie in (EPSG:5490 for Saint-Barthélemy, Lambert-93 in
-        metropolitan France…).
+        metropolitan France…). With the car profile, the searches walk an
+        edge-based graph (:mod:`coordogeo.network.turns`): turn costs, U-turns at
+        dead ends only, turn restrictions, barriers and delays on nodes.
 
         Parameters
         ----------
         path
             The OSM file.
         profile
-            ``"car"`` (the only profile so far).
+            ``"car"`` (default): OSRM's car rules
+            (:data:`coordogeo.network.profile.CAR`); ``"free_flow"``: coordogeo's
+            earlier model, the same times to the bit; or a
+            :class:`~coordogeo.network.profile.Profile`.
         speeds_kmh
-            Speeds by ``highway`` class overriding the defaults
-            (:data:`coordogeo.network.osm.CAR_SPEEDS_KMH`), used where ``maxspeed``
-            is absent.
+            Speeds by ``highway`` class overriding the profile's, used where
+            ``maxspeed`` is absent; each finite and > 0.
         approach_speed_kmh, max_snap_m
             As for :meth:`from_roads`.
         node_locations
@@ -325,53 +386,74 @@ class RoadNetwork:
         ------
         InputError
             An unknown file type or profile, a file with no drivable road, roads
-            spread over several territories.
+            spread over several territories, a speed that is not > 0.
         """
         check_positive(approach_speed_kmh, name="approach_speed_kmh", unit="km/h")
         check_positive(max_snap_m, name="max_snap_m", unit="metres")
+        rules = profile_of(profile)
         ways = osm_ways(
-            path, profile=profile, speeds_kmh=speeds_kmh, node_locations=node_locations
+            path, profile=rules, speeds_kmh=speeds_kmh, node_locations=node_locations
         )
         # the ways' points go to the territory's CRS as flat arrays: no shape per
         # way (a region's 4.5 M lines and their GeoDataFrame took gigabytes)
         n_ways = len(ways.counts)
         middle = ways.middle_points
         crs = territory_crs_at(middle[:, 0], middle[:, 1])
-        x, y = Transformer.from_crs(4326, crs, always_xy=True).transform(
-            ways.points[:, 0], ways.points[:, 1]
-        )
+        to_metric = Transformer.from_crs(4326, crs, always_xy=True)
+        x, y = to_metric.transform(ways.points[:, 0], ways.points[:, 1])
+        xy = np.column_stack([x, y])
+        forward, backward = _timed_speeds(ways, xy)
+        turns = None
+        if rules.turns is not None:
+            nx, ny = to_metric.transform(
+                ways.nodes["lon"].to_numpy(), ways.nodes["lat"].to_numpy()
+            )
+            vx, vy = to_metric.transform(
+                ways.restrictions["via_lon"].to_numpy(dtype=np.float64),
+                ways.restrictions["via_lat"].to_numpy(dtype=np.float64),
+            )
+            turns = _TurnInput(
+                rules.turns,
+                ways.table["ferry"].to_numpy(dtype=bool),
+                ways.table["roundabout"].to_numpy(dtype=bool),
+                nodes=ways.nodes.assign(x=nx, y=ny),
+                restrictions=ways.restrictions.assign(via_x=vx, via_y=vy),
+                small_component_nodes=rules.small_component_nodes,
+            )
         network = cls._assemble_points(
-            (
-                np.column_stack([x, y]),
-                ways.way_of_point,
-                np.arange(n_ways),
-            ),
-            ways.table["speed_kmh"].to_numpy(dtype=np.float64),
-            ways.table["oneway"].to_numpy(dtype=np.int8),
+            (xy, ways.way_of_point, np.arange(n_ways)),
+            forward,
+            backward,
             labels=pd.RangeIndex(n_ways),
             crs=CRS.from_user_input(crs).to_string(),
             approach_speed_kmh=float(approach_speed_kmh),
             max_snap_m=float(max_snap_m),
+            turns=turns,
+            profile=rules.name,
         )
         report = replace(network.report, merged_highway_edges=ways.merged)
         return replace(network, report=report)
 
     @classmethod
-    def _assemble_points(
+    def _assemble_points(  # noqa: PLR0913 - the build's pieces, each documented
         cls,
         points: tuple[np.ndarray, np.ndarray, np.ndarray],
-        speed_kmh: np.ndarray,
-        direction: np.ndarray,
+        forward_kmh: np.ndarray,
+        backward_kmh: np.ndarray,
         *,
         labels: pd.Index,
         crs: str,
         approach_speed_kmh: float,
         max_snap_m: float,
+        turns: _TurnInput | None = None,
+        profile: str = "lines",
     ) -> RoadNetwork:
-        """Build the graph of lines given as points, one speed and direction a road.
+        """Build the graph of lines given as points, with each road's speed each way.
 
         ``points`` is the metric coordinates of every point, the line part each
-        belongs to (a part's points consecutive) and the road row of each part.
+        belongs to (a part's points consecutive) and the road row of each part;
+        a speed of 0 means the road is not driven that way. With ``turns``, the
+        edge-based graph of :mod:`coordogeo.network.turns` is built too.
         """
         coords, coord_part, part_row = points
         del points
@@ -393,12 +475,16 @@ class RoadNetwork:
                 stacklevel=3,
             )
         u, v, row = u[~zero], v[~zero], row[~zero]
-        seconds = np.hypot(*(node_xy[u] - node_xy[v]).T) / (speed_kmh[row] / 3.6)
-        way = direction[row]
-        src = np.concatenate([u[way >= 0], v[way <= 0]])
-        dst = np.concatenate([v[way >= 0], u[way <= 0]])
-        sec = np.concatenate([seconds[way >= 0], seconds[way <= 0]])
-        graph, n_dup = _csr_keep_fastest(src, dst, sec, len(node_xy))
+        length = np.hypot(*(node_xy[u] - node_xy[v]).T)
+        fwd, bwd = forward_kmh[row] > 0, backward_kmh[row] > 0
+        src = np.concatenate([u[fwd], v[bwd]])
+        dst = np.concatenate([v[fwd], u[bwd]])
+        sec = np.concatenate(
+            [length[fwd] / (forward_kmh[row][fwd] / 3.6),
+             length[bwd] / (backward_kmh[row][bwd] / 3.6)]
+        )  # fmt: skip
+        edge_rows = np.concatenate([row[fwd], row[bwd]])
+        graph, n_dup, kept = _csr_keep_fastest(src, dst, sec, len(node_xy))
         n_comp, comp = connected_components(graph, directed=True, connection="weak")
         report = BuildReport(
             n_roads=len(labels),
@@ -414,6 +500,15 @@ class RoadNetwork:
         for array in (node_xy, graph.data, graph.indices, graph.indptr,
                       reverse.data, reverse.indices, reverse.indptr):  # fmt: skip
             array.flags.writeable = False
+        tree = cKDTree(node_xy)
+        turn_graph = (
+            None
+            if turns is None
+            else turns.build(graph, edge_rows[kept], node_xy, tree)
+        )
+        small = None
+        if turn_graph is not None and turns is not None and turns.small_component_nodes:
+            small = _small_pieces(graph, turn_graph, turns.small_component_nodes)
         return cls(
             graph=graph,
             node_xy=node_xy,
@@ -421,8 +516,11 @@ class RoadNetwork:
             approach_speed_kmh=approach_speed_kmh,
             max_snap_m=max_snap_m,
             report=report,
-            tree=cKDTree(node_xy),
+            tree=tree,
             reverse_graph=reverse,
+            profile=profile,
+            turns=turn_graph,
+            small=small,
         )
 
     def snap(
@@ -485,8 +583,35 @@ class RoadNetwork:
         dist = np.empty(len(xy))
         node = np.empty(len(xy), dtype=np.int64)
         dist[order], node[order] = self.tree.query(xy[order], k=1, workers=-1)
+        if self.small is not None and self.small.any() and not self.small.all():
+            self._snap_to_larger(xy, node, dist, max_snap_m)
         node[dist > max_snap_m] = -1
         return node, dist
+
+    def _snap_to_larger(
+        self, xy: np.ndarray, node: np.ndarray, dist: np.ndarray, max_snap_m: float
+    ) -> None:
+        """Move points snapped into a small piece to the nearest larger one in reach.
+
+        As OSRM does: a place beside a one-way dead end is routed from the road
+        network it belongs to, not trapped in a piece it cannot leave.
+        """
+        assert self.small is not None
+        trapped = np.flatnonzero(self.small[node])
+        if not len(trapped):
+            return
+        larger = np.flatnonzero(~self.small)
+        d, k = self._larger_tree.query(
+            xy[trapped], k=1, distance_upper_bound=max_snap_m, workers=-1
+        )
+        found = np.isfinite(d)
+        node[trapped[found]] = larger[k[found]]
+        dist[trapped[found]] = d[found]
+
+    @cached_property
+    def _larger_tree(self) -> cKDTree:
+        assert self.small is not None
+        return cKDTree(self.node_xy[~self.small])
 
     def approach_seconds(self, distance_m: np.ndarray) -> np.ndarray:
         """Seconds of the off-network leg at ``approach_speed_kmh``."""
@@ -614,11 +739,12 @@ def _merge_vertices(coords: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def _csr_keep_fastest(
     src: np.ndarray, dst: np.ndarray, seconds: np.ndarray, n: int
-) -> tuple[csr_matrix, int]:
+) -> tuple[csr_matrix, int, np.ndarray]:
     """CSR of the edges, keeping the fastest of repeated (src, dst) pairs.
 
     One sort on a single int64 key (row-major), then the minimum of each run: the
-    sorted keys are the CSR's rows and columns already in order.
+    sorted keys are the CSR's rows and columns already in order. Also returns,
+    for each CSR edge, the position of an input edge that gave its time.
     """
     key = src * np.int64(n) + dst
     order = np.argsort(key, kind="stable")
@@ -629,10 +755,130 @@ def _csr_keep_fastest(
     fastest = (
         np.minimum.reduceat(seconds[order], starts) if len(starts) else seconds[:0]
     )
+    run = np.cumsum(first) - 1
+    is_min = seconds[order] == np.repeat(fastest, np.diff(np.r_[starts, len(key)]))
+    kept = np.full(len(starts), -1, dtype=np.int64)
+    kept[run[is_min][::-1]] = order[is_min][::-1]  # the first fastest of each run
     key = key[first]
     index_dtype = np.int32 if n < 2**31 else np.int64
     indptr = np.zeros(n + 1, dtype=index_dtype)
     np.cumsum(np.bincount(key // n, minlength=n), out=indptr[1:])
     graph = csr_matrix((fastest, (key % n).astype(index_dtype), indptr), shape=(n, n))
     graph.has_sorted_indices = True
-    return graph, int(len(order) - len(starts))
+    return graph, int(len(order) - len(starts)), kept
+
+
+def _timed_speeds(ways: Ways, xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Speeds each way, made to give a way's tagged time or OSMnx's length.
+
+    A ferry with a ``duration`` crosses in that time whatever its drawn length; an
+    OSMnx edge measures ``length`` metres (OSMnx's own, on the sphere) rather than
+    its length in the metric CRS (a few tenths of a percent longer).
+    """
+    table = ways.table
+    forward = table["forward_kmh"].to_numpy(dtype=np.float64).copy()
+    backward = table["backward_kmh"].to_numpy(dtype=np.float64).copy()
+    row = ways.way_of_point
+    same = row[:-1] == row[1:]
+    step = np.hypot(*(xy[1:] - xy[:-1]).T)
+    drawn = np.bincount(row[:-1][same], weights=step[same], minlength=len(table))
+    duration = table["duration_s"].to_numpy(dtype=np.float64)
+    timed = np.isfinite(duration) & (drawn > 0)
+    kmh = drawn[timed] / duration[timed] * 3.6
+    forward[timed] = np.where(forward[timed] > 0, kmh, 0.0)
+    backward[timed] = np.where(backward[timed] > 0, kmh, 0.0)
+    length = table["length_m"].to_numpy(dtype=np.float64)
+    measured = np.isfinite(length) & (length > 0) & (drawn > 0) & ~timed
+    factor = drawn[measured] / length[measured]
+    forward[measured] *= factor
+    backward[measured] *= factor
+    return forward, backward
+
+
+@dataclass(frozen=True)
+class _TurnInput:
+    """What the edge-based graph needs beyond the node graph (rows: the roads)."""
+
+    costs: TurnCosts
+    row_ferry: np.ndarray
+    row_roundabout: np.ndarray
+    nodes: pd.DataFrame | None = None
+    restrictions: pd.DataFrame | None = None
+    small_component_nodes: int = 0
+
+    def build(
+        self,
+        graph: csr_matrix,
+        edge_row: np.ndarray,
+        node_xy: np.ndarray,
+        tree: cKDTree,
+    ) -> TurnGraph:
+        """Match tagged nodes and via nodes to road nodes; build the turn graph."""
+        n = len(node_xy)
+        blocked, delay = np.zeros(n, dtype=bool), np.zeros(n)
+        if self.nodes is not None and len(self.nodes):
+            at = _node_at(tree, self.nodes[["x", "y"]].to_numpy())
+            on = at >= 0
+            np.logical_or.at(blocked, at[on], self.nodes["blocked"].to_numpy()[on])
+            np.maximum.at(delay, at[on], self.nodes["delay_s"].to_numpy()[on])
+        rules = pd.DataFrame(
+            columns=["kind", "from_row", "via_node", "via_rows", "to_row"]
+        )
+        if self.restrictions is not None and len(self.restrictions):
+            given = self.restrictions
+            via = np.full(len(given), -1, dtype=np.int64)
+            point = np.isfinite(given["via_x"].to_numpy(dtype=np.float64))
+            via[point] = _node_at(tree, given.loc[point, ["via_x", "via_y"]].to_numpy())
+            unplaced = point & (via < 0)
+            rules = pd.DataFrame(
+                {
+                    "kind": given["kind"].to_numpy()[~unplaced],
+                    "from_row": given["from_row"].to_numpy(dtype=np.int64)[~unplaced],
+                    "via_node": via[~unplaced],
+                    "via_rows": given["via_rows"].to_numpy()[~unplaced],
+                    "to_row": given["to_row"].to_numpy(dtype=np.int64)[~unplaced],
+                }
+            )
+        return build_turn_graph(
+            graph,
+            edge_row,
+            node_xy,
+            costs=self.costs,
+            row_ferry=self.row_ferry,
+            row_roundabout=self.row_roundabout,
+            node_blocked=blocked,
+            node_delay_s=delay,
+            restrictions=rules,
+        )
+
+
+def _node_at(tree: cKDTree, xy: np.ndarray) -> np.ndarray:
+    """Return the road node at each point (to the node precision), -1 if none."""
+    if len(xy) == 0:
+        return np.zeros(0, dtype=np.int64)
+    dist, node = tree.query(xy, k=1)
+    out: np.ndarray = np.where(dist <= 2 * NODE_PRECISION_M, node, -1)
+    return out.astype(np.int64)
+
+
+def _small_pieces(graph: csr_matrix, turns: TurnGraph, least: int) -> np.ndarray:
+    """Nodes a car cannot both reach and leave within a piece of ``least`` segments.
+
+    The pieces are the strongly connected components of the edge-based graph
+    (turn restrictions and the lack of U-turns included), counted in segments; a
+    node is in a large piece when a segment into it and a segment out of it are.
+    """
+    _, strong = connected_components(turns.graph, directed=True, connection="strong")
+    n = graph.shape[0]
+    indptr = np.asarray(graph.indptr, dtype=np.int64)
+    tail = np.repeat(np.arange(n), np.diff(indptr))
+    head = np.asarray(graph.indices, dtype=np.int64)
+    segment = np.arange(len(head)) + 2 * (tail + 1)  # the numbering of turns.py
+    sizes = np.bincount(strong[segment], minlength=strong.max() + 1)
+    large = sizes[strong[segment]] >= least
+    into = np.zeros(n, dtype=bool)
+    out_of = np.zeros(n, dtype=bool)
+    into[head[large]] = True
+    out_of[tail[large]] = True
+    out: np.ndarray = ~(into & out_of)
+    return out

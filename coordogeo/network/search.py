@@ -110,22 +110,31 @@ def check_client(client: Any) -> None:
         )
 
 
-def check_graph(graph: csr_matrix, node_xy: np.ndarray, *, source: str) -> None:
+def check_graph(
+    graph: csr_matrix,
+    node_xy: np.ndarray,
+    *,
+    source: str,
+    states: tuple[np.ndarray, np.ndarray] | None = None,
+) -> None:
     """Raise unless ``graph`` is a graph every search can walk without harm.
 
     A square CSR matrix whose row pointers rise from 0 to its number of edges,
     whose column numbers are nodes of the graph, whose seconds are finite and
-    >= 0, with one finite (x, y) per node. The compiled kernel and scipy's
-    searches trust these arrays blindly (an index past the end crashes the process,
-    a negative weight never ends): every network is checked here when it is made.
-    ``source`` says where the arrays came from, for the message.
+    >= 0, with one finite (x, y) per road node. Without ``states`` the graph's
+    nodes are the road nodes; with them (an edge-based graph: the departure and
+    arrival state of each road node) every state named is one of the graph's.
+    The compiled kernel and scipy's searches trust these arrays blindly (an index
+    past the end crashes the process, a negative weight never ends): every
+    network is checked here when it is made. ``source`` says where the arrays
+    came from, for the message.
 
     Raises
     ------
     InputError
         The first property that fails, and the fix (build the network again).
     """
-    problem = _graph_problem(graph, node_xy)
+    problem = _graph_problem(graph, node_xy, states)
     if problem:
         raise InputError(
             f"{source}: not a usable road network ({problem}). Build it again "
@@ -133,18 +142,32 @@ def check_graph(graph: csr_matrix, node_xy: np.ndarray, *, source: str) -> None:
         )
 
 
-def _graph_problem(graph: Any, node_xy: np.ndarray) -> str:  # noqa: PLR0911
+def _states_ok(state: np.ndarray, n_nodes: int, n: int) -> bool:
+    """Whether ``state`` names one state of an ``n``-state graph per road node."""
+    values = np.asarray(state)
+    return values.shape == (n_nodes,) and (
+        n_nodes == 0 or (values.min() >= 0 and values.max() < n)
+    )
+
+
+def _graph_problem(  # noqa: PLR0911
+    graph: Any, node_xy: np.ndarray, states: tuple[np.ndarray, np.ndarray] | None
+) -> str:
     """Say what is wrong with a CSR graph and its node coordinates ("" if nothing)."""
     if not isinstance(graph, csr_matrix) or graph.ndim != 2:  # noqa: PLR2004
         return f"the graph is a {type(graph).__name__}, not a scipy CSR matrix"
     n = graph.shape[0]
-    indptr, indices, data = (np.asarray(a) for a in (graph.indptr, graph.indices,
-                                                     graph.data))  # fmt: skip
+    indptr, indices, data = (
+        np.asarray(a) for a in (graph.indptr, graph.indices, graph.data)
+    )
     xy = np.asarray(node_xy)
     if graph.shape != (n, n):
         return f"the graph is {graph.shape[0]} x {graph.shape[1]}, not square"
-    if xy.shape != (n, 2) or not np.isfinite(xy).all():
+    n_nodes = n if states is None else len(xy)
+    if xy.shape != (n_nodes, 2) or not np.isfinite(xy).all():
         return f"node coordinates of shape {xy.shape} or not finite, for {n} nodes"
+    if states is not None and not all(_states_ok(s, n_nodes, n) for s in states):
+        return "departure or arrival states that are not states of the graph"
     if indptr.shape != (n + 1,) or indices.shape != data.shape or indices.ndim != 1:
         return "row pointers, columns and seconds of mismatched lengths"
     if not all(np.issubdtype(a.dtype, np.integer) for a in (indptr, indices)):
@@ -165,28 +188,64 @@ def _graph_problem(graph: Any, node_xy: np.ndarray) -> str:  # noqa: PLR0911
 
 @dataclass(frozen=True, eq=False)
 class SearchGraph:
-    """A directed graph with its node coordinates, ready for bounded searches.
+    """A directed graph with its road nodes' coordinates, ready for bounded searches.
 
     ``buckets`` is the kernel's queue for these edge weights (the same for a graph
-    and its reverse).
+    and its reverse). On a node graph the search states are the road nodes; on an
+    edge-based graph (:mod:`coordogeo.network.turns`) ``source_state[n]`` is where
+    a search from road node ``n`` starts and ``target_state[n]`` where road node
+    ``n`` is reached (None: the road node itself). Callers always speak of road
+    nodes.
     """
 
     graph: csr_matrix
     node_xy: np.ndarray
     buckets: Buckets
+    source_state: np.ndarray | None = None
+    target_state: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         """Refuse a graph the kernel could not walk safely (:func:`check_graph`)."""
-        check_graph(self.graph, self.node_xy, source="search graph")
+        states = (
+            None
+            if self.source_state is None or self.target_state is None
+            else (self.source_state, self.target_state)
+        )
+        check_graph(self.graph, self.node_xy, source="search graph", states=states)
 
     @classmethod
-    def of(cls, graph: csr_matrix, node_xy: np.ndarray) -> SearchGraph:
+    def of(
+        cls,
+        graph: csr_matrix,
+        node_xy: np.ndarray,
+        states: tuple[np.ndarray, np.ndarray] | None = None,
+    ) -> SearchGraph:
         """Size the kernel's buckets on ``graph``'s edge weights; wrap them."""
-        return cls(graph, node_xy, Buckets(np.asarray(graph.data)))
+        source, target = (None, None) if states is None else states
+        return cls(graph, node_xy, Buckets(np.asarray(graph.data)), source, target)
 
     def reversed(self, graph: csr_matrix) -> SearchGraph:
-        """Return ``graph`` (these edges turned round) with these nodes and buckets."""
-        return SearchGraph(graph, self.node_xy, self.buckets)
+        """Return ``graph`` (these edges turned round) with these nodes and buckets.
+
+        The states swap: a reversed search starts where the forward one arrives.
+        """
+        return SearchGraph(
+            graph, self.node_xy, self.buckets, self.target_state, self.source_state
+        )
+
+    @property
+    def n_nodes(self) -> int:
+        """Number of road nodes the callers speak of."""
+        return int(self.graph.shape[0] if self.source_state is None
+                   else len(self.source_state))  # fmt: skip
+
+    def sources(self, node: np.ndarray) -> np.ndarray:
+        """Return the search state each road node starts from."""
+        return node if self.source_state is None else self.source_state[node]
+
+    def targets(self, node: np.ndarray) -> np.ndarray:
+        """Return the search state each road node is reached at."""
+        return node if self.target_state is None else self.target_state[node]
 
     @property
     def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -207,7 +266,9 @@ class Targets:
     node: np.ndarray
     sec: np.ndarray
     groups: tuple[np.ndarray, np.ndarray, np.ndarray]
-    _numbers: dict[int, np.ndarray] = field(default_factory=dict, repr=False)
+    _numbers: dict[tuple[int, int], np.ndarray] = field(
+        default_factory=dict, repr=False
+    )
 
     @classmethod
     def of(cls, node: np.ndarray, sec: np.ndarray) -> Targets:
@@ -219,19 +280,21 @@ class Targets:
         """Pickle without the node numbers: a cluster's worker makes its own."""
         return (Targets, (self.node, self.sec, self.groups))
 
-    def numbers(self, n: int) -> np.ndarray:
-        """Return the target number of each of ``n`` road nodes, -1 for none.
+    def numbers(self, search: SearchGraph) -> np.ndarray:
+        """Return the target number of each search state of ``search``, -1 for none.
 
-        A target number is the node's position among the distinct target nodes.
-        Made once per ``n``.
+        A target number is the position of the state's road node among the
+        distinct target nodes. Made once per graph and direction.
         """
-        kept = self._numbers.get(n)
+        n = search.graph.shape[0]
+        key = (n, id(search.target_state))
+        kept = self._numbers.get(key)
         if kept is None:
             nodes = self.groups[0]
             kept = np.full(n, -1, dtype=np.int32 if n < 2**31 else np.int64)
-            kept[nodes] = np.arange(len(nodes))
+            kept[search.targets(nodes)] = np.arange(len(nodes))
             self._numbers.clear()
-            self._numbers[n] = kept
+            self._numbers[key] = kept
         return kept
 
 
@@ -290,6 +353,7 @@ def bounded_blocks(
     if len(s_on) == 0 or len(targets.groups[2]) == 0:
         return []
     s_nodes, s_ptr, s_items = _spatial_groups(search, _group_by_node(s_node, s_on))
+    s_nodes = search.sources(s_nodes)  # the kernel walks states
     blocks = _plan_blocks(len(s_nodes))
     state = {
         "search": search,
@@ -316,7 +380,7 @@ def _check_items(
 
     The kernel reads the node arrays at these positions without a check.
     """
-    n = search.graph.shape[0]
+    n = search.n_nodes
     for name, given in (("sources", s_node), ("targets", t_node)):
         node = np.asarray(given)
         if len(node) and (node.min() < -1 or node.max() >= n):
@@ -436,7 +500,7 @@ def _search_block(state: dict[str, Any], block: _Block) -> Any:
         state["limit_s"],
         (state["s_nodes"], state["s_ptr"], state["s_items"], state["s_sec"]),
         (block.start, block.stop),
-        (targets.numbers(search.graph.shape[0]), t_ptr, t_items, targets.sec),
+        (targets.numbers(search), t_ptr, t_items, targets.sec),
     )
     reduce = state.get("reduce")
     return pairs if reduce is None else reduce(*pairs)

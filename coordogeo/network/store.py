@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 __all__ = ["FORMAT", "load_network", "save_network"]
 
 #: Version of the folder's layout; a folder of another version is refused.
-FORMAT: Final = 2
+FORMAT: Final = 3
 _META: Final = "network.json"
 _ARRAYS: Final = (
     "node_xy",
@@ -48,6 +48,18 @@ _ARRAYS: Final = (
     "reverse_indptr",
     "reverse_indices",
     "reverse_data",
+)
+#: The edge-based graph's arrays, saved when the network has one.
+_TURN_ARRAYS: Final = (
+    "turn_indptr",
+    "turn_indices",
+    "turn_data",
+    "turn_reverse_indptr",
+    "turn_reverse_indices",
+    "turn_reverse_data",
+    "departure",
+    "arrival",
+    "small",
 )
 
 
@@ -61,8 +73,10 @@ def save_network(network: RoadNetwork, folder: str | Path) -> Path:
     a saved network (named; never overwritten).
     """
     target = Path(folder)
-    names = [f"{name}.npy" for name in _ARRAYS] + [_META]
-    legacy = _legacy_files(target, names)
+    arrays = _arrays_of(network)
+    names = [f"{name}.npy" for name in arrays] + [_META]
+    every = [f"{name}.npy" for name in (*_ARRAYS, *_TURN_ARRAYS)] + [_META]
+    legacy = _legacy_files(target, every)
     if target.is_dir() and not legacy and not (target / MANIFEST).exists():
         present = sorted(p.name for p in target.iterdir())
         if present:
@@ -71,16 +85,7 @@ def save_network(network: RoadNetwork, folder: str | Path) -> Path:
                 f"({format_labels(present)}) and is not a saved road network: "
                 "coordogeo does not overwrite it; save into a new or empty folder."
             )
-    check_replaceable(target, names, key="folder", owned=legacy)
-    arrays = {
-        "node_xy": network.node_xy,
-        "graph_indptr": network.graph.indptr,
-        "graph_indices": network.graph.indices,
-        "graph_data": network.graph.data,
-        "reverse_indptr": network.reverse_graph.indptr,
-        "reverse_indices": network.reverse_graph.indices,
-        "reverse_data": network.reverse_graph.data,
-    }
+    owned = check_replaceable(target, every, key="folder", owned=legacy)
     report = asdict(network.report)
     report["dropped_roads"] = [_plain(label) for label in report["dropped_roads"]]
     meta: dict[str, Any] = {
@@ -91,6 +96,9 @@ def save_network(network: RoadNetwork, folder: str | Path) -> Path:
         "max_snap_m": network.max_snap_m,
         "n_nodes": network.n_nodes,
         "n_edges": network.n_edges,
+        "profile": network.profile,
+        "small": network.small is not None,
+        "turns": None if network.turns is None else asdict(network.turns.report),
         "sha256": {},
         "report": report,
     }
@@ -107,11 +115,42 @@ def save_network(network: RoadNetwork, folder: str | Path) -> Path:
             (target / _META).unlink(missing_ok=True)  # half-replaced: not a network
             for name in names:
                 os.replace(work / name, target / name)
+            for name in set(every) - set(names):  # a turn graph saved before
+                if name in owned or name in legacy:
+                    (target / name).unlink(missing_ok=True)
     except OSError as err:
         raise InputError(
             f"Could not save the network to {str(target)!r}: {err}"
         ) from err
     return target
+
+
+def _arrays_of(network: RoadNetwork) -> dict[str, np.ndarray]:
+    """Return the arrays a save writes, by name (with the turn graph's if any)."""
+    arrays = {
+        "node_xy": network.node_xy,
+        "graph_indptr": network.graph.indptr,
+        "graph_indices": network.graph.indices,
+        "graph_data": network.graph.data,
+        "reverse_indptr": network.reverse_graph.indptr,
+        "reverse_indices": network.reverse_graph.indices,
+        "reverse_data": network.reverse_graph.data,
+    }
+    turns = network.turns
+    if turns is not None:
+        arrays |= {
+            "turn_indptr": turns.graph.indptr,
+            "turn_indices": turns.graph.indices,
+            "turn_data": turns.graph.data,
+            "turn_reverse_indptr": turns.reverse.indptr,
+            "turn_reverse_indices": turns.reverse.indices,
+            "turn_reverse_data": turns.reverse.data,
+            "departure": turns.departure,
+            "arrival": turns.arrival,
+        }
+    if network.small is not None:
+        arrays["small"] = network.small
+    return arrays
 
 
 def _legacy_files(folder: Path, names: list[str]) -> tuple[str, ...]:
@@ -172,10 +211,14 @@ def load_network(folder: str | Path, *, mmap: bool = True) -> RoadNetwork:
             f"{str(source)!r} is a saved network of format {meta.get('format')!r}; "
             f"this coordogeo reads format {FORMAT}: build and save it again."
         )
+    turned = isinstance(meta.get("turns"), dict)
+    names = (*_ARRAYS, *(_TURN_ARRAYS[:-1] if turned else ()))
+    if meta.get("small"):
+        names = (*names, "small")
     try:
         arrays = {
             name: np.load(source / f"{name}.npy", mmap_mode="r" if mmap else None)
-            for name in _ARRAYS
+            for name in names
         }
     except (OSError, ValueError) as err:
         raise InputError(f"{str(source)!r}: an array cannot be read ({err}).") from err
@@ -197,7 +240,7 @@ def load_network(folder: str | Path, *, mmap: bool = True) -> RoadNetwork:
     sums = meta.get("sha256")
     changed = [
         name
-        for name in _ARRAYS
+        for name in names
         if not isinstance(sums, dict) or sums.get(name) != _digest(arrays[name])
     ]
     if changed:
@@ -214,6 +257,21 @@ def load_network(folder: str | Path, *, mmap: bool = True) -> RoadNetwork:
     report["dropped_roads"] = tuple(report["dropped_roads"])
     from scipy.spatial import cKDTree  # noqa: PLC0415
 
+    from coordogeo.network.turns import TurnGraph, TurnReport  # noqa: PLC0415
+
+    turns = None
+    if turned:
+        s = len(arrays["turn_indptr"]) - 1
+        turns = TurnGraph(
+            graph=_csr(arrays["turn_data"], arrays["turn_indices"],
+                       arrays["turn_indptr"], s),
+            reverse=_csr(arrays["turn_reverse_data"], arrays["turn_reverse_indices"],
+                         arrays["turn_reverse_indptr"], s),
+            departure=arrays["departure"],
+            arrival=arrays["arrival"],
+            report=TurnReport(**meta["turns"]),
+        )  # fmt: skip
+
     try:  # the constructor checks the graph a search will trust (check_graph)
         return RoadNetwork(
             graph=graph,
@@ -224,8 +282,13 @@ def load_network(folder: str | Path, *, mmap: bool = True) -> RoadNetwork:
             report=BuildReport(**report),
             tree=cKDTree(arrays["node_xy"]),
             reverse_graph=reverse,
+            profile=str(meta.get("profile", "lines")),
+            turns=turns,
+            small=np.asarray(arrays["small"], dtype=bool)
+            if "small" in arrays
+            else None,
         )
-    except InputError as err:
+    except (InputError, TypeError) as err:
         raise InputError(f"{str(source)!r}: {err}") from None
 
 

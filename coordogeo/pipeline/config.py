@@ -138,6 +138,14 @@ SCHEMA: Final[tuple[Key, ...]] = (
         "median standard of living of each place's commune becomes the column "
         "`niveau_vie_median` (set `equity.income` to it to rank by it).",
         example='"base-cc-filosofi-2021.csv"'),
+    Key("roads", "profile", "text",
+        "How road times are made from `inputs.roads`: 'car' (OSRM's car profile, "
+        "the engine of INSEE's Metric-OSRM: class speeds, 80 % of `maxspeed`, "
+        "access, barriers, ferries, turn restrictions and turn costs; on lines, "
+        "their `speed_kmh` and the same turn costs) or 'free_flow' (coordogeo's "
+        "earlier model: typical speeds, `maxspeed` as tagged, no turn costs). "
+        "See docs/time-model.md.",
+        default="car", choices=("car", "free_flow")),
     Key("parameters", "kinds", "texts",
         "Kinds of structure to time, e.g. ['MSP', 'CDS'].", default=("MSP",)),
     Key("parameters", "max_time_min", "number",
@@ -296,6 +304,7 @@ class RunConfig:
     structures_crs: str | None = None
     finess: Path | None = None
     roads: Path | None = None
+    roads_profile: Literal["car", "free_flow"] = "car"
     matrix: Path | None = None
     cpts_members: Path | None = None
     candidates: Path | None = None
@@ -384,6 +393,7 @@ class RunConfig:
 def _attribute(key: Key) -> str:
     """Return the RunConfig field of a key (some names repeat across sections)."""
     renamed = {
+        "roads.profile": "roads_profile",
         "index.kinds": "index_kinds",
         "index.max_time_min": "index_max_time_min",
         "underserved.kind": "underserved_kind",

@@ -60,6 +60,7 @@ from coordogeo.io import (
 )
 from coordogeo.io.vector import read_vector
 from coordogeo.network import RoadNetwork
+from coordogeo.network.osm import ProfileName, profile_of
 from coordogeo.network.roads import anchor_xy
 from coordogeo.pipeline.config import ConfigError, RunConfig, load_config
 from coordogeo.pipeline.equity import EquityResult, access_by_income
@@ -465,7 +466,7 @@ def _times_source(
         )
         loaded = network is not None
         if network is None:
-            network = _built_network(path)
+            network = _built_network(path, config.roads_profile)
             if cached is not None:
                 _keep_in_cache(network, cached, signature, ledger)
         ledger.read_network(path, network, cached=cached if loaded else None)
@@ -515,13 +516,22 @@ def _client(config: RunConfig, ledger: Ledger) -> Any:
     return client
 
 
-def _built_network(path: Path) -> RoadNetwork:
-    """Build the network of ``inputs.roads`` (OSM file or road lines)."""
+def _built_network(path: Path, profile: ProfileName) -> RoadNetwork:
+    """Build the network of ``inputs.roads`` (OSM file or road lines).
+
+    OSM files take the profile's rules; lines keep their own speeds and, with the
+    car profile, get its turn costs from their geometry.
+    """
     if path.name.lower().endswith(_OSM_SUFFIXES):
-        return _named("inputs.roads", RoadNetwork.from_osm, path)
+        return _named(
+            "inputs.roads", lambda p: RoadNetwork.from_osm(p, profile=profile), path
+        )
+    turns = profile_of(profile).turns
     return _named(
         "inputs.roads",
-        lambda p: RoadNetwork.from_roads(read_vector(p, name="roads")),
+        lambda p: RoadNetwork.from_roads(
+            read_vector(p, name="roads"), turn_costs=turns
+        ),
         path,
     )
 
@@ -558,6 +568,7 @@ def _signature(config: RunConfig) -> dict[str, object]:
         "roads": str(config.roads.resolve()),
         "size": stat.st_size,
         "mtime_ns": stat.st_mtime_ns,
+        "profile": config.roads_profile,
         "coordogeo": __version__,
     }
 

@@ -10,7 +10,9 @@ import geopandas as gpd
 from shapely import points
 
 from coordogeo import InputError, RoadNetwork, nearest
-from coordogeo.network.osm import CAR_SPEEDS_KMH, osm_roads, territory_crs_of
+from coordogeo.network.osm import FREE_FLOW_SPEEDS_KMH, osm_roads, territory_crs_of
+
+FF = {"profile": "free_flow"}  # coordogeo's model before the car profile
 
 # nodes along a line near Cahors, about 80 m apart
 NODES = {i: (1.44 + 0.001 * i, 44.45) for i in range(1, 12)}
@@ -49,21 +51,22 @@ def write_osm(path, ways=WAYS):
 
 
 def test_car_profile_speeds_and_oneway(tmp_path):
-    roads = osm_roads(write_osm(tmp_path / "toy.osm"))
+    roads = osm_roads(write_osm(tmp_path / "toy.osm"), **FF)
     assert roads["highway"].tolist() == ["primary", "residential", "tertiary",
                                          "motorway", "secondary", "unclassified",
                                          "trunk"]  # fmt: skip
-    expected = [90, CAR_SPEEDS_KMH["residential"], 50, CAR_SPEEDS_KMH["motorway"],
+    speeds = FREE_FLOW_SPEEDS_KMH
+    expected = [90, speeds["residential"], 50, speeds["motorway"],
                 30 * 1.609344, 30, 80]  # fmt: skip
     assert roads["speed_kmh"].tolist() == pytest.approx(expected)
     # -1 against the way; motorway and roundabout one-way implied; oneway=no both
     assert roads["oneway"].tolist() == [0, 0, -1, 1, 1, 0, 0]
-    slower = osm_roads(tmp_path / "toy.osm", speeds_kmh={"residential": 20})
+    slower = osm_roads(tmp_path / "toy.osm", speeds_kmh={"residential": 20}, **FF)
     assert slower.loc[1, "speed_kmh"] == 20
 
 
 def test_oneway_minus_one_is_driven_against_the_node_order(tmp_path):
-    net = RoadNetwork.from_osm(write_osm(tmp_path / "toy.osm", WAYS[:3]))
+    net = RoadNetwork.from_osm(write_osm(tmp_path / "toy.osm", WAYS[:3]), **FF)
     assert net.crs == "EPSG:2154"
     a, b = (gpd.GeoDataFrame(geometry=points([NODES[i]]), crs=4326, index=[n])
             for i, n in ((3, "n3"), (4, "n4")))  # fmt: skip
@@ -72,14 +75,16 @@ def test_oneway_minus_one_is_driven_against_the_node_order(tmp_path):
 
 
 def test_bad_files(tmp_path):
-    with pytest.raises(InputError, match="no drivable road for the car profile"):
-        osm_roads(write_osm(tmp_path / "paths.osm", [WAYS[5]]))
+    with pytest.raises(InputError, match="no drivable road for the free_flow profile"):
+        osm_roads(write_osm(tmp_path / "paths.osm", [WAYS[5]]), **FF)
     other = tmp_path / "roads.shp.zip"
     other.write_bytes(b"")
     with pytest.raises(InputError, match="is not an OSM file"):
-        osm_roads(other)
+        osm_roads(other, **FF)
     with pytest.raises(InputError, match="`profile` was 'bike'"):
         osm_roads(tmp_path / "paths.osm", profile="bike")  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="no drivable road for the car profile"):
+        osm_roads(tmp_path / "paths.osm")
 
 
 def networkx_matches(net, seed):
@@ -100,18 +105,20 @@ def networkx_matches(net, seed):
 
 def test_node_locations_on_disk_give_the_same_roads(tmp_path):
     path = write_osm(tmp_path / "toy.osm")
-    in_memory = osm_roads(path)
-    on_disk = osm_roads(path, node_locations="disk")
+    in_memory = osm_roads(path, **FF)
+    on_disk = osm_roads(path, node_locations="disk", **FF)
     assert on_disk.drop(columns="geometry").equals(in_memory.drop(columns="geometry"))
     assert on_disk.geometry.geom_equals_exact(in_memory.geometry, 0).all()
     # the index went to a temporary folder of its own: nothing written beside the file
     assert sorted(p.name for p in tmp_path.iterdir()) == ["toy.osm"]
     with pytest.raises(InputError, match="node_locations"):
-        osm_roads(path, node_locations="swap")  # type: ignore[arg-type]
+        osm_roads(path, node_locations="swap", **FF)  # type: ignore[arg-type]
 
 
 def test_saint_barthelemy_pbf(shared_data):
-    net = RoadNetwork.from_osm(shared_data / "roads" / "saint_barthelemy_2015.osm.pbf")
+    net = RoadNetwork.from_osm(
+        shared_data / "roads" / "saint_barthelemy_2015.osm.pbf", **FF
+    )
     assert net.crs == "EPSG:5490"  # Antilles, not Lambert-93
     # 506 car ways of the 515 highway ways (9 tracks left out), SOURCES.md
     assert net.report.n_roads == 506
@@ -119,7 +126,9 @@ def test_saint_barthelemy_pbf(shared_data):
     assert net.report.largest_component_nodes == 3_678
     networkx_matches(net, seed=1)
     on_disk = RoadNetwork.from_osm(
-        shared_data / "roads" / "saint_barthelemy_2015.osm.pbf", node_locations="disk"
+        shared_data / "roads" / "saint_barthelemy_2015.osm.pbf",
+        node_locations="disk",
+        **FF,
     )
     assert (on_disk.graph != net.graph).nnz == 0
     np.testing.assert_array_equal(on_disk.node_xy, net.node_xy)
@@ -127,7 +136,7 @@ def test_saint_barthelemy_pbf(shared_data):
 
 def test_maisons_laffitte_graphml(shared_data):
     net = RoadNetwork.from_osm(
-        shared_data / "roads" / "maisons_laffitte_78358_osmnx_all.graphml"
+        shared_data / "roads" / "maisons_laffitte_78358_osmnx_all.graphml", **FF
     )
     assert net.crs == "EPSG:2154"
     assert net.report.n_roads == 1_525  # directed drivable edges of 2,256
@@ -147,9 +156,9 @@ def test_from_osm_builds_from_arrays_what_the_lines_give(tmp_path):
     # from_osm goes from the reader's flat points to the graph, no line per way:
     # the same network, to the bit, as from_roads on osm_roads' lines
     path = write_osm(tmp_path / "toy.osm")
-    lines = osm_roads(path)
+    lines = osm_roads(path, **FF)
     through_lines = RoadNetwork.from_roads(lines, crs=territory_crs_of(lines))
-    direct = RoadNetwork.from_osm(path)
+    direct = RoadNetwork.from_osm(path, **FF)
     assert direct.report.n_roads == len(lines) == 7  # footway, private left out
     assert_same_network(
         direct, replace(through_lines, report=replace(through_lines.report,
@@ -163,11 +172,11 @@ def test_from_osm_builds_from_arrays_what_the_lines_give(tmp_path):
 )
 def test_real_files_from_arrays_as_from_lines(shared_data, name):
     path = shared_data / "roads" / name
-    lines = osm_roads(path)
+    lines = osm_roads(path, **FF)
     through_lines = RoadNetwork.from_roads(lines, crs=territory_crs_of(lines))
     merged = int(lines.attrs["merged_highway_edges"])
     assert_same_network(
-        RoadNetwork.from_osm(path),
+        RoadNetwork.from_osm(path, **FF),
         replace(through_lines, report=replace(through_lines.report,
                                               merged_highway_edges=merged)),
     )  # fmt: skip
@@ -187,7 +196,7 @@ def test_each_distinct_tag_is_read_once_and_given_to_every_way_that_has_it():
             "junction": [None, None, None, None, None, "roundabout", None],
         }
     )  # fmt: skip
-    speeds = _speeds(tags, CAR_SPEEDS_KMH)
+    speeds = _speeds(tags, FREE_FLOW_SPEEDS_KMH)
     expected = [90, 30, 130, 90, 30 * 1.609344, 60, 30]  # bad, none: the class's
     np.testing.assert_allclose(speeds, expected, rtol=1e-12)
     assert _oneway(tags).tolist() == [1, 0, 1, -1, 0, 1, -1]

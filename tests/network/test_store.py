@@ -84,7 +84,7 @@ def test_a_network_saved_before_manifests_is_replaced(tmp_path):
     meta = json.loads((folder / "network.json").read_text())
     (folder / "network.json").write_text(json.dumps({**meta, "format": 1}))
     (folder / "source.json").write_text("{}")  # the run's cache note
-    with pytest.raises(InputError, match=r"format 1; this coordogeo reads format 2"):
+    with pytest.raises(InputError, match=r"format 1; this coordogeo reads format 3"):
         RoadNetwork.load(folder)
     cached_network().save(folder)
     assert RoadNetwork.load(folder).n_edges == cached_network().n_edges
@@ -103,3 +103,20 @@ def test_an_edited_array_of_the_same_size_is_refused(tmp_path, name, change, mat
     np.save(folder / f"{name}.npy", change(np.load(folder / f"{name}.npy")))
     with pytest.raises(InputError, match=match):
         RoadNetwork.load(folder)
+
+
+def test_a_car_network_reads_back_with_its_turns(tmp_path, shared_data):
+    path = shared_data / "roads" / "saint_barthelemy_2015.osm.pbf"
+    net = RoadNetwork.from_osm(path)
+    back = RoadNetwork.load(net.save(tmp_path / "car"))
+    assert back.profile == "car" and back.turns is not None
+    assert back.turns.report == net.turns.report
+    np.testing.assert_array_equal(back.small, net.small)
+    for a, b in ((back.turns.graph, net.turns.graph),
+                 (back.turns.reverse, net.turns.reverse)):  # fmt: skip
+        assert (a != b).nnz == 0
+    # saved again as a network without turns: the turn files go, the rest stays
+    free = RoadNetwork.from_osm(path, profile="free_flow")
+    again = RoadNetwork.load(free.save(tmp_path / "car"))
+    assert again.turns is None and again.profile == "free_flow"
+    assert not (tmp_path / "car" / "turn_data.npy").exists()
