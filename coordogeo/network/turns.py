@@ -164,7 +164,7 @@ def build_turn_graph(  # noqa: PLR0913
     tail = np.repeat(np.arange(n, dtype=np.int64), out_degree)
     seconds = np.asarray(graph.data, dtype=np.float64)
     m = len(head)
-    degree = _road_degree(tail, head, n)
+    degree = _road_degree(graph)
     # every pair (segment in, segment out) at the head of the first
     e2, e1 = expand_groups(indptr[head], out_degree[head])
     via = head[e1]
@@ -175,31 +175,31 @@ def build_turn_graph(  # noqa: PLR0913
     forbidden, counts = _restricted(restrictions, e1, e2, tail, head, edge_row)
     keep &= ~forbidden
     e1, e2, via, u_turn = e1[keep], e2[keep], via[keep], u_turn[keep]
-    angle = _turn_angles(node_xy, tail[e1], via, head[e2])
     ferry = row_ferry[edge_row]
     roundabout = row_roundabout[edge_row]
-    mode_change = ferry[e1] != ferry[e2]
-    junction = (degree[via] > 2) | u_turn | mode_change  # noqa: PLR2004
+    busy = degree[via] > 2  # noqa: PLR2004 - a junction: more than two roads
+    junction = busy | u_turn | (ferry[e1] != ferry[e2])
+    cost = seconds[e2] + node_delay_s[via]
+    # angles only where a turn costs anything: most nodes join two roads
+    at = np.flatnonzero(junction)
+    step = node_xy[head] - node_xy[tail]
+    bearing = np.degrees(np.arctan2(step[:, 1], step[:, 0]))
+    angle = _turn_angles(bearing, e1[at], e2[at], u_turn[at])
     oncoming = (
-        (angle < 0)
-        & ~u_turn
-        & (degree[via] > 2)  # noqa: PLR2004
-        & ~roundabout[e1]
-        & ~roundabout[e2]
+        (angle < 0) & ~u_turn[at] & busy[at] & ~roundabout[e1[at]] & ~roundabout[e2[at]]
     )
-    turn_cost = turn_seconds(
-        angle, costs=costs, junction=junction, u_turn=u_turn, oncoming=oncoming
-    )
-    cost = seconds[e2] + node_delay_s[via] + turn_cost
+    cost[at] += turn_seconds(
+        angle, costs=costs, junction=np.ones(len(at), bool), u_turn=u_turn[at],
+        oncoming=oncoming,
+    )  # fmt: skip
     # states: per road node, its departure, its arrival, then its out-segments
     first = indptr[:-1] + 2 * np.arange(n, dtype=np.int64)
     departure, arrival = first, first + 1
     segment = np.arange(m, dtype=np.int64) + 2 * (tail + 1)
-    s_from = np.concatenate([segment[e1], departure[tail], segment])
-    s_to = np.concatenate([segment[e2], segment, arrival[head]])
-    s_cost = np.concatenate([cost, seconds, np.zeros(m)])
     n_states = m + 2 * n
-    state_graph = _csr(s_from, s_to, s_cost, n_states)
+    state_graph = _state_csr(
+        (indptr, tail, head, seconds), (e1, e2, cost), (departure, arrival, segment)
+    )
     via_ways = (
         restrictions[restrictions["via_node"] == _NO_VIA]
         if len(restrictions)
@@ -236,25 +236,71 @@ def build_turn_graph(  # noqa: PLR0913
     )
 
 
-def _road_degree(tail: np.ndarray, head: np.ndarray, n: int) -> np.ndarray:
+def _road_degree(graph: csr_matrix) -> np.ndarray:
     """Distinct neighbours of each node, whichever the direction of the road."""
-    low, high = np.minimum(tail, head), np.maximum(tail, head)
-    pairs = np.unique(low * np.int64(n) + high)
-    return np.bincount(pairs // n, minlength=n) + np.bincount(pairs % n, minlength=n)
+    pattern = csr_matrix(
+        (np.ones(graph.nnz, dtype=np.int8), graph.indices, graph.indptr),
+        shape=graph.shape,
+    )
+    both = (pattern + pattern.T).tocsr()  # the union of the two directions
+    out: np.ndarray = np.diff(both.indptr)
+    return out
 
 
 def _turn_angles(
-    xy: np.ndarray, u: np.ndarray, v: np.ndarray, w: np.ndarray
+    bearing: np.ndarray, e1: np.ndarray, e2: np.ndarray, u_turn: np.ndarray
 ) -> np.ndarray:
-    """Signed angle of the turn ``u → v → w``: 0 straight on, > 0 right, ±180 back."""
-    d1 = xy[v] - xy[u]
-    d2 = xy[w] - xy[v]
-    cross = d1[:, 0] * d2[:, 1] - d1[:, 1] * d2[:, 0]
-    dot = (d1 * d2).sum(axis=1)
-    angle: np.ndarray = -np.degrees(np.arctan2(cross, dot))
-    back = (u == w) | (np.abs(angle) >= 180.0)  # noqa: PLR2004
-    angle[back] = 180.0
+    """Signed angle of the turn from segment e1 onto e2: 0 straight, > 0 right.
+
+    ``bearing`` is each segment's direction in degrees (counter-clockwise from
+    east): turning right lowers it.
+    """
+    angle: np.ndarray = np.mod(bearing[e1] - bearing[e2] + 180.0, 360.0) - 180.0
+    angle[u_turn | (angle <= -180.0)] = 180.0  # noqa: PLR2004
     return angle
+
+
+def _state_csr(
+    node: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    turns: tuple[np.ndarray, np.ndarray, np.ndarray],
+    states: tuple[np.ndarray, np.ndarray, np.ndarray],
+) -> csr_matrix:
+    """Lay the state graph's CSR out directly in state order (no sort).
+
+    Rows in state order: a node's departure (its out-segments, in order), its
+    arrival (no arc), then each out-segment: its arrival arc first (the arrival
+    state of its head precedes that node's segments), then its turns, which come
+    grouped by segment with their targets ascending.
+    """
+    indptr, tail, head, seconds = node
+    e1, e2, cost = turns
+    departure, arrival, segment = states
+    m, n = len(head), len(departure)
+    n_states = m + 2 * n
+    turns_of = np.bincount(e1, minlength=m)
+    length = np.zeros(n_states, dtype=np.int64)
+    length[departure] = np.diff(indptr)
+    length[segment] = 1 + turns_of
+    row_start = np.zeros(n_states + 1, dtype=np.int64)
+    np.cumsum(length, out=row_start[1:])
+    index_dtype = np.int32 if n_states < 2**31 else np.int64
+    indices = np.empty(row_start[-1], dtype=index_dtype)
+    data = np.empty(row_start[-1], dtype=np.float64)
+    edge = np.arange(m, dtype=np.int64)
+    at = row_start[departure[tail]] + (edge - indptr[tail])
+    indices[at], data[at] = segment, seconds
+    at = row_start[segment]
+    indices[at], data[at] = arrival[head], 0.0
+    first_turn = np.zeros(m, dtype=np.int64)
+    np.cumsum(turns_of[:-1], out=first_turn[1:])
+    rank = np.arange(len(e1), dtype=np.int64) - first_turn[e1]
+    at = row_start[segment[e1]] + 1 + rank
+    indices[at], data[at] = segment[e2], cost
+    out = csr_matrix(
+        (data, indices, row_start.astype(index_dtype)), shape=(n_states, n_states)
+    )
+    out.has_sorted_indices = True
+    return out
 
 
 def _restricted(
