@@ -29,7 +29,7 @@ from typing import Any, Final, TypeVar
 import numba
 import numpy as np
 
-__all__ = ["Buckets", "block_pairs", "search_state", "sorted_pairs"]
+__all__ = ["Buckets", "block_pairs", "nearest_sources", "search_state", "sorted_pairs"]
 
 #: A search's arrays: distance, next and previous in bucket, bucket slot, reached.
 _State = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
@@ -414,3 +414,139 @@ def sorted_pairs(
     return _sorted_pairs(
         origin, destination, minutes, max(shape[0], 1), max(shape[1], 1), order
     )
+
+
+def nearest_sources(
+    graph_arrays: tuple[np.ndarray, np.ndarray, np.ndarray],
+    buckets: Buckets,
+    limit_s: float,
+    starts: np.ndarray,
+    start_s: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """One search from many starts: each node's seconds from its nearest start.
+
+    ``starts`` are nodes with the seconds already spent to reach them
+    (``start_s``: an approach leg); returns, for every node of the graph, the
+    seconds from the nearest start within ``limit_s`` (inf beyond) and that
+    start's position in ``starts`` (-1 beyond). The same additions as scipy's
+    multi-source Dijkstra through a virtual source: the same seconds to the bit.
+    """
+    indptr, indices, weights = graph_arrays
+    n = len(indptr) - 1
+    order = np.argsort(start_s, kind="stable")
+    dist = np.full(n, np.inf)
+    owner = np.full(n, -1, dtype=np.int64)
+    _search_many(
+        indptr,
+        indices,
+        weights,
+        np.ascontiguousarray(np.asarray(starts, dtype=np.int64)[order]),
+        np.ascontiguousarray(np.asarray(start_s, dtype=np.float64)[order]),
+        order.astype(np.int64),
+        float(limit_s),
+        buckets.inv_width,
+        buckets.count - 1,
+        (dist, owner),
+    )
+    return dist, owner
+
+
+@_compiled
+def _search_many(
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    weights: np.ndarray,
+    starts: np.ndarray,
+    start_s: np.ndarray,
+    start_id: np.ndarray,
+    limit: float,
+    inv_width: float,
+    mask: int,
+    out: tuple[np.ndarray, np.ndarray],
+) -> None:  # pragma: no cover
+    """Run the bucket search of :func:`_search` from ``starts`` sorted by seconds.
+
+    A start joins the queue when the search reaches its bucket, so the circular
+    queue never holds labels further apart than its length.
+    """
+    dist, owner = out
+    n = len(dist)
+    nxt = np.empty(n, np.int32)
+    prv = np.empty(n, np.int32)
+    slot = np.full(n, -1, np.int32)
+    head = np.full(mask + 1, -1, np.int32)
+    live = 0
+    k = 0
+    p = 0
+    n_starts = len(starts)
+    while live > 0 or p < n_starts:
+        if live == 0:
+            k = max(k, int(start_s[p] * inv_width))
+        while p < n_starts and int(start_s[p] * inv_width) <= k:
+            v = starts[p]
+            nd = start_s[p]
+            if nd < dist[v] and nd <= limit:
+                dist[v] = nd
+                owner[v] = start_id[p]
+                s = max(int(nd * inv_width), k) & mask
+                was = slot[v]
+                if was != s:
+                    if was != -1:
+                        a = prv[v]
+                        b = nxt[v]
+                        if a != -1:
+                            nxt[a] = b
+                        else:
+                            head[was] = b
+                        if b != -1:
+                            prv[b] = a
+                    else:
+                        live += 1
+                    first = head[s]
+                    nxt[v] = first
+                    prv[v] = -1
+                    if first != -1:
+                        prv[first] = v
+                    head[s] = v
+                    slot[v] = s
+            p += 1
+        here = k & mask
+        while head[here] != -1:
+            u = head[here]
+            after = nxt[u]
+            head[here] = after
+            if after != -1:
+                prv[after] = -1
+            slot[u] = -1
+            live -= 1
+            du = dist[u]
+            ou = owner[u]
+            for e in range(indptr[u], indptr[u + 1]):
+                v = indices[e]
+                nd = du + weights[e]
+                if nd < dist[v] and nd <= limit:
+                    dist[v] = nd
+                    owner[v] = ou
+                    s = max(int(nd * inv_width), k) & mask
+                    was = slot[v]
+                    if was == s:
+                        continue
+                    if was != -1:
+                        a = prv[v]
+                        b = nxt[v]
+                        if a != -1:
+                            nxt[a] = b
+                        else:
+                            head[was] = b
+                        if b != -1:
+                            prv[b] = a
+                    else:
+                        live += 1
+                    first = head[s]
+                    nxt[v] = first
+                    prv[v] = -1
+                    if first != -1:
+                        prv[first] = v
+                    head[s] = v
+                    slot[v] = s
+        k += 1

@@ -5,9 +5,8 @@ from __future__ import annotations
 from functools import partial
 
 import numpy as np
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import dijkstra
 
+from coordogeo.network._kernel import nearest_sources
 from coordogeo.network.roads import RoadNetwork
 from coordogeo.network.search import bounded_blocks
 
@@ -63,35 +62,25 @@ def times_to_sites(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Seconds from every road node to its nearest site, and that site's position.
 
-    One multi-source Dijkstra on the reversed search graph (the edge-based one when
-    the network has turn costs), each site a virtual node whose single edge carries
-    its approach leg. Nodes beyond ``limit_s`` get ``inf`` and -1.
+    One search from every site at once on the reversed search graph (the
+    edge-based one when the network has turn costs), each site starting with its
+    approach leg: the compiled bucket kernel
+    (:func:`coordogeo.network._kernel.nearest_sources`), the same seconds as
+    scipy's multi-source Dijkstra. Nodes beyond ``limit_s`` get ``inf`` and -1.
     """
     n, m = network.n_nodes, len(site_node)
     if m == 0 or n == 0:
         return np.full(n, np.inf), np.full(n, -1, dtype=np.int64)
     search = network.search_graph(reverse=True)
-    rev = search.graph
-    n_states = rev.shape[0]
-    augmented = csr_matrix(
-        (
-            np.concatenate([rev.data, site_s]),
-            np.concatenate([rev.indices, search.sources(site_node)]),
-            np.concatenate([rev.indptr, rev.indptr[-1] + np.arange(1, m + 1)]),
-        ),
-        shape=(n_states + m, n_states + m),
-    )
-    dist, _, source = dijkstra(
-        augmented,
-        directed=True,
-        indices=np.arange(n_states, n_states + m),
-        min_only=True,
-        return_predecessors=True,
-        limit=limit_s,
+    dist, owner = nearest_sources(
+        search.arrays,
+        search.buckets,
+        limit_s,
+        search.sources(np.asarray(site_node, dtype=np.int64)),
+        np.asarray(site_s, dtype=np.float64),
     )
     at = search.targets(np.arange(n))  # each road node where the search reaches it
-    dist, source = dist[at], source[at]
-    return dist, np.where(np.isfinite(dist), source - n_states, -1)
+    return dist[at], owner[at]
 
 
 def k_nearest_sites(

@@ -11,6 +11,7 @@ from coordogeo.network._kernel import (
     Buckets,
     _search,
     block_pairs,
+    nearest_sources,
     search_state,
     sorted_pairs,
 )
@@ -210,3 +211,44 @@ def test_compiled_without_a_place_to_cache(monkeypatch):
 
 def _twice(x):
     return 2 * x
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    n=st.integers(2, 120),
+    per_node=st.integers(1, 5),
+    weights=st.sampled_from(["uniform", "ties", "zeros", "spread"]),
+    limit=st.sampled_from([0.0, 3.0, 25.0, 1e9]),
+    n_starts=st.integers(1, 9),
+)
+def test_a_search_from_many_starts_gives_scipys_floats(
+    seed, n, per_node, weights, limit, n_starts
+):
+    graph = random_graph(seed, n, n * per_node, weights)
+    rng = np.random.default_rng(seed)
+    starts = rng.integers(0, n, n_starts)  # repeats allowed: the nearer wins
+    start_s = 10 ** rng.uniform(-2, 3, n_starts)  # approach legs, up to 1,000 s
+    # scipy through a virtual node per start, as the library did before
+    m = n_starts
+    augmented = csr_matrix(
+        (np.concatenate([graph.data, start_s]),
+         np.concatenate([graph.indices, starts]),
+         np.concatenate([graph.indptr, graph.indptr[-1] + np.arange(1, m + 1)])),
+        shape=(n + m, n + m),
+    )  # fmt: skip
+    virtual = np.arange(n, n + m)
+    ref = dijkstra(augmented, indices=virtual, min_only=True, limit=limit)  # fmt: skip
+    dist, owner = nearest_sources(
+        (graph.indptr, graph.indices, graph.data), Buckets(graph.data), limit,
+        starts, start_s,
+    )  # fmt: skip
+    np.testing.assert_array_equal(dist, ref[:n])  # to the bit
+    reached = np.isfinite(dist)
+    assert (owner[~reached] == -1).all()
+    # the start named gives that very time (several may tie)
+    by_owner = np.array(
+        [distances(graph, [starts[o]], np.inf)[0, v] + start_s[o] if o >= 0 else np.inf
+         for v, o in enumerate(owner)]
+    )  # fmt: skip
+    np.testing.assert_allclose(by_owner[reached], dist[reached], rtol=1e-12)
