@@ -440,3 +440,20 @@ def test_a_restriction_with_a_via_way_bars_only_the_cars_from_its_first_way(tmp_
     assert minutes(barred, nodes[5], nodes[4]) == pytest.approx(
         minutes(free, nodes[5], nodes[4]), abs=1e-4
     )  # N → E, through the same node, allowed
+
+
+def test_a_place_and_a_site_at_the_same_node_are_their_approach_legs_apart(
+    shared_data,
+):
+    net = RoadNetwork.from_osm(shared_data / "roads" / "saint_barthelemy_2015.osm.pbf")
+    xy = net.node_xy[[100, 2000]]
+    places = gpd.GeoDataFrame(
+        geometry=points(xy + np.array([[3.0, 0.0], [0.0, 4.0]])), crs=net.crs
+    )
+    sites = gpd.GeoDataFrame(geometry=points(xy), crs=net.crs)
+    walk = np.array([3.0, 4.0]) / (20 / 3.6) / 60  # metres at 20 km/h, in minutes
+    got = nearest(net, places, sites)["travel_time_min"].to_numpy()
+    np.testing.assert_allclose(got, walk, rtol=1e-6)  # float32 minutes
+    pairs = travel_time_matrix(net, places, sites).to_table()
+    same = pairs[pairs["origin"] == pairs["destination"]]["time_min"].to_numpy()
+    np.testing.assert_allclose(same, walk, rtol=1e-6)
