@@ -34,7 +34,7 @@ from coordogeo.maps._style import (
 from coordogeo.maps.access import add_travel_times
 from coordogeo.maps.coverage import add_territories
 from coordogeo.maps.equity import add_bivariate
-from coordogeo.maps.framing import new_map
+from coordogeo.maps.framing import new_map, time_note
 from coordogeo.maps.index import add_index
 from coordogeo.maps.legend import add_legend, one_at_a_time
 from coordogeo.maps.structures import add_structures
@@ -201,11 +201,13 @@ or empty. Pass at least one result with rows.
         for name, frame in given.items()
     }  # fmt: skip
     extent = pd.concat([frame[["geometry"]] for frame in shown.values()])
+    timed = given.get("travel_times")
     m = new_map(
         gpd.GeoDataFrame(extent, crs=4326),
         lang=lang,
         title=title or label("overview_title", lang),
         source=source,
+        note=time_note(timed, lang) if timed is not None else None,
         communes=communes,
     )
     themes = _draw(m, layers, shown, lang, max_shapes)

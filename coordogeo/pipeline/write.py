@@ -170,8 +170,12 @@ def write_maps(result: RunResult, folder: Path) -> dict[str, Path]:
         **framed("index_title"),
         max_shapes=config.map_max_places,
     )
+    # pages drawn from frames that do not carry the times' model say it too
+    model = (
+        result.places["time_model"].iloc[0] if "time_model" in result.places else None
+    )
     pages["carte_zones.html"] = underserved_map(
-        found.zones,
+        found.zones.assign(time_model=model) if model else found.zones,
         sites=found.sites if len(found.sites) else None,
         structures=timed,
         lang=lang,
@@ -192,6 +196,8 @@ def write_maps(result: RunResult, folder: Path) -> dict[str, Path]:
             else f"{head} : {own}"
         )
         places = outcome.comparison.places
+        if model and "time_model" not in places:
+            places = places.assign(time_model=model)
         if "insee" in result.places:
             places = places.join(result.places[["insee"]])
         pages[name] = scenario_map(

@@ -78,3 +78,15 @@ def test_every_time_model_the_library_writes_has_a_french_text(sample):
         french = french_time_model(text)
         assert not any(word in french for word in ENGLISH), (text, french)
         assert not re.search(r"\d\.\d", french), french  # decimal commas
+
+
+def test_every_page_that_draws_times_says_how_they_were_made(sample_run):
+    folder = sample_run.config.folder
+    model = "Temps de trajet : réseau routier (12966 nœuds ; vitesses des lignes "
+    pages = sorted(p.name for p in folder.glob("carte_*.html"))
+    without = [
+        name
+        for name in pages
+        if model not in (folder / name).read_text(encoding="utf-8")
+    ]
+    assert without == ["carte_couverture.html"]  # CPTS coverage: no times drawn
