@@ -33,7 +33,7 @@ typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
 
 pytest: $(VENV)/.installed-test
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -rs
 
 examples: $(VENV)/.installed-test
 	@set -e; for f in examples/*.py; do echo "== $$f"; $(BIN)/python $$f; done

@@ -18,13 +18,18 @@ from coordogeo.errors import CoordogeoError, InputError
 if TYPE_CHECKING:
     from coordogeo import (
         access,
+        codes,
         coverage,
         crs,
         datasets,
+        equity,
+        errors,
+        files,
         io,
         maps,
         network,
         pipeline,
+        scenarios,
         underserved,
     )
     from coordogeo.access import nearest
@@ -38,21 +43,26 @@ __all__ = [
     "SampleTerritory",
     "__version__",
     "access",
+    "codes",
     "coverage",
     "crs",
     "datasets",
+    "equity",
+    "errors",
+    "files",
     "io",
     "maps",
     "nearest",
     "network",
     "pipeline",
     "sample_territory",
+    "scenarios",
     "underserved",
 ]
 
 _SUBMODULES = frozenset(
-    {"access", "coverage", "crs", "datasets", "io", "maps", "network", "pipeline",
-     "underserved"}
+    {"access", "codes", "coverage", "crs", "datasets", "equity", "errors", "files",
+     "io", "maps", "network", "pipeline", "scenarios", "underserved"}
 )  # fmt: skip
 _VERBS = {
     "RoadNetwork": "coordogeo.network",

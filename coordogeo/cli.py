@@ -7,13 +7,12 @@ import logging
 import sys
 import tempfile
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from coordogeo._version import __version__
 from coordogeo.errors import CoordogeoError
-from coordogeo.pipeline import console_summary, init_folder, load_config, run
-from coordogeo.pipeline.config import schema_text
 
 __all__ = ["main"]
 
@@ -58,8 +57,34 @@ def _call(args: argparse.Namespace) -> int:
     return status
 
 
+class _Parser(argparse.ArgumentParser):
+    """A parser whose epilog is made only when its help is shown.
+
+    ``coordogeo --version`` and ``--help`` import nothing heavy: the config's
+    schema (and the whole pipeline behind it) is read for ``run --help`` only.
+    """
+
+    def __init__(
+        self, *args: Any, epilog_from: Callable[[], str] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.epilog_from = epilog_from
+
+    def format_help(self) -> str:
+        """Write the help, with the epilog made now."""
+        if self.epilog_from is not None:
+            self.epilog = self.epilog_from()
+        return super().format_help()
+
+
+def _schema_text() -> str:
+    from coordogeo.pipeline.config import schema_text  # noqa: PLC0415 - heavy
+
+    return schema_text()
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="coordogeo",
         description="Access to coordinated primary care in France: coverage, road "
         "travel times, accessibility indices, under-served zones, maps.",
@@ -70,7 +95,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--debug", action="store_true", help="show tracebacks and debug messages"
     )
-    sub = parser.add_subparsers(title="commands", required=True)
+    sub = parser.add_subparsers(title="commands", required=True, parser_class=_Parser)
     demo = sub.add_parser(
         "demo",
         help="run the main job on the embedded (fictional) sample territory",
@@ -90,7 +115,7 @@ def _parser() -> argparse.ArgumentParser:
         "a GeoPackage, CSV tables and rapport.md / rapport.json into its output "
         "folder (new, empty, or written by coordogeo before). Progress goes to "
         "stderr. Start from `coordogeo init DIR`.",
-        epilog=schema_text(),
+        epilog_from=_schema_text,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     run_cmd.add_argument("config", type=Path, help="the TOML config file")
@@ -117,6 +142,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def _run(args: argparse.Namespace) -> int:
     """Run a config file and print its summary."""
+    from coordogeo.pipeline import console_summary, load_config, run  # noqa: PLC0415
+
     config = load_config(args.config)
     if args.out is not None:
         config = config.with_folder(args.out)
@@ -127,6 +154,13 @@ def _run(args: argparse.Namespace) -> int:
 
 def _demo(args: argparse.Namespace) -> int:
     """Run the sample's config from a temporary folder, into ``--out``."""
+    from coordogeo.pipeline import (  # noqa: PLC0415 - heavy: imported when used
+        console_summary,
+        init_folder,
+        load_config,
+        run,
+    )
+
     with tempfile.TemporaryDirectory(prefix="coordogeo-demo-") as tmp:
         config = load_config(init_folder(Path(tmp), sample=True))
         result = run(config.with_folder(args.out), progress=sys.stderr)
@@ -140,6 +174,8 @@ def _demo(args: argparse.Namespace) -> int:
 
 def _init(args: argparse.Namespace) -> int:
     """Write a config (and the sample's files) into a folder."""
+    from coordogeo.pipeline import init_folder  # noqa: PLC0415 - heavy
+
     config = init_folder(args.folder, sample=args.sample, territory=args.territory)
     todo = "" if args.sample else "Remplacez-y les chemins par vos fichiers. "
     sys.stdout.write(

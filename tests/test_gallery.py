@@ -492,6 +492,12 @@ CASES: list[tuple[str, Make, type[BaseException], str]] = [
      InputError, r"`TurnCosts` must be finite numbers >= 0"),
     ("an unknown road profile", lambda t: lambda: RoadNetwork.from_osm(write(t, "r.osm", _TINY_OSM), profile="velo"),
      InputError, r"`profile` was 'velo' but is expected to be one of 'car', 'free_flow'"),
+    ("APL on communes with a column twice", lambda t: lambda: apl(pd.concat([DEMAND, DEMAND[["population"]]], axis=1), SUPPLY, MATRIX, age_weights={"population": 1.0}),
+     InputError, r"`communes` has the column\(s\) \['population'\] more than once"),
+    ("structures in a file type coordogeo does not read", lambda t: lambda: read_structures(write(t, "s.dbf", b"x")),
+     InputError, r"`structures` \(s.dbf\): coordogeo reads points from a vector file"),
+    ("a member list that is a binary file", lambda t: lambda: read_cpts_members(write(t, "m.csv", b"PAR1\x15\x04\x00\x00")),
+     InputError, r"`members` \(m.csv\) is a binary file, not a text table"),
     # --- the batch run's config ------------------------------------------------------------
     ("config: unknown key", lambda t: lambda: load_config(the_sample_config(t, ("[outputs]", "[outputs]\ncoleur = 1"))),
      ConfigError, r"unknown key `outputs.coleur`"),

@@ -154,6 +154,12 @@ def _standardised(
             f"got {age_weights!r}."
         )
     check_columns(communes, ["population", *age_weights], name="communes")
+    repeated = sorted({str(c) for c in communes.columns[communes.columns.duplicated()]})
+    if repeated:
+        raise InputError(
+            f"`communes` has the column(s) {repeated} more than once; keep one of "
+            "each (an age band may be `population` itself)."
+        )
     weights = np.array([float(w) for w in age_weights.values()])
     if not (np.isfinite(weights) & (weights >= 0)).all():
         raise InputError(

@@ -7,6 +7,7 @@ import warnings
 import zipfile
 from collections.abc import Collection, Sequence
 from pathlib import Path
+from typing import Final
 
 import numpy as np
 import pandas as pd
@@ -15,7 +16,16 @@ from pandas.api.types import is_bool_dtype, is_numeric_dtype
 from coordogeo.errors import InputError, format_labels
 from coordogeo.files import existing_path
 
-__all__ = ["decode_text", "find_column", "parse_numbers", "read_table"]
+__all__ = [
+    "TABLE_SUFFIXES",
+    "decode_text",
+    "find_column",
+    "parse_numbers",
+    "read_table",
+]
+
+#: The suffixes of the tables coordogeo reads (CSV in its forms, spreadsheets).
+TABLE_SUFFIXES: Final = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls")
 
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
@@ -96,7 +106,7 @@ def read_table(source: str | Path | pd.DataFrame, *, name: str) -> pd.DataFrame:
     path = existing_path(source)
     if not path.is_file():
         raise InputError(f"`{name}`: no file at {str(path)!r}.")
-    if path.suffix.lower() in {".xlsx", ".xlsm", ".xls"}:
+    if path.suffix.lower() in TABLE_SUFFIXES[3:]:
         try:
             return pd.read_excel(path, dtype=str)
         except (ValueError, OSError, zipfile.BadZipFile, KeyError) as err:
@@ -104,7 +114,13 @@ def read_table(source: str | Path | pd.DataFrame, *, name: str) -> pd.DataFrame:
                 f"`{name}` ({path.name}) is not a readable spreadsheet ({err}); "
                 "save it again as .xlsx, or as CSV."
             ) from err
-    text = decode_text(path.read_bytes(), name=path.name, stacklevel=4)
+    raw = path.read_bytes()
+    if b"\x00" in raw[:4096] and not raw.startswith(_UTF16_BOMS):
+        raise InputError(
+            f"`{name}` ({path.name}) is a binary file, not a text table: save it as "
+            "CSV (UTF-8) or XLSX."
+        )
+    text = decode_text(raw, name=path.name, stacklevel=4)
     header = text.split("\n", 1)[0]
     sep = ";" if header.count(";") > header.count(",") else ","
     return pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)

@@ -17,7 +17,7 @@ from coordogeo.crs import to_metric_crs, user_crs
 from coordogeo.errors import InputError, check_positive, format_labels
 from coordogeo.files import existing_path
 from coordogeo.io._tables import parse_numbers
-from coordogeo.io.vector import read_vector
+from coordogeo.io.vector import VECTOR_SUFFIXES, read_vector
 
 __all__ = ["AGE_BAND_COLUMNS", "INCOME_COLUMNS", "read_insee_grid"]
 
@@ -136,7 +136,7 @@ def _read_table(path: Path) -> pd.DataFrame:
     text columns, ``lcog_geo``, ``Idcar_1km``, ``Idcar_nat``, would cost more
     memory than the counts), ids as text.
     """
-    if path.suffix.lower() in {".gpkg", ".shp", ".geojson"}:
+    if path.suffix.lower() in VECTOR_SUFFIXES:
         frame = read_vector(path, name="grid")
         return pd.DataFrame(frame.drop(columns=frame.geometry.name))
     with path.open(encoding="utf-8-sig", errors="replace") as handle:

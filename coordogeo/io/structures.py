@@ -14,8 +14,9 @@ import shapely
 
 from coordogeo.crs import metric_crs_of, to_metric_crs, user_crs
 from coordogeo.errors import InputError, format_labels
-from coordogeo.io._tables import find_column, parse_numbers, read_table
-from coordogeo.io.vector import read_vector
+from coordogeo.files import existing_path
+from coordogeo.io._tables import TABLE_SUFFIXES, find_column, parse_numbers, read_table
+from coordogeo.io.vector import VECTOR_SUFFIXES, read_vector
 
 __all__ = ["open_by", "read_structures"]
 
@@ -30,7 +31,6 @@ NAME_COLUMNS: Final = (
 ID_COLUMNS: Final = ("finess", "nofinesset", "id", "identifiant")
 _LON: Final = ("lon", "longitude", "x", "lng")
 _LAT: Final = ("lat", "latitude", "y")
-_VECTOR: Final = {".geojson", ".json", ".gpkg", ".shp", ".fgb"}
 #: Column names read as the opening date (FINESS ``dateouv`` is renamed so).
 DATE_COLUMNS: Final = ("date_opened", "date_ouverture", "dateouv")
 
@@ -76,11 +76,20 @@ def read_structures(
         A table without coordinate columns or ``crs``, rows without coordinates
         (named), repeated ids.
     """
-    file = Path(path)
-    if file.suffix.lower() in _VECTOR:
+    file = existing_path(path)
+    if not file.is_file():
+        raise InputError(f"`structures`: no file at {str(file)!r}.")
+    suffix = file.suffix.lower()
+    if suffix in VECTOR_SUFFIXES:
         frame = read_vector(file, name="structures")
-    else:
+    elif suffix in TABLE_SUFFIXES:
         frame = _points_from_table(read_table(file, name="structures"), crs=crs)
+    else:
+        raise InputError(
+            f"`structures` ({file.name}): coordogeo reads points from a vector file "
+            f"({', '.join(VECTOR_SUFFIXES)}) or a table with coordinates "
+            f"({', '.join(TABLE_SUFFIXES)}); give one of these."
+        )
     lower = {str(c).lower(): c for c in frame.columns}
     name_col = next((lower[c] for c in NAME_COLUMNS if c in lower), None)
     id_col = next((lower[c] for c in ID_COLUMNS if c in lower), None)

@@ -857,9 +857,11 @@ def _commune_demand(
         )
     if config.population is None:
         return communes.copy()
-    allocated = assign_to_communes(
-        inputs.places, communes, columns=["population", *bands]
-    ).drop(columns="n_cells")
+    # an age band may be the population itself (one weight for everyone)
+    columns = list(dict.fromkeys(["population", *bands]))
+    allocated = assign_to_communes(inputs.places, communes, columns=columns).drop(
+        columns="n_cells"
+    )
     if "nom" in communes:
         allocated.insert(0, "nom", communes["nom"].reindex(allocated.index))
     return allocated

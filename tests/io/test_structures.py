@@ -91,3 +91,10 @@ def test_a_path_in_the_other_unicode_form_finds_the_file(tmp_path):
     assert str(nfd) != str(folder / "msp.csv")  # they only look the same
     out = read_structures(nfd, crs="EPSG:2154")
     assert out.index.tolist() == ["A"]
+
+
+def test_structures_as_geoparquet(tmp_path, sample):
+    path = tmp_path / "s.parquet"
+    sample.structures.to_parquet(path)
+    out = read_structures(path)
+    assert len(out) == len(sample.structures) and out.crs.equals(2154)

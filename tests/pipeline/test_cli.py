@@ -171,3 +171,21 @@ def test_help_lists_every_key(capsys):
     assert done.value.code == 0
     text = capsys.readouterr().out
     assert "[inputs]" in text and "min_snapped_pct" in text and "--out" in text
+
+
+@pytest.mark.parametrize("flag", ["--version", "--help"])
+def test_version_and_help_import_nothing_heavy(flag):
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    code = (
+        "import sys\n"
+        "from coordogeo.cli import main\n"
+        f"try:\n    main([{flag!r}])\nexcept SystemExit:\n    pass\n"
+        "heavy = [m for m in ('pandas', 'numpy', 'geopandas', 'numba', 'folium') "
+        "if m in sys.modules]\n"
+        "print('HEAVY', heavy)\n"
+    )
+    child = subprocess.run([sys.executable, "-c", code], capture_output=True,
+                           text=True, check=True, timeout=60)  # fmt: skip
+    assert "HEAVY []" in child.stdout  # well under half a second to answer

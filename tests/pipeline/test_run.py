@@ -344,3 +344,16 @@ def test_one_income_for_everyone_is_said_not_ranked(sample_folder, tmp_path, sam
     ]
     report = (tmp_path / "egal" / "rapport.md").read_text("utf-8")
     assert "équité non calculés" in report and "Palma" not in report
+
+
+def test_an_apl_weighing_everyone_alike_runs(sample_folder, tmp_path):
+    path = edited(
+        sample_folder, "age_weights = {", "age_weights = { population = 1.0 }\n# ",
+        name="alike.toml",
+    )  # fmt: skip
+    result = run(load_config(path).with_folder(tmp_path / "alike"))
+    index = result.index["apl_consultations_per_inhabitant"]
+    assert index.notna().all() and (index >= 0).all()
+    # one weight for everyone: the standardised population is the population
+    standard = result.index["population_std"].to_numpy()
+    assert standard == pytest.approx(result.index["population"].to_numpy(), rel=1e-9)
