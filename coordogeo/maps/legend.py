@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from jinja2 import Template
 
@@ -13,7 +14,14 @@ from branca.element import Element, MacroElement
 
 from coordogeo.maps._style import label, page_of, text
 
-__all__ = ["HATCH", "add_grid_legend", "add_html_legend", "add_legend", "one_at_a_time"]
+__all__ = [
+    "HATCH",
+    "add_grid_legend",
+    "add_html_legend",
+    "add_legend",
+    "layers_added",
+    "one_at_a_time",
+]
 
 _BOX = "coordogeo_legends"
 _BOX_TEMPLATE = (
@@ -215,6 +223,17 @@ class _OneAtATime(MacroElement):
         self._name = "OneAtATime"
         self.names = names
         self.note = note
+
+
+def layers_added(m: folium.Map, draw: Callable[[], object]) -> list[Any]:
+    """Run ``draw`` and return the layers it added to ``m`` (those with ``show``)."""
+    before = set(m._children)
+    draw()
+    return [
+        layer
+        for key, layer in m._children.items()
+        if key not in before and hasattr(layer, "show")
+    ]
 
 
 def one_at_a_time(m: folium.Map, layers: Sequence[object], *, lang: str) -> None:

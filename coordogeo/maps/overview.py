@@ -5,6 +5,7 @@ from __future__ import annotations
 import urllib.parse
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
+from functools import partial
 from typing import Any, Final
 
 import numpy as np
@@ -36,7 +37,7 @@ from coordogeo.maps.coverage import add_territories
 from coordogeo.maps.equity import add_bivariate
 from coordogeo.maps.framing import new_map, time_note
 from coordogeo.maps.index import add_index
-from coordogeo.maps.legend import add_legend, one_at_a_time
+from coordogeo.maps.legend import add_legend, layers_added, one_at_a_time
 from coordogeo.maps.structures import add_structures
 from coordogeo.maps.underserved import add_suggested_sites, add_zones
 
@@ -275,12 +276,7 @@ def _draw(
     for name, draw in steps:
         if name not in shown:
             continue
-        before = list(m._children)
-        draw(shown[name])
-        for key in [k for k in m._children if k not in before]:
-            layer: Any = m._children[key]
-            if not hasattr(layer, "show"):
-                continue
+        for layer in layers_added(m, partial(draw, shown[name])):
             if name not in _SHOWN:
                 layer.show = False
             if name in _THEMES:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -29,7 +30,7 @@ from coordogeo.maps._style import (
     to_display,
 )
 from coordogeo.maps.framing import new_map
-from coordogeo.maps.legend import add_legend
+from coordogeo.maps.legend import add_legend, layers_added, one_at_a_time
 
 __all__ = ["CHANGE_CLASSES", "add_change", "scenario_map"]
 
@@ -46,7 +47,7 @@ SAME_TIME_MIN = 0.05
 def scenario_map(  # noqa: PLR0913 - the map options every page shares
     comparison: gpd.GeoDataFrame,
     *,
-    kind: str | None = None,
+    kind: str | Sequence[str] | None = None,
     changes: gpd.GeoDataFrame | None = None,
     summary: Sequence[Sequence[Any]] | None = None,
     lang: Lang = "fr",
@@ -64,7 +65,9 @@ def scenario_map(  # noqa: PLR0913 - the map options every page shares
         (NaN when out of reach), as :attr:`coordogeo.scenarios.Comparison.places`,
         and ``population`` / ``nom_commune`` for the tooltips when present.
     kind
-        The kind whose change is drawn (None: the columns without a suffix).
+        The kind whose change is drawn (None: the columns without a suffix), or
+        several: one layer per kind, named by it, one shown at a time (a radio
+        button each in the layer control), the first at opening.
     changes
         The structures opened or closed (points, any CRS) with a ``change`` column
         (``opened`` / ``closed``; others are not drawn), marked and in the legend.
@@ -86,9 +89,13 @@ def scenario_map(  # noqa: PLR0913 - the map options every page shares
         closed structures, legend, summary table and layer control.
     """
     check_lang(lang)
-    suffix = "" if kind is None else f"_{kind}"
-    before_col, after_col = f"time_before_min{suffix}", f"time_after_min{suffix}"
-    check_columns(comparison, [before_col, after_col], name="comparison")
+    kinds = [kind] if kind is None or isinstance(kind, str) else list(kind)
+    check_columns(
+        comparison,
+        [f"time_{s}_min{'' if k is None else f'_{k}'}"
+         for k in kinds for s in ("before", "after")],
+        name="comparison",
+    )  # fmt: skip
     if (
         communes is not None
         and "nom" in communes
@@ -106,7 +113,14 @@ def scenario_map(  # noqa: PLR0913 - the map options every page shares
         source=source,
         communes=communes,
     )
-    add_change(m, cells, kind=kind, lang=lang, max_shapes=max_shapes)
+    layers = [
+        layer
+        for k in kinds
+        for layer in layers_added(
+            m, partial(add_change, m, cells, kind=k, lang=lang, max_shapes=max_shapes)
+        )
+    ]
+    one_at_a_time(m, layers, lang=lang)
     marks = []
     for key, colour in (("opened", CHANGE_COLOURS[0]), ("closed", CHANGE_COLOURS[-1])):
         frame = None if changes is None else changes[changes["change"] == key]

@@ -60,7 +60,12 @@ from coordogeo.maps.underserved import (
     rank_names,
 )
 from coordogeo.pipeline.report import report_json, report_markdown
-from coordogeo.pipeline.scenarios import summary_rows, written_places, written_table
+from coordogeo.pipeline.scenarios import (
+    changed_kinds,
+    summary_rows,
+    written_places,
+    written_table,
+)
 
 if TYPE_CHECKING:
     from coordogeo.pipeline.run import RunResult
@@ -195,22 +200,8 @@ def write_maps(result: RunResult, folder: Path) -> dict[str, Path]:
             if own.lower().startswith(head.lower())
             else f"{head} : {own}"
         )
-        places = outcome.comparison.places
-        if model and "time_model" not in places:
-            places = places.assign(time_model=model)
-        if "insee" in result.places:
-            places = places.join(result.places[["insee"]])
-        pages[name] = scenario_map(
-            places,
-            kind=config.timed_kind,
-            changes=outcome.changes,
-            summary=summary_rows(outcome, config.timed_kind, lang),
-            lang=lang,
-            max_shapes=config.map_max_places,
-            **{
-                **framed(kind),
-                "title": titles[name] + (f" — {config.title}" if config.title else ""),
-            },
+        pages[name] = _scenario_page(
+            result, outcome, model, {**framed(kind), "title": titles[name]}
         )
     figures: dict[str, str] = {}
     fair = result.equity
@@ -266,6 +257,44 @@ def write_maps(result: RunResult, folder: Path) -> dict[str, Path]:
         written[name] = folder / name
     forget_drawn()  # the pages are written: their kept shapes are not needed
     return written
+
+
+def _scenario_page(
+    result: RunResult, outcome: Any, model: str | None, framing: dict[str, Any]
+) -> folium.Map:
+    """Draw one scenario: a layer for every kind it opens or closes, named by it.
+
+    The title names the kinds, the Bilan gives each kind's rows (prefixed by the
+    kind when there are several), the first kind shows at opening.
+    """
+    config, lang = result.config, result.config.lang
+    places = outcome.comparison.places
+    if model and "time_model" not in places:
+        places = places.assign(time_model=model)
+    if "insee" in result.places:
+        places = places.join(result.places[["insee"]])
+    kinds = [
+        k
+        for k in changed_kinds(outcome, config.timed_kind)
+        if f"time_before_min_{k}" in places
+    ] or [config.timed_kind]
+    rows = [
+        [f"{k} — {row[0]}" if len(kinds) > 1 else row[0], *row[1:]]
+        for k in kinds
+        for row in summary_rows(outcome, k, lang)
+    ]
+    title = f"{framing['title']} ({', '.join(kinds)})"
+    if config.title:
+        title += f" — {config.title}"
+    return scenario_map(
+        places,
+        kind=kinds,
+        changes=outcome.changes,
+        summary=rows,
+        lang=lang,
+        max_shapes=config.map_max_places,
+        **{**framing, "title": title},
+    )
 
 
 def scenario_pages(result: RunResult) -> dict[str, Any]:
@@ -398,9 +427,11 @@ def qgis_styles(result: RunResult, layers: dict[str, pd.DataFrame]) -> dict[str,
         )  # fmt: skip
     if has("communes", "nom"):
         out["communes"] = outline_qml(labels="nom")
-    for n, _ in enumerate(result.scenarios, start=1):
+    for n, outcome in enumerate(result.scenarios, start=1):
+        # the layer is styled by the first kind the scenario changes
+        changed = changed_kinds(outcome, kind)[0]
         before, after = (
-            french_name(f"time_{s}_min_{kind}") for s in ("before", "after")
+            french_name(f"time_{s}_min_{changed}") for s in ("before", "after")
         )
         if has(f"scenario_{n}", before, after):
             out[f"scenario_{n}"] = qml(

@@ -356,3 +356,23 @@ def test_compare_before_of_another_territory_is_refused_clearly(
     ):
         run(load_config(path).with_folder(tmp_path / "out"))
     assert not (tmp_path / "out").exists()
+
+
+def test_a_scenario_page_draws_every_kind_it_changes(sample_run):
+    folder = sample_run.config.folder
+    closing = next(folder.glob("carte_scenario_2_*.html")).read_text("utf-8")
+    # closing a centre de santé: the page is about the CDS, not the MSP
+    assert "Fermeture du centre de santé CDS-02 (CDS)" in closing
+    assert "accès — Centre de santé" in closing  # the layer named by its kind
+    outcome = sample_run.scenarios[1]
+    rows = outcome.comparison.summary.query(
+        "indicator == 'population_within' and kind == 'CDS' and threshold == 20"
+    )
+    assert float(rows["change"].iloc[0]) < 0  # some lose the CDS within 20 min
+    evolution = next(folder.glob("carte_scenario_6_*.html")).read_text("utf-8")
+    assert "(MSP, CDS)" in evolution  # one layer per kind, one shown at a time
+    assert "MSP — Habitants à 20 min ou moins" in evolution
+    assert "CDS — Habitants à 20 min ou moins" in evolution
+    one_at_a_time = "Un seul th\\u00e8me color\\u00e9"  # as the page's script says it
+    assert one_at_a_time in evolution  # one kind shown at a time
+    assert one_at_a_time not in closing  # one kind: nothing to choose
