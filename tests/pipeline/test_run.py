@@ -2,6 +2,7 @@
 
 import io
 import json
+from pathlib import Path
 
 import pandas as pd
 import pyogrio
@@ -236,22 +237,7 @@ def test_communes_ranked_by_the_filosofi_commune_file(sample_folder, tmp_path, s
     codes = sample.communes.index
     medians = [f"{19_000 + 10 * i}" for i in range(len(codes))]
     medians[0] = "s"  # secret: kept missing, counted
-    pd.DataFrame({"CODGEO": codes, "MED21": medians, "TP6021": "12,5"}).to_csv(
-        sample_folder / "donnees" / "filosofi.csv", sep=";", index=False
-    )
-    path = edited(
-        sample_folder,
-        'population = "donnees/carreaux.csv"',
-        'filosofi_communes = "donnees/filosofi.csv"',
-    )
-    text = path.read_text("utf-8")
-    text = text.replace('# income = "niveau_vie_moyen"', 'income = "niveau_vie_median"')
-    text = text.replace("[index]", "[index]\nmethod = 'e2sfca'\n# ", 1)
-    text = text.replace('method = "apl"', "").replace(
-        "age_weights =", "# age_weights ="
-    )
-    text = text.replace("apl_below = 2.5", "# apl_below = 2.5")
-    path.write_text(text, "utf-8")
+    path = _ranked_by_commune_medians(sample_folder, codes, medians, "filosofi")
     result = run(load_config(path).with_folder(tmp_path / "f"))
     assert result.equity is not None and result.equity.income == "niveau_vie_median"
     first = codes[0]
@@ -316,23 +302,7 @@ def test_maps_draw_an_image_past_the_configured_limit(
 
 def test_one_income_for_everyone_is_said_not_ranked(sample_folder, tmp_path, sample):
     codes = sample.communes.index
-    pd.DataFrame({"CODGEO": codes, "MED21": "19000", "TP6021": "12,5"}).to_csv(
-        sample_folder / "donnees" / "filosofi_egal.csv", sep=";", index=False
-    )
-    path = edited(
-        sample_folder,
-        'population = "donnees/carreaux.csv"',
-        'filosofi_communes = "donnees/filosofi_egal.csv"',
-        name="egal.toml",
-    )
-    text = path.read_text("utf-8")
-    text = text.replace('# income = "niveau_vie_moyen"', 'income = "niveau_vie_median"')
-    text = text.replace("[index]", "[index]\nmethod = 'e2sfca'\n# ", 1)
-    text = text.replace('method = "apl"', "").replace(
-        "age_weights =", "# age_weights ="
-    )
-    text = text.replace("apl_below = 2.5", "# apl_below = 2.5")
-    path.write_text(text, "utf-8")
+    path = _ranked_by_commune_medians(sample_folder, codes, "19000", "egal")
     result = run(load_config(path).with_folder(tmp_path / "egal"))
     assert result.equity is None  # no deciles, no Palma built on rounding noise
     said = [w for w in result.ledger.warnings if "équité non calculés" in w]
@@ -357,3 +327,31 @@ def test_an_apl_weighing_everyone_alike_runs(sample_folder, tmp_path):
     # one weight for everyone: the standardised population is the population
     standard = result.index["population_std"].to_numpy()
     assert standard == pytest.approx(result.index["population"].to_numpy(), rel=1e-9)
+
+
+def _ranked_by_commune_medians(
+    folder: Path, codes: pd.Index, medians: object, name: str
+) -> Path:
+    """Write a Filosofi commune file and a config ranking the communes by it.
+
+    The communes are the places (no grid), ranked by ``niveau_vie_median``; the
+    index is an E2SFCA (the APL needs the grid's age bands).
+    """
+    pd.DataFrame({"CODGEO": codes, "MED21": medians, "TP6021": "12,5"}).to_csv(
+        folder / "donnees" / f"{name}.csv", sep=";", index=False
+    )
+    path = edited(
+        folder,
+        'population = "donnees/carreaux.csv"',
+        f'filosofi_communes = "donnees/{name}.csv"',
+        name=f"{name}.toml",
+    )
+    text = path.read_text("utf-8")
+    text = text.replace('# income = "niveau_vie_moyen"', 'income = "niveau_vie_median"')
+    text = text.replace("[index]", "[index]\nmethod = 'e2sfca'\n# ", 1)
+    text = text.replace('method = "apl"', "").replace(
+        "age_weights =", "# age_weights ="
+    )
+    text = text.replace("apl_below = 2.5", "# apl_below = 2.5")
+    path.write_text(text, "utf-8")
+    return path
