@@ -258,6 +258,11 @@ _TEXT: Final[dict[str, dict[str, str]]] = {
         "after": "après",
         "change": "évolution",
         "no_site": "(aucun site demandé)",
+        "no_gain": (
+            "aucun des {n} sites demandés n'amène d'habitant de plus à moins de "
+            "{bound} min de {kind} : chaque candidat est déjà à portée d'une "
+            "structure existante ou n'atteint personne de plus"
+        ),
         "now": "couverts aujourd'hui",
         "model": "Modèle de temps",
         "communes": "communes",
@@ -329,6 +334,11 @@ _TEXT: Final[dict[str, dict[str, str]]] = {
         "after": "after",
         "change": "change",
         "no_site": "(no site asked for)",
+        "no_gain": (
+            "none of the {n} sites asked for brings anyone more within {bound} min "
+            "of a {kind}: every candidate reaches only people an existing structure "
+            "already reaches"
+        ),
         "now": "covered today",
         "model": "Time model",
         "communes": "communes",
@@ -720,9 +730,17 @@ def _site_lines(result: RunResult, *, markdown: bool) -> list[str]:
     lang = result.config.lang
     t = _TEXT[lang]
     sites = result.underserved.sites
-    if len(sites) == 0:
-        return [t["no_site"]]
     bound = result.config.underserved_time_min
+    if len(sites) == 0:
+        if result.config.n_sites == 0:
+            return [t["no_site"]]
+        return [
+            t["no_gain"].format(
+                n=result.config.n_sites,
+                bound=f"{bound:g}",
+                kind=result.config.timed_kind,
+            )
+        ]
     lines = [
         (
             f"{result.config.timed_kind}, {bound:g} min ; "

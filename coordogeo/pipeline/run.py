@@ -946,14 +946,27 @@ def suggested_sites(
                 "sites proposés : le distancier ne va pas jusqu'aux candidats, leurs "
                 "temps sont estimés à vol d'oiseau (colonne time_model)"
             )
-    chosen = _named(
-        "underserved.n_sites",
-        lambda _: suggest_sites(
-            times, people, existing, candidates, n_sites=config.n_sites,
-            max_time_min=bound,
-        ),
-        Path("sites"),
-    )  # fmt: skip
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always", UserWarning)
+        chosen = _named(
+            "underserved.n_sites",
+            lambda _: suggest_sites(
+                times, people, existing, candidates, n_sites=config.n_sites,
+                max_time_min=bound,
+            ),
+            Path("sites"),
+        )  # fmt: skip
+    if len(chosen) < config.n_sites:  # said in the report's language, not numpy's
+        ledger.warn(
+            f"sites proposés : {len(chosen)} des {config.n_sites} demandés amènent "
+            f"des habitants de plus à moins de {bound:g} min ; les autres candidats "
+            "n'en amènent aucun"
+        )
+    for other in said:
+        if "sites asked for" not in str(other.message):
+            warnings.warn_explicit(
+                other.message, other.category, other.filename, other.lineno
+            )
     sites = gpd.GeoDataFrame(chosen, geometry="geometry", crs=candidates.crs)
     return _with_sites(found, sites, share)
 

@@ -565,10 +565,14 @@ def _suggested(
         pd.concat([existing[["geometry"]], pool[["geometry"]]]), crs=pool.crs
     )
     matrix = times(ref.places, sites, bound)
-    chosen = suggest_sites(
-        matrix, ref.places, existing, pool, n_sites=spec.suggest,
-        max_time_min=bound, method="exact",
-    )  # fmt: skip
+    with warnings.catch_warnings():  # fewer sites than asked: said in the note
+        warnings.filterwarnings(
+            "ignore", message=".*sites asked for", category=UserWarning
+        )
+        chosen = suggest_sites(
+            matrix, ref.places, existing, pool, n_sites=spec.suggest,
+            max_time_min=bound, method="exact",
+        )  # fmt: skip
     out = gpd.GeoDataFrame(
         {
             "kind": kind,
@@ -590,6 +594,11 @@ def _suggested(
         f"le plus d'habitants à {bound:g} min (programme linéaire en nombres "
         f"entiers, {proved})"
     )
+    if len(out) < spec.suggest:
+        note += (
+            f" ; {spec.suggest} demandés, les autres candidats n'amènent personne de "
+            "plus à portée"
+        )
     return out, note
 
 

@@ -355,3 +355,21 @@ def _ranked_by_commune_medians(
     text = text.replace("apl_below = 2.5", "# apl_below = 2.5")
     path.write_text(text, "utf-8")
     return path
+
+
+def test_sites_that_add_nobody_are_said_in_french(sample_folder, tmp_path):
+    # candidates standing where MSPs already are: none brings anyone new
+    sites = pd.read_csv(sample_folder / "donnees" / "structures.csv")
+    msp = sites[sites["kind"] == "MSP"]
+    msp.assign(id="c-" + msp["id"], name=msp["name"])[["id", "name", "x", "y"]].to_csv(
+        sample_folder / "donnees" / "candidats_inutiles.csv", index=False
+    )
+    path = edited(sample_folder, "candidats.csv", "candidats_inutiles.csv",
+                  name="inutiles.toml")  # fmt: skip
+    result = run(load_config(path).with_folder(tmp_path / "inutiles"))
+    assert len(result.underserved.sites) == 0
+    assert any(w.startswith("sites proposés : 0 des 3 demandés") for w in
+               result.ledger.warnings)  # fmt: skip
+    report = (tmp_path / "inutiles" / "rapport.md").read_text("utf-8")
+    assert "aucun des 3 sites demandés n'amène d'habitant de plus" in report
+    assert "(aucun site demandé)" not in report and "Only 0" not in report
