@@ -28,6 +28,7 @@ from coordogeo.errors import InputError, check_choice, format_labels
 from coordogeo.files import existing_path
 from coordogeo.network.profile import (
     FREE_FLOW,
+    MPH_KMH,
     PROFILES,
     Profile,
     node_rule,
@@ -49,17 +50,6 @@ logger = logging.getLogger(__name__)
 #: Speeds of the free-flow model by ``highway`` class, km/h, used where
 #: ``maxspeed`` is absent or unreadable (:data:`coordogeo.network.profile.FREE_FLOW`).
 FREE_FLOW_SPEEDS_KMH: Final[Mapping[str, float]] = FREE_FLOW.speeds_kmh
-#: French implicit limits in ``maxspeed`` (km/h).
-_IMPLICIT_KMH: Final = {
-    "fr:urban": 50.0,
-    "fr:rural": 80.0,
-    "fr:motorway": 130.0,
-    "fr:zone30": 30.0,
-    "fr:zone20": 20.0,
-    "fr:walk": 6.0,
-}
-_MPH: Final = 1.609344
-_NO_ACCESS: Final = {"no", "private"}
 _FORWARD: Final = {"yes", "true", "1"}
 _BACKWARD: Final = {"-1", "reverse"}
 _BOTH: Final = {"no", "false", "0"}
@@ -335,12 +325,13 @@ def _free_flow_table(raw: _Raw, rules: Profile) -> tuple[pd.DataFrame, np.ndarra
     merged = tags["highway"].map(lambda v: isinstance(v, list)).to_numpy(dtype=bool)
     tags["highway"] = tags["highway"].map(lambda v: _fastest(v, speeds))
     keep = (
-        tags["highway"].isin(list(speeds)) & ~tags["access"].isin(_NO_ACCESS)
+        tags["highway"].isin(list(speeds))
+        & ~tags["access"].isin(list(rules.access_refused))
     ).to_numpy()
     speed = np.zeros(len(tags))
     oneway = np.zeros(len(tags), dtype=np.int8)
     if keep.any():
-        speed[keep] = _speeds(tags[keep], speeds)
+        speed[keep] = _speeds(tags[keep], speeds, rules.implicit_kmh)
         oneway[keep] = _oneway(tags[keep])
     table = pd.DataFrame(
         {
@@ -800,8 +791,15 @@ def _fastest(value: object, speeds: Mapping[str, float]) -> object:
     return max(drivable, key=lambda v: (speeds[v], v)) if drivable else value[0]
 
 
-def _speeds(tags: pd.DataFrame, speeds: Mapping[str, float]) -> np.ndarray:
+def _speeds(
+    tags: pd.DataFrame,
+    speeds: Mapping[str, float],
+    implicit_kmh: Mapping[str, float] = FREE_FLOW.implicit_kmh,
+) -> np.ndarray:
     """Speed from ``maxspeed`` where readable, else the class default.
+
+    The free-flow model's reading: ``maxspeed`` as tagged (the first of a list),
+    ``mph`` converted, the texts of ``implicit_kmh`` (the profile's table).
 
     Each distinct ``maxspeed`` text is read once (a region's 4.5 M ways carry a
     few hundred): the text rules on every way took most of a region's reading.
@@ -812,8 +810,8 @@ def _speeds(tags: pd.DataFrame, speeds: Mapping[str, float]) -> np.ndarray:
     number = pd.to_numeric(first.str.extract(r"^(\d+(?:\.\d+)?)", expand=False))
     mph = first.str.contains("mph").fillna(False).to_numpy(dtype=bool)
     value = number.to_numpy(dtype=np.float64, na_value=np.nan).copy()
-    value[mph] *= _MPH
-    implicit = first.map(_IMPLICIT_KMH).to_numpy(dtype=np.float64, na_value=np.nan)
+    value[mph] *= MPH_KMH
+    implicit = first.map(dict(implicit_kmh)).to_numpy(dtype=np.float64, na_value=np.nan)
     value = np.where(np.isfinite(value), value, implicit)
     per_way = np.where(codes >= 0, np.r_[value, np.nan][codes], np.nan)
     default = tags["highway"].map(speeds).to_numpy(dtype=np.float64)

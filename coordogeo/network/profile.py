@@ -39,6 +39,7 @@ from coordogeo.errors import InputError
 __all__ = [
     "CAR",
     "FREE_FLOW",
+    "MPH_KMH",
     "PROFILES",
     "Profile",
     "TurnCosts",
@@ -406,7 +407,8 @@ PROFILES: Final[Mapping[str, Profile]] = MappingProxyType(
     {"car": CAR, "free_flow": FREE_FLOW}
 )
 
-_MPH: Final = 1.609344
+#: Kilometres in a mile: ``maxspeed`` in mph.
+MPH_KMH: Final = 1.609344
 _NUMBER = re.compile(r"\s*(\d+(?:[.,]\d+)?)")
 
 
@@ -440,7 +442,7 @@ def _one_maxspeed(text: str, profile: Profile) -> float:
     number = _NUMBER.match(text)
     if number:
         value = float(number.group(1).replace(",", "."))
-        return value * _MPH if "mph" in text or "mp/h" in text else value
+        return value * MPH_KMH if "mph" in text or "mp/h" in text else value
     return float(profile.implicit_kmh.get(text, math.nan))
 
 

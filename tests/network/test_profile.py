@@ -457,3 +457,17 @@ def test_a_place_and_a_site_at_the_same_node_are_their_approach_legs_apart(
     pairs = travel_time_matrix(net, places, sites).to_table()
     same = pairs[pairs["origin"] == pairs["destination"]]["time_min"].to_numpy()
     np.testing.assert_allclose(same, walk, rtol=1e-6)
+
+
+def test_the_free_flow_models_own_tables_are_the_ones_read(tmp_path):
+    from dataclasses import replace  # noqa: PLC0415
+
+    from coordogeo.network.osm import osm_roads  # noqa: PLC0415
+
+    ways = [(1, [1, 2], {"highway": "residential", "maxspeed": "FR:urban"}),
+            (2, [2, 3], {"highway": "residential", "access": "delivery"})]  # fmt: skip
+    path = write_osm(tmp_path / "a.osm", LINE, ways)
+    assert osm_roads(path, profile="free_flow")["speed_kmh"].tolist() == [50, 30]
+    mine = replace(FREE_FLOW, implicit_kmh={"fr:urban": 45},
+                   access_refused=frozenset({"no", "private", "delivery"}))  # fmt: skip
+    assert osm_roads(path, profile=mine)["speed_kmh"].tolist() == [45]
