@@ -138,6 +138,8 @@ _FRENCH: Final[dict[str, str]] = {
     "presence": "presence",
     "population_before": "population_avant",
     "population_after": "population_apres",
+    "index_before_per_100k": "indice_avant_pour_100k_hab",
+    "index_after_per_100k": "indice_apres_pour_100k_hab",
 }
 
 #: Patterns for the columns suffixed by a kind or a threshold, in order.

@@ -49,7 +49,7 @@ EXPECTED = {
     "carte_zonage.html": ("Zonage de type ZIP / ZAC", "hors vivier"),
     "carte_scenario_2_fermeture_du_centre_de_sante_cds_02.html": (
         "Évolution du temps d'accès",
-        "Perd l'accès",
+        "Passe au-delà de 30 min",
     ),
     "carte_scenario_5_trois_msp_aux_meilleurs_emplacements.html": (
         "Évolution du temps d'accès",
@@ -57,7 +57,7 @@ EXPECTED = {
     ),
     "carte_scenario_6_evolution_depuis_le_2019_01_01.html": (
         "Évolution du temps d'accès",
-        "Devient accessible",
+        "Passe à 30 min ou moins",
     ),
 }
 

@@ -17,6 +17,7 @@ from typing import Final, Literal
 
 import numpy as np
 
+from coordogeo._change import BIG_INDEX, SAME_INDEX
 from coordogeo.maps._style import (
     CHANGE_COLOURS,
     KIND_COLOURS,
@@ -26,7 +27,12 @@ from coordogeo.maps._style import (
     anchored_classes,
     label,
 )
-from coordogeo.maps.scenario import BIG_CHANGE_MIN, CHANGE_CLASSES, SAME_TIME_MIN
+from coordogeo.maps.scenario import (
+    BIG_CHANGE_MIN,
+    INDEX_CLASSES,
+    SAME_TIME_MIN,
+    change_labels,
+)
 
 __all__ = [
     "Rule",
@@ -117,10 +123,13 @@ def kind_rules(column: str, kinds: Iterable[str], *, lang: str) -> list[Rule]:
     ]  # fmt: skip
 
 
-def change_rules(before: str, after: str, *, lang: str) -> list[Rule]:
+def change_rules(
+    before: str, after: str, *, lang: str, max_time_min: float | None = None
+) -> list[Rule]:
     """Return the seven change classes of a scenario map, on its two times.
 
-    From "devient accessible" to "perd l'accès", as
+    From "devient accessible" to "perd l'accès" (with the states' bound: "passe à
+    30 min ou moins" to "passe au-delà de 30 min"), as
     :func:`coordogeo.maps.scenario.change_classes` classes them.
     """
     big_min, same_min = BIG_CHANGE_MIN, SAME_TIME_MIN
@@ -140,8 +149,35 @@ def change_rules(before: str, after: str, *, lang: str) -> list[Rule]:
         f"{b} IS NOT NULL AND {a} IS NULL",
     ]
     return [
+        Rule(name, test, colour)
+        for name, test, colour in zip(
+            change_labels(lang, max_time_min), tests, CHANGE_COLOURS, strict=True
+        )
+    ]
+
+
+def index_change_rules(before: str, after: str, *, lang: str) -> list[Rule]:
+    """Return the five index change classes of a scenario map, on its two indices.
+
+    As :func:`coordogeo._change.index_change_classes` classes them (a missing
+    index is 0).
+    """
+    b, a = (f"coalesce({field(c)}, 0)" for c in (before, after))
+    rel = f"(({a} - {b}) / {b})"
+    up, down = f"{b} = 0 AND {a} > 0", f"{b} > 0 AND {rel}"
+    big, same = repr(BIG_INDEX), repr(SAME_INDEX)
+    tests = [
+        f"({up}) OR ({down} >= {big})",
+        f"{b} > 0 AND {rel} > {same} AND {rel} < {big}",
+        f"({b} = 0 AND {a} = 0) OR ({down} >= -{same} AND {rel} <= {same})",
+        f"{b} > 0 AND {rel} < -{same} AND {rel} > -{big}",
+        f"{b} > 0 AND {rel} <= -{big}",
+    ]
+    return [
         Rule(label(key, lang), test, colour)
-        for key, test, colour in zip(CHANGE_CLASSES, tests, CHANGE_COLOURS, strict=True)
+        for key, test, colour in zip(
+            INDEX_CLASSES, tests, CHANGE_COLOURS[1:-1], strict=True
+        )
     ]
 
 

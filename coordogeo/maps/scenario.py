@@ -13,7 +13,8 @@ import folium
 import geopandas as gpd
 from branca.element import Element
 
-from coordogeo.errors import check_columns
+from coordogeo._change import index_change_classes
+from coordogeo.errors import InputError, check_columns
 from coordogeo.maps._style import (
     CHANGE_COLOURS,
     MAX_SHAPES,
@@ -32,12 +33,24 @@ from coordogeo.maps._style import (
 from coordogeo.maps.framing import new_map
 from coordogeo.maps.legend import add_legend, layers_added, one_at_a_time
 
-__all__ = ["CHANGE_CLASSES", "add_change", "scenario_map"]
+__all__ = [
+    "CHANGE_CLASSES",
+    "INDEX_CLASSES",
+    "add_change",
+    "add_index_change",
+    "change_labels",
+    "scenario_map",
+]
 
 #: The change classes, in legend order, with the label key of each.
 CHANGE_CLASSES: tuple[str, ...] = (
     "becomes_reachable", "gains_5", "gains", "same", "loses", "loses_5",
     "loses_access",
+)  # fmt: skip
+#: The index change classes, in legend order (see
+#: :func:`coordogeo.scenarios.compare.index_change_classes`).
+INDEX_CLASSES: tuple[str, ...] = (
+    "index_up_10", "index_up", "index_same", "index_down", "index_down_10",
 )  # fmt: skip
 BIG_CHANGE_MIN = 5.0
 #: A change below the minutes' shown decimal is no change.
@@ -55,6 +68,8 @@ def scenario_map(  # noqa: PLR0913 - the map options every page shares
     source: str | None = None,
     communes: gpd.GeoDataFrame | None = None,
     max_shapes: int | None = MAX_SHAPES,
+    max_time_min: float | None = None,
+    index: bool | None = None,
 ) -> folium.Map:
     """Map the places that gain or lose between two states, and what changed.
 
@@ -67,7 +82,8 @@ def scenario_map(  # noqa: PLR0913 - the map options every page shares
     kind
         The kind whose change is drawn (None: the columns without a suffix), or
         several: one layer per kind, named by it, one shown at a time (a radio
-        button each in the layer control), the first at opening.
+        button each in the layer control), the first at opening; an empty list
+        draws no time layer (a change of capacity only: see ``index``).
     changes
         The structures opened or closed (points, any CRS) with a ``change`` column
         (``opened`` / ``closed``; others are not drawn), marked and in the legend.
@@ -80,6 +96,15 @@ def scenario_map(  # noqa: PLR0913 - the map options every page shares
         Beyond this many places, the places are drawn as one image (each pixel the
         class colour of the place under it, no tooltips; a note says so); None
         draws every place as a shape with its tooltip.
+    max_time_min
+        The bound of the two states' searches (NaN times are beyond it or off the
+        roads): the classes say "now within 30 min" / "now beyond 30 min" rather
+        than "becomes reachable" / "loses access".
+    index
+        Add a layer of each place's index change (``index_before`` /
+        ``index_after``, as :attr:`~coordogeo.scenarios.Comparison.places` holds
+        them with an index), after the time layers; None: when those columns are
+        there.
 
     Returns
     -------
@@ -90,6 +115,15 @@ def scenario_map(  # noqa: PLR0913 - the map options every page shares
     """
     check_lang(lang)
     kinds = [kind] if kind is None or isinstance(kind, str) else list(kind)
+    if index is None:
+        index = {"index_before", "index_after"} <= set(comparison.columns)
+    if index:
+        check_columns(comparison, ["index_before", "index_after"], name="comparison")
+    if not kinds and not index:
+        raise InputError(
+            "scenario_map: nothing to draw (no kind and no index); give `kind` or "
+            "a comparison with `index_before` / `index_after`."
+        )
     check_columns(
         comparison,
         [f"time_{s}_min{'' if k is None else f'_{k}'}"
@@ -117,9 +151,15 @@ def scenario_map(  # noqa: PLR0913 - the map options every page shares
         layer
         for k in kinds
         for layer in layers_added(
-            m, partial(add_change, m, cells, kind=k, lang=lang, max_shapes=max_shapes)
+            m,
+            partial(add_change, m, cells, kind=k, lang=lang, max_shapes=max_shapes,
+                    max_time_min=max_time_min),
         )
-    ]
+    ]  # fmt: skip
+    if index:
+        layers += layers_added(
+            m, partial(add_index_change, m, cells, lang=lang, max_shapes=max_shapes)
+        )
     one_at_a_time(m, layers, lang=lang)
     marks = []
     for key, colour in (("opened", CHANGE_COLOURS[0]), ("closed", CHANGE_COLOURS[-1])):
@@ -142,6 +182,7 @@ def add_change(
     kind: str | None,
     lang: str,
     max_shapes: int | None = MAX_SHAPES,
+    max_time_min: float | None = None,
 ) -> folium.Map:
     """Add the classed change layer and its legend; ``cells`` in any CRS."""
     cells = displayed(cells, name="places")
@@ -151,15 +192,66 @@ def add_change(
     cls = change_classes(before, after)
     fill = np.asarray(CHANGE_COLOURS, dtype=object)[cls]
     name = label("change_title", lang) + (f" — {label(kind, lang)}" if kind else "")
-    items = [(c, label(k, lang)) for c, k in zip(CHANGE_COLOURS, CHANGE_CLASSES,
-                                                  strict=True)]  # fmt: skip
+    words = change_labels(lang, max_time_min)
+    items = list(zip(CHANGE_COLOURS, words, strict=True))
     layer = styled_layer(
-        cells, fill, lambda: _tooltips(cells, before, after, cls, lang),
+        cells, fill,
+        lambda: _tooltips(cells, before, after, cls, lang, words, max_time_min),
         max_shapes=max_shapes,
     )  # fmt: skip
     add_polygons(m, layer, name=name, weight=0.2,
                  max_shapes=max_shapes, lang=lang)  # fmt: skip
     add_legend(m, label("change_title", lang), items, layer=name, opacity=0.75)
+    return m
+
+
+def change_labels(lang: str, max_time_min: float | None = None) -> list[str]:
+    """Return the seven change classes' names.
+
+    With the states' bound, the first and last say it ("Passe à 30 min ou moins")
+    rather than "becomes reachable".
+    """
+    if max_time_min is None:
+        return [label(k, lang) for k in CHANGE_CLASSES]
+    bound = f"{max_time_min:g}".replace(".", "," if lang == "fr" else ".")
+    return [
+        label("becomes_within", lang).format(bound=bound),
+        *(label(k, lang) for k in CHANGE_CLASSES[1:-1]),
+        label("goes_beyond", lang).format(bound=bound),
+    ]
+
+
+def add_index_change(
+    m: folium.Map,
+    cells: gpd.GeoDataFrame,
+    *,
+    lang: str,
+    max_shapes: int | None = MAX_SHAPES,
+) -> folium.Map:
+    """Add the layer of each place's index change (``index_before`` / ``_after``)."""
+    cells = displayed(cells, name="places")
+    before = cells["index_before"].to_numpy(dtype=np.float64)
+    after = cells["index_after"].to_numpy(dtype=np.float64)
+    cls = index_change_classes(before, after)
+    colours = np.asarray(CHANGE_COLOURS[1:-1], dtype=object)
+    name = label("index_change_title", lang)
+    items = [(c, label(k, lang)) for c, k in zip(colours, INDEX_CLASSES, strict=True)]
+
+    def tips() -> list[str]:
+        names = np.asarray([text(label(k, lang)) for k in INDEX_CLASSES], dtype=object)
+        per_100k = pd.Series(before * 100_000, index=cells.index)
+        after_100k = pd.Series(after * 100_000, index=cells.index)
+        unit = text(label("per_100k", lang))
+        tip = (
+            f"{text(label('before', lang))} : " + decimal(per_100k, 2, lang)
+            + f"<br>{text(label('after', lang))} : " + decimal(after_100k, 2, lang)
+            + f" {unit}<br>" + pd.Series(names[cls], index=cells.index)
+        )  # fmt: skip
+        return list(_with_place(cells, tip, lang))
+
+    layer = styled_layer(cells, colours[cls], tips, max_shapes=max_shapes)
+    add_polygons(m, layer, name=name, weight=0.2, max_shapes=max_shapes, lang=lang)
+    add_legend(m, name, items, layer=name, opacity=0.75)
     return m
 
 
@@ -195,9 +287,17 @@ def _tooltips(
     after: np.ndarray,
     cls: np.ndarray,
     lang: str,
+    words: Sequence[str],
+    max_time_min: float | None,
 ) -> list[str]:
     """One escaped tooltip per place: commune, population, before, after, class."""
-    out_of_reach = text(label("unreachable", lang))
+    out_of_reach = text(
+        label("unreachable", lang)
+        if max_time_min is None
+        else label("beyond_bound", lang).format(
+            bound=f"{max_time_min:g}".replace(".", "," if lang == "fr" else ".")
+        )
+    )
 
     def shown(values: np.ndarray) -> pd.Series:
         series = pd.Series(values, index=cells.index)
@@ -206,12 +306,17 @@ def _tooltips(
         )
         return minutes.where(series.notna(), out_of_reach)
 
-    names = np.asarray([text(label(k, lang)) for k in CHANGE_CLASSES], dtype=object)
+    names = np.asarray([text(w) for w in words], dtype=object)
     tip = (
         f"{text(label('before', lang))} : " + shown(before)
         + f"<br>{text(label('after', lang))} : " + shown(after)
         + "<br>" + pd.Series(names[cls], index=cells.index)
     )  # fmt: skip
+    return list(_with_place(cells, tip, lang))
+
+
+def _with_place(cells: gpd.GeoDataFrame, tip: pd.Series, lang: str) -> pd.Series:
+    """Put the commune and the population before a tooltip."""
     if "population" in cells:
         tip = (
             f"{text(label('population', lang))} : "
@@ -224,7 +329,7 @@ def _tooltips(
             f"{text(label('commune', lang))} : " + cells["nom_commune"].map(text)
             + "<br>" + tip
         )  # fmt: skip
-    return list(tip)
+    return tip
 
 
 def _add_marks(

@@ -254,6 +254,7 @@ _TEXT: Final[dict[str, dict[str, str]]] = {
         "conserved_after": "puis, après : {total} habitants = {total_before} - "
         "{gone} absents après + {new} nouveaux lieux + {moved} d'évolution sur place",
         "measure": "indicateur",
+        "index_block": "indice ({method}), toutes les structures de l'indice ({kinds})",
         "before": "avant",
         "after": "après",
         "change": "évolution",
@@ -330,6 +331,7 @@ _TEXT: Final[dict[str, dict[str, str]]] = {
         "conserved_after": "then, after: {total} inhabitants = {total_before} - "
         "{gone} absent after + {new} new places + {moved} change in place",
         "measure": "indicator",
+        "index_block": "index ({method}), every structure of the index ({kinds})",
         "before": "before",
         "after": "after",
         "change": "change",
@@ -580,6 +582,18 @@ def _scenario_lines(
             ]),
             "",
         ]  # fmt: skip
+    index_rows = summary_rows(outcome, None, lang)
+    if index_rows:
+        options = outcome.state.index_options
+        kinds = result.config.index_kinds or result.config.kinds
+        lines += [
+            t["index_block"].format(
+                method=options.method.upper() if options else "", kinds=", ".join(kinds)
+            ),
+            "",
+            table([t["measure"], t["before"], t["after"], t["change"]], index_rows),
+            "",
+        ]
     return lines[:-1]
 
 

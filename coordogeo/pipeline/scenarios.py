@@ -655,6 +655,8 @@ INDICATORS_FR: Final = {
     "mean_time_min": "temps_moyen_min",
     "index_mean": "indice_moyen_pour_100k_hab",
     "population_below_index": "habitants_sous_seuil_indice",
+    "population_index_up": "habitants_indice_en_hausse",
+    "population_index_down": "habitants_indice_en_baisse",
     "n_zones": "nb_zones",
     "population_in_zones": "habitants_en_zones",
 }
@@ -669,16 +671,20 @@ STATUSES_FR: Final = {
 _ROW_LABELS: Final = {
     "fr": {
         "population_within": "Habitants à {t} min ou moins",
-        "population_out_of_reach": "Habitants au-delà de {bound} min",
-        "mean_time_min": "Temps moyen (min)",
-        "index_mean": "Indice moyen (capacité pour 100 000 hab.)",
+        "population_out_of_reach": "Habitants au-delà de {bound} min ou hors réseau",
+        "mean_time_min": "Temps moyen des habitants à {bound} min ou moins (min)",
+        "index_mean": "Capacité totale pour 100 000 hab.",
+        "population_index_up": "Habitants dont l'indice augmente",
+        "population_index_down": "Habitants dont l'indice baisse",
         "population_below_index": "Habitants sous {t} (indice)",
     },
     "en": {
         "population_within": "Inhabitants within {t} min",
-        "population_out_of_reach": "Inhabitants beyond {bound} min",
-        "mean_time_min": "Mean time (min)",
-        "index_mean": "Mean index (capacity per 100,000 inhabitants)",
+        "population_out_of_reach": "Inhabitants beyond {bound} min or off the roads",
+        "mean_time_min": "Mean time of the inhabitants within {bound} min (min)",
+        "index_mean": "Total capacity per 100,000 inhabitants",
+        "population_index_up": "Inhabitants whose index rises",
+        "population_index_down": "Inhabitants whose index falls",
         "population_below_index": "Inhabitants below {t} (index)",
     },
 }
@@ -715,6 +721,9 @@ def written_places(
     ``rows``: only the first ones (None: all).
     """
     places = outcome.comparison.places.iloc[:rows].copy()
+    for side in ("before", "after"):  # per inhabitant: per 100,000, as shown
+        if f"index_{side}" in places:
+            places[f"index_{side}_per_100k"] = places.pop(f"index_{side}") * PER_100K
     if lang == "fr":
         for column in [c for c in places.columns if str(c).startswith("status")]:
             places[column] = places[column].astype(str).map(STATUSES_FR)
@@ -733,17 +742,29 @@ def changed_kinds(outcome: ScenarioOutcome, default: str) -> list[str]:
     return [default, *kinds] if default in set(moved) or not kinds else kinds
 
 
-def summary_rows(outcome: ScenarioOutcome, kind: str, lang: str) -> list[list[str]]:
-    """Rows (indicator, before, after, change) of a scenario for one kind, as text."""
+def timed_kinds(outcome: ScenarioOutcome, default: str) -> list[str]:
+    """Return the kinds whose times a scenario changes (none: capacities only)."""
+    moved = outcome.comparison.structures["change"].isin(["opened", "closed"])
+    return changed_kinds(outcome, default) if moved.any() else []
+
+
+def summary_rows(
+    outcome: ScenarioOutcome, kind: str | None, lang: str
+) -> list[list[str]]:
+    """Return a scenario's rows (indicator, before, after, change) as text.
+
+    One kind's, or with ``kind=None`` the index's (one for every kind of it).
+    """
     words = _ROW_LABELS.get(lang, _ROW_LABELS["en"])
     bound = f"{outcome.state.max_time_min:g}"
     rows = []
     for r in outcome.comparison.summary.to_dict("records"):
         indicator = str(r["indicator"])
-        if (pd.notna(r["kind"]) and r["kind"] != kind) or indicator not in words:
+        of_kind = r["kind"] if pd.notna(r["kind"]) else None
+        if of_kind != kind or indicator not in words:
             continue
         limit = float(r["threshold"])
-        threshold = "" if np.isnan(limit) else _number(limit, 1, lang)
+        threshold = "" if np.isnan(limit) else f"{limit:g}".replace(".", ",")
         name = words[indicator].format(t=threshold, bound=bound)
         values = [float(r[c]) for c in ("before", "after", "change")]
         digits = 1 if indicator == "mean_time_min" else 0
@@ -753,7 +774,7 @@ def summary_rows(outcome: ScenarioOutcome, kind: str, lang: str) -> list[list[st
         if round(values[2], digits) > 0:
             shown[2] = "+" + shown[2]
         elif round(values[2], digits) == 0:
-            shown[2] = "0"
+            shown[2] = _number(0.0, digits, lang)
         rows.append([name, *shown])
     return rows
 
@@ -763,8 +784,6 @@ def _number(value: float, digits: int, lang: str) -> str:
     if pd.isna(value):
         return "—"
     shown = f"{value:,.{digits}f}"
-    if digits == 1 and shown.endswith(".0"):
-        shown = shown[:-2]
     if lang == "fr":
         shown = shown.replace(",", "\u202f").replace(".", ",")
     return shown

@@ -47,6 +47,7 @@ from coordogeo.maps.qgis import (
     change_rules,
     class_rules,
     field,
+    index_change_rules,
     kind_rules,
     literal,
     outline_qml,
@@ -61,8 +62,8 @@ from coordogeo.maps.underserved import (
 )
 from coordogeo.pipeline.report import report_json, report_markdown
 from coordogeo.pipeline.scenarios import (
-    changed_kinds,
     summary_rows,
+    timed_kinds,
     written_places,
     written_table,
 )
@@ -275,15 +276,18 @@ def _scenario_page(
         places = places.join(result.places[["insee"]])
     kinds = [
         k
-        for k in changed_kinds(outcome, config.timed_kind)
+        for k in timed_kinds(outcome, config.timed_kind)
         if f"time_before_min_{k}" in places
-    ] or [config.timed_kind]
+    ]
     rows = [
         [f"{k} — {row[0]}" if len(kinds) > 1 else row[0], *row[1:]]
         for k in kinds
         for row in summary_rows(outcome, k, lang)
+    ] + [
+        [f"{label('index', lang)} — {row[0]}", *row[1:]]
+        for row in summary_rows(outcome, None, lang)
     ]
-    title = f"{framing['title']} ({', '.join(kinds)})"
+    title = f"{framing['title']} ({', '.join(kinds or [label('index', lang)])})"
     if config.title:
         title += f" — {config.title}"
     return scenario_map(
@@ -293,6 +297,7 @@ def _scenario_page(
         summary=rows,
         lang=lang,
         max_shapes=config.map_max_places,
+        max_time_min=outcome.state.max_time_min,
         **{**framing, "title": title},
     )
 
@@ -428,14 +433,20 @@ def qgis_styles(result: RunResult, layers: dict[str, pd.DataFrame]) -> dict[str,
     if has("communes", "nom"):
         out["communes"] = outline_qml(labels="nom")
     for n, outcome in enumerate(result.scenarios, start=1):
-        # the layer is styled by the first kind the scenario changes
-        changed = changed_kinds(outcome, kind)[0]
+        # styled by the first kind the scenario opens or closes; by its index
+        # change when it changes capacities only
+        bound = outcome.state.max_time_min
+        timed = timed_kinds(outcome, kind)
         before, after = (
-            french_name(f"time_{s}_min_{changed}") for s in ("before", "after")
+            french_name(f"time_{s}_min_{timed[0]}" if timed else f"index_{s}_per_100k")
+            for s in ("before", "after")
         )
         if has(f"scenario_{n}", before, after):
             out[f"scenario_{n}"] = qml(
-                change_rules(before, after, lang=lang), geometry="polygon"
+                change_rules(before, after, lang=lang, max_time_min=bound)
+                if timed
+                else index_change_rules(before, after, lang=lang),
+                geometry="polygon",
             )
     return out
 

@@ -11,6 +11,7 @@ import pandas as pd
 
 import geopandas as gpd
 
+from coordogeo._change import index_change_classes
 from coordogeo._index import in_index
 from coordogeo.errors import InputError, check_increasing
 from coordogeo.scenarios.state import State
@@ -36,15 +37,19 @@ class Comparison:
         (after - before, NaN unless both are in reach) and ``status_<kind>``
         (:data:`STATUSES`: an unreachable place that becomes reachable gained);
         ``status`` sums them up (``gained`` / ``lost`` where every kind that moved
-        moved that way, ``mixed`` otherwise). Geometry of the newer side.
+        moved that way, ``mixed`` otherwise). With an index, ``index_before`` and
+        ``index_after`` (each place's index). Geometry of the newer side.
     summary
         One row per indicator: ``indicator``, ``kind``, ``threshold``, ``before``,
         ``after``, ``change``. Indicators: ``population_within`` (inhabitants at
         ``<= threshold`` minutes of a structure of the kind),
         ``population_out_of_reach``
         (beyond the states' bound), ``mean_time_min`` (population-weighted over
-        the places in reach), and with an index ``index_mean`` (population-weighted)
-        and ``population_below_index`` (under its threshold); with rules
+        the places in reach), and with an index ``index_mean`` (population-weighted:
+        the index's total supply per inhabitant, whatever the structures' places),
+        ``population_index_up`` / ``population_index_down`` (inhabitants of the
+        places whose own index rises / falls by more than 0.5 %, in ``after``) and
+        ``population_below_index`` (under its threshold); with rules
         ``n_zones`` and ``population_in_zones``.
     structures
         Structures opened, closed or re-sized: ``change`` (``opened``, ``closed``,
@@ -139,6 +144,13 @@ def compare(
         places[f"status{suffix}"] = pd.Categorical(status, categories=STATUSES)
         ledger_rows.append(_ledger_row(group, places, status))
     places["status"] = _overall(places, before, groups)
+    if before.index is not None and after.index is not None:
+        for side, state in (("before", before), ("after", after)):
+            places[f"index_{side}"] = (
+                state.index.demand[_score_name(state)]
+                .reindex(places.index)
+                .to_numpy(np.float64)
+            )
     ledger = pd.DataFrame(ledger_rows).set_index("kind")
     summary = _summary(before, after, places, thresholds, groups)
     return Comparison(
@@ -275,12 +287,20 @@ def _summary(
         add("population_out_of_reach", group, np.nan, pb[np.isnan(tb)].sum(),
             pa[np.isnan(ta)].sum())  # fmt: skip
         add("mean_time_min", group, np.nan, _mean(tb, pb), _mean(ta, pa))
-    if before.index is not None and after.index is not None:
-        name_b, name_a = _score_name(before), _score_name(after)
-        sb = before.index.demand[name_b].reindex(places.index).to_numpy(np.float64)
-        sa = after.index.demand[name_a].reindex(places.index).to_numpy(np.float64)
+    if "index_before" in places:
+        sb, sa = places["index_before"].to_numpy(), places["index_after"].to_numpy()
         limit = after.index_options.threshold  # type: ignore[union-attr]
         add("index_mean", None, np.nan, _mean(sb, pb), _mean(sa, pa))
+        # the pooled mean is the supply per inhabitant wherever the structures
+        # stand: who sees their own index rise or fall is what a move changes
+        moved = index_change_classes(sb, sa)
+        both = places["presence"].to_numpy() == "both"
+        for name, cls in (
+            ("population_index_up", (0, 1)),
+            ("population_index_down", (3, 4)),
+        ):
+            hit = both & np.isin(moved, cls)
+            add(name, None, np.nan, np.nan, pb[hit].sum())
         if limit is not None:
             add("population_below_index", None, limit, pb[sb < limit].sum(),
                 pa[sa < limit].sum())  # fmt: skip

@@ -375,4 +375,37 @@ def test_a_scenario_page_draws_every_kind_it_changes(sample_run):
     assert "CDS — Habitants à 20 min ou moins" in evolution
     one_at_a_time = "Un seul th\\u00e8me color\\u00e9"  # as the page's script says it
     assert one_at_a_time in evolution  # one kind shown at a time
-    assert one_at_a_time not in closing  # one kind: nothing to choose
+    assert "accès — Maison de santé" not in closing  # no MSP layer: none closed
+
+
+def test_a_capacity_only_scenario_draws_who_sees_the_index_change(sample_run):
+    folder = sample_run.config.folder
+    page = next(folder.glob("carte_scenario_4_*.html")).read_text("utf-8")
+    # the renfort changes no time: the page draws each place's index change
+    assert "Évolution de l&#x27;indice d&#x27;accessibilité" in page or (
+        "\u00c9volution de l\u0027indice" in page
+        or "Évolution de l'indice d'accessibilité" in page
+    )
+    assert "Évolution du temps d'accès" not in page
+    outcome = sample_run.scenarios[3]
+    summary = outcome.comparison.summary.set_index("indicator")
+    up = float(summary.loc["population_index_up", "after"])
+    down = float(summary.loc["population_index_down", "after"])
+    places = outcome.comparison.places
+    rises = places["index_after"] > places["index_before"] * 1.005
+    assert up == pytest.approx(float(places.loc[rises, "population"].sum()))
+    assert up > 0 and down == 0  # a renfort lowers nobody's index
+    report = (folder / "rapport.md").read_text("utf-8")
+    block = report.split("**Renfort de la MSP-05**")[1].split("**")[0]
+    assert block.count("Capacité totale pour 100 000 hab.") == 1  # once, not per kind
+    assert "Habitants dont l'indice augmente" in block
+
+
+def test_scenario_pages_say_the_bound_their_classes_cross(sample_run):
+    folder = sample_run.config.folder
+    page = next(folder.glob("carte_scenario_3_*.html")).read_text("utf-8")
+    # the scenario states stop at 30 min: "accessible" would mean something else
+    # on this page than on the access map (off the roads or beyond 60 min)
+    assert "Passe à 30 min ou moins" in page and "Passe au-delà de 30 min" in page
+    assert "Devient accessible" not in page and "Perd l&#x27;accès" not in page
+    assert "Temps moyen des habitants à 30 min ou moins (min)" in page
