@@ -154,7 +154,10 @@ def add_suggested_sites(
     check_columns(points, ["step", "population_gain"], name="sites")
     points = displayed(points, name="sites", simplify=False)
     group = folium.FeatureGroup(name=text(label("sites_title", lang)))
-    names = points["nom"] if "nom" in points else pd.Series(points.index, points.index)
+    names = pd.Series(points.index.astype(str), index=points.index)
+    for column in ("name", "nom"):  # a place's name where the sites have one
+        if column in points:
+            names = points[column].where(points[column].notna(), names)
     gains = thousands(points["population_gain"]).to_numpy()
     shares = (
         points["share_covered"].to_numpy(dtype=np.float64)
@@ -167,12 +170,18 @@ def add_suggested_sites(
     for id_, point, step, name, gain, share in rows:  # a handful of sites
         popup = (
             f"<b>{text(label('site', lang))} {text(step)} : {text(name)}</b><br>"
-            f"{text(label('gain', lang))} : +{text(gain)} hab.<br>"
+            f"{text(label('gain', lang))} : +{text(gain)} "
+            f"{text(label('inhabitants', lang))}<br>"
         )
         if np.isfinite(share):
-            covered = f"{100 * share:.1f}".replace(".", ",")
-            popup += f"{text(label('share_covered', lang))} : {text(covered)} %<br>"
-        popup += text(id_)
+            covered = f"{100 * share:.1f}"
+            covered = (
+                covered.replace(".", ",") + "\u202f%"
+                if lang == "fr"
+                else (covered + "%")
+            )
+            popup += f"{text(label('share_covered', lang))} : {text(covered)}<br>"
+        popup += f"<span style='color:#666'>{text(id_)}</span>"
         folium.Marker(
             location=[point.y, point.x],
             icon=folium.DivIcon(
@@ -213,7 +222,7 @@ def _zone_tips(shapes: gpd.GeoDataFrame, lang: str) -> list[str]:
     )
     if "area_km2" in shapes:
         area = shapes["area_km2"].map("{:.0f}".format)
-        tip = tip + " hab. — " + area + " km²"
+        tip = tip + f" {text(label('inhabitants', lang))} — " + area + " km²"
     for column, key in (
         ("mean_travel_time_min", "mean_time"),
         ("max_travel_time_min", "max_time"),
@@ -226,7 +235,8 @@ def _zone_tips(shapes: gpd.GeoDataFrame, lang: str) -> list[str]:
             tip = tip + f"<br>{text(label(key, lang))} : " + shown.map(text)
     if "population_unreachable" in shapes:
         lost = thousands(shapes["population_unreachable"]).to_numpy()
-        tip = tip + f"<br>{text(label('unreachable', lang))} : " + lost + " hab."
+        hab = text(label("inhabitants", lang))
+        tip = tip + f"<br>{text(label('unreachable', lang))} : " + lost + f" {hab}"
     if "n_communes" in shapes:
         tip = (
             tip

@@ -244,6 +244,10 @@ _TEXT: Final[dict[str, dict[str, str]]] = {
         "zones": "Zones mal desservies",
         "zonage": "Zonage de type ZIP / ZAC à la commune (sans plafond régional)",
         "sites": "Nouvelles structures qui couvriraient le plus d'habitants",
+        "best_set": "meilleur ensemble de {n} sites (programme linéaire en nombres "
+        "entiers, {proved}), listés par gain",
+        "proved": "optimum prouvé",
+        "gap": "écart à l'optimum ≤ {gap}",
         "scenarios": "Scénarios",
         "evolution": "Évolution dans le temps",
         "opened": "ouvertes",
@@ -321,6 +325,9 @@ _TEXT: Final[dict[str, dict[str, str]]] = {
         "zones": "Under-served zones",
         "zonage": "ZIP / ZAC-style zonage of the communes (no regional cap)",
         "sites": "New structures that would cover the most inhabitants",
+        "best_set": "best set of {n} sites (integer program, {proved}), listed by gain",
+        "proved": "proved optimal",
+        "gap": "gap to the optimum ≤ {gap}",
         "scenarios": "Scenarios",
         "evolution": "Change over time",
         "opened": "opened",
@@ -755,11 +762,18 @@ def _site_lines(result: RunResult, *, markdown: bool) -> list[str]:
                 kind=result.config.timed_kind,
             )
         ]
+    gap = sites.attrs.get("mip_gap", np.nan)
+    proved = (
+        t["proved"]
+        if sites.attrs.get("optimal")
+        else t["gap"].format(gap=_pct(gap, lang) if np.isfinite(gap) else "?")
+    )
     lines = [
         (
             f"{result.config.timed_kind}, {bound:g} min ; "
             f"{_pct(result.underserved.covered_before, lang)} {t['now']}"
-        )
+        ),
+        t["best_set"].format(n=len(sites), proved=proved),
     ]
     for site_id, r in sites.iterrows():
         name = next(

@@ -952,7 +952,7 @@ def suggested_sites(
             "underserved.n_sites",
             lambda _: suggest_sites(
                 times, people, existing, candidates, n_sites=config.n_sites,
-                max_time_min=bound,
+                max_time_min=bound, method="exact",
             ),
             Path("sites"),
         )  # fmt: skip
@@ -968,6 +968,7 @@ def suggested_sites(
                 other.message, other.category, other.filename, other.lineno
             )
     sites = gpd.GeoDataFrame(chosen, geometry="geometry", crs=candidates.crs)
+    sites.attrs.update(chosen.attrs)  # the method, proved or the gap: the report says
     return _with_sites(found, sites, share)
 
 

@@ -409,3 +409,17 @@ def test_scenario_pages_say_the_bound_their_classes_cross(sample_run):
     assert "Passe à 30 min ou moins" in page and "Passe au-delà de 30 min" in page
     assert "Devient accessible" not in page and "Perd l&#x27;accès" not in page
     assert "Temps moyen des habitants à 30 min ou moins (min)" in page
+
+
+def test_the_run_proposes_the_sites_its_suggest_scenario_opens(sample_run):
+    # one "three best sites" per run: the report, the stars and scenario 5 agree
+    proposed = list(sample_run.underserved.sites.index)
+    suggest = next(o for o in sample_run.scenarios if o.spec.suggest)
+    opened = suggest.comparison.structures
+    assert sorted(opened.index[opened["change"] == "opened"]) == sorted(proposed)
+    assert sample_run.underserved.sites.attrs["optimal"]
+    report = (sample_run.config.folder / "rapport.md").read_text("utf-8")
+    assert "meilleur ensemble de 3 sites" in report and "optimum prouvé" in report
+    page = (sample_run.config.folder / "carte_zones.html").read_text("utf-8")
+    first = sample_run.underserved.sites.iloc[0]
+    assert f"Site proposé 1 : {first['name']}</b>" in page  # a place, not an id
