@@ -156,6 +156,10 @@ _FRENCH_PATTERNS: Final = (
     (re.compile(r"^time_after_min(_.+)?$"), r"temps_apres_min\1"),
     (re.compile(r"^change_min(_.+)?$"), r"evolution_min\1"),
     (re.compile(r"^status_(.+)$"), r"statut_\1"),
+    (
+        re.compile(r"^(2sfca|e2sfca|3sfca|gravity|bfca)_(.+)_per_100k$"),
+        r"indice_\1_pour_100k_hab",
+    ),
     (re.compile(r"^share_(.+)$"), r"part_\1_pct"),
 )
 

@@ -297,7 +297,7 @@ def test_legends_follow_their_layers_and_print_hides_controls(served):
     assert themes == 4 and checked == 1
     assert "Temps de trajet (min)" in after_times
     assert "Zones mal desservies" not in after_times
-    assert "Accessibilité potentielle localisée (C./an/hab.)" in after_apl
+    assert "Accessibilité potentielle localisée (APL) (C./an/hab.)" in after_apl
     assert "Temps de trajet (min)" not in after_apl
     assert "Couverture par les CPTS" in after_apl
     assert "Couverture par les CPTS" not in after_off

@@ -130,8 +130,10 @@ def commune_of(
 
     The first commune in row order wins when a centroid lies on a boundary; a place
     whose centroid lies in no commune gets the nearest commune within
-    ``max_distance_m`` (generalised boundaries leave such gaps), else a missing
-    code: nothing is dropped, and the caller counts the missing.
+    ``max_distance_m`` of the place (a cell's edge, as :func:`assign_to_communes`
+    measures it, so a cell is in the same commune in both; generalised boundaries
+    leave such gaps), else a missing code: nothing is dropped, and the caller
+    counts the missing.
 
     Parameters
     ----------
@@ -166,8 +168,8 @@ def commune_of(
     code[i_cell] = areas["insee"].to_numpy()[i_comm]
     alone = np.flatnonzero(pd.isna(code))
     if len(alone) and len(areas):
-        (j_cell, j_comm), dist = areas.sindex.nearest(
-            shapely.centroid(grid.geometry.to_numpy()[alone]),
+        (j_cell, j_comm), dist = areas.sindex.nearest(  # from the cell's edge,
+            grid.geometry.to_numpy()[alone],  # as assign_to_communes measures
             return_all=False,
             return_distance=True,
         )

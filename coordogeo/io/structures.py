@@ -12,6 +12,7 @@ import pandas as pd
 import geopandas as gpd
 import shapely
 
+from coordogeo.codes import normalise_insee
 from coordogeo.crs import metric_crs_of, to_metric_crs, user_crs
 from coordogeo.errors import InputError, format_labels
 from coordogeo.files import existing_path
@@ -49,7 +50,12 @@ def read_structures(
     ----------
     path
         GeoJSON / GeoPackage / shapefile, or a table with ``lon``/``lat`` (or
-        ``x``/``y``) columns.
+        ``x``/``y``) columns, or a table with an INSEE code (``insee``,
+        ``code_insee``, ``codgeo``, ``depcom``) and no coordinates, such as counts
+        of GPs per commune from the BPE: with ``communes``, each row is placed at
+        a point inside its commune (``representative_point``: on the commune,
+        never in a hole or outside a crescent), and ``placed_at`` says
+        ``"commune"``.
     kind
         The ``kind`` of every row (``"MSP"``, ``"hospital"``…) when the file has no
         ``kind`` column.
@@ -74,7 +80,24 @@ def read_structures(
     ------
     InputError
         A table without coordinate columns or ``crs``, rows without coordinates
-        (named), repeated ids.
+        (named), repeated ids; codes of a table by commune that are not among
+        ``communes`` (named).
+
+    Examples
+    --------
+    A count of GPs per commune, placed in its commune:
+
+    >>> import tempfile
+    >>> from coordogeo.datasets import sample_territory
+    >>> communes = sample_territory().communes
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> a, b = communes.index[0], communes.index[5]
+    >>> table = pd.DataFrame({"code_insee": [a, b], "medecins": [3, 1]})
+    >>> table.to_csv(folder / "gp.csv", index=False)
+    >>> gp = read_structures(folder / "gp.csv", kind="MG", communes=communes)
+    >>> gp[["insee", "medecins", "placed_at"]].to_numpy().tolist() == [
+    ...     [a, "3", "commune"], [b, "1", "commune"]]
+    True
     """
     file = existing_path(path)
     if not file.is_file():
@@ -83,7 +106,11 @@ def read_structures(
     if suffix in VECTOR_SUFFIXES:
         frame = read_vector(file, name="structures")
     elif suffix in TABLE_SUFFIXES:
-        frame = _points_from_table(read_table(file, name="structures"), crs=crs)
+        table = read_table(file, name="structures")
+        if communes is not None and _only_insee(table):
+            frame = _points_at_communes(table, communes)
+        else:
+            frame = _points_from_table(table, crs=crs)
     else:
         raise InputError(
             f"`structures` ({file.name}): coordogeo reads points from a vector file "
@@ -182,6 +209,44 @@ def _dates(
             "dd/mm/yyyy), or leave them empty when unknown."
         )
     return pd.Series(out.to_numpy(), index=index, name="date_opened")
+
+
+_INSEE: Final = ("insee", "code_insee", "codgeo", "depcom", "insee_com", "com")
+
+
+def _only_insee(table: pd.DataFrame) -> bool:
+    """Say whether a table gives communes (an INSEE code) and no coordinates."""
+    lower = {str(c).strip().lower() for c in table.columns}
+    return bool(lower & set(_INSEE)) and not (lower & set(_LON) and lower & set(_LAT))
+
+
+def _points_at_communes(
+    table: pd.DataFrame, communes: gpd.GeoDataFrame
+) -> gpd.GeoDataFrame:
+    """Place each row at a point inside its commune (``placed_at = 'commune'``)."""
+    column = find_column(table, _INSEE, name="structures", what="INSEE code")
+    codes = normalise_insee(table[column], name=f"structures[{column!r}]")
+    if "insee" not in communes:
+        raise InputError(
+            "`communes` has no `insee` column (read it with read_communes)."
+        )
+    known = communes.drop_duplicates("insee").set_index("insee")
+    unknown = ~codes.isin(known.index)
+    if unknown.any():
+        raise InputError(
+            f"`structures` gives {int(unknown.sum())} row(s) by commune whose code is "
+            f"not among the communes: {format_labels(codes[unknown].unique())}. Keep "
+            "the rows of the territory, or bring old codes to the communes' vintage "
+            "(a commune nouvelle has the code of its chef-lieu)."
+        )
+    points = known.geometry.representative_point().loc[codes.to_numpy()]
+    out = gpd.GeoDataFrame(
+        table.drop(columns=[column]),
+        geometry=points.to_numpy(),
+        crs=communes.crs,
+    )
+    out["placed_at"] = "commune"
+    return out
 
 
 def _points_from_table(table: pd.DataFrame, *, crs: str | None) -> gpd.GeoDataFrame:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from typing import Final
 
 import numpy as np
 
 import folium
 import geopandas as gpd
-import mapclassify
 
 from coordogeo._columns import apl_column
 from coordogeo.errors import check_columns
@@ -33,7 +33,17 @@ from coordogeo.maps.legend import add_legend
 from coordogeo.maps.ranking import add_ranking
 from coordogeo.maps.structures import add_structures
 
-__all__ = ["ZONAGE_COLOURS", "add_index", "add_zonage", "index_map", "zonage_map"]
+__all__ = [
+    "ZONAGE_COLOURS",
+    "add_index",
+    "add_zonage",
+    "index_map",
+    "index_title",
+    "index_unit",
+    "per_100k",
+    "quantile_bounds",
+    "zonage_map",
+]
 
 #: Low access in orange to high access in purple (ColorBrewer PuOr, reversed): a
 #: diverging scheme that reads with every colour vision, unlike red-yellow-green
@@ -47,6 +57,75 @@ _UNITS: Final = {
     "apl_consultations_per_inhabitant": "C./an/hab.",
     "apl_fte_per_100k": "ETP / 100 000 hab.",
 }
+#: A floating-catchment score per inhabitant (:func:`coordogeo.access.fca`): shown
+#: per 100,000 inhabitants, as the field writes supply (a 2SFCA of GP counts is
+#: ~0.001 per inhabitant, "0,00" with two decimals).
+_METHODS: Final = "2sfca|e2sfca|3sfca|gravity|bfca"
+FCA_COLUMN: Final = re.compile(rf"^({_METHODS})_(.+)_per_inhabitant$")
+_PER_100K_COLUMN: Final = re.compile(rf"^({_METHODS})_(.+)_per_100k$")
+PER_100K: Final = 100_000.0
+
+
+def per_100k(column: str) -> str | None:
+    """Return the per-100,000 name of an FCA score column (None for another column).
+
+    Examples
+    --------
+    >>> per_100k("2sfca_capacity_per_inhabitant"), per_100k("apl_fte_per_100k")
+    ('2sfca_capacity_per_100k', None)
+    """
+    match = FCA_COLUMN.match(column)
+    return f"{match[1]}_{match[2]}_per_100k" if match else None
+
+
+def index_title(column: str, lang: str) -> str:
+    """Return the name of the index a column holds, as a page and a legend say it.
+
+    Examples
+    --------
+    >>> index_title("e2sfca_capacity_per_inhabitant", "fr")
+    'Indice E2SFCA'
+    >>> index_title("apl_consultations_per_inhabitant", "fr")
+    'Accessibilité potentielle localisée (APL)'
+    """
+    if column.startswith("apl_"):
+        return label("index_title", lang)
+    match = FCA_COLUMN.match(column) or _PER_100K_COLUMN.match(column)
+    if match:
+        method = label("gravity", lang) if match[1] == "gravity" else match[1].upper()
+        return label("fca_title", lang).format(method=method)
+    return column
+
+
+def quantile_bounds(values: np.ndarray, k: int = 5) -> tuple[np.ndarray, int]:
+    """Return the inner bounds of ``k`` quantile classes and the decimals to show.
+
+    Bounds are rounded to the fewest decimals (0 to 6) that keep them apart and
+    keep a non-zero bound from showing as 0, then made unique: places tied at a
+    value (52 communes at 0) share one class rather than splitting into empty
+    ones. A value equal to a bound falls in the class below ("≤ 0").
+
+    Examples
+    --------
+    >>> quantile_bounds(np.array([0, 0, 0, 0, 0, 0, 1.234, 2.5, 3.1, 8.0]))
+    (array([0. , 0.5, 2.6]), 1)
+    >>> quantile_bounds(np.array([0.00012, 0.00031, 0.00047, 0.0009, 0.0013, 0.002]))
+    (array([0.0003, 0.0005, 0.0009, 0.0013]), 4)
+    """
+    finite = np.asarray(values, dtype=np.float64)
+    finite = finite[np.isfinite(finite)]
+    if len(finite) == 0:
+        return np.array([]), 2
+    raw = np.unique(np.quantile(finite, np.linspace(0, 1, k + 1)[1:-1]))
+    raw = raw[raw < finite.max()]  # the top class is never empty
+    nonzero = np.abs(raw[raw != 0])
+    for digits in range(7):
+        shown = np.round(raw, digits)
+        if len(np.unique(shown)) == len(raw) and not (
+            len(nonzero) and np.any(np.round(nonzero, digits) == 0)
+        ):
+            break
+    return np.unique(shown), digits
 
 
 def index_map(  # noqa: PLR0913 - the map options every page shares
@@ -91,7 +170,8 @@ def index_map(  # noqa: PLR0913 - the map options every page shares
     -------
     folium.Map
         APL columns are classed at 1.5 / 2.5 / 3 / 4 / 5 C./an/hab. (2.5: the DREES
-        "sous-dense" threshold); other indices in quintiles (mapclassify). Tooltips
+        "sous-dense" threshold); other indices per 100,000 inhabitants in
+        quintiles, bounds shown with the decimals that tell them apart. Tooltips
         give the name, population and value; a legend gives the classes and unit.
 
     Examples
@@ -107,11 +187,15 @@ def index_map(  # noqa: PLR0913 - the map options every page shares
     check_lang(lang)
     name = apl_column(result, column)
     shapes = to_display(result, name="result", simplify_m=SIMPLIFY_M)
+    scaled = per_100k(name)
+    if scaled is not None:  # a score per inhabitant: per 100,000, as written
+        shapes = shapes.assign(**{scaled: shapes[name].astype("float64") * PER_100K})
+        name = scaled
     m = (
         new_map(
             shapes,
             lang=lang,
-            title=title or label("index_title", lang),
+            title=title or index_title(name, lang),
             source=source,
             communes=communes,
         )
@@ -119,11 +203,17 @@ def index_map(  # noqa: PLR0913 - the map options every page shares
         else m
     )
     add_index(m, shapes, column=name, lang=lang, max_shapes=max_shapes)
-    unit = _UNITS.get(name, "")
+    unit = index_unit(name, lang)
+    digits = (
+        2
+        if name.startswith("apl_")
+        else quantile_bounds(shapes[name].to_numpy(np.float64))[1]
+    )
     add_ranking(
         m, shapes, column=name, title=label("worst_index", lang), lang=lang,
         header=[label("commune", lang), unit or label("value", lang),
                 label("population", lang)],
+        digits=digits,
     )  # fmt: skip
     if structures is not None:
         add_structures(m, structures, lang=lang)
@@ -139,16 +229,24 @@ def add_index(
     lang: str,
     max_shapes: int | None = MAX_SHAPES,
 ) -> folium.Map:
-    """Add the classed index layer and its legend; ``shapes`` in any CRS."""
+    """Add the classed index layer and its legend; ``shapes`` in any CRS.
+
+    A score per inhabitant (``2sfca_capacity_per_inhabitant``) is shown per
+    100,000 inhabitants.
+    """
     shapes = displayed(shapes, name="result")
+    scaled = per_100k(column)
+    if scaled is not None:
+        shapes = shapes.assign(**{scaled: shapes[column].astype("float64") * PER_100K})
+        column = scaled
     values = shapes[column].to_numpy(dtype=np.float64)
-    colour, items = _classes(values, apl=column.startswith("apl_"), lang=lang)
-    unit = _UNITS.get(column, "")
+    colour, items, digits = _classes(values, apl=column.startswith("apl_"), lang=lang)
+    unit = index_unit(column, lang)
+    title = index_title(column, lang)
     layer = styled_layer(
-        shapes, colour, lambda: _tips(shapes, column, unit, lang),
+        shapes, colour, lambda: _tips(shapes, column, unit, title, digits, lang),
         max_shapes=max_shapes,
     )  # fmt: skip
-    title = label("index_title", lang) if column.startswith("apl_") else column
     add_polygons(m, layer, name=title, max_shapes=max_shapes,
                  lang=lang)  # fmt: skip
     add_legend(
@@ -162,43 +260,72 @@ def add_index(
     return m
 
 
+def index_unit(column: str, lang: str) -> str:
+    """Return the unit of an index column as the legend says it."""
+    if column in _UNITS:
+        return _UNITS[column]
+    match = _PER_100K_COLUMN.match(column)
+    if match is None:
+        return ""
+    capacity = label("capacity_word", lang) if match[2] == "capacity" else match[2]
+    return label("fca_unit", lang).format(capacity=capacity)
+
+
+def quantile_palette(n_classes: int) -> tuple[str, ...]:
+    """Return ``n_classes`` colours of :data:`INDEX_COLOURS`, lowest to highest."""
+    picks = np.round(np.linspace(0, len(INDEX_COLOURS) - 1, n_classes)).astype(int)
+    return tuple(INDEX_COLOURS[i] for i in picks)
+
+
 def _classes(
     values: np.ndarray, *, apl: bool, lang: str
-) -> tuple[np.ndarray, list[tuple[str, str]]]:
-    """Colour of each value and the legend items (fixed APL bounds or quintiles)."""
+) -> tuple[np.ndarray, list[tuple[str, str]], int]:
+    """Colour of each value, the legend items and the decimals shown.
+
+    APL: its fixed bounds. Another index: quintiles, whose bounds are rounded to
+    the decimals that tell them apart, ties sharing a class (:func:`quantile_bounds`).
+    """
     if apl:
-        return anchored_classes(
+        colour, items = anchored_classes(
             values, APL_BREAKS, INDEX_COLOURS, unit="", lang=lang,
             upper_included=False,
         )  # fmt: skip
+        return colour, items, 2
     finite = np.isfinite(values)
     colour = np.full(len(values), NO_DATA_COLOUR, dtype=object)
     if not finite.any():
-        return colour, []
-    k = min(5, len(np.unique(values[finite])))
-    scheme = mapclassify.Quantiles(values[finite], k=k)
-    bins = list(scheme.bins)
-    palette = INDEX_COLOURS[-len(bins) :]
-    colour[finite] = np.asarray(palette, dtype=object)[scheme.yb]
-    lows = [float(values[finite].min()), *bins[:-1]]
-    items = [
-        (palette[i], decimal([lo], 2, lang)[0] + " – " + decimal([hi], 2, lang)[0])
-        for i, (lo, hi) in enumerate(zip(lows, bins, strict=True))
-        if np.any(scheme.yb == i)
-    ]
-    return colour, items
+        return colour, [], 2
+    bounds, digits = quantile_bounds(values)
+    if len(bounds) == 0:  # one value everywhere: one class, said as it is
+        only = decimal([values[finite][0]], digits, lang)[0]
+        colour[finite] = INDEX_COLOURS[2]
+        return colour, [(INDEX_COLOURS[2], only)], digits
+    colour, items = anchored_classes(
+        values, tuple(bounds), quantile_palette(len(bounds) + 1), unit="",
+        lang=lang, upper_included=True,
+    )  # fmt: skip
+    return colour, items, digits
 
 
-def _tips(shapes: gpd.GeoDataFrame, column: str, unit: str, lang: str) -> list[str]:
+def _tips(
+    shapes: gpd.GeoDataFrame,
+    column: str,
+    unit: str,
+    title: str,
+    digits: int,
+    lang: str,
+) -> list[str]:
     """Escaped tooltip of each area: name, population, index value."""
     name = shapes["nom"].map(text) if "nom" in shapes else shapes.index.map(text)
     value = shapes[column].astype("float64")
-    shown = decimal(value, 2, lang).where(value.notna(), text(label("no_data", lang)))
+    shown = decimal(value, digits, lang).where(
+        value.notna(), text(label("no_data", lang))
+    )
     tip = "<b>" + np.asarray(name, dtype=object) + "</b><br>"
     if "population" in shapes:
         pop = thousands(shapes["population"])
         tip = tip + f"{text(label('population', lang))} : " + pop + "<br>"
-    tip = tip + f"{text(label('index_title', lang))} : " + shown + f" {text(unit)}"
+    tip = tip + f"{text(title)} : " + shown + f" {text(unit)}"
     return list(tip)
 
 

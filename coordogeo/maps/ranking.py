@@ -54,6 +54,23 @@ def add_ranking(  # noqa: PLR0913 - a table: its rows, order, columns and words
         ranked = ranked.head(n)
     if len(ranked) == 0:
         return m
+    # ties at the last value shown: say how many places share it, not only ten
+    last = ranked["_value"].iloc[-1]
+    tied, tied_shown = (
+        int((values == last).sum()),
+        int((ranked["_value"] == last).sum()),
+    )
+    ties = (
+        "<div style='color:#555'>"
+        + text(
+            label("ties_note", lang).format(
+                n=tied, k=tied_shown, value=decimal([last], digits, lang)[0]
+            )
+        )
+        + "</div>"
+        if tied > tied_shown
+        else ""
+    )
     names = _names(ranked)
     shown = decimal(ranked["_value"].to_numpy(), digits, lang).to_numpy()
     people = (
@@ -78,7 +95,7 @@ def add_ranking(  # noqa: PLR0913 - a table: its rows, order, columns and words
         "z-index:9998;background:rgba(255,255,255,0.92);padding:6px 8px;"
         "border:1px solid #999;border-radius:4px;font:12px sans-serif;"
         'max-height:40vh;overflow-y:auto">'
-        f"<details><summary><b>{text(title)}</b></summary>"
+        f"<details><summary><b>{text(title)}</b></summary>{ties}"
         f'<table style="border-collapse:collapse;margin-top:4px">'
         f"<tr>{head}</tr>{rows}</table>"
         f"<div style='color:#555'>{text(label('ranking_hint', lang))}</div>"

@@ -102,9 +102,14 @@ SCHEMA: Final[tuple[Key, ...]] = (
         example="200"),
     Key("inputs", "structures", "path",
         "Structures: a vector file (points), or a CSV/XLSX with x/y or lon/lat, "
-        "with `kind` (MSP, CDS, ESP, CPTS, DAC) and optionally `capacity`. Give "
-        "this or `finess`.",
+        "or with an INSEE code and no coordinates (each row placed inside its "
+        "commune, said in the report), with `kind` (MSP, CDS, ESP, CPTS, DAC) and "
+        "optionally `capacity`. Give this or `finess`.",
         example='"donnees/structures.csv"'),
+    Key("inputs", "structures_kind", "text",
+        "The kind of every structure when the `structures` file has no `kind` "
+        "column, e.g. 'MG' for a BPE count of GPs per commune.",
+        example='"MG"'),
     Key("inputs", "structures_crs", "text",
         "CRS of the coordinates of a structures or candidates table, e.g. "
         "'EPSG:2154' or 'EPSG:4326' (never guessed).",
@@ -302,6 +307,7 @@ class RunConfig:
     population_cell_m: float | None = None
     structures: Path | None = None
     structures_crs: str | None = None
+    structures_kind: str | None = None
     finess: Path | None = None
     roads: Path | None = None
     roads_profile: Literal["car", "free_flow"] = "car"

@@ -21,6 +21,7 @@ import pandas as pd
 from coordogeo._columns import Lang, french_time_model
 from coordogeo._version import __version__
 from coordogeo.errors import CoordogeoError, format_labels
+from coordogeo.maps.index import PER_100K, index_title, index_unit, per_100k
 from coordogeo.pipeline.scenarios import changed_kinds, summary_rows
 
 if TYPE_CHECKING:
@@ -374,11 +375,6 @@ _INDEX_NAMES: Final[dict[str, dict[str, str]]] = {
         "apl_consultations_per_inhabitant": "APL (consultations par an et par "
         "habitant standardisé)",
         "apl_fte_per_100k": "APL (ETP pour 100 000 habitants standardisés)",
-        "2sfca_capacity_per_inhabitant": "2SFCA (capacité par habitant)",
-        "e2sfca_capacity_per_inhabitant": "E2SFCA (capacité par habitant)",
-        "3sfca_capacity_per_inhabitant": "3SFCA (capacité par habitant)",
-        "gravity_capacity_per_inhabitant": "gravitaire (capacité par habitant)",
-        "bfca_capacity_per_inhabitant": "BFCA (capacité par habitant)",
     },
     "en": {
         "apl_consultations_per_inhabitant": "APL (consultations per year per "
@@ -688,6 +684,10 @@ def _index_lines(result: RunResult) -> list[str]:
     value, people = index[column], index["population"]
     mean = float((value * people).sum() / people.sum()) if people.sum() else np.nan
     name = _INDEX_NAMES[lang].get(column, column)
+    scaled = per_100k(column)
+    if scaled is not None:  # a score per inhabitant: per 100,000, as maps show it
+        mean *= PER_100K
+        name = f"{index_title(scaled, lang)} ({index_unit(scaled, lang)})"
     shown = (
         _dec(mean, lang)
         if not np.isfinite(mean) or abs(mean) >= 0.1  # noqa: PLR2004

@@ -362,8 +362,23 @@ def _places(
     )
     ledger.read("inputs.population", config.population, cells, population=True)
     cells = cells.to_crs(communes.crs)
+    attached = np.zeros(len(cells), dtype=bool)
     if "insee" not in cells:
         cells["insee"] = commune_of(cells, communes)
+        centres = shapely.centroid(cells.geometry.to_numpy())
+        inside = np.zeros(len(cells), dtype=bool)
+        inside[communes.sindex.query(centres, predicate="intersects")[0]] = True
+        attached = (cells["insee"].notna() & ~inside).to_numpy()
+    if attached.any():  # generalised outlines leave gaps: the nearest commune
+        ledger.aside(
+            "carreaux hors des contours des communes",
+            cells.index[attached],
+            population=float(cells.loc[attached, "population"].sum()),
+            why="rattachés à la commune la plus proche (à moins de 1 km), dans les "
+            "temps comme dans l'indice communal",
+            dropped=False,
+            warn=False,  # a report line: the outlines are generalised, not an error
+        )
     lost = cells["insee"].isna()
     if lost.any():
         ledger.aside(
@@ -412,6 +427,7 @@ def _structures(
             "inputs.structures",
             lambda p: read_structures(
                 p,
+                kind=config.structures_kind,
                 crs=config.structures_crs,
                 communes=communes,
                 territory_crs=str(communes.crs),
@@ -419,6 +435,14 @@ def _structures(
             config.structures,
         )
         ledger.read("inputs.structures", config.structures, structures)
+        if "placed_at" in structures:  # a table by commune: no coordinates
+            ledger.aside(
+                "structures sans coordonnées, placées dans leur commune",
+                structures.index,
+                why="au point représentatif de la commune (inputs.structures "
+                "donne un code INSEE, pas de coordonnées)",
+                dropped=False,
+            )
     kinds = structures["kind"].astype(str)
     missing = sorted(set(config.kinds) - set(kinds))
     if missing:

@@ -41,7 +41,15 @@ from coordogeo.maps._raster import forget_drawn
 from coordogeo.maps._style import CATEGORY_COLOURS, WARNING_COLOUR, label
 from coordogeo.maps.access import access_title
 from coordogeo.maps.framing import add_downloads
-from coordogeo.maps.index import APL_BREAKS, INDEX_COLOURS
+from coordogeo.maps.index import (
+    APL_BREAKS,
+    INDEX_COLOURS,
+    PER_100K,
+    index_title,
+    per_100k,
+    quantile_bounds,
+    quantile_palette,
+)
 from coordogeo.maps.qgis import (
     Rule,
     change_rules,
@@ -143,9 +151,9 @@ def write_maps(result: RunResult, folder: Path) -> dict[str, Path]:
     timed = structures[structures["kind"].isin(config.kinds)]
     communes = result.inputs.communes
 
-    def framed(key: str) -> dict[str, Any]:
+    def framed(key: str, own: str | None = None) -> dict[str, Any]:
         """Title (the map's, with the territory's name), source and base."""
-        title = label(key, lang)
+        title = own or label(key, lang)
         if config.title:
             title = f"{title} — {config.title}"
         return {"title": title, "source": config.source_line, "communes": communes}
@@ -173,7 +181,7 @@ def write_maps(result: RunResult, folder: Path) -> dict[str, Path]:
         column=result.index_column,
         structures=structures,
         lang=lang,
-        **framed("index_title"),
+        **framed("index_title", index_title(result.index_column, lang)),
         max_shapes=config.map_max_places,
     )
     # pages drawn from frames that do not carry the times' model say it too
@@ -192,7 +200,10 @@ def write_maps(result: RunResult, folder: Path) -> dict[str, Path]:
         pages["carte_zonage.html"] = zonage_map(
             zoned, structures=timed, lang=lang, **framed("zonage_title")
         )
-    titles = {"carte_acces.html": label(access, lang)}
+    titles = {
+        "carte_acces.html": label(access, lang),
+        "carte_indice.html": index_title(result.index_column, lang),
+    }
     for name, outcome in scenario_pages(result).items():
         kind = "evolution_title" if outcome.evolution else "scenario_title"
         head, own = label(kind, lang), outcome.spec.name
@@ -321,6 +332,10 @@ def _layers(result: RunResult, *, head: bool = False) -> dict[str, Any]:
     found = result.underserved
     communes = result.inputs.communes
     index = result.index
+    scaled = per_100k(result.index_column)
+    if scaled is not None:  # a score per inhabitant, written per 100,000 as shown
+        index = index.assign(**{scaled: index[result.index_column] * PER_100K})
+        index = index.drop(columns=result.index_column)
     if found.zonage is not None:
         index = index.join(found.zonage[["zonage", "zonage_reason"]])
     places = found.places
@@ -385,14 +400,9 @@ def qgis_styles(result: RunResult, layers: dict[str, pd.DataFrame]) -> dict[str,
     time = french_name(f"travel_time_min_{kind}")
     if has("temps_acces", time):
         out["temps_acces"] = qml(time_rules(time, lang=lang), geometry="polygon")
-    columns = [str(c) for c in layers.get("indice_communes", pd.DataFrame()).columns]
-    apl = next((c for c in columns if c.startswith("apl_")), None)
-    if apl is not None and has("indice_communes", apl):
-        out["indice_communes"] = qml(
-            class_rules(apl, APL_BREAKS, INDEX_COLOURS, unit="", lang=lang,
-                        upper_included=False, missing=label("no_data", lang)),
-            geometry="polygon", labels="nom" if has("indice_communes", "nom") else None,
-        )  # fmt: skip
+    index_style = _index_style(result, has)
+    if index_style is not None:
+        out["indice_communes"] = index_style
     if has("zones_mal_desservies", "rang"):
         rules = class_rules(
             "rang",
@@ -449,6 +459,33 @@ def qgis_styles(result: RunResult, layers: dict[str, pd.DataFrame]) -> dict[str,
                 geometry="polygon",
             )
     return out
+
+
+def _index_style(result: RunResult, has: Callable[..., bool]) -> str | None:
+    """Return the index layer's style: the APL's bounds, or the web's quintiles."""
+    lang = result.config.lang
+    column = result.index_column
+    labels = "nom" if has("indice_communes", "nom") else None
+    if column.startswith("apl_") and has("indice_communes", french_name(column)):
+        return qml(
+            class_rules(french_name(column), APL_BREAKS, INDEX_COLOURS, unit="",
+                        lang=lang, upper_included=False,
+                        missing=label("no_data", lang)),
+            geometry="polygon", labels=labels,
+        )  # fmt: skip
+    scaled = per_100k(column)
+    if scaled is None or not has("indice_communes", french_name(scaled)):
+        return None
+    # the web map's quintiles, on the same per-100,000 figures
+    bounds, _ = quantile_bounds(result.index[column].to_numpy(np.float64) * PER_100K)
+    if len(bounds) == 0:
+        return None
+    return qml(
+        class_rules(french_name(scaled), tuple(bounds),
+                    quantile_palette(len(bounds) + 1), unit="", lang=lang,
+                    upper_included=True, missing=label("no_data", lang)),
+        geometry="polygon", labels=labels,
+    )  # fmt: skip
 
 
 def _in_french_by_value(values: pd.Series) -> pd.Series:

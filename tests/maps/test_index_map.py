@@ -1,3 +1,5 @@
+import re
+
 import numpy as np
 import pytest
 
@@ -29,7 +31,29 @@ def test_other_index_in_quintiles_and_english(toy):
     )
     html = index_map(scored, column="e2sfca_capacity_per_inhabitant", lang="en")
     text = html._parent.render()
-    assert "No data" in text and "e2sfca_capacity_per_inhabitant" in text
+    assert "No data" in text and "<title>E2SFCA index</title>" in text
+    assert "capacity per 100,000 inhabitants" in text  # per inhabitant, scaled
+    assert "e2sfca_capacity_per_inhabitant" not in text  # never the raw column
+
+
+def test_tiny_indices_are_readable_and_ties_are_said(toy):
+    # GP counts as capacity: ~0.001 per inhabitant, 60 communes tied at 0
+    rng = np.random.default_rng(3)
+    values = rng.uniform(0.0002, 0.002, len(toy))
+    values[:60] = 0.0
+    scored = toy.drop(columns="apl_consultations_per_inhabitant").assign(
+        **{"2sfca_capacity_per_inhabitant": values}
+    )
+    html = index_map(scored, column="2sfca_capacity_per_inhabitant")._parent.render()
+    assert "<title>Indice 2SFCA</title>" in html
+    assert "Accessibilité potentielle localisée" not in html  # not the APL
+    assert "capacité pour 100 000 hab." in html
+    legend = html.split("(capacité pour 100 000 hab.)</span>")[1]
+    classes = re.findall(r"</span></span>([^<]+)</div>", legend.split("Sans")[0])
+    assert classes[0] == "≤ 0"  # the 60 zeros share the lowest class
+    assert len(set(classes)) == len(classes) > 2  # classes differ from each other
+    assert "0,00 – 0,00" not in html
+    assert "60 lieux ex æquo à 0 ; la table en montre 10, les plus peuplés." in html
 
 
 def test_escaped_names_and_bad_input(toy):

@@ -45,7 +45,7 @@ def test_zones_by_rank_sites_as_stars(found, sites, sample):
     assert "Rang 1–3" in html and "#54278f" in html
     assert "Motifs : MSP \\u0026gt; 20 min" in html  # the reasons, escaped
     assert "+1\u202f234" in html  # the gain of site 1
-    assert "81,0 %" in html
+    assert "81,0\u202f%" in html or "81,0\\u202f%" in html
     assert html.count('\\u003csvg width=\\"26') == 2  # two inline stars
     assert '"geometry": null' not in html and html.count('"Polygon"') >= len(found)
     assert "<script>alert(1)</script>" not in html
