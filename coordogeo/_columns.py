@@ -138,9 +138,20 @@ _FRENCH: Final[dict[str, str]] = {
     "presence": "presence",
     "population_before": "population_avant",
     "population_after": "population_apres",
+    "n_communes_shared": "nb_communes_partagees",
+    "population_shared": "population_partagee",
+    "share_population_shared": "part_population_partagee_pct",
+    "area_shared_km2": "surface_partagee_km2",
+    "n_communes_not_covered": "nb_communes_hors_cpts",
     "index_before_per_100k": "indice_avant_pour_100k_hab",
     "index_after_per_100k": "indice_apres_pour_100k_hab",
 }
+
+
+def _below_name(match: re.Match[str]) -> str:
+    """``share_apl_below_2.5`` -> ``part_apl_sous_2_5_pct`` (no point in a name)."""
+    return f"part_apl_sous_{match[1].replace('.', '_')}_pct"
+
 
 #: Patterns for the columns suffixed by a kind or a threshold, in order.
 _FRENCH_PATTERNS: Final = (
@@ -152,6 +163,11 @@ _FRENCH_PATTERNS: Final = (
     (re.compile(r"^share_beyond_(\d+)_min$"), r"part_plus_\1_min_pct"),
     (re.compile(r"^population_within_(\d+)_min$"), r"population_moins_\1_min"),
     (re.compile(r"^population_beyond_(\d+)_min$"), r"population_plus_\1_min"),
+    (
+        re.compile(r"^population_reachable_beyond_(\d+)_min$"),
+        r"population_accessible_plus_\1_min",
+    ),
+    (re.compile(r"^share_apl_below_([\d.]+)$"), _below_name),
     (re.compile(r"^time_before_min(_.+)?$"), r"temps_avant_min\1"),
     (re.compile(r"^time_after_min(_.+)?$"), r"temps_apres_min\1"),
     (re.compile(r"^change_min(_.+)?$"), r"evolution_min\1"),

@@ -87,7 +87,9 @@ def test_nearest_keeps_everyone_in_place(case):
     assert out.geometry.geom_equals_exact(cells.geometry, 1e-6).all()  # not moved
     reach = within_reach(out, thresholds_min=(5, 10))
     for _, row in reach.iterrows():
-        parts = row["population_within_10_min"] + row["population_beyond_10_min"]
+        parts = (
+            row["population_within_10_min"] + row["population_reachable_beyond_10_min"]
+        )
         parts += row["population_unreachable"]
         assert parts == pytest.approx(cells["population"].sum(), abs=1e-6)
     # the matrix is the hinge: nearest read from it gives the network's times

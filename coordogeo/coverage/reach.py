@@ -47,8 +47,9 @@ def within_reach(
         One row per kind (``structure`` level; ``"any"`` for a plain
         ``travel_time_min``), or per (area, kind) when ``by`` is given:
         ``population``; for each threshold ``t`` ``population_within_<t>_min`` and
-        ``share_within_<t>_min`` (cumulative); ``population_beyond_<last>_min``
-        (reachable, but beyond the last threshold) and ``population_unreachable``.
+        ``share_within_<t>_min`` (cumulative);
+        ``population_reachable_beyond_<last>_min`` (reachable, but beyond the last
+        threshold) and ``population_unreachable``.
         Within the last threshold + beyond it + unreachable = ``population``.
 
     Raises
@@ -66,14 +67,14 @@ def within_reach(
     ...     "travel_time_min_CDS": [15.0, 10.0, float("nan"), float("nan")],
     ... })
     >>> within_reach(r, thresholds_min=(10, 30)).T.round(3)
-    structure                     CDS      MSP
-    population                165.000  165.000
-    population_within_10_min   50.000  100.000
-    share_within_10_min         0.303    0.606
-    population_within_30_min  150.000  150.000
-    share_within_30_min         0.909    0.909
-    population_beyond_30_min    0.000   10.000
-    population_unreachable     15.000    5.000
+    structure                               CDS      MSP
+    population                          165.000  165.000
+    population_within_10_min             50.000  100.000
+    share_within_10_min                   0.303    0.606
+    population_within_30_min            150.000  150.000
+    share_within_30_min                   0.909    0.909
+    population_reachable_beyond_30_min    0.000   10.000
+    population_unreachable               15.000    5.000
     """
     columns = time_columns(result)
     thresholds = check_increasing(thresholds_min, name="thresholds_min", unit="minutes")
@@ -86,7 +87,7 @@ def within_reach(
         data = {"population": people}
         for t in thresholds:
             data[f"population_within_{t:g}_min"] = np.where(time <= t, people, 0.0)
-        data[f"population_beyond_{thresholds[-1]:g}_min"] = np.where(
+        data[f"population_reachable_beyond_{thresholds[-1]:g}_min"] = np.where(
             time > thresholds[-1], people, 0.0
         )
         data["population_unreachable"] = np.where(np.isnan(time), people, 0.0)
@@ -104,7 +105,10 @@ def within_reach(
     ordered = ["population"]
     for t in thresholds:
         ordered += [f"population_within_{t:g}_min", f"share_within_{t:g}_min"]
-    ordered += [f"population_beyond_{thresholds[-1]:g}_min", "population_unreachable"]
+    ordered += [
+        f"population_reachable_beyond_{thresholds[-1]:g}_min",
+        "population_unreachable",
+    ]
     return out[ordered]
 
 

@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Final, Literal
 
+import numpy as np
 import pandas as pd
 
 import geopandas as gpd
@@ -17,7 +18,7 @@ import geopandas as gpd
 from coordogeo.errors import InputError, check_choice, format_labels
 from coordogeo.files import check_replaceable, record_owned
 
-__all__ = ["neutralise_formulas", "write_results"]
+__all__ = ["neutralise_formulas", "write_results", "write_workbook"]
 
 #: The two CSV dialects: French spreadsheets, and plain.
 _CSV: Final[dict[str, dict[str, str]]] = {
@@ -41,6 +42,9 @@ def write_results(
     *,
     csv: Literal["excel", "plain"] = "excel",
     styles: Mapping[str, str] | None = None,
+    xlsx: bool = False,
+    meanings: Callable[[str], str] | None = None,
+    lang: Literal["fr", "en"] = "fr",
     **layers: Layer,
 ) -> list[Path]:
     """Write result frames for QGIS and spreadsheets, all or nothing.
@@ -58,7 +62,9 @@ def write_results(
         DataFrames (summary tables) as CSV beside them, ``<stem>_<name>.csv`` next
         to a GeoPackage or ``<folder>/<name>.csv``, in UTF-8 with a BOM, ``;``
         separators and decimal commas so that a French spreadsheet opens them
-        as numbers. A text cell that a spreadsheet would run as a formula
+        as numbers; texts are quoted (INSEE codes stay ``"01001"`` for the tools
+        that honour quotes; a spreadsheet should open the workbook), whole
+        numbers have no decimals. A text cell that a spreadsheet would run as a formula
         (starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) is
         written with a leading ``'`` (:func:`neutralise_formulas`); numbers are
         unchanged. A layer may be a function that returns its frame: it is
@@ -73,6 +79,14 @@ def write_results(
         Layer name -> QGIS style (QML text), written to the GeoPackage's
         ``layer_styles`` table as each layer's default style, which QGIS applies
         when it opens the layer (:mod:`coordogeo.maps.qgis` makes them).
+    xlsx
+        Also write every table in one workbook, ``<stem>.xlsx`` (see
+        :func:`write_workbook`): texts as text (codes keep their zeros, nothing
+        runs as a formula), whole numbers as integers, decimals as written.
+    meanings
+        Column name -> what it means, for the workbook's ``colonnes`` sheet.
+    lang
+        The language of the workbook's own words (``colonnes`` / ``columns``).
 
     Returns
     -------
@@ -116,6 +130,7 @@ def write_results(
     folder = target.parent if gpkg else target
     folder.mkdir(parents=True, exist_ok=True)
     staged: list[tuple[Path, Path]] = []
+    tables: dict[str, pd.DataFrame] = {}
     try:
         with tempfile.TemporaryDirectory(dir=folder, prefix=".coordogeo-") as tmp:
             work = Path(tmp)
@@ -143,9 +158,15 @@ def write_results(
                     stem = f"{target.stem}_{name}" if gpkg else name
                     final = folder / f"{stem}.csv"
                     inert: Any = neutralise_formulas(out)
-                    inert.to_csv(work / final.name, index=False, **_CSV[csv])
+                    _write_csv(inert, work / final.name, csv)
+                    if xlsx:
+                        tables[name] = inert
                 staged.append((work / final.name, final))
                 del frame, out  # a layer made on demand goes before the next
+            if tables:
+                book = folder / f"{target.stem}.xlsx"
+                write_workbook(work / book.name, tables, meanings=meanings, lang=lang)
+                staged.append((work / book.name, book))
             if gpkg and not (work / target.name).exists():
                 staged.pop(0)  # only tables were given
             elif gpkg and styles:
@@ -160,6 +181,175 @@ def write_results(
             f"Could not write the results to {str(target)!r}: {err}"
         ) from err
     return [final for _, final in staged]
+
+
+def _write_csv(frame: pd.DataFrame, path: Path, dialect: str) -> None:
+    """Write a table: texts quoted, numbers bare (whole ones without decimals).
+
+    pandas quotes either every field or none that needs no quoting; here a text
+    (an INSEE code, a name) is always quoted and a number never is, so that a
+    tool that reads quotes as "text" keeps ``"01001"`` whole.
+    """
+    options = _CSV[dialect]
+    sep, decimal = options["sep"], options["decimal"]
+    columns = []
+    for name in frame.columns:
+        values = frame[name]
+        missing = values.isna().to_numpy()
+        if pd.api.types.is_bool_dtype(values.dtype):
+            words = ("VRAI", "FAUX") if decimal == "," else ("TRUE", "FALSE")
+            shown = values.map(dict(zip((True, False), words, strict=True)))
+        elif pd.api.types.is_integer_dtype(values.dtype):
+            shown = values.astype("string")
+        elif pd.api.types.is_float_dtype(values.dtype):
+            shown = pd.Series(
+                _plain_numbers(values.to_numpy(np.float64)), index=values.index
+            )
+            if decimal != ".":
+                shown = shown.str.replace(".", decimal, regex=False)
+        elif pd.api.types.is_datetime64_any_dtype(values.dtype):
+            shown = values.dt.strftime("%Y-%m-%d")
+        else:
+            shown = '"' + values.astype(str).str.replace('"', '""', regex=False) + '"'
+        columns.append(shown.astype(object).where(~missing, ""))
+    head = sep.join('"' + str(c).replace('"', '""') + '"' for c in frame.columns)
+    body = (
+        pd.concat(columns, axis=1).astype(str).agg(sep.join, axis=1).tolist()
+        if len(frame)
+        else []
+    )
+    text = "\r\n".join([head, *body]) + "\r\n"
+    path.write_text(text, encoding=options["encoding"], newline="")
+
+
+def _plain_numbers(values: np.ndarray) -> np.ndarray:
+    """Numbers as short texts: 32896.0 -> '32896', 0.000988 -> '0.000988'."""
+    out = np.empty(len(values), dtype=object)
+    finite = np.isfinite(values)
+    out[~finite] = ""
+    out[finite] = [
+        np.format_float_positional(v, precision=15, unique=True, trim="-")
+        for v in values[finite]
+    ]
+    return out
+
+
+def write_workbook(
+    path: Path,
+    tables: Mapping[str, pd.DataFrame],
+    *,
+    meanings: Callable[[str], str] | None = None,
+    lang: str = "fr",
+) -> None:
+    """Write tables as one ``.xlsx`` workbook: one sheet each, and ``colonnes``.
+
+    Texts are written as text cells (an INSEE code keeps its zeros, ``=…`` never
+    runs), whole numbers as integers, decimals with the number of decimals they
+    were rounded to; the header is frozen and the columns sized. The
+    ``colonnes`` sheet lists every sheet's columns and, with ``meanings``, what
+    each means.
+    """
+    from openpyxl import Workbook  # noqa: PLC0415 - only when a workbook is asked
+    from openpyxl.cell import WriteOnlyCell  # noqa: PLC0415
+    from openpyxl.styles import Font  # noqa: PLC0415
+
+    book = Workbook(write_only=True)
+    bold = Font(bold=True)
+
+    def header(sheet: Any, names: list[str]) -> None:
+        cells = []
+        for name in names:
+            cell = WriteOnlyCell(sheet, value=name)
+            cell.data_type = "s"
+            cell.font = bold
+            cells.append(cell)
+        sheet.append(cells)
+
+    listed: list[tuple[str, str]] = []
+    for name, frame in tables.items():
+        sheet = book.create_sheet(title=name[:31])
+        sheet.freeze_panes = "A2"
+        names = [str(c) for c in frame.columns]
+        for k, column in enumerate(names):
+            width = max([len(column), *frame.iloc[:200, k].astype(str).str.len()])
+            letter = _column_letter(k)
+            sheet.column_dimensions[letter].width = min(60, width + 2)
+        header(sheet, names)
+        writers = [_cell_writer(sheet, frame[c]) for c in frame.columns]
+        for row in frame.itertuples(index=False, name=None):
+            sheet.append([w(v) for w, v in zip(writers, row, strict=True)])
+        listed += [(name, c) for c in names]
+    words = _BOOK_WORDS.get(lang, _BOOK_WORDS["en"])
+    sheet = book.create_sheet(title=words[0])
+    sheet.column_dimensions["A"].width = 28
+    sheet.column_dimensions["B"].width = 32
+    sheet.column_dimensions["C"].width = 80
+    header(sheet, list(words[1:]))
+    for table, column in listed:
+        cells = []
+        for value in (table, column, meanings(column) if meanings else ""):
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.data_type = "s"
+            cells.append(cell)
+        sheet.append(cells)
+    book.save(path)
+
+
+#: The workbook's own words: the sheet of columns and its header.
+_BOOK_WORDS: Final = {
+    "fr": ("colonnes", "feuille", "colonne", "signification"),
+    "en": ("columns", "sheet", "column", "meaning"),
+}
+
+
+def _column_letter(k: int) -> str:
+    """Spreadsheet column letters of the ``k``-th column (0 -> A, 26 -> AA)."""
+    letters = ""
+    k += 1
+    while k:
+        k, rest = divmod(k - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _cell_writer(sheet: Any, values: pd.Series) -> Callable[[Any], Any]:
+    """Return how one column's values become cells: text, integer or decimal."""
+    from openpyxl.cell import WriteOnlyCell  # noqa: PLC0415
+
+    dtype = values.dtype
+    if pd.api.types.is_bool_dtype(dtype):
+        return lambda v: None if pd.isna(v) else bool(v)
+    if pd.api.types.is_integer_dtype(dtype):
+        return lambda v: None if pd.isna(v) else int(v)
+    if pd.api.types.is_float_dtype(dtype):
+        finite = values.to_numpy(np.float64)
+        finite = finite[np.isfinite(finite)]
+        digits = next(
+            (d for d in range(7) if np.allclose(finite, np.round(finite, d), rtol=0,
+                                                 atol=1e-9)),
+            None,
+        )  # fmt: skip
+        style = "0" if digits == 0 else ("0." + "0" * digits if digits else "General")
+
+        def decimal(v: Any) -> Any:
+            if pd.isna(v):
+                return None
+            cell = WriteOnlyCell(sheet, value=float(v))
+            cell.number_format = style
+            return cell
+
+        return decimal
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        return lambda v: None if pd.isna(v) else v.to_pydatetime().date()
+
+    def text(v: Any) -> Any:
+        if v is None or (not isinstance(v, str) and pd.isna(v)):
+            return None
+        cell = WriteOnlyCell(sheet, value=str(v))
+        cell.data_type = "s"  # a text, never a formula nor a number
+        return cell
+
+    return text
 
 
 def _write_styles(gpkg: Path, styles: Mapping[str, str], drawn: set[str]) -> None:
@@ -305,11 +495,15 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
     """Return a copy with the index as a column and categoricals as text."""
     out = frame.copy()
     index = out.index
-    if not (isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1):
-        name = index.name or "id"
+    name = index.name or "id"
+    same = name in out.columns and (out[name].astype(str) == index.astype(str)).all()
+    plain = isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1
+    if not plain and not same:  # an index the columns already hold is not repeated
         out = out.reset_index(
             names=name if name not in out.columns else f"{name}_index"
         )
+    elif same:
+        out = out.reset_index(drop=True)
     for column in out.columns:
         if isinstance(out[column].dtype, pd.CategoricalDtype):
             out[column] = out[column].astype(str)

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from coordogeo._columns import Lang, french_time_model
+from coordogeo._rounding import whole_parts
 from coordogeo._version import __version__
 from coordogeo.errors import CoordogeoError, format_labels
 from coordogeo.maps.index import PER_100K, index_title, index_unit, per_100k
@@ -400,11 +401,8 @@ def _whole(value: float | None, lang: str) -> str:
 def _whole_parts(total: float, parts: Sequence[float], lang: str) -> list[str]:
     """Format a total and the parts it splits into, so that the printed parts add up.
 
-    Populations are fractional (grid cells shared between communes), so rounding
-    each part alone can miss the rounded total by one or two inhabitants. The parts
-    are rounded by the largest remainder instead: each is floored, and the
-    inhabitants still missing go to the parts with the largest fractions. Every
-    part stays within one inhabitant of its own value.
+    The parts are rounded by the largest remainder (:mod:`coordogeo._rounding`),
+    as the written tables are.
 
     >>> _whole_parts(3.0, [1.4, 1.3, 0.3], "en")
     ['3', '2', '1', '0']
@@ -413,17 +411,8 @@ def _whole_parts(total: float, parts: Sequence[float], lang: str) -> list[str]:
     >>> _whole_parts(3.0, [float("nan"), 1.5], "en")  # a missing part: as _whole
     ['3', '—', '2']
     """
-    values = np.asarray(parts, dtype=np.float64)
-    if not (np.isfinite(total) and np.isfinite(values).all()):
-        return [_whole(total, lang), *(_whole(v, lang) for v in values)]
-    shown = round(total)
-    floors = np.floor(values)
-    missing = int(shown - floors.sum())
-    if 0 <= missing <= len(floors):
-        floors[np.argsort(floors - values, kind="stable")[:missing]] += 1
-    else:  # parts that do not add up to the total: each rounded alone
-        floors = np.round(values)
-    return [_whole(shown, lang), *(_whole(v, lang) for v in floors)]
+    shown, rounded = whole_parts(np.array([total]), np.array([parts]))
+    return [_whole(shown[0], lang), *(_whole(v, lang) for v in rounded[0])]
 
 
 def _pct(share: float, lang: str) -> str:

@@ -23,6 +23,7 @@ import folium
 import geopandas as gpd
 
 from coordogeo._columns import french_name, french_time_model, is_percent
+from coordogeo._meanings import meaning
 from coordogeo.io import write_results
 from coordogeo.maps import (
     MapLayers,
@@ -93,17 +94,52 @@ OVERVIEW: Final = "carte_synthese.html"
 CHART: Final = "acces_niveau_vie.svg"
 GEOPACKAGE: Final = "resultats.gpkg"
 
-#: Decimals kept in written tables, by the end of the (French) column name.
-_DECIMALS: Final = (("_pct", 1), ("_min", 1), ("_km2", 2), ("_m", 0))
+#: Decimals kept in written tables, by the (French) column name: the first pattern
+#: that matches wins. Counts of inhabitants are whole numbers (see french_table).
+_DECIMALS: Final = (
+    (r"^niveau_vie", 0),  # euros a year
+    (r"^(apl|indice)_", 2),  # indices (per inhabitant, per 100,000)
+    (r"^ind_", 1),  # age bands allocated to communes
+    (r"^valeur$", 3),  # inequality indices
+    (r"^capacite", 2),
+    (r"_pct$", 1),
+    (r"_min(_|$)", 1),
+    (r"_km2(_|$)", 2),
+    (r"_m$", 0),
+)
 
 
-def french_table(frame: pd.DataFrame) -> pd.DataFrame:
+def _partitions(columns: list[str]) -> list[tuple[str, list[str], str]]:
+    """Return the (total, parts, last part) of a table whose parts add up.
+
+    The parts are rounded each alone, as every other table rounds them (the
+    inhabitants off the roads are 2 043 everywhere), and the last part takes what
+    the rounded total leaves: the line adds up, the last part within an
+    inhabitant or two of its exact value.
+    """
+    found = []
+    covered = ["population_covered_multiple", "population_not_covered"]
+    if {"population", "population_covered_once", *covered} <= set(columns):
+        found.append(("population", covered, "population_covered_once"))
+    beyond = [c for c in columns if c.startswith("population_reachable_beyond_")]
+    for column in beyond:  # within the last threshold + beyond it + unreachable
+        last = column.removeprefix("population_reachable_beyond_")
+        parts = [f"population_within_{last}", "population_unreachable"]
+        if {"population", *parts} <= set(columns):
+            found.append(("population", parts, column))
+    return found
+
+
+def french_table(frame: pd.DataFrame, *, rounded: bool = True) -> pd.DataFrame:
     """Return a copy for people: French names, whole inhabitants, percentages.
 
-    Inhabitant counts (columns named ``population…``) are rounded to whole numbers
-    (nullable integers: a missing count stays missing), shares (0–1) become
-    percentages with one decimal (``…_pct``), minutes keep one decimal, areas two;
-    the ``time_model`` text is put in French.
+    With ``rounded`` (the CSV tables and the workbook), inhabitant counts (columns
+    named ``population…``) are whole numbers (nullable integers: a missing count
+    stays missing), the parts of a population adding up to it (:func:`_partitions`);
+    other numbers keep a fixed number of decimals
+    (:data:`_DECIMALS`: one for minutes and percentages, two for indices…).
+    Without it (the GeoPackage), every figure stays exact. Either way shares (0–1)
+    become percentages (``…_pct``) and the ``time_model`` text is put in French.
 
     Examples
     --------
@@ -113,27 +149,35 @@ def french_table(frame: pd.DataFrame) -> pd.DataFrame:
        population  part_moins_20_min_pct  temps_min_MSP
     0          11                   50.0           12.3
     1           2                  100.0            NaN
+    >>> french_table(t, rounded=False)["population"].tolist()
+    [10.6, 2.2]
     """
     out = frame.copy()
     geometry = out.geometry.name if isinstance(out, gpd.GeoDataFrame) else None
-    for column in [c for c in out.columns if isinstance(c, str) and c != geometry]:
+    columns = [c for c in out.columns if isinstance(c, str) and c != geometry]
+    if rounded:
+        for total, parts, rest in _partitions(columns):
+            whole = out[[total, *parts]].astype("float64").round(0)
+            out[rest] = whole[total] - whole[parts].sum(axis=1)
+    for column in columns:
         values = out[column]
         if column == "time_model":
             out[column] = _in_french_by_value(values)
             continue
         if not pd.api.types.is_numeric_dtype(values) or values.dtype == bool:
             continue
+        if is_percent(column):
+            out[column] = values * 100
+            values = out[column]
+        if not rounded:
+            continue
+        name = french_name(column)
         if column.startswith("population"):
             out[column] = values.round(0).astype("Int64")
-        elif is_percent(column):
-            out[column] = (values * 100).round(1)
-        else:
-            name = french_name(column)
-            digits = next(
-                (d for end, d in _DECIMALS if re.search(f"{end}(_|$)", name)), None
-            )
-            if digits is not None:
-                out[column] = values.round(digits)
+            continue
+        digits = next((d for pattern, d in _DECIMALS if re.search(pattern, name)), None)
+        if digits is not None:
+            out[column] = values.round(digits)
     out.columns = [french_name(c) if isinstance(c, str) else c for c in out.columns]
     if isinstance(out.index.name, str):
         out.index = out.index.rename(french_name(out.index.name))
@@ -511,7 +555,7 @@ def write_everything(
     all their copies at once took more memory than the whole run before it.
     """
     heads = {
-        name: french_table(frame)
+        name: french_table(frame, rounded=not isinstance(frame, gpd.GeoDataFrame))
         for name, frame in _layers(result, head=True).items()
         if not (isinstance(frame, gpd.GeoDataFrame) and len(frame) == 0)
     }
@@ -521,8 +565,15 @@ def write_everything(
         for name, layer in _layers(result).items()
         if name in heads  # no empty layer
     }
+    lang = result.config.lang
     files = write_results(
-        folder / GEOPACKAGE, csv=result.config.csv, styles=styles, **layers
+        folder / GEOPACKAGE,
+        csv=result.config.csv,
+        styles=styles,
+        xlsx=True,
+        meanings=lambda column: meaning(column, lang),
+        lang=lang,
+        **layers,
     )
     written = {**pages, **{path.name: path for path in files}}
     names = sorted([*written, "rapport.md", "rapport.json"])
@@ -542,7 +593,10 @@ def write_everything(
 
 def _in_french(layer: pd.DataFrame | Callable[[], pd.DataFrame]) -> pd.DataFrame:
     """Make the layer (if given as a function), in French (:func:`french_table`)."""
-    return french_table(layer() if callable(layer) else layer)
+    frame = layer() if callable(layer) else layer
+    # the GeoPackage keeps exact figures (a sum in QGIS gives the report's total);
+    # the tables for spreadsheets are rounded, their parts adding up
+    return french_table(frame, rounded=not isinstance(frame, gpd.GeoDataFrame))
 
 
 #: Layers whose values are the classes of their QGIS style (CPTS names, kinds of

@@ -145,9 +145,10 @@ def compare(
         ledger_rows.append(_ledger_row(group, places, status))
     places["status"] = _overall(places, before, groups)
     if before.index is not None and after.index is not None:
-        for side, state in (("before", before), ("after", after)):
+        for side, state, fca in (("before", before, before.index),
+                                 ("after", after, after.index)):  # fmt: skip
             places[f"index_{side}"] = (
-                state.index.demand[_score_name(state)]
+                fca.demand[_score_name(state)]
                 .reindex(places.index)
                 .to_numpy(np.float64)
             )

@@ -24,7 +24,10 @@ def test_within_reach_known_by_hand():
     assert a["population_within_20_min"] == 100.0
     assert a["population_within_30_min"] == 150.0
     assert b["population_within_30_min"] == 10.0
-    assert b["population_beyond_30_min"] == 5.0 and b["population_unreachable"] == 1.0
+    assert (
+        b["population_reachable_beyond_30_min"] == 5.0
+        and b["population_unreachable"] == 1.0
+    )
     assert a["share_within_10_min"] == pytest.approx(100 / 150)
 
 
@@ -36,7 +39,7 @@ def test_within_reach_on_the_sample_conserves_the_population(sample, network):
     parts = out[
         [
             "population_within_30_min",
-            "population_beyond_30_min",
+            "population_reachable_beyond_30_min",
             "population_unreachable",
         ]
     ].sum(axis=1)

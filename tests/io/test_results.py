@@ -24,7 +24,7 @@ def test_geopackage_layers_and_csv_tables(frames, tmp_path):
     assert back["insee"].tolist() == communes["insee"].tolist()
     assert back["band"].tolist() == ["a"] * 5
     text = (tmp_path / "out_resume.csv").read_text(encoding="utf-8-sig")
-    assert text.splitlines() == ["kind;share", "MSP;0,5", "CDS;0,25"]
+    assert text.splitlines() == ['"kind";"share"', '"MSP";0,5', '"CDS";0,25']
     # a second run replaces the file: no layer left from the first
     write_results(tmp_path / "out.gpkg", autres=communes)
     assert [n for n, _ in pyogrio.list_layers(tmp_path / "out.gpkg")] == ["autres"]
@@ -165,3 +165,40 @@ def test_a_file_coordogeo_did_not_write_is_never_replaced(frames, tmp_path):
     write_results(tmp_path / "out.gpkg", communes=communes, resume=table)  # again
     manifest = (tmp_path / "coordogeo-manifest.json").read_text(encoding="utf-8")
     assert '"out.gpkg"' in manifest and '"out_resume.csv"' in manifest
+
+
+def test_tables_keep_codes_and_counts_in_csv_and_workbook(tmp_path):
+    from openpyxl import load_workbook  # noqa: PLC0415
+
+    table = pd.DataFrame(
+        {
+            "insee": ["01001", "2A004", "=1+1"],
+            "population": pd.array([32937, 5, None], dtype="Int64"),
+            "part_pct": [87.5, 100.0, None],
+            "apl": [3.52, 0.25, 1.0],
+            "nom": ['Le "Bourg"', "Saint-Cirq; Lapopie", "-x"],
+        }
+    )
+    written = write_results(
+        tmp_path / "r.gpkg", resume=table, xlsx=True, meanings=lambda c: f"<{c}>"
+    )
+    assert [p.name for p in written] == ["r_resume.csv", "r.xlsx"]
+    lines = (tmp_path / "r_resume.csv").read_text("utf-8-sig").splitlines()
+    # texts quoted (codes whole), counts without decimals, a missing count empty
+    assert lines[1] == '"01001";32937;87,5;3,52;"Le ""Bourg"""'
+    assert lines[2] == '"2A004";5;100;0,25;"Saint-Cirq; Lapopie"'
+    assert lines[3] == '"\'=1+1";;;1;"\'-x"'
+    back = pd.read_csv(
+        tmp_path / "r_resume.csv", sep=";", decimal=",", dtype={"insee": str}
+    )
+    assert back["insee"].tolist()[:2] == ["01001", "2A004"]
+    book = load_workbook(tmp_path / "r.xlsx")
+    assert book.sheetnames == ["resume", "colonnes"]
+    sheet = book["resume"]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert rows[0] == ("01001", 32937, 87.5, 3.52, 'Le "Bourg"')
+    assert rows[2][0] == "'=1+1" and sheet["A4"].data_type == "s"  # never a formula
+    assert isinstance(rows[0][1], int) and sheet["C2"].number_format == "0.0"
+    assert sheet["D2"].number_format == "0.00"
+    meanings = list(book["colonnes"].iter_rows(min_row=2, values_only=True))
+    assert meanings[0] == ("resume", "insee", "<insee>")

@@ -4,6 +4,7 @@ import io
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyogrio
 import pytest
@@ -62,10 +63,13 @@ def test_every_inhabitant_is_accounted_for(sample_run, sample):
         sample_run.config.folder / "resultats.gpkg", layer="temps_acces"
     )
     assert len(cells) == len(sample.population)  # nobody dropped
-    # whole inhabitants in the written layer; each within 0.5 of the exact value
-    assert (
-        cells["population"] - sample.population["population"].to_numpy()
-    ).abs().max() <= 0.5
+    # the GeoPackage keeps exact figures: a sum in QGIS gives the report's total
+    assert np.allclose(cells["population"], sample.population["population"])
+    assert cells["population"].sum() == pytest.approx(110_128, abs=1e-6)
+    communes = gpd.read_file(
+        sample_run.config.folder / "resultats.gpkg", layer="indice_communes"
+    )
+    assert communes["population"].sum() == pytest.approx(110_128, abs=1e-6)
     text = (sample_run.config.folder / "rapport.md").read_text("utf-8")
     assert "| MSP | 110\u202f128 | 108\u202f085 | 280 | 1\u202f763 |" in text
     # nothing set aside; the edge cells whose centre lies outside the generated
@@ -378,3 +382,31 @@ def test_sites_that_add_nobody_are_said_in_french(sample_folder, tmp_path):
     report = (tmp_path / "inutiles" / "rapport.md").read_text("utf-8")
     assert "aucun des 3 sites demandés n'amène d'habitant de plus" in report
     assert "(aucun site demandé)" not in report and "Only 0" not in report
+
+
+def test_the_workbook_and_tables_add_up_to_the_report(sample_run):
+    from openpyxl import load_workbook  # noqa: PLC0415
+
+    folder = sample_run.config.folder
+    book = load_workbook(folder / "resultats.xlsx")
+    assert "colonnes" in book.sheetnames and "population_a_portee" in book.sheetnames
+    reach = book["population_a_portee"]
+    head = [c.value for c in reach[1]]
+    for row in reach.iter_rows(min_row=2, values_only=True):
+        line = dict(zip(head, row, strict=True))
+        assert all(isinstance(v, int) for k, v in line.items() if k.startswith("pop"))
+        # within 30 min + beyond it on the roads + unreachable = everyone
+        parts = (line["population_moins_30_min"]
+                 + line["population_accessible_plus_30_min"]
+                 + line["population_non_accessible"])  # fmt: skip
+        assert parts == line["population"] == 110_128
+    index = book["indice_communes_tableau"]
+    codes = [r[1] for r in index.iter_rows(min_row=2, values_only=True)]
+    assert codes[0] == "00001" and all(isinstance(c, str) for c in codes)
+    meanings = {r[1]: r[2] for r in book["colonnes"].iter_rows(values_only=True)}
+    assert meanings["population_non_accessible"].startswith("habitants hors réseau")
+    csv = (folder / "resultats_population_a_portee.csv").read_text("utf-8-sig")
+    assert "population_plus_30_min" not in csv  # one name, one meaning
+    text = (folder / "resultats_indice_communes_tableau.csv").read_text("utf-8-sig")
+    assert text.splitlines()[0].startswith('"nom";"insee";')  # no insee_index
+    assert ';"00001";' in text.splitlines()[1]
