@@ -96,7 +96,10 @@ def read_finess(
         ``date_opened`` (``dateouv``, else ``dateautor``; NaT when neither),
         ``located`` (False when the file gives no usable coordinates, or
         coordinates outside the establishment's territory — then the geometry is
-        empty and ``location_issue`` says why). No row is dropped.
+        empty and ``location_issue`` says why). No row of ``territory`` (or of
+        the ``categories``) is dropped; the rows of other territories are left out
+        and listed in ``attrs["other_territories"]`` (FINESS number -> INSEE code),
+        for the caller to count.
 
     Raises
     ------
@@ -114,8 +117,11 @@ def read_finess(
     out = _structures(struct)
     if wanted is not None:
         out = out[out["category"].isin(wanted)]
+    elsewhere = pd.Series(dtype=object)
     if territory is not None:
-        out = out[out["territory"] == territory]
+        here = (out["territory"] == territory).to_numpy()
+        elsewhere = out.loc[~here, "insee"].astype(object)
+        out = out[here]
     dropped = undated = 0
     if as_of is not None:
         out, dropped, undated = open_by(out, as_of, what="FINESS establishments",
@@ -130,6 +136,8 @@ def read_finess(
         frame = frame.to_crs(crs_out)
     if as_of is not None:
         frame.attrs.update(opened_after_as_of=dropped, no_opening_date=undated)
+    # the rows of other territories (overseas in a national file): named, counted
+    frame.attrs["other_territories"] = {str(k): str(v) for k, v in elsewhere.items()}
     if (~frame["located"]).any():
         logger.info(
             "%d FINESS row(s) without usable coordinates", (~out["located"]).sum()

@@ -51,15 +51,27 @@ class Ledger:
     underserved: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     steps: list[tuple[str, float]] = field(default_factory=list)
+    checks: list[dict[str, Any]] = field(default_factory=list)
 
     def read(
-        self, key: str, path: Path, frame: pd.DataFrame, *, population: bool = False
+        self,
+        key: str,
+        path: Path,
+        frame: pd.DataFrame,
+        *,
+        population: bool = False,
+        extra: int = 0,
     ) -> None:
-        """Count an input: its rows and, for places, its inhabitants."""
+        """Count an input: its rows and, for places, its inhabitants.
+
+        ``extra``: rows of the file the reader left out (another territory's),
+        counted in its rows and set aside by the caller.
+        """
         people = float(frame["population"].sum()) if population else None
         self.inputs.append(
-            {"key": key, "file": path.name, "rows": len(frame), "population": people}
-        )
+            {"key": key, "file": path.name, "rows": len(frame) + extra,
+             "population": people}
+        )  # fmt: skip
 
     def read_network(
         self, path: Path, network: RoadNetwork, *, cached: Path | None = None
@@ -143,6 +155,15 @@ class Ledger:
             f"{what} : {len(labels)} ligne(s) complétée(s) par {value:g} "
             f"(index.fill_capacity) — {format_labels(labels)}"
         )
+
+    def check(self, what: str, figures: str, *, ok: bool) -> None:
+        """Record a check of the inputs against each other, with its figures.
+
+        A failed check is also a warning: the run goes on, loudly.
+        """
+        self.checks.append({"what": what, "figures": figures, "ok": ok})
+        if not ok:
+            self.warn(f"{what} : {figures}")
 
     def merge(self, other: Ledger, *, prefix: str) -> None:
         """Take in another ledger's inputs, rows set aside or filled and warnings.
@@ -260,6 +281,7 @@ _TEXT: Final[dict[str, dict[str, str]]] = {
         "conserved_after": "puis, après : {total} habitants = {total_before} - "
         "{gone} absents après + {new} nouveaux lieux + {moved} d'évolution sur place",
         "measure": "indicateur",
+        "checks": "Contrôles des données entre elles",
         "index_block": "indice ({method}), toutes les structures de l'indice ({kinds})",
         "before": "avant",
         "after": "après",
@@ -340,6 +362,7 @@ _TEXT: Final[dict[str, dict[str, str]]] = {
         "conserved_after": "then, after: {total} inhabitants = {total_before} - "
         "{gone} absent after + {new} new places + {moved} change in place",
         "measure": "indicator",
+        "checks": "Checks of the inputs against each other",
         "index_block": "index ({method}), every structure of the index ({kinds})",
         "before": "before",
         "after": "after",
@@ -802,6 +825,13 @@ def report_markdown(result: RunResult, *, files: Sequence[str]) -> str:
             ],
         )
     )  # fmt: skip
+    if ledger.checks:
+        out += ["", f"### {t['checks']}", ""]
+        out += [
+            f"- {'✓' if c['ok'] else '⚠'} {md_escape(c['what'])} : "
+            f"{md_escape(c['figures'])}"
+            for c in ledger.checks
+        ]
     out += ["", f"## {t['aside']}", ""]
     rows = [
         [r["what"], t["dropped"] if r["dropped"] else t["kept"], r["rows"],
@@ -870,6 +900,7 @@ def report_json(result: RunResult, *, files: Sequence[str]) -> dict[str, Any]:
     return {
         "coordogeo": __version__,
         "inputs": ledger.inputs,
+        "checks": ledger.checks,
         "set_aside": ledger.aside_rows,
         "filled": ledger.filled_rows,
         "conservation": ledger.conservation,

@@ -391,7 +391,75 @@ def _places(
         )
     if "nom" in communes:
         cells["nom_commune"] = cells["insee"].map(communes["nom"])
+    _check_grid(cells, communes, ledger)
     return cells
+
+
+#: How far the grid's inhabitants may differ from the communes' (two vintages, the
+#: cells across the border) before the run says it loudly; and a commune's.
+GRID_TOLERANCE: Final = 0.05
+COMMUNE_TOLERANCE: Final = 0.5
+#: The share of communes that may be off before that check is a warning.
+COMMUNES_OFF_SHARE: Final = 0.05
+
+
+def _check_grid(
+    cells: gpd.GeoDataFrame, communes: gpd.GeoDataFrame, ledger: Ledger
+) -> None:
+    """Compare the grid's inhabitants with the communes'.
+
+    Indices divide by the grid's population: a grid that covers a few communes of
+    the territory (an extract) gives indices many times too high, so the run says
+    both totals (and, at the index step, the communes whose cells hold less than
+    half or more than twice their population: :func:`_check_communes`).
+    """
+    if "population" not in communes:
+        return
+    grid = float(cells["population"].sum())
+    total = float(communes["population"].sum())
+    if total <= 0:
+        return
+    gap = grid / total - 1
+    pct = f"{100 * gap:+.1f}".replace(".", ",")
+    ledger.check(
+        "habitants du carroyage et des communes",
+        f"{_count(grid)} hab. dans les carreaux, {_count(total)} dans les communes "
+        f"({pct}\u202f%)",
+        ok=abs(gap) <= GRID_TOLERANCE,
+    )
+
+
+def _check_communes(
+    demand: pd.DataFrame, communes: gpd.GeoDataFrame, ledger: Ledger
+) -> None:
+    """Compare each commune's inhabitants in the grid with its own population.
+
+    The grid's are as the index allocates them; a grid extract leaves communes
+    nearly empty.
+    """
+    if "population" not in communes:
+        return
+    own = communes["population"].astype("float64").reindex(demand.index).to_numpy()
+    held = demand["population"].astype("float64").to_numpy()
+    ratio = held / np.where(own > 0, own, np.nan)
+    off = (own > 0) & ((ratio < COMMUNE_TOLERANCE) | (ratio > 1 / COMMUNE_TOLERANCE))
+    shown = [
+        f"{code} ({_count(held[k])} / {_count(own[k])})"
+        for k, code in zip(np.flatnonzero(off)[:5], demand.index[off][:5],
+                           strict=True)
+    ]  # fmt: skip
+    ledger.check(
+        "communes dont les carreaux comptent moins de la moitié ou plus du double "
+        "de leurs habitants",
+        f"{int(off.sum())} sur {len(demand)}"
+        + (f", dont {', '.join(shown)} (carreaux / commune)" if shown else ""),
+        ok=bool(off.sum() <= COMMUNES_OFF_SHARE * len(demand)),
+    )
+
+
+def _count(value: float) -> str:
+    """Format a whole number as the report prints it: '176 473'."""
+    return f"{value:,.0f}".replace(",", "\u202f")
 
 
 def _with_commune_income(
@@ -435,6 +503,16 @@ def _structures(
             config.structures,
         )
         ledger.read("inputs.structures", config.structures, structures)
+        if "in_communes" in structures:
+            out = ~structures["in_communes"].astype(bool).to_numpy()
+            ledger.check(
+                "structures hors des communes",
+                f"{int(out.sum())} sur {len(structures)}"
+                + (f" ({format_labels(structures.index[out])}), gardées dans les "
+                   "temps (elles servent les habitants proches de la limite), hors de "
+                   "l'indice communal" if out.any() else ""),
+                ok=bool(out.sum() <= COMMUNES_OFF_SHARE * len(structures)),
+            )  # fmt: skip
         if "placed_at" in structures:  # a table by commune: no coordinates
             ledger.aside(
                 "structures sans coordonnées, placées dans leur commune",
@@ -457,7 +535,16 @@ def _finess(path: Path, communes: gpd.GeoDataFrame, ledger: Ledger) -> gpd.GeoDa
     """FINESS establishments located in the communes; the others are counted."""
     territory = str(territory_of_insee(communes["insee"]).iloc[0])
     sites = _named("inputs.finess", lambda p: read_finess(p, territory=territory), path)
-    ledger.read("inputs.finess", path, sites)
+    elsewhere = sites.attrs.get("other_territories", {})
+    ledger.read("inputs.finess", path, sites, extra=len(elsewhere))
+    if elsewhere:  # a national file: the other territories' rows, counted by name
+        ledger.aside(
+            "établissements FINESS d'un autre territoire",
+            list(elsewhere),
+            why="hors du territoire des communes (par département : "
+            f"{_by_departement(pd.Series(elsewhere))})",
+            warn=False,
+        )
     located = sites["located"].astype(bool).to_numpy()
     if not located.all():
         ledger.aside(
@@ -468,13 +555,23 @@ def _finess(path: Path, communes: gpd.GeoDataFrame, ledger: Ledger) -> gpd.GeoDa
     inside = sites["insee"].isin(communes["insee"]).to_numpy()
     outside = located & ~inside
     if outside.any():
+        by_dep = _by_departement(sites.loc[outside, "insee"])
         ledger.aside(
             "établissements FINESS hors des communes",
             sites.index[outside],
-            why="leur commune n'est pas dans `inputs.communes`",
+            why=f"leur commune n'est pas dans `inputs.communes` (par département : "
+            f"{by_dep})",
             warn=False,
         )
     return sites[located & inside]
+
+
+def _by_departement(codes: pd.Series) -> str:
+    """Count INSEE codes by département: '46 : 3, 19 : 1, 971 : 2'."""
+    text = codes.astype(str)
+    dep = text.str[:2].where(~text.str.startswith("97"), text.str[:3])
+    counts = dep.value_counts().sort_index()
+    return ", ".join(f"{d} : {n}" for d, n in counts.items())
 
 
 def _times_source(
@@ -840,6 +937,8 @@ def access_index(
     supply = _supply(config, inputs, ledger)
     bands = list(config.age_weights or {})
     demand = _commune_demand(config, inputs, bands)
+    if config.population is not None:
+        _check_communes(demand, inputs.communes, ledger)
     bound = _index_bound(config)
     matrix = _time_matrix(config, inputs, demand, demand.loc[supply.index], bound=bound)
     if config.method == "apl":

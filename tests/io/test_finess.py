@@ -103,7 +103,11 @@ def test_as_of_keeps_what_was_open_then_and_counts_the_rest(tmp_path):
     out = read_finess(path, as_of="2020-01-01")
     assert first not in out.index and second in out.index
     assert len(out) == len(everything) - 1
-    assert out.attrs == {"opened_after_as_of": 1, "no_opening_date": 0}
+    assert out.attrs["opened_after_as_of"] == 1 and out.attrs["no_opening_date"] == 0
+    assert out.attrs["other_territories"] == {
+        "9A0000045": "97101",
+        "9D0000037": "97411",
+    }
     same_day = read_finess(path, as_of="2021-06-01")  # opened that day: open
     assert first in same_day.index
     with pytest.warns(UserWarning, match=r"have no opening date"):

@@ -159,7 +159,14 @@ def test_finess_rows_set_aside_are_counted_and_named(tmp_path, capsys):
     aside = {row["what"]: row for row in report["set_aside"]}
     unlocated = aside["établissements FINESS sans coordonnées utilisables"]
     assert sorted(unlocated["examples"]) == ["460000052", "460000060"]
-    assert aside["établissements FINESS hors des communes"]["examples"] == ["2A0000029"]
+    corsica = aside["établissements FINESS hors des communes"]
+    assert corsica["examples"] == ["2A0000029"]
+    assert "(par département : 2A : 1)" in corsica["why"]
+    # the file's six rows are all counted: the two overseas ones named, not lost
+    assert report["inputs"][1]["rows"] == 6
+    overseas = aside["établissements FINESS d'un autre territoire"]
+    assert sorted(overseas["examples"]) == ["9A0000045", "9D0000037"]
+    assert "(par département : 971 : 1, 974 : 1)" in overseas["why"]
     assert report["conservation"][0]["population"] == 29_000
     text = (tmp_path / "out" / "rapport.md").read_text("utf-8")
     assert "Modèle de temps : estimation à vol d’oiseau" in text  # in French
