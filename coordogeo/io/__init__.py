@@ -1,6 +1,7 @@
 """Read official French files (FINESS, INSEE grid, communes, CPTS); write results."""
 
 from coordogeo.io._tables import parse_numbers
+from coordogeo.io.bpe import read_bpe
 from coordogeo.io.communes import read_communes, update_insee_codes
 from coordogeo.io.cpts import read_cpts_members
 from coordogeo.io.filosofi import read_filosofi_communes
@@ -13,6 +14,7 @@ __all__ = [
     "neutralise_formulas",
     "open_by",
     "parse_numbers",
+    "read_bpe",
     "read_communes",
     "read_cpts_members",
     "read_filosofi_communes",
