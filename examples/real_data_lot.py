@@ -45,7 +45,15 @@ def sample() -> tuple:
 def main(data: Path) -> None:
     found = (data / "SOURCES.md").is_file()
     communes, grid, members, sites = lot(data) if found else sample()
-    sys.stdout.write(f"data: {'the Lot, ' + str(data) if found else 'sample'}\n")
+    if found:
+        sys.stdout.write(f"data: the Lot, from {data}\n")
+    else:  # said where it cannot be missed: these are not the Lot's figures
+        sys.stderr.write(
+            f"{data / 'SOURCES.md'} not found: the figures below are the fictional "
+            "sample territory's, NOT the Lot's. Pass the folder of the real files: "
+            "python examples/real_data_lot.py PATH\n"
+        )
+        sys.stdout.write("data: the fictional sample territory (not the Lot)\n")
     allocated = assign_to_communes(grid, communes)
     # the grid population that comes in is the population that goes out
     assert abs(allocated["population"].sum() - grid["population"].sum()) < 1e-6
