@@ -124,6 +124,7 @@ def read_structures(
         frame = frame.rename(columns={name_col: "name"})
     if "kind" not in frame:
         frame["kind"] = kind if kind is not None else "other"
+    _numeric_capacity(frame)
     if id_col is not None:
         frame = frame.set_index(pd.Index(frame[id_col].astype(str), name=id_col))
     date_col = next((lower[c] for c in DATE_COLUMNS if c in lower), None)
@@ -135,6 +136,14 @@ def read_structures(
     if communes is not None:
         _add_commune(out, to_metric_crs(communes, name="communes", crs=out.crs))
     return out
+
+
+def _numeric_capacity(frame: pd.DataFrame) -> None:
+    """Read a table's ``capacity`` (text: "5.3" or "5,3") as numbers, in place."""
+    if "capacity" in frame and not pd.api.types.is_numeric_dtype(frame["capacity"]):
+        frame["capacity"] = parse_numbers(
+            frame["capacity"], name="structures['capacity']", what="a capacity"
+        )
 
 
 def open_by(

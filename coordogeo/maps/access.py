@@ -117,6 +117,15 @@ def access_map(  # noqa: PLR0913 - the map options every page shares
         and "nom_commune" not in result
     ):  # the commune of each cell, in its tooltip
         result = result.assign(nom_commune=result["insee"].map(communes["nom"]))
+    id_col = column.replace("travel_time_min", "nearest_id")
+    if id_col != column and id_col in result and "name" in structures:
+        # the nearest structure by its name (its id after it), not its id alone
+        names = structures["name"].astype(object)
+        names = names[names.notna() & (names.astype(str) != "")]
+        ids = result[id_col].astype(object)
+        named = ids.map(names)
+        both = named.astype(str) + " (" + ids.astype(str) + ")"
+        result = result.assign(nearest_name=both.where(named.notna(), ids))
     cells = to_display(result, name="result")
     m = (
         new_map(
@@ -186,6 +195,8 @@ def _tooltips(cells: gpd.GeoDataFrame, column: str, lang: str) -> list[str]:
         names = cells["nom_commune"].map(text)
         tip = f"{text(label('commune', lang))} : " + names + "<br>" + tip
     id_col = column.replace("travel_time_min", "nearest_id")
+    shown_col = "nearest_name" if "nearest_name" in cells else id_col
     if id_col in cells and id_col != column:
-        tip = tip + f"<br>{text(label('nearest', lang))} : " + cells[id_col].map(text)
+        nearest = cells[shown_col].map(lambda v: "—" if pd.isna(v) else text(v))
+        tip = tip + f"<br>{text(label('nearest', lang))} : " + nearest
     return list(tip)

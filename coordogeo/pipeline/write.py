@@ -217,7 +217,9 @@ def write_maps(result: RunResult, folder: Path) -> dict[str, Path]:
         timed,
         column=column,
         lang=lang,
-        **framed(access),
+        # the kind whose times are drawn, in the title (the layer control is
+        # hidden in print)
+        **framed(access, f"{label(access, lang)} : {label(config.timed_kind, lang)}"),
         max_shapes=config.map_max_places,
     )
     pages["carte_indice.html"] = index_map(
@@ -245,7 +247,7 @@ def write_maps(result: RunResult, folder: Path) -> dict[str, Path]:
             zoned, structures=timed, lang=lang, **framed("zonage_title")
         )
     titles = {
-        "carte_acces.html": label(access, lang),
+        "carte_acces.html": f"{label(access, lang)} : {label(config.timed_kind, lang)}",
         "carte_indice.html": index_title(result.index_column, lang),
     }
     for name, outcome in scenario_pages(result).items():

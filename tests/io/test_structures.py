@@ -98,3 +98,12 @@ def test_structures_as_geoparquet(tmp_path, sample):
     sample.structures.to_parquet(path)
     out = read_structures(path)
     assert len(out) == len(sample.structures) and out.crs.equals(2154)
+
+
+def test_a_capacity_written_as_text_is_read_as_a_number(tmp_path):
+    path = tmp_path / "s.csv"
+    rows = "id;kind;x;y;capacity\nA;MSP;574700;6372300;5,3\nB;MSP;575000;6372000;\n"
+    path.write_text(rows, "utf-8")
+    sites = read_structures(path, crs="EPSG:2154")
+    assert sites["capacity"].tolist()[0] == 5.3
+    assert sites["capacity"].isna().tolist() == [False, True]

@@ -410,3 +410,13 @@ def test_the_workbook_and_tables_add_up_to_the_report(sample_run):
     text = (folder / "resultats_indice_communes_tableau.csv").read_text("utf-8-sig")
     assert text.splitlines()[0].startswith('"nom";"insee";')  # no insee_index
     assert ';"00001";' in text.splitlines()[1]
+
+
+def test_the_access_page_names_its_kind_and_each_place_s_structure(sample_run):
+    page = (sample_run.config.folder / "carte_acces.html").read_text("utf-8")
+    # the kind is in the title, not only in the layer control (hidden in print)
+    assert "<title>Temps d&#x27;accès par la route : Maison de santé" in page
+    structures = sample_run.inputs.structures
+    name = structures.loc["MSP-07", "name"]
+    shown = f"Structure la plus proche : {name} (MSP-07)"  # its name, then its id
+    assert json.dumps(shown)[1:-1] in page  # as the page's JSON writes it
