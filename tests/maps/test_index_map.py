@@ -63,3 +63,14 @@ def test_escaped_names_and_bad_input(toy):
     assert "<img src=x" not in html and "\\u0026lt;img src=x" in html
     with pytest.raises(InputError, match="has 0 `apl_\\*` column"):
         index_map(toy.drop(columns="apl_consultations_per_inhabitant"))
+
+
+def test_rounding_a_bound_moves_no_place_to_another_class():
+    from coordogeo.maps.index import quantile_bounds  # noqa: PLC0415
+
+    # ties at 17.35: rounding their bound to 17 would empty their class
+    values = np.array([0.0] * 20 + [17.35] * 12 + [17.9, 18.2, 21.0, 30.5])
+    bounds, digits = quantile_bounds(values)
+    classes = np.searchsorted(bounds, values, side="left")
+    assert set(classes) == set(range(len(bounds) + 1))  # every class has places
+    assert 17.35 in np.round(bounds, digits) or digits >= 2
