@@ -81,7 +81,7 @@ def test_the_index_page_says_what_it_computed(ain):
     values = result.index[result.index_column]
     zeros = int((values == 0).sum())
     assert zeros > 10  # ties at 0, said above the ranking
-    assert f"{zeros} lieux ex æquo à 0 ; la table en montre 10" in page
+    assert re.search(rf"{zeros} lieux ex æquo à 0(,0+)? ; la table en montre 10", page)
 
 
 def test_the_report_and_the_tables_say_the_same_and_keep_the_codes(ain):
