@@ -71,6 +71,6 @@ def test_rounding_a_bound_moves_no_place_to_another_class():
 
     # ties at 17.35: rounding their bound to 17 would empty their class
     values = np.array([0.0] * 20 + [17.35] * 12 + [17.9, 18.2, 21.0, 30.5])
-    bounds, digits = quantile_bounds(values)
+    bounds, _ = quantile_bounds(values)
     classes = np.searchsorted(bounds, values, side="left")
     assert set(classes) == set(range(len(bounds) + 1))  # every class has places
