@@ -54,8 +54,14 @@ INDEX_COLOURS: Final = ("#e66101", "#fdb863", "#f7f7f7", "#b2abd2", "#5e3c99")
 #: vivier commonly cited (unverified); open end classes below 1.5 and from 5.
 APL_BREAKS: Final = (1.5, 2.5, 4.0, 5.0)
 _UNITS: Final = {
-    "apl_consultations_per_inhabitant": "C./an/hab.",
-    "apl_fte_per_100k": "ETP / 100 000 hab.",
+    "fr": {
+        "apl_consultations_per_inhabitant": "C./an/hab.",
+        "apl_fte_per_100k": "ETP / 100 000 hab.",
+    },
+    "en": {
+        "apl_consultations_per_inhabitant": "consult./yr/inhab.",
+        "apl_fte_per_100k": "FTE / 100,000 inhab.",
+    },
 }
 #: A floating-catchment score per inhabitant (:func:`coordogeo.access.fca`): shown
 #: per 100,000 inhabitants, as the field writes supply (a 2SFCA of GP counts is
@@ -267,8 +273,9 @@ def add_index(
 
 def index_unit(column: str, lang: str) -> str:
     """Return the unit of an index column as the legend says it."""
-    if column in _UNITS:
-        return _UNITS[column]
+    units = _UNITS["en" if lang == "en" else "fr"]
+    if column in units:
+        return units[column]
     match = _PER_100K_COLUMN.match(column)
     if match is None:
         return ""

@@ -20,6 +20,7 @@ from coordogeo.equity import (
 from coordogeo.errors import InputError
 from coordogeo.pipeline.config import ConfigError, RunConfig
 from coordogeo.pipeline.report import Ledger
+from coordogeo.pipeline.words import say
 
 __all__ = ["EquityResult", "access_by_income"]
 
@@ -63,15 +64,14 @@ def access_by_income(
     time_column = f"travel_time_min_{config.timed_kind}"
     incomes = places[config.income].dropna().to_numpy(dtype=np.float64)
     if not _incomes_differ(incomes):
-        ledger.warn(
-            "indices d'équité non calculés : "
-            + (
-                f"la colonne de niveau de vie {config.income!r} est vide partout"
-                if len(incomes) == 0
-                else f"tous les lieux ont le même niveau de vie ({incomes.min():.10g}"
-                f" à {incomes.max():.10g}), aucun classement par revenu n'a de sens"
-            )
-        )
+        lang = ledger.lang
+        why = (
+            say("income_empty", lang, column=config.income)
+            if len(incomes) == 0
+            else say("income_equal", lang, low=f"{incomes.min():.10g}",
+                     high=f"{incomes.max():.10g}")
+        )  # fmt: skip
+        ledger.warn(say("equity_skipped", lang, why=why))
         return None
     apl = places["insee"].map(index[index_column]) if "insee" in places else None
     frame = places.assign(_apl=apl) if apl is not None else places
@@ -93,10 +93,10 @@ def access_by_income(
     )  # fmt: skip
     if lost_income:
         ledger.aside(
-            "lieux sans niveau de vie (indices d'équité)",
+            say("no_income_what", ledger.lang),
             frame.index[frame[config.income].isna()],
             population=lost_income,
-            why="cellule vide ou sous secret statistique : hors des déciles",
+            why=say("no_income_why", ledger.lang),
             dropped=False,
             warn=False,
         )
@@ -130,37 +130,27 @@ def _indices(config: RunConfig, rows: pd.DataFrame, time_column: str) -> pd.Data
     bound = config.underserved_time_min
     theil = theil_t(t, w, groups=income_groups(inc, w, config.groups))
     beyond = fgt(t, w, bound, worse="above")
-    out = [
-        ("Gini du temps d'accès", gini(t, w),
-         ("0 : tous à la même distance ; plus il est grand, plus les temps sont "
-          "inégaux")),
-        ("Indice de concentration du temps (par niveau de vie)",
-         concentration_index(t, w, inc),
-         ("négatif : les plus modestes ont les trajets les plus longs ; positif : "
-          "les plus aisés")),
-        ("Indice de concentration corrigé (Erreygers)",
-         concentration_index(t, w, inc, corrected=True),
-         "même lecture, borné entre -1 et 1"),
-        ("Ratio de Palma du temps (10 % les plus aisés / 40 % les plus modestes)",
-         palma_ratio(t, w, inc),
-         "< 1 : les plus modestes ont des trajets plus longs que les plus aisés"),
-        ("Theil T du temps", theil.total,
-         "0 : égalité ; se décompose entre groupes de niveau de vie et en leur sein"),
-        ("  dont entre groupes de niveau de vie", theil.between,
-         "part de l'inégalité due aux écarts de niveau de vie"),
-        (f"FGT0 : part au-delà de {bound:g} min", beyond["FGT0"],
-         "part de la population au-delà du seuil"),
-        (f"FGT1 : écart moyen au-delà de {bound:g} min", beyond["FGT1"],
-         "dépassement moyen du seuil, rapporté au seuil"),
-        (f"FGT2 : sévérité au-delà de {bound:g} min", beyond["FGT2"],
-         "comme FGT1, les grands dépassements pesant plus"),
-    ]  # fmt: skip
+    values = {
+        "gini": gini(t, w),
+        "concentration": concentration_index(t, w, inc),
+        "erreygers": concentration_index(t, w, inc, corrected=True),
+        "palma": palma_ratio(t, w, inc),
+        "theil": theil.total,
+        "theil_between": theil.between,
+        "fgt0": beyond["FGT0"],
+        "fgt1": beyond["FGT1"],
+        "fgt2": beyond["FGT2"],
+    }
     if "_apl" in rows:
         a = rows["_apl"].to_numpy(dtype=np.float64)
         if float(np.average(a, weights=w)) > 0:
-            out.append(
-                ("Indice de concentration de l'APL (par niveau de vie)",
-                 concentration_index(a, w, inc),
-                 "négatif : l'offre accessible se concentre chez les plus modestes"),
-            )  # fmt: skip
+            values["concentration_apl"] = concentration_index(a, w, inc)
+    out = [
+        (
+            say(f"index_{key}", config.lang, bound=f"{bound:g}"),
+            value,
+            say(f"index_{key}_reading", config.lang),
+        )
+        for key, value in values.items()
+    ]
     return pd.DataFrame(out, columns=["indice", "value", "reading"]).set_index("indice")

@@ -24,6 +24,7 @@ from coordogeo._version import __version__
 from coordogeo.errors import CoordogeoError, format_labels
 from coordogeo.maps.index import PER_100K, index_title, index_unit, per_100k
 from coordogeo.pipeline.scenarios import changed_kinds, summary_rows
+from coordogeo.pipeline.words import say
 
 if TYPE_CHECKING:
     from coordogeo.access import TravelTimeMatrix
@@ -81,22 +82,28 @@ class Ledger:
         ``cached``: the cache folder it was loaded from (not built this run).
         """
         report = network.report
-        where = "" if cached is None else f", lu depuis le cache {cached}"
+        lang = self.lang
+        where = "" if cached is None else say("from_cache", lang, folder=cached)
         self.inputs.append(
             {
                 "key": "inputs.roads",
                 "file": path.name,
                 "rows": report.n_roads,
                 "population": None,
-                "detail": f"{_whole(network.n_nodes, 'fr')} nœuds, "
-                f"{_whole(network.n_edges, 'fr')} arcs{where}",
+                "detail": say(
+                    "network_detail",
+                    lang,
+                    nodes=_whole(network.n_nodes, lang),
+                    edges=_whole(network.n_edges, lang),
+                    where=where,
+                ),
             }
         )
         if report.dropped_roads:
             self.aside(
-                "routes sans segment de longueur non nulle",
+                say("no_segment_what", lang),
                 list(report.dropped_roads),
-                why="aucun tronçon à parcourir",
+                why=say("no_segment_why", lang),
             )
 
     def read_matrix(self, path: Path, matrix: TravelTimeMatrix) -> None:
@@ -107,7 +114,9 @@ class Ledger:
                 "file": path.name,
                 "rows": matrix.n_pairs,
                 "population": None,
-                "detail": f"paires ≤ {matrix.max_time_min:g} min",
+                "detail": say(
+                    "matrix_detail", self.lang, bound=f"{matrix.max_time_min:g}"
+                ),
             }
         )
 
@@ -134,9 +143,15 @@ class Ledger:
             }
         )
         if warn:
-            people = "" if population is None else f", {population:,.0f} hab."
-            self.warn(f"{what} : {len(labels)} ligne(s){people} ({why}) — "
-                      f"{format_labels(labels)}")  # fmt: skip
+            people = (
+                ""
+                if population is None
+                else say("people", self.lang, n=_whole(population, self.lang))
+            )
+            self.warn(
+                say("rows", self.lang, what=what, n=len(labels), people=people,
+                    why=why, labels=format_labels(labels))
+            )  # fmt: skip
 
     def filled(
         self, what: str, labels: Sequence[Any] | pd.Index, *, value: float
@@ -152,9 +167,9 @@ class Ledger:
             }
         )
         self.warn(
-            f"{what} : {len(labels)} ligne(s) complétée(s) par {value:g} "
-            f"(index.fill_capacity) — {format_labels(labels)}"
-        )
+            say("filled", self.lang, what=what, n=len(labels), value=f"{value:g}",
+                labels=format_labels(labels))
+        )  # fmt: skip
 
     def check(self, what: str, figures: str, *, ok: bool) -> None:
         """Record a check of the inputs against each other, with its figures.
@@ -805,7 +820,16 @@ def console_summary(result: RunResult) -> str:
     lines = _results(result, markdown=False)
     lines += ["", t["written"] + " :"]
     lines += [f"  {path}" for path in result.written.values()]
-    return "\n".join(lines) + "\n"
+    return _punctuated("\n".join(lines) + "\n", result.config.lang)
+
+
+def _punctuated(text: str, lang: str) -> str:
+    """Put an English text's colons as English writes them ("a: b", not "a : b").
+
+    The lines are built once for both languages, with the French space before
+    the colon.
+    """
+    return text.replace(" : ", ": ") if lang == "en" else text
 
 
 def report_markdown(result: RunResult, *, files: Sequence[str]) -> str:
@@ -868,7 +892,7 @@ def report_markdown(result: RunResult, *, files: Sequence[str]) -> str:
     out += ["", f"## {t['steps']}", ""]
     out.append(_md_table(["", "s"], [[n, f"{s:.1f}"] for n, s in ledger.steps]))
     out += ["", f"## {t['written']}", "", *[f"- `{f}`" for f in files], ""]
-    return "\n".join(out)
+    return _punctuated("\n".join(out), lang)
 
 
 def _ledger_table(ledger: Ledger, lang: str) -> str:

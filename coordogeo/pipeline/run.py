@@ -67,6 +67,7 @@ from coordogeo.pipeline.equity import EquityResult, access_by_income
 from coordogeo.pipeline.outputs import check_output_folder, staged_outputs
 from coordogeo.pipeline.report import Ledger
 from coordogeo.pipeline.scenarios import ScenarioOutcome, run_scenarios
+from coordogeo.pipeline.words import say
 from coordogeo.pipeline.write import write_everything, write_maps
 from coordogeo.underserved import (
     Rule,
@@ -167,7 +168,7 @@ class _Steps:
                 yield
             except BaseException:
                 if self.stream is not None:
-                    self.stream.write(" échec\n")
+                    self.stream.write(f" {say('failed', self.ledger.lang)}\n")
                 raise
         seconds = time.perf_counter() - start
         self.ledger.steps.append((name, seconds))
@@ -212,7 +213,7 @@ def run(config: RunConfig, *, progress: TextIO | None = None) -> RunResult:
     ledger = Ledger(lang=config.lang, parameters=config.parameters())
     extra = bool(config.scenarios or config.compares)
     steps = _Steps(ledger, progress, _N_STEPS + extra)
-    with steps.step("lecture des données"):
+    with steps.step(say("step_read", config.lang)):
         inputs = read_inputs(config, ledger)
     try:
         return _computed(config, inputs, ledger, steps, target)
@@ -226,25 +227,28 @@ def _computed(
 ) -> RunResult:
     """Run the steps after reading, then write the outputs (staged)."""
     extra = bool(config.scenarios or config.compares)
-    with steps.step("temps jusqu'à la structure la plus proche"):
+    lang = config.lang
+    with steps.step(say("step_times", lang)):
         places = nearest_times(config, inputs, ledger)
         reach = within_reach(places)
         times = time_summary(places)
-    with steps.step("couverture par les CPTS"):
+    with steps.step(say("step_coverage", lang)):
         coverage = cpts_coverage(inputs)
-    with steps.step(f"indice d'accessibilité ({config.method})"):
+    with steps.step(say("step_index", lang, method=config.method)):
         index, column = access_index(config, inputs, ledger)
-    with steps.step("zones mal desservies"):
+    with steps.step(say("step_zones", lang)):
         found = underserved(config, inputs, places, index, column, ledger)
-    with steps.step("sites proposés"):
+    with steps.step(say("step_sites", lang)):
         found = suggested_sites(config, inputs, found, ledger)
-    with steps.step("accès selon le niveau de vie"):
+    with steps.step(say("step_equity", lang)):
         fair = access_by_income(config, found.places, index, column, ledger)
         if fair is not None:
             found = replace(found, places=found.places.assign(income_third=fair.thirds))
     outcomes: tuple[ScenarioOutcome, ...] = ()
     if extra:
-        with steps.step("scénarios" if config.scenarios else "évolution"):
+        with steps.step(
+            say("step_scenarios" if config.scenarios else "step_evolution", lang)
+        ):
             try:
                 outcomes = run_scenarios(
                     config, inputs, found, ledger,
@@ -268,9 +272,9 @@ def _computed(
         fair, ledger, {}, outcomes,
     )  # fmt: skip
     with staged_outputs(target) as staging:
-        with steps.step("cartes"):
+        with steps.step(say("step_maps", lang)):
             pages = write_maps(result, staging)
-        with steps.step("GeoPackage, tableaux et rapport"):
+        with steps.step(say("step_write", lang)):
             written = write_everything(result, staging, pages=pages)
     final = {name: target.folder / path.name for name, path in written.items()}
     return RunResult(**{**result.__dict__, "written": final})
@@ -371,22 +375,20 @@ def _places(
         attached = (cells["insee"].notna() & ~inside).to_numpy()
     if attached.any():  # generalised outlines leave gaps: the nearest commune
         ledger.aside(
-            "carreaux hors des contours des communes",
+            say("attached_what", ledger.lang),
             cells.index[attached],
             population=float(cells.loc[attached, "population"].sum()),
-            why="rattachés à la commune la plus proche (à moins de 1 km), dans les "
-            "temps comme dans l'indice communal",
+            why=say("attached_why", ledger.lang),
             dropped=False,
             warn=False,  # a report line: the outlines are generalised, not an error
         )
     lost = cells["insee"].isna()
     if lost.any():
         ledger.aside(
-            "carreaux hors de toute commune",
+            say("lost_what", ledger.lang),
             cells.index[lost],
             population=float(cells.loc[lost, "population"].sum()),
-            why="plus de 1 km de toute commune : gardés dans les temps, hors indice "
-            "communal",
+            why=say("lost_why", ledger.lang),
             dropped=False,
         )
     if "nom" in communes:
@@ -420,11 +422,21 @@ def _check_grid(
     if total <= 0:
         return
     gap = grid / total - 1
-    pct = f"{100 * gap:+.1f}".replace(".", ",")
+    lang = ledger.lang
+    pct = (
+        f"{100 * gap:+.1f}".replace(".", ",") + "\u202f%"
+        if lang == "fr"
+        else f"{100 * gap:+.1f}%"
+    )
     ledger.check(
-        "habitants du carroyage et des communes",
-        f"{_count(grid)} hab. dans les carreaux, {_count(total)} dans les communes "
-        f"({pct}\u202f%)",
+        say("grid_check", lang),
+        say(
+            "grid_figures",
+            lang,
+            grid=_count(grid, lang),
+            total=_count(total, lang),
+            gap=pct,
+        ),
         ok=abs(gap) <= GRID_TOLERANCE,
     )
 
@@ -443,23 +455,24 @@ def _check_communes(
     held = demand["population"].astype("float64").to_numpy()
     ratio = held / np.where(own > 0, own, np.nan)
     off = (own > 0) & ((ratio < COMMUNE_TOLERANCE) | (ratio > 1 / COMMUNE_TOLERANCE))
+    lang = ledger.lang
     shown = [
-        f"{code} ({_count(held[k])} / {_count(own[k])})"
+        f"{code} ({_count(held[k], lang)} / {_count(own[k], lang)})"
         for k, code in zip(np.flatnonzero(off)[:5], demand.index[off][:5],
                            strict=True)
     ]  # fmt: skip
     ledger.check(
-        "communes dont les carreaux comptent moins de la moitié ou plus du double "
-        "de leurs habitants",
-        f"{int(off.sum())} sur {len(demand)}"
-        + (f", dont {', '.join(shown)} (carreaux / commune)" if shown else ""),
+        say("communes_check", lang),
+        say("communes_figures", lang, n=int(off.sum()), total=len(demand))
+        + (say("communes_examples", lang, shown=", ".join(shown)) if shown else ""),
         ok=bool(off.sum() <= COMMUNES_OFF_SHARE * len(demand)),
     )
 
 
-def _count(value: float) -> str:
-    """Format a whole number as the report prints it: '176 473'."""
-    return f"{value:,.0f}".replace(",", "\u202f")
+def _count(value: float, lang: str) -> str:
+    """Format a whole number as the report prints it: '176 473' ('176,473')."""
+    shown = f"{value:,.0f}"
+    return shown.replace(",", "\u202f") if lang == "fr" else shown
 
 
 def _with_commune_income(
@@ -473,11 +486,10 @@ def _with_commune_income(
     missing = median.isna().to_numpy()
     if missing.any():
         ledger.aside(
-            "lieux sans niveau de vie médian communal",
+            say("no_median_what", ledger.lang),
             places.index[missing],
             population=float(places.loc[missing, "population"].sum()),
-            why=f"secret statistique ou commune absente du fichier Filosofi "
-            f"{income.attrs['vintage']} : gardés, hors des indices d'équité",
+            why=say("no_median_why", ledger.lang, vintage=income.attrs["vintage"]),
             dropped=False,
         )
     return places.assign(niveau_vie_median=median.to_numpy())
@@ -505,20 +517,20 @@ def _structures(
         ledger.read("inputs.structures", config.structures, structures)
         if "in_communes" in structures:
             out = ~structures["in_communes"].astype(bool).to_numpy()
+            lang = ledger.lang
             ledger.check(
-                "structures hors des communes",
-                f"{int(out.sum())} sur {len(structures)}"
-                + (f" ({format_labels(structures.index[out])}), gardées dans les "
-                   "temps (elles servent les habitants proches de la limite), hors de "
-                   "l'indice communal" if out.any() else ""),
+                say("outside_check", lang),
+                say("outside_figures", lang, n=int(out.sum()), total=len(structures))
+                + (say("outside_kept", lang,
+                       labels=format_labels(structures.index[out]))
+                   if out.any() else ""),
                 ok=bool(out.sum() <= COMMUNES_OFF_SHARE * len(structures)),
             )  # fmt: skip
         if "placed_at" in structures:  # a table by commune: no coordinates
             ledger.aside(
-                "structures sans coordonnées, placées dans leur commune",
+                say("placed_what", ledger.lang),
                 structures.index,
-                why="au point représentatif de la commune (inputs.structures "
-                "donne un code INSEE, pas de coordonnées)",
+                why=say("placed_why", ledger.lang),
                 dropped=False,
             )
     kinds = structures["kind"].astype(str)
@@ -539,28 +551,30 @@ def _finess(path: Path, communes: gpd.GeoDataFrame, ledger: Ledger) -> gpd.GeoDa
     ledger.read("inputs.finess", path, sites, extra=len(elsewhere))
     if elsewhere:  # a national file: the other territories' rows, counted by name
         ledger.aside(
-            "établissements FINESS d'un autre territoire",
+            say("finess_elsewhere_what", ledger.lang),
             list(elsewhere),
-            why="hors du territoire des communes (par département : "
-            f"{_by_departement(pd.Series(elsewhere))})",
+            why=say(
+                "finess_elsewhere_why",
+                ledger.lang,
+                counts=_by_departement(pd.Series(elsewhere)),
+            ),
             warn=False,
         )
     located = sites["located"].astype(bool).to_numpy()
     if not located.all():
         ledger.aside(
-            "établissements FINESS sans coordonnées utilisables",
+            say("finess_unlocated_what", ledger.lang),
             sites.index[~located],
-            why="pas de géolocalisation dans le fichier (ou hors du territoire)",
+            why=say("finess_unlocated_why", ledger.lang),
         )
     inside = sites["insee"].isin(communes["insee"]).to_numpy()
     outside = located & ~inside
     if outside.any():
         by_dep = _by_departement(sites.loc[outside, "insee"])
         ledger.aside(
-            "établissements FINESS hors des communes",
+            say("finess_outside_what", ledger.lang),
             sites.index[outside],
-            why=f"leur commune n'est pas dans `inputs.communes` (par département : "
-            f"{by_dep})",
+            why=say("finess_outside_why", ledger.lang, counts=by_dep),
             warn=False,
         )
     return sites[located & inside]
@@ -593,10 +607,7 @@ def _times_source(
         ledger.read_network(path, network, cached=cached if loaded else None)
         return network, None
     if config.matrix is None:
-        ledger.warn(
-            "ni routes ni distancier : temps estimés à vol d'oiseau "
-            f"(× 1,3 à {config.crowfly_speed_kmh:g} km/h), dit dans chaque sortie"
-        )
+        ledger.warn(say("crowfly", ledger.lang, speed=f"{config.crowfly_speed_kmh:g}"))
         return None, None
     table = _named(
         "inputs.matrix",
@@ -630,10 +641,7 @@ def _client(config: RunConfig, ledger: Ledger) -> Any:
             f"`compute.scheduler` {config.scheduler!r}: cannot connect ({err})."
         ) from err
     if not client.scheduler_info().get("workers"):
-        ledger.warn(
-            f"la grappe dask {config.scheduler} n'a encore aucun travailleur : les "
-            "recherches attendent qu'un travailleur la rejoigne"
-        )
+        ledger.warn(say("no_worker", ledger.lang, scheduler=config.scheduler))
     return client
 
 
@@ -711,7 +719,7 @@ def _cached_network(
     try:
         return RoadNetwork.load(folder)
     except CoordogeoError as err:
-        ledger.warn(f"cache du réseau illisible, reconstruit : {err}")
+        ledger.warn(say("bad_cache", ledger.lang, error=err))
         return None
 
 
@@ -724,7 +732,7 @@ def _keep_in_cache(
         record_owned(folder, [_CACHE_SOURCE])
         (folder / _CACHE_SOURCE).write_text(json.dumps(signature), encoding="utf-8")
     except (CoordogeoError, OSError) as err:
-        ledger.warn(f"réseau non mis en cache ({folder}) : {err}")
+        ledger.warn(say("not_cached", ledger.lang, folder=folder, error=err))
 
 
 def _check_roads_cover(config: RunConfig, inputs: Inputs) -> None:
@@ -849,9 +857,9 @@ def nearest_times(
         no_commune = timed["insee"].isna().to_numpy()
         if no_commune.any():
             ledger.aside(
-                "structures hors des communes (distancier commune à commune)",
+                say("matrix_outside_what", ledger.lang),
                 timed.index[no_commune],
-                why="le distancier ne les atteint pas",
+                why=say("matrix_outside_why", ledger.lang),
             )
     source: RoadNetwork | TravelTimeMatrix
     if inputs.network is not None:
@@ -914,15 +922,17 @@ def _supply(config: RunConfig, inputs: Inputs, ledger: Ledger) -> pd.DataFrame:
                 "them, or set `index.fill_capacity` (e.g. 0) to count them as that."
             )
         ledger.filled(
-            "capacités manquantes", sites.index[missing], value=config.fill_capacity
+            say("missing_capacity", ledger.lang),
+            sites.index[missing],
+            value=config.fill_capacity,
         )
         values = values.fillna(config.fill_capacity)
     outside = sites["insee"].isna() | ~sites["insee"].isin(inputs.communes.index)
     if outside.any():
         ledger.aside(
-            "structures hors des communes (indice communal)",
+            say("index_outside_what", ledger.lang),
             sites.index[outside],
-            why="l'indice se calcule de commune à commune",
+            why=say("index_outside_why", ledger.lang),
         )
     factor = config.consultations_per_fte or 1.0
     per_commune = (values[~outside] * factor).groupby(sites["insee"][~outside]).sum()
@@ -1005,7 +1015,12 @@ def underserved(
         travel_time_above(
             config.underserved_time_min,
             column=time_column,
-            label=f"{kind} à plus de {config.underserved_time_min:g} min",
+            label=say(
+                "rule_time",
+                config.lang,
+                kind=kind,
+                minutes=f"{config.underserved_time_min:g}",
+            ),
         )
     ]
     cells = places
@@ -1014,10 +1029,10 @@ def underserved(
         no_index = cells[column].isna()
         if no_index.any():
             ledger.aside(
-                "lieux sans indice communal",
+                say("no_index_what", ledger.lang),
                 cells.index[no_index],
                 population=float(cells.loc[no_index, "population"].sum()),
-                why="hors de toute commune : la règle d'APL ne s'y applique pas",
+                why=say("no_index_why", ledger.lang),
                 dropped=False,
             )
         rules.append(
@@ -1025,13 +1040,15 @@ def underserved(
                 column,
                 "<",
                 config.apl_below,
-                label=f"APL < {config.apl_below:g}".replace(".", ","),
+                label=f"APL < {config.apl_below:g}".replace(
+                    ".", "," if config.lang == "fr" else "."
+                ),
                 missing="passes",
             )
         )
     flagged = classify(cells, rules, combine=config.combine)
     found = zones(flagged, time_column=time_column)
-    joiner = " et " if config.combine == "all" else " ou "
+    joiner = say("and" if config.combine == "all" else "or", config.lang)
     text = joiner.join(rule.text for rule in rules)
     ledger.rule(flagged, found, text)
     ranked = zonage(index, apl=column) if config.method == "apl" else None
@@ -1065,10 +1082,7 @@ def suggested_sites(
             people, sites, speed_kmh=config.crowfly_speed_kmh, max_time_min=bound
         )
         if inputs.table is not None:
-            ledger.warn(
-                "sites proposés : le distancier ne va pas jusqu'aux candidats, leurs "
-                "temps sont estimés à vol d'oiseau (colonne time_model)"
-            )
+            ledger.warn(say("sites_crowfly", ledger.lang))
     with warnings.catch_warnings(record=True) as said:
         warnings.simplefilter("always", UserWarning)
         chosen = _named(
@@ -1081,10 +1095,9 @@ def suggested_sites(
         )  # fmt: skip
     if len(chosen) < config.n_sites:  # said in the report's language, not numpy's
         ledger.warn(
-            f"sites proposés : {len(chosen)} des {config.n_sites} demandés amènent "
-            f"des habitants de plus à moins de {bound:g} min ; les autres candidats "
-            "n'en amènent aucun"
-        )
+            say("sites_fewer", ledger.lang, n=len(chosen), asked=config.n_sites,
+                bound=f"{bound:g}")
+        )  # fmt: skip
     for other in said:
         if "sites asked for" not in str(other.message):
             warnings.warn_explicit(

@@ -26,6 +26,7 @@ from coordogeo.access import TravelTimeMatrix
 from coordogeo.access.fca import METHODS
 from coordogeo.errors import CoordogeoError, InputError, format_labels
 from coordogeo.io import open_by, read_structures, update_insee_codes
+from coordogeo.pipeline.words import say
 from coordogeo.scenarios import (
     Comparison,
     IndexOptions,
@@ -232,10 +233,7 @@ def run_scenarios(
             "capacity, or set `index.fill_capacity`."
         )
     else:
-        ledger.warn(
-            "scénarios : capacités manquantes, pas d'indice d'accessibilité dans les "
-            "bilans (les temps seuls sont comparés)"
-        )
+        ledger.warn(say("scenario_no_capacity", ledger.lang))
     older = None
     if config.compares:
         try:
@@ -319,21 +317,19 @@ def _older_side(
         label = config.compare_name or (
             f"change since {as_of}" if en else f"évolution depuis le {as_of}"
         )
+        lang = config.lang
         notes = [
-            (f"{later} structure(s) de {', '.join(config.kinds)} ouverte(s) après "
-             f"le {as_of} : absentes de l'état du {as_of}"),
-            ("seules les ouvertures sont datées : une structure fermée depuis n'est "
-             "plus dans la liste actuelle (FINESS comme un tableau à jour), l'état "
-             f"du {as_of} l'ignore et sous-estime donc l'offre d'alors"),
+            say("opened_later", lang, n=later, kinds=", ".join(config.kinds),
+                as_of=as_of),
+            say("openings_only", lang, as_of=as_of),
         ]  # fmt: skip
         if undated:
             missing = timed.index[timed["date_opened"].isna()]
             ledger.aside(
-                "structures sans date d'ouverture", missing,
-                why=f"comptées ouvertes au {as_of} (compare.as_of)", dropped=False,
+                say("undated_what", lang), missing,
+                why=say("undated_why", lang, as_of=as_of), dropped=False,
             )  # fmt: skip
-            notes.append(f"{undated} structure(s) sans date d'ouverture, comptées "
-                         f"ouvertes au {as_of}")  # fmt: skip
+            notes.append(say("undated_note", lang, n=undated, as_of=as_of))
         return inputs.places, sites, label, tuple(notes)
     assert before is not None and config.compare_before is not None
     places, structures, side = before()
@@ -371,11 +367,9 @@ def _aligned_codes(
     if config.compare_history is None:
         if unknown:
             ledger.warn(
-                f"compare.before : {len(unknown)} code(s) commune absents de "
-                f"`inputs.communes` ({format_labels(unknown)}), listés « avant "
-                "seulement » ; donnez `compare.cog_history` (table mvtcommune de "
-                "l'INSEE) pour les ramener au COG actuel"
-            )
+                say("before_unknown", ledger.lang, n=len(unknown),
+                    labels=format_labels(unknown))
+            )  # fmt: skip
         return places, ()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UserWarning)
@@ -386,11 +380,8 @@ def _aligned_codes(
         ledger.warn(f"compare.cog_history : {w.message}")
     updated = gpd.GeoDataFrame(updated, crs=places.crs)
     moved = len(places) - len(updated)
-    note = (
-        f"communes de l'état antérieur ramenées au COG actuel "
-        f"({config.compare_history.name}) : {len(unknown)} code(s) changé(s), "
-        f"{moved} fusion(s)"
-    )
+    note = say("cog_note", config.lang, file=config.compare_history.name,
+               n=len(unknown), merged=moved)  # fmt: skip
     return updated, (note,)
 
 
@@ -491,7 +482,7 @@ def _open_frame(
         rows.append({
             "id": str(entry.get("id", f"nouv-{entry['kind']}-{where}")),
             "kind": entry["kind"],
-            "name": entry.get("name", _new_name(inputs, entry, k)),
+            "name": entry.get("name", _new_name(inputs, entry, k, config.lang)),
             "insee": entry.get("insee"),
             config.capacity: float(entry.get("capacity", np.nan)),
         })  # fmt: skip
@@ -501,12 +492,13 @@ def _open_frame(
     return frame.set_index("id")
 
 
-def _new_name(inputs: Inputs, entry: Mapping[str, Any], k: int) -> str:
+def _new_name(inputs: Inputs, entry: Mapping[str, Any], k: int, lang: str) -> str:
     """Return the name of an opened structure without one: its kind and commune."""
     code = entry.get("insee")
     if code is not None and "nom" in inputs.communes:
-        return f"{entry['kind']} nouvelle à {inputs.communes.loc[code, 'nom']}"
-    return f"{entry['kind']} nouvelle n° {k}"
+        return say("new_at", lang, kind=entry["kind"],
+                   commune=inputs.communes.loc[code, "nom"])  # fmt: skip
+    return say("new_n", lang, kind=entry["kind"], k=k)
 
 
 def _opened(
@@ -536,9 +528,9 @@ def _opened(
             typical = _typical_capacity(ref, frame.loc[missing, "kind"])
             frame.loc[missing, cap] = typical.to_numpy()
             notes.append(
-                f"capacité des structures ouvertes sans capacité : la médiane de leur "
-                f"type ({', '.join(map(str, frame.index[missing]))})"
-            )
+                say("median_capacity", config.lang,
+                    ids=", ".join(map(str, frame.index[missing])))
+            )  # fmt: skip
     return gpd.GeoDataFrame(frame, crs=ref.structures.crs), tuple(notes)
 
 
@@ -584,21 +576,16 @@ def _suggested(
     )
     if "insee" in pool:
         out["insee"] = pool.loc[chosen.index, "insee"].to_numpy()
+    lang = config.lang
     proved = (
-        "optimum prouvé"
+        say("proved", lang)
         if chosen.attrs.get("optimal")
-        else (f"écart à l'optimum ≤ {chosen.attrs.get('mip_gap', float('nan')):.2%}")
+        else say("gap", lang, gap=f"{chosen.attrs.get('mip_gap', float('nan')):.2%}")
     )
-    note = (
-        f"{len(out)} site(s) {kind} choisis parmi {len(pool)} candidats pour couvrir "
-        f"le plus d'habitants à {bound:g} min (programme linéaire en nombres "
-        f"entiers, {proved})"
-    )
+    note = say("suggest_note", lang, n=len(out), kind=kind, pool=len(pool),
+               bound=f"{bound:g}", proved=proved)  # fmt: skip
     if len(out) < spec.suggest:
-        note += (
-            f" ; {spec.suggest} demandés, les autres candidats n'amènent personne de "
-            "plus à portée"
-        )
+        note += say("suggest_fewer", lang, asked=spec.suggest)
     return out, note
 
 

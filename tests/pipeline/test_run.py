@@ -420,3 +420,32 @@ def test_the_access_page_names_its_kind_and_each_place_s_structure(sample_run):
     name = structures.loc["MSP-07", "name"]
     shown = f"Structure la plus proche : {name} (MSP-07)"  # its name, then its id
     assert json.dumps(shown)[1:-1] in page  # as the page's JSON writes it
+
+
+def test_an_english_run_prints_and_writes_no_french(sample_folder, tmp_path):
+    path = edited(sample_folder, "[outputs]\n", '[outputs]\nlang = "en"\n',
+                  name="english.toml")  # fmt: skip
+    progress = io.StringIO()
+    result = run(load_config(path).with_folder(tmp_path / "en"), progress=progress)
+    from coordogeo.pipeline.report import console_summary  # noqa: PLC0415
+
+    report = (tmp_path / "en" / "rapport.md").read_text("utf-8")
+    said = progress.getvalue() + console_summary(result) + report
+    # the run's own words; the sample's names (communes, structures, scenarios)
+    # are French data and stay as given
+    for french in (
+        "lecture des données",
+        "Gini du temps",
+        "choisis parmi",
+        "nouvelle à",
+        " et APL",
+        "habitants du carroyage",
+        "optimum prouvé",
+        "seules les ouvertures",
+        " : ",
+        " hab.)",
+    ):
+        assert french not in said, french  # fmt: skip
+    assert "reading the inputs" in progress.getvalue()
+    assert "Gini of the travel time" in report and "proved optimal" in report
+    assert "MSP beyond 20 min and APL < 2.5" in report
