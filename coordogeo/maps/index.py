@@ -106,17 +106,19 @@ def index_title(column: str, lang: str) -> str:
 def quantile_bounds(values: np.ndarray, k: int = 5) -> tuple[np.ndarray, int]:
     """Return the inner bounds of ``k`` quantile classes and the decimals to show.
 
-    Bounds are rounded to the fewest decimals (0 to 6) that keep them apart, keep
-    a non-zero bound from showing as 0 and move no place to another class; places
-    tied at a value (52 communes at 0) share one class rather than splitting into
-    empty ones. A value equal to a bound falls in the class below ("≤ 0").
+    Places are classed by the bounds as shown (the legend says what the colours
+    are), rounded to the fewest decimals (0 to 6) that keep as many non-empty
+    classes as the exact quintiles and keep a non-zero bound from showing as 0; a
+    bound whose class would be empty is dropped. Places tied at a value (52
+    communes at 0) share one class rather than splitting into empty ones. A value
+    equal to a bound falls in the class below ("≤ 0").
 
     Examples
     --------
     >>> quantile_bounds(np.array([0, 0, 0, 0, 0, 0, 1.234, 2.5, 3.1, 8.0]))
-    (array([0. , 0.5, 2.6]), 1)
+    (array([0. , 2.6]), 1)
     >>> quantile_bounds(np.array([0.00012, 0.00031, 0.00047, 0.0009, 0.0013, 0.002]))
-    (array([0.00031, 0.00047, 0.0009 , 0.0013 ]), 5)
+    (array([0.0003, 0.0005, 0.0009, 0.0013]), 4)
     """
     finite = np.asarray(values, dtype=np.float64)
     finite = finite[np.isfinite(finite)]
@@ -124,19 +126,33 @@ def quantile_bounds(values: np.ndarray, k: int = 5) -> tuple[np.ndarray, int]:
         return np.array([]), 2
     raw = np.unique(np.quantile(finite, np.linspace(0, 1, k + 1)[1:-1]))
     raw = raw[raw < finite.max()]  # the top class is never empty
+    wanted = len(_filled(raw, finite))
     nonzero = np.abs(raw[raw != 0])
-    classes = np.searchsorted(raw, finite, side="left")
     for digits in range(7):
-        shown = np.round(raw, digits)
-        if (
-            len(np.unique(shown)) == len(raw)
-            and not (len(nonzero) and np.any(np.round(nonzero, digits) == 0))
-            # no place changes class when its bound is rounded (17.35 -> 17 would
-            # move the places at 17.35 up a class and empty theirs)
-            and np.array_equal(np.searchsorted(shown, finite, side="left"), classes)
+        shown = _filled(np.unique(np.round(raw, digits)), finite)
+        if len(shown) == wanted and not (
+            len(nonzero) and np.any(np.round(nonzero, digits) == 0)
         ):
             break
-    return np.unique(shown), digits
+    return shown, digits
+
+
+def _filled(bounds: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Drop the bounds whose class (up to the bound, from the one before) is empty.
+
+    Places are classed by the bounds as shown: a bound rounded below the places
+    tied at it (17.35 -> 17), or an interpolated quantile between two values,
+    would leave a class with nobody in it.
+    """
+    kept: list[float] = []
+    low = -np.inf
+    for bound in bounds:
+        if np.any((values > low) & (values <= bound)):
+            kept.append(float(bound))
+            low = bound
+    if kept and not np.any(values > kept[-1]):
+        kept.pop()  # nobody above the last bound: its class is the top one
+    return np.asarray(kept)
 
 
 def index_map(  # noqa: PLR0913 - the map options every page shares

@@ -92,7 +92,7 @@ def class_rules(
     )  # fmt: skip
     f = field(column)
     low, high = ("<=", ">") if upper_included else ("<", ">=")
-    edges = list(bounds)
+    edges = [float(b) for b in bounds]  # a numpy float would write np.float64(…)
     tests = [f"{f} {low} {edges[0]!r}"]
     tests += [
         f"{f} {high} {lo!r} AND {f} {low} {hi!r}"

@@ -162,3 +162,22 @@ def test_a_grid_of_a_few_communes_is_said_loudly(ain, tmp_path, capsys):
     assert f"{total:,}".replace(",", "\u202f") + " dans les communes" in line
     communes_line = next(x for x in report.splitlines() if "moins de la moitié" in x)
     assert communes_line.startswith("- ⚠") and "36 sur 36" in communes_line
+
+
+def test_the_index_layer_is_styled_in_qgis_with_the_web_classes(ain):
+    import sqlite3  # noqa: PLC0415
+
+    folder, _, _ = ain
+    with sqlite3.connect(folder / "out" / "resultats.gpkg") as db:
+        (style,) = db.execute(
+            "SELECT styleQML FROM layer_styles WHERE f_table_name = 'indice_communes'"
+        ).fetchone()
+    # plain numbers in the rules (a numpy float once wrote np.float64(17.5), which
+    # QGIS cannot parse: every commune fell in no class)
+    assert "np.float64" not in style and "np." not in style
+    assert 'label="≤ 0"' in style and "indice_2sfca_pour_100k_hab" in style
+    page = (folder / "out" / "carte_indice.html").read_text("utf-8")
+    legend = page.split("(capacité pour 100 000 hab.)</span>")[1].split("Sans")[0]
+    classes = re.findall(r"</span></span>([^<]+)</div>", legend)
+    for label in classes:  # the same classes on the web and in QGIS
+        assert f'label="{label}"' in style
