@@ -131,6 +131,8 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "index": "Indice",
         "per_100k": "pour 100 000 hab.",
         "inhabitants": "hab.",
+        "no_zone": "Aucune zone : aucun lieu habité ne remplit la règle des zones "
+        "mal desservies (voir le rapport).",
         "ties_note": "{n} lieux ex æquo à {value} ; la table en montre {k}, les plus "
         "peuplés.",
         "fca_title": "Indice {method}",
@@ -251,6 +253,8 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "index": "Index",
         "per_100k": "per 100,000 inhabitants",
         "inhabitants": "inhabitants",
+        "no_zone": "No zone: no inhabited place meets the under-served rule (see "
+        "the report).",
         "ties_note": "{n} places tied at {value}; the table shows {k}, the most "
         "populated.",
         "fca_title": "{method} index",

@@ -101,6 +101,8 @@ def underserved_map(
     points = None if sites is None else to_display(sites, name="sites")
     if m is None:
         fit = shapes if len(shapes) or points is None else points
+        if len(fit) == 0:  # no zone and no site: the territory, not the world
+            fit = communes if communes is not None else structures
         m = new_map(
             fit,
             lang=lang,
@@ -127,15 +129,20 @@ def underserved_map(
 def add_zones(m: folium.Map, shapes: gpd.GeoDataFrame, *, lang: str) -> folium.Map:
     """Add the zones (any CRS) filled by rank class, escaped tooltips, a legend."""
     shapes = displayed(shapes, name="zones")
-    if len(shapes):  # no zone: the legend alone says what would be drawn
-        rank = shapes["rank"].to_numpy(dtype=np.float64)
-        fill = np.asarray(RANK_COLOURS, dtype=object)[
-            np.searchsorted(RANK_BOUNDS, rank, side="left")
-        ]
-        layer = styled_layer(shapes, fill, _zone_tips(shapes, lang))
-        add_polygons(
-            m, layer, name=label("zones_title", lang), weight=0.8, fill_opacity=0.7
-        )
+    if len(shapes) == 0:  # said on the page: an empty map must not look unfinished
+        add_html_legend(
+            m, label("zones_title", lang),
+            f"<div style='max-width:260px'>{text(label('no_zone', lang))}</div>",
+        )  # fmt: skip
+        return m
+    rank = shapes["rank"].to_numpy(dtype=np.float64)
+    fill = np.asarray(RANK_COLOURS, dtype=object)[
+        np.searchsorted(RANK_BOUNDS, rank, side="left")
+    ]
+    layer = styled_layer(shapes, fill, _zone_tips(shapes, lang))
+    add_polygons(
+        m, layer, name=label("zones_title", lang), weight=0.8, fill_opacity=0.7
+    )
     items = [
         (colour, name)
         for colour, name in zip(RANK_COLOURS, rank_names(lang), strict=True)

@@ -757,11 +757,14 @@ def _zone_lines(result: RunResult, table: Any) -> list[str]:
         ]
         for zone_id, r in top.iterrows()
     ]
-    lines.append(
-        table(["zone", t["people"], "km²", t["communes"], t["mean_min"],
-               t["unreachable"]],
-              rows)
-    )  # fmt: skip
+    if rows:  # no zone: the line above says 0, no empty table under it
+        lines.append(
+            table(["zone", t["people"], "km²", t["communes"], t["mean_min"],
+                   t["unreachable"]],
+                  rows)
+        )  # fmt: skip
+    else:
+        lines.pop()
     if found.zonage is not None:
         counts = found.zonage.groupby("zonage", observed=False)["population"].agg(
             ["size", "sum"]

@@ -1,3 +1,5 @@
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -61,3 +63,14 @@ def test_bad_input(found):
         underserved_map(found.drop(columns="rank"))
     with pytest.raises(InputError, match="no CRS"):
         underserved_map(found.set_crs(None, allow_override=True))
+
+
+def test_no_zone_is_said_on_a_map_of_the_territory(found, sample):
+    none = found.iloc[:0]
+    html = underserved_map(
+        none, structures=sample.structures, communes=sample.communes
+    )._parent.render()
+    assert "Aucune zone : aucun lieu habité ne remplit la règle" in html
+    # fitted to the communes (the sample lies near 44-45°N), not to the world
+    bounds = re.search(r"fitBounds\(\s*\[\[([-\d.]+), ([-\d.]+)\]", html)
+    assert bounds is not None and 43 < float(bounds[1]) < 46
