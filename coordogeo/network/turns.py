@@ -28,7 +28,6 @@ import pandas as pd
 from scipy.sparse import csr_matrix
 
 from coordogeo.network.profile import TurnCosts
-from coordogeo.network.search import expand_groups
 
 __all__ = ["TurnGraph", "TurnReport", "build_turn_graph", "turn_seconds"]
 
@@ -87,6 +86,10 @@ class TurnGraph:
     departure: np.ndarray
     arrival: np.ndarray
     report: TurnReport
+
+
+#: Turns handled at once where a step makes temporaries the size of the turns.
+_BLOCK: Final = 1 << 20
 
 
 def turn_seconds(
@@ -166,33 +169,29 @@ def build_turn_graph(  # noqa: PLR0913
     seconds = np.asarray(graph.data, dtype=np.float64)
     m = len(head)
     degree = _road_degree(graph)
-    # every pair (segment in, segment out) at the head of the first
-    e2, e1 = expand_groups(indptr[head], out_degree[head])
+    # every pair (segment in, segment out) at the head of the first; segment
+    # numbers in int32 (half the memory of the pairs, four times the segments)
+    e1, e2 = _turn_pairs(indptr, head, out_degree)
     via = head[e1]
     u_turn = head[e2] == tail[e1]
     blocked = node_blocked[via]
-    dead_end = degree[via] == 1
-    keep = np.where(u_turn, dead_end | blocked, ~blocked)
+    keep = np.where(u_turn, (degree[via] == 1) | blocked, ~blocked)
+    del blocked
     forbidden, counts = _restricted(restrictions, e1, e2, tail, head, edge_row)
     keep &= ~forbidden
+    del forbidden
     e1, e2, via, u_turn = e1[keep], e2[keep], via[keep], u_turn[keep]
+    del keep
     ferry = row_ferry[edge_row]
     roundabout = row_roundabout[edge_row]
     busy = degree[via] > 2  # noqa: PLR2004 - a junction: more than two roads
     junction = busy | u_turn | (ferry[e1] != ferry[e2])
-    cost = seconds[e2] + node_delay_s[via]
-    # angles only where a turn costs anything: most nodes join two roads
-    at = np.flatnonzero(junction)
-    step = node_xy[head] - node_xy[tail]
-    bearing = np.degrees(np.arctan2(step[:, 1], step[:, 0]))
-    angle = _turn_angles(bearing, e1[at], e2[at], u_turn[at])
-    oncoming = (
-        (angle < 0) & ~u_turn[at] & busy[at] & ~roundabout[e1[at]] & ~roundabout[e2[at]]
-    )
-    cost[at] += turn_seconds(
-        angle, costs=costs, junction=np.ones(len(at), bool), u_turn=u_turn[at],
-        oncoming=oncoming,
+    cost = seconds[e2] + node_delay_s[via]  # float64 until stored: the same bits
+    _add_turn_costs(
+        cost, (e1, e2, u_turn, busy), (head, tail, node_xy), roundabout, junction,
+        costs,
     )  # fmt: skip
+    del junction, busy
     # states: per road node, its departure, its arrival, then its out-segments
     first = indptr[:-1] + 2 * np.arange(n, dtype=np.int64)
     departure, arrival = first, first + 1
@@ -201,6 +200,8 @@ def build_turn_graph(  # noqa: PLR0913
     state_graph = _state_csr(
         (indptr, tail, head, seconds), (e1, e2, cost), (departure, arrival, segment)
     )
+    n_turns, u_turns = len(e1), int(u_turn.sum())
+    del e1, e2, via, cost, u_turn, ferry, roundabout  # laid out: not needed after
     via_ways = (
         restrictions[restrictions["via_node"] == _NO_VIA]
         if len(restrictions)
@@ -217,8 +218,8 @@ def build_turn_graph(  # noqa: PLR0913
     report = TurnReport(
         n_states=int(n_states),
         n_arcs=int(state_graph.nnz),
-        n_turns=len(e1),
-        u_turns=int(u_turn.sum()),
+        n_turns=n_turns,
+        u_turns=u_turns,
         blocked_nodes=int(node_blocked.sum()),
         delayed_nodes=int((node_delay_s > 0).sum()),
         **counts,
@@ -235,6 +236,62 @@ def build_turn_graph(  # noqa: PLR0913
         arrival=arrival,
         report=report,
     )
+
+
+def _add_turn_costs(
+    cost: np.ndarray,
+    turns: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    nodes: tuple[np.ndarray, np.ndarray, np.ndarray],
+    roundabout: np.ndarray,
+    junction: np.ndarray,
+    costs: TurnCosts,
+) -> None:
+    """Add, in place, the cost of each turn at a junction (angle, oncoming, U-turn).
+
+    Angles only where a turn costs anything (most nodes join two roads), in
+    blocks, so that the float64 temporaries stay small at national size.
+    """
+    e1, e2, u_turn, busy = turns
+    head, tail, node_xy = nodes
+    step = node_xy[head] - node_xy[tail]
+    bearing = np.degrees(np.arctan2(step[:, 1], step[:, 0]))
+    del step
+    junctions = np.flatnonzero(junction)
+    for start in range(0, len(junctions), _BLOCK):
+        at = junctions[start : start + _BLOCK]
+        turn = u_turn[at]
+        angle = _turn_angles(bearing, e1[at], e2[at], turn)
+        oncoming = (
+            (angle < 0) & ~turn & busy[at] & ~roundabout[e1[at]] & ~roundabout[e2[at]]
+        )
+        cost[at] += turn_seconds(
+            angle, costs=costs, junction=np.ones(len(at), bool), u_turn=turn,
+            oncoming=oncoming,
+        )  # fmt: skip
+
+
+def _turn_pairs(
+    indptr: np.ndarray, head: np.ndarray, out_degree: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every (segment in, segment out) pair at the head of the first, in order.
+
+    The same pairs as ``expand_groups(indptr[head], out_degree[head])`` (grouped
+    by the segment in, the segments out ascending), built in int32 when the
+    segments fit, without the int64 temporaries the size of the pairs.
+    """
+    m = len(head)
+    dtype = np.int32 if m < 2**31 - 1 else np.int64
+    count = out_degree[head]
+    e1 = np.repeat(np.arange(m, dtype=dtype), count)
+    # the first out-segment of each pair's node, then its rank among them
+    e2 = np.repeat(indptr[head].astype(dtype), count)
+    first = np.zeros(m + 1, dtype=np.int64)
+    np.cumsum(count, out=first[1:])
+    for start in range(0, len(e2), _BLOCK):
+        stop = min(start + _BLOCK, len(e2))
+        rank = np.arange(start, stop, dtype=np.int64) - first[e1[start:stop]]
+        e2[start:stop] += rank.astype(dtype)
+    return e1, e2
 
 
 def _road_degree(graph: csr_matrix) -> np.ndarray:
@@ -274,37 +331,44 @@ def _state_csr(
     its head precedes that node's segments), then its turns, which come grouped by
     segment with their targets ascending.
     """
-    indptr, tail, head, seconds = node
+    indptr, _, head, seconds = node
     e1, e2, cost = turns
     departure, arrival, segment = states
     m, n = len(head), len(departure)
     n_states = m + 2 * n
     turns_of = np.bincount(e1, minlength=m)
-    length = np.zeros(n_states, dtype=np.int64)
+    row_start = np.zeros(n_states + 1, dtype=np.int64)
+    length = row_start[1:]  # each row's length, summed in place into its end
     length[departure] = 1 + np.diff(indptr)
     length[segment] = 1 + turns_of
-    row_start = np.zeros(n_states + 1, dtype=np.int64)
-    np.cumsum(length, out=row_start[1:])
-    index_dtype = np.int32 if n_states < 2**31 else np.int64
+    np.cumsum(length, out=length)
+    index_dtype = np.int32 if row_start[-1] < 2**31 else np.int64
     indices = np.empty(row_start[-1], dtype=index_dtype)
     # float32 seconds: 4 bytes an arc less on a graph four times the node graph's
     # (the searches still add in float64; a time rounds by 1 part in 16 million)
     data = np.empty(row_start[-1], dtype=np.float32)
-    edge = np.arange(m, dtype=np.int64)
     at = row_start[departure]
     indices[at], data[at] = arrival, 0.0
-    at = row_start[departure[tail]] + 1 + (edge - indptr[tail])
+    # a node's out-segments follow its departure's first arc, in CSR order
+    at = np.repeat(row_start[departure] + 1, np.diff(indptr))
+    at += np.arange(m, dtype=np.int64) - np.repeat(indptr[:-1], np.diff(indptr))
     indices[at], data[at] = segment, seconds
     at = row_start[segment]
     indices[at], data[at] = arrival[head], 0.0
+    del at
     first_turn = np.zeros(m, dtype=np.int64)
     np.cumsum(turns_of[:-1], out=first_turn[1:])
-    rank = np.arange(len(e1), dtype=np.int64) - first_turn[e1]
-    at = row_start[segment[e1]] + 1 + rank
-    indices[at], data[at] = segment[e2], cost
-    out = csr_matrix(
-        (data, indices, row_start.astype(index_dtype)), shape=(n_states, n_states)
-    )
+    del turns_of
+    for start in range(0, len(e1), _BLOCK):  # int64 temporaries of a block only
+        stop = min(start + _BLOCK, len(e1))
+        e1_part, e2_part = e1[start:stop], e2[start:stop]
+        rank = np.arange(start, stop, dtype=np.int64) - first_turn[e1_part]
+        at = row_start[segment[e1_part]] + 1 + rank
+        indices[at], data[at] = segment[e2_part], cost[start:stop]
+    del first_turn
+    pointers = row_start.astype(index_dtype)
+    del row_start
+    out = csr_matrix((data, indices, pointers), shape=(n_states, n_states))
     out.has_sorted_indices = True
     return out
 
