@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Final
 
+import pandas as pd
 import pyogrio
 from pyogrio.errors import DataLayerError, DataSourceError, FieldError, GeometryError
 
@@ -13,7 +15,7 @@ import geopandas as gpd
 from coordogeo.errors import InputError
 from coordogeo.files import existing_path
 
-__all__ = ["VECTOR_SUFFIXES", "list_layers", "read_vector"]
+__all__ = ["VECTOR_SUFFIXES", "list_layers", "read_vector", "read_vector_blocks"]
 
 #: Suffixes read as vector layers (the rest are tables).
 VECTOR_SUFFIXES: Final = (".gpkg", ".geojson", ".json", ".shp", ".fgb", ".parquet")
@@ -65,6 +67,48 @@ def read_vector(
             "x/y or lon/lat columns and is read by `read_structures`."
         )
     return frame
+
+
+def read_vector_blocks(
+    path: str | Path,
+    *,
+    name: str,
+    columns: list[str] | None = None,
+    rows: int = 1_000_000,
+) -> Iterator[gpd.GeoDataFrame]:
+    """Read a vector layer ``rows`` features at a time, indexed by feature number.
+
+    The whole layer is never held at once (a national road file is tens of
+    millions of lines; their shapely objects alone outgrow the network built from
+    them). GeoParquet comes in one block. Errors as :func:`read_vector`'s.
+    """
+    file = existing_path(path)
+    if file.suffix.lower() == ".parquet" or not file.is_file():
+        frame = read_vector(file, name=name)
+        yield frame.set_index(pd.RangeIndex(len(frame)))
+        return
+    try:
+        info = pyogrio.read_info(file)
+    except _PARSE_ERRORS as err:
+        read_vector(file, name=name)  # raises the reader's own message
+        raise InputError(f"`{name}` ({file}) cannot be read: {err}") from err
+    total = int(info["features"])
+    if columns is not None:  # a missing one is the caller's to name
+        columns = [c for c in columns if c in set(info["fields"])]
+    for start in range(0, max(total, 1), rows):
+        try:
+            frame = gpd.read_file(
+                file, engine="pyogrio", columns=columns, skip_features=start,
+                max_features=rows,
+            )  # fmt: skip
+        except _PARSE_ERRORS as err:
+            raise InputError(
+                f"`{name}` ({file}) cannot be read as a vector layer: "
+                f"{str(err).split(';')[0]}."
+            ) from err
+        if frame.geometry.name not in frame:  # pragma: no cover - read_info said so
+            raise InputError(f"`{name}` ({file}) is a table without geometry.")
+        yield frame.set_index(pd.RangeIndex(start, start + len(frame)))
 
 
 def list_layers(path: str | Path, *, name: str) -> list[str]:

@@ -343,6 +343,81 @@ class RoadNetwork:
         )
 
     @classmethod
+    def from_road_file(
+        cls,
+        path: str | Path,
+        *,
+        speed_kmh: str = "speed_kmh",
+        oneway: str | None = "oneway",
+        approach_speed_kmh: float = APPROACH_SPEED_KMH,
+        max_snap_m: float = MAX_SNAP_M,
+        turn_costs: TurnCosts | None = None,
+        rows: int = 1_000_000,
+    ) -> RoadNetwork:
+        """Build the network of a file of road lines, read ``rows`` lines at a time.
+
+        The same network as :meth:`from_roads` on the whole file, to the bit,
+        without holding the lines: only their points and speeds are kept between
+        blocks (a national file's shapely lines take more memory than the network
+        built from them). Rows are numbered by their place in the file.
+
+        Raises
+        ------
+        InputError
+            As :meth:`from_roads` (rows named by their number in the file), and
+            for a file that cannot be read.
+        """
+        from coordogeo.io.vector import read_vector_blocks  # noqa: PLC0415
+
+        check_positive(approach_speed_kmh, name="approach_speed_kmh", unit="km/h")
+        check_positive(max_snap_m, name="max_snap_m", unit="metres")
+        wanted = [speed_kmh] + ([oneway] if oneway else [])
+        crs: str | None = None
+        coords, coord_part, part_row, forward, backward = [], [], [], [], []
+        n_rows = n_parts = 0
+        for block in read_vector_blocks(path, name="roads", columns=wanted, rows=rows):
+            if len(block) == 0:
+                continue
+            frame = to_metric_crs(block, name="roads", crs=crs, check_valid=False)
+            crs = frame.crs.to_string()  # the first block's: every block's
+            check_columns(frame, wanted, name="roads")
+            speed = _speeds(frame, speed_kmh)
+            direction = (
+                _oneway_codes(frame[oneway], name=oneway)
+                if oneway
+                else np.zeros(len(frame), dtype=np.int8)
+            )
+            xy, part, row = _line_points(_line_geometries(frame, None))
+            coords.append(xy)
+            coord_part.append(part + n_parts)
+            part_row.append(row + n_rows)
+            forward.append(np.where(direction >= 0, speed, 0.0))
+            backward.append(np.where(direction <= 0, speed, 0.0))
+            n_rows += len(frame)
+            n_parts += len(row)
+            del block, frame, xy, part, row
+        if n_rows == 0 or crs is None:
+            raise InputError(
+                "`roads` has no row: a network needs roads (check the file's extent "
+                "or the filter that selected them)."
+            )
+        no = np.zeros(n_rows, dtype=bool)
+        points = (np.concatenate(coords), np.concatenate(coord_part),
+                  np.concatenate(part_row))  # fmt: skip
+        del coords, coord_part, part_row
+        return cls._assemble_points(
+            points,
+            np.concatenate(forward),
+            np.concatenate(backward),
+            labels=pd.RangeIndex(n_rows),
+            crs=crs,
+            approach_speed_kmh=float(approach_speed_kmh),
+            max_snap_m=float(max_snap_m),
+            turns=None if turn_costs is None else _TurnInput(turn_costs, no, no),
+            profile="lines",
+        )
+
+    @classmethod
     def from_osm(
         cls,
         path: str | Path,

@@ -58,7 +58,6 @@ from coordogeo.io import (
     read_insee_grid,
     read_structures,
 )
-from coordogeo.io.vector import read_vector
 from coordogeo.network import RoadNetwork
 from coordogeo.network.osm import ProfileName, profile_of
 from coordogeo.network.roads import anchor_xy
@@ -656,12 +655,8 @@ def _built_network(path: Path, profile: ProfileName) -> RoadNetwork:
             "inputs.roads", lambda p: RoadNetwork.from_osm(p, profile=profile), path
         )
     turns = profile_of(profile).turns
-    return _named(
-        "inputs.roads",
-        lambda p: RoadNetwork.from_roads(
-            read_vector(p, name="roads"), turn_costs=turns
-        ),
-        path,
+    return _named(  # read in blocks: the lines are never all held at once
+        "inputs.roads", lambda p: RoadNetwork.from_road_file(p, turn_costs=turns), path
     )
 
 
