@@ -166,3 +166,28 @@ def test_points_outside_the_territory_are_refused(triangle_roads):
     reunion = gpd.GeoDataFrame(geometry=[Point(55.45, -20.88)], crs=4326)
     with pytest.raises(InputError, match="outside the area of"):
         net.snap(reunion)
+
+
+def test_a_road_file_read_in_blocks_gives_the_network_of_the_whole_file(
+    sample, tmp_path
+):
+    from coordogeo.io.vector import read_vector  # noqa: PLC0415
+    from coordogeo.network.profile import TurnCosts  # noqa: PLC0415
+
+    path = tmp_path / "routes.gpkg"
+    sample.roads.to_file(path, engine="pyogrio")
+    whole = RoadNetwork.from_roads(read_vector(path, name="roads"),
+                                   turn_costs=TurnCosts())  # fmt: skip
+    blocks = RoadNetwork.from_road_file(path, turn_costs=TurnCosts(), rows=97)
+    for name in ("indptr", "indices", "data"):
+        assert np.array_equal(getattr(whole.graph, name), getattr(blocks.graph, name))
+        assert np.array_equal(
+            getattr(whole.turns.graph, name), getattr(blocks.turns.graph, name)
+        )
+    assert np.array_equal(whole.node_xy, blocks.node_xy) and whole.crs == blocks.crs
+    # a bad speed is named by its row in the file, whichever block it is in
+    bad = sample.roads.copy()
+    bad.loc[bad.index[150], "speed_kmh"] = -1
+    bad.to_file(tmp_path / "bad.gpkg", engine="pyogrio")
+    with pytest.raises(InputError, match=r"at index \[150\]"):
+        RoadNetwork.from_road_file(tmp_path / "bad.gpkg", rows=97)
