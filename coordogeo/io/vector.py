@@ -92,6 +92,11 @@ def read_vector_blocks(
     except _PARSE_ERRORS as err:
         read_vector(file, name=name)  # raises the reader's own message
         raise InputError(f"`{name}` ({file}) cannot be read: {err}") from err
+    if not info.get("geometry_type"):  # a table: the reader's own message
+        read_vector(file, name=name)
+        raise InputError(  # pragma: no cover - read_vector refuses it first
+            f"`{name}` ({file}) is a table without geometry."
+        )
     total = int(info["features"])
     if columns is not None:  # a missing one is the caller's to name
         columns = [c for c in columns if c in set(info["fields"])]
@@ -106,8 +111,6 @@ def read_vector_blocks(
                 f"`{name}` ({file}) cannot be read as a vector layer: "
                 f"{str(err).split(';')[0]}."
             ) from err
-        if frame.geometry.name not in frame:  # pragma: no cover - read_info said so
-            raise InputError(f"`{name}` ({file}) is a table without geometry.")
         yield frame.set_index(pd.RangeIndex(start, start + len(frame)))
 
 
