@@ -27,6 +27,7 @@ import geopandas as gpd
 import shapely
 
 from coordogeo._digest import shapes_digest
+from coordogeo._memory import release_freed_memory
 from coordogeo._version import __version__
 from coordogeo.access import (
     TravelTimeMatrix,
@@ -170,6 +171,7 @@ class _Steps:
                     self.stream.write(f" {say('failed', self.ledger.lang)}\n")
                 raise
         seconds = time.perf_counter() - start
+        release_freed_memory()  # a step's temporaries, back to the system
         self.ledger.steps.append((name, seconds))
         if self.stream is not None:
             self.stream.write(f" {seconds:.1f} s\n")
@@ -651,13 +653,18 @@ def _built_network(path: Path, profile: ProfileName) -> RoadNetwork:
     car profile, get its turn costs from their geometry.
     """
     if path.name.lower().endswith(_OSM_SUFFIXES):
-        return _named(
+        network = _named(
             "inputs.roads", lambda p: RoadNetwork.from_osm(p, profile=profile), path
         )
-    turns = profile_of(profile).turns
-    return _named(  # read in blocks: the lines are never all held at once
-        "inputs.roads", lambda p: RoadNetwork.from_road_file(p, turn_costs=turns), path
-    )
+    else:
+        turns = profile_of(profile).turns
+        network = _named(  # read in blocks: the lines are never all held at once
+            "inputs.roads",
+            lambda p: RoadNetwork.from_road_file(p, turn_costs=turns),
+            path,
+        )
+    release_freed_memory()  # the build's temporaries, before the places are snapped
+    return network
 
 
 def _cache_path(config: RunConfig) -> Path | None:
