@@ -213,11 +213,12 @@ def _write_csv(frame: pd.DataFrame, path: Path, dialect: str) -> None:
             shown = '"' + values.astype(str).str.replace('"', '""', regex=False) + '"'
         columns.append(shown.astype(object).where(~missing, ""))
     head = sep.join('"' + str(c).replace('"', '""') + '"' for c in frame.columns)
-    body = (
-        pd.concat(columns, axis=1).astype(str).agg(sep.join, axis=1).tolist()
-        if len(frame)
-        else []
-    )
+    body: list[str] = []
+    if len(frame) and columns:  # column by column (vectorised), not row by row
+        lines = columns[0].astype(str)
+        for column in columns[1:]:
+            lines = lines + sep + column.astype(str)
+        body = lines.tolist()
     text = "\r\n".join([head, *body]) + "\r\n"
     path.write_text(text, encoding=options["encoding"], newline="")
 

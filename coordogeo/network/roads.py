@@ -321,19 +321,12 @@ class RoadNetwork:
                 "`roads` has no row: a network needs roads (check the file's extent "
                 "or the filter that selected them)."
             )
-        check_columns(frame, [speed_kmh] + ([oneway] if oneway else []), name="roads")
-        geoms = _line_geometries(frame, segmentize_m)
-        speed = _speeds(frame, speed_kmh)
-        direction = (
-            _oneway_codes(frame[oneway], name=oneway)
-            if oneway
-            else np.zeros(len(frame), dtype=np.int8)
-        )
+        points, forward, backward = _road_lines(frame, speed_kmh, oneway, segmentize_m)
         no = np.zeros(len(frame), dtype=bool)
         return cls._assemble_points(
-            _line_points(geoms),
-            np.where(direction >= 0, speed, 0.0),
-            np.where(direction <= 0, speed, 0.0),
+            points,
+            forward,
+            backward,
             labels=frame.index,
             crs=frame.crs.to_string(),
             approach_speed_kmh=float(approach_speed_kmh),
@@ -371,7 +364,7 @@ class RoadNetwork:
 
         check_positive(approach_speed_kmh, name="approach_speed_kmh", unit="km/h")
         check_positive(max_snap_m, name="max_snap_m", unit="metres")
-        wanted = [speed_kmh] + ([oneway] if oneway else [])
+        wanted = [speed_kmh] + ([oneway] if oneway else [])  # the columns read
         crs: str | None = None
         coords, coord_part, part_row, forward, backward = [], [], [], [], []
         n_rows = n_parts = 0
@@ -380,22 +373,15 @@ class RoadNetwork:
                 continue
             frame = to_metric_crs(block, name="roads", crs=crs, check_valid=False)
             crs = frame.crs.to_string()  # the first block's: every block's
-            check_columns(frame, wanted, name="roads")
-            speed = _speeds(frame, speed_kmh)
-            direction = (
-                _oneway_codes(frame[oneway], name=oneway)
-                if oneway
-                else np.zeros(len(frame), dtype=np.int8)
-            )
-            xy, part, row = _line_points(_line_geometries(frame, None))
+            (xy, part, row), ahead, back = _road_lines(frame, speed_kmh, oneway, None)
             coords.append(xy)
             coord_part.append(part + n_parts)
             part_row.append(row + n_rows)
-            forward.append(np.where(direction >= 0, speed, 0.0))
-            backward.append(np.where(direction <= 0, speed, 0.0))
+            forward.append(ahead)
+            backward.append(back)
             n_rows += len(frame)
             n_parts += len(row)
-            del block, frame, xy, part, row
+            del block, frame, xy, part, row, ahead, back
         if n_rows == 0 or crs is None:
             raise InputError(
                 "`roads` has no row: a network needs roads (check the file's extent "
@@ -724,6 +710,32 @@ def warn_unsnapped(
             "coordinates or build the network with a larger `max_snap_m`.",
             stacklevel=stacklevel,
         )
+
+
+def _road_lines(
+    frame: gpd.GeoDataFrame,
+    speed_kmh: str,
+    oneway: str | None,
+    segmentize_m: float | None,
+) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], np.ndarray, np.ndarray]:
+    """Return the points of road lines and each line's speed forward and backward.
+
+    Columns, geometries, speeds and oneway values are checked, rows named by the
+    frame's index; a speed of 0 means the road is not driven that way.
+    """
+    check_columns(frame, [speed_kmh] + ([oneway] if oneway else []), name="roads")
+    geoms = _line_geometries(frame, segmentize_m)
+    speed = _speeds(frame, speed_kmh)
+    direction = (
+        _oneway_codes(frame[oneway], name=oneway)
+        if oneway
+        else np.zeros(len(frame), dtype=np.int8)
+    )
+    return (
+        _line_points(geoms),
+        np.where(direction >= 0, speed, 0.0),
+        np.where(direction <= 0, speed, 0.0),
+    )
 
 
 def _line_points(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
