@@ -29,6 +29,8 @@ from typing import Any, Final, TypeVar
 import numba
 import numpy as np
 
+from coordogeo._memory import droppable
+
 __all__ = ["Buckets", "block_pairs", "nearest_sources", "search_state", "sorted_pairs"]
 
 #: A search's arrays: distance, next and previous in bucket, bucket slot, reached.
@@ -307,6 +309,13 @@ def search_state(n: int) -> Iterator[_State]:
 #: Search arrays not lent out, by node count (one count at a time).
 _FREE: dict[int, list[_State]] = {}
 _FREE_LOCK = threading.Lock()
+
+
+@droppable
+def forget_search_arrays() -> None:
+    """Let the kept search arrays go (those lent out return when their block ends)."""
+    with _FREE_LOCK:
+        _FREE.clear()
 
 
 def block_pairs(

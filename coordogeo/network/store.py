@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, Final
 import numpy as np
 from scipy.sparse import csr_matrix
 
+from coordogeo._memory import keep_mapped
 from coordogeo._version import __version__
 from coordogeo.errors import InputError, format_labels
 from coordogeo.files import MANIFEST, check_replaceable, record_owned
@@ -222,6 +223,7 @@ def load_network(folder: str | Path, *, mmap: bool = True) -> RoadNetwork:
         }
     except (OSError, ValueError) as err:
         raise InputError(f"{str(source)!r}: an array cannot be read ({err}).") from err
+    keep_mapped(arrays.values())  # handed back after each step of a run
     n, m = int(meta["n_nodes"]), int(meta["n_edges"])
     shapes_ok = (
         arrays["node_xy"].shape == (n, 2)

@@ -36,6 +36,28 @@ def test_load_gives_the_same_network_and_the_same_times(saved, mmap):
     assert times.drop(columns="geometry").equals(again.drop(columns="geometry"))
 
 
+def test_handing_back_the_mapped_pages_changes_no_time(saved):
+    """A run gives back a network's pages and search arrays after each step."""
+    from coordogeo import _memory  # noqa: PLC0415
+    from coordogeo.network import _kernel  # noqa: PLC0415
+
+    back = RoadNetwork.load(saved)
+    mapped = [a._mmap for a in (back.node_xy, back.graph.data, back.graph.indptr)]
+    assert all(m in _memory._MAPPED for m in mapped)  # noted by load
+    sample = cached_sample()
+    msp = sample.structures[sample.structures["kind"] == "MSP"]
+    want = travel_time_matrix(back, sample.population, msp, max_time_min=20)
+    assert _kernel._FREE  # the search arrays are kept between calls ...
+    _memory.release_freed_memory()
+    assert not _kernel._FREE  # ... and let go between a run's steps
+    got = travel_time_matrix(back, sample.population, msp, max_time_min=20)
+    np.testing.assert_array_equal(got.time_min, want.time_min)
+    np.testing.assert_array_equal(got.origin, want.origin)
+    closed = RoadNetwork.load(saved)
+    closed.node_xy._mmap.close()  # a mapping closed meanwhile is skipped
+    _memory.release_freed_memory()
+
+
 def test_a_saved_network_is_refused_when_it_is_not_one(saved, tmp_path):
     with pytest.raises(InputError, match="not a saved road network"):
         RoadNetwork.load(tmp_path)
