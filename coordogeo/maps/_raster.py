@@ -22,12 +22,12 @@ import shapely
 from pyproj import Transformer
 
 from coordogeo._digest import Kept, shapes_digest
+from coordogeo._numbers import thousands
 from coordogeo.maps._style import (
     NO_DATA_COLOUR,
     forget_shapes,
     label,
     text,
-    thousands,
 )
 from coordogeo.maps.legend import add_html_legend
 

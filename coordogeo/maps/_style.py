@@ -29,11 +29,9 @@ __all__ = [
     "add_hatch",
     "add_polygons",
     "anchored_classes",
-    "decimal",
     "label",
     "styled_layer",
     "text",
-    "thousands",
     "to_display",
 ]
 
@@ -581,20 +579,3 @@ def anchored_classes(
     labels += [f"{num(lo)} – {num(hi)}{tail}" for lo, hi in itertools.pairwise(bounds)]
     labels.append(f"{last} {num(bounds[-1])}{tail}")
     return colour, list(zip(colours, labels, strict=True))
-
-
-def decimal(values: Any, digits: int, lang: str) -> Any:
-    """Numbers as text with ``digits`` decimals, a comma in French: 24,3."""
-    shown = pd.Series(values).astype("float64").map(f"{{:.{digits}f}}".format)
-    return shown.str.replace(".", ",") if lang == "fr" else shown
-
-
-def thousands(values: Any) -> Any:
-    """Whole numbers as text with narrow no-break spaces: 12345.6 -> '12 346'."""
-    return (
-        pd.Series(values)
-        .astype("float64")
-        .map("{:,.0f}".format)
-        .astype(str)  # an empty series stays float after map
-        .str.replace(",", "\u202f")
-    )

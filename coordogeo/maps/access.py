@@ -10,6 +10,7 @@ import pandas as pd
 import folium
 import geopandas as gpd
 
+from coordogeo._numbers import decimals, thousands
 from coordogeo.access.matrix import CROWFLY_MODEL
 from coordogeo.errors import check_columns
 from coordogeo.maps._style import (
@@ -21,12 +22,10 @@ from coordogeo.maps._style import (
     add_polygons,
     anchored_classes,
     check_lang,
-    decimal,
     displayed,
     label,
     styled_layer,
     text,
-    thousands,
     to_display,
 )
 from coordogeo.maps.framing import new_map
@@ -186,7 +185,9 @@ def _time_classes(values: np.ndarray, lang: str) -> tuple[np.ndarray, list[Any]]
 def _tooltips(cells: gpd.GeoDataFrame, column: str, lang: str) -> list[str]:
     """Build one escaped HTML tooltip per place."""
     time = cells[column].astype("float64")
-    shown = decimal(time, 1, lang).where(time.notna(), text(label("unreachable", lang)))
+    shown = decimals(time, 1, lang).where(
+        time.notna(), text(label("unreachable", lang))
+    )
     tip = f"{text(label('travel_time', lang))} : " + shown
     if "population" in cells:
         pop = thousands(cells["population"])

@@ -8,6 +8,7 @@ import pandas as pd
 import folium
 import geopandas as gpd
 
+from coordogeo._numbers import thousands
 from coordogeo.errors import check_columns
 from coordogeo.maps._style import (
     CATEGORY_COLOURS,
@@ -21,7 +22,6 @@ from coordogeo.maps._style import (
     label,
     styled_layer,
     text,
-    thousands,
     to_display,
 )
 from coordogeo.maps.framing import new_map

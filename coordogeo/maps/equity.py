@@ -10,6 +10,7 @@ import folium
 import geopandas as gpd
 
 from coordogeo._columns import INCOME_THIRD, Lang
+from coordogeo._numbers import thousands
 from coordogeo.errors import check_columns
 from coordogeo.maps._style import (
     MAX_SHAPES,
@@ -20,7 +21,6 @@ from coordogeo.maps._style import (
     label,
     styled_layer,
     text,
-    thousands,
     to_display,
 )
 from coordogeo.maps.framing import new_map

@@ -11,6 +11,7 @@ import folium
 import geopandas as gpd
 
 from coordogeo._columns import apl_column
+from coordogeo._numbers import decimals, thousands
 from coordogeo.errors import check_columns
 from coordogeo.maps._style import (
     MAX_SHAPES,
@@ -20,12 +21,10 @@ from coordogeo.maps._style import (
     add_polygons,
     anchored_classes,
     check_lang,
-    decimal,
     displayed,
     label,
     styled_layer,
     text,
-    thousands,
     to_display,
 )
 from coordogeo.maps.framing import new_map
@@ -325,7 +324,7 @@ def _classes(
         return colour, [], 2
     bounds, digits = quantile_bounds(values)
     if len(bounds) == 0:  # one value everywhere: one class, said as it is
-        only = decimal([values[finite][0]], digits, lang)[0]
+        only = decimals([values[finite][0]], digits, lang)[0]
         colour[finite] = INDEX_COLOURS[2]
         return colour, [(INDEX_COLOURS[2], only)], digits
     colour, items = anchored_classes(
@@ -346,7 +345,7 @@ def _tips(
     """Escaped tooltip of each area: name, population, index value."""
     name = shapes["nom"].map(text) if "nom" in shapes else shapes.index.map(text)
     value = shapes[column].astype("float64")
-    shown = decimal(value, digits, lang).where(
+    shown = decimals(value, digits, lang).where(
         value.notna(), text(label("no_data", lang))
     )
     tip = "<b>" + np.asarray(name, dtype=object) + "</b><br>"

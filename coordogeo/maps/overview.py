@@ -15,6 +15,7 @@ import folium
 import geopandas as gpd
 
 from coordogeo._columns import apl_column
+from coordogeo._numbers import thousands
 from coordogeo.errors import InputError, check_columns
 from coordogeo.maps._style import (
     MAX_SHAPES,
@@ -29,7 +30,6 @@ from coordogeo.maps._style import (
     page_of,
     styled_layer,
     text,
-    thousands,
     to_display,
 )
 from coordogeo.maps.access import add_travel_times

@@ -13,7 +13,8 @@ import folium
 import geopandas as gpd
 from branca.element import MacroElement
 
-from coordogeo.maps._style import decimal, label, page_of, text, thousands
+from coordogeo._numbers import decimals, thousands
+from coordogeo.maps._style import label, page_of, text
 
 __all__ = ["add_ranking"]
 
@@ -64,7 +65,7 @@ def add_ranking(  # noqa: PLR0913 - a table: its rows, order, columns and words
         "<div style='color:#555'>"
         + text(
             label("ties_note", lang).format(
-                n=tied, k=tied_shown, value=decimal([last], digits, lang)[0]
+                n=tied, k=tied_shown, value=decimals([last], digits, lang)[0]
             )
         )
         + "</div>"
@@ -72,7 +73,7 @@ def add_ranking(  # noqa: PLR0913 - a table: its rows, order, columns and words
         else ""
     )
     names = _names(ranked)
-    shown = decimal(ranked["_value"].to_numpy(), digits, lang).to_numpy()
+    shown = decimals(ranked["_value"].to_numpy(), digits, lang).to_numpy()
     people = (
         thousands(ranked["population"]).to_numpy()
         if "population" in ranked

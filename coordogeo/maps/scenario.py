@@ -14,6 +14,7 @@ import geopandas as gpd
 from branca.element import Element
 
 from coordogeo._change import index_change_classes
+from coordogeo._numbers import decimals, thousands
 from coordogeo.errors import InputError, check_columns
 from coordogeo.maps._style import (
     CHANGE_COLOURS,
@@ -21,13 +22,11 @@ from coordogeo.maps._style import (
     Lang,
     add_polygons,
     check_lang,
-    decimal,
     displayed,
     label,
     page_of,
     styled_layer,
     text,
-    thousands,
     to_display,
 )
 from coordogeo.maps.framing import new_map
@@ -243,8 +242,8 @@ def add_index_change(
         after_100k = pd.Series(after * 100_000, index=cells.index)
         unit = text(label("per_100k", lang))
         tip = (
-            f"{text(label('before', lang))} : " + decimal(per_100k, 2, lang)
-            + f"<br>{text(label('after', lang))} : " + decimal(after_100k, 2, lang)
+            f"{text(label('before', lang))} : " + decimals(per_100k, 2, lang)
+            + f"<br>{text(label('after', lang))} : " + decimals(after_100k, 2, lang)
             + f" {unit}<br>" + pd.Series(names[cls], index=cells.index)
         )  # fmt: skip
         return list(_with_place(cells, tip, lang))
@@ -302,7 +301,7 @@ def _tooltips(
     def shown(values: np.ndarray) -> pd.Series:
         series = pd.Series(values, index=cells.index)
         minutes: pd.Series = (
-            decimal(series, 1, lang) + f" {text(label('minutes', lang))}"
+            decimals(series, 1, lang) + f" {text(label('minutes', lang))}"
         )
         return minutes.where(series.notna(), out_of_reach)
 

@@ -10,6 +10,7 @@ import pandas as pd
 import folium
 import geopandas as gpd
 
+from coordogeo._numbers import percent, thousands
 from coordogeo.errors import check_columns
 from coordogeo.maps._style import (
     SIMPLIFY_M,
@@ -20,7 +21,6 @@ from coordogeo.maps._style import (
     label,
     styled_layer,
     text,
-    thousands,
     to_display,
 )
 from coordogeo.maps.framing import new_map
@@ -181,12 +181,7 @@ def add_suggested_sites(
             f"{text(label('inhabitants', lang))}<br>"
         )
         if np.isfinite(share):
-            covered = f"{100 * share:.1f}"
-            covered = (
-                covered.replace(".", ",") + "\u202f%"
-                if lang == "fr"
-                else (covered + "%")
-            )
+            covered = percent(share, lang)
             popup += f"{text(label('share_covered', lang))} : {text(covered)}<br>"
         popup += f"<span style='color:#666'>{text(id_)}</span>"
         folium.Marker(

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from coordogeo._columns import Lang, french_time_model
-from coordogeo._rounding import whole_parts
+from coordogeo._numbers import decimal, percent, signed, whole, whole_parts
 from coordogeo._version import __version__
 from coordogeo.errors import CoordogeoError, format_labels
 from coordogeo.maps.index import PER_100K, index_title, index_unit, per_100k
@@ -93,8 +93,8 @@ class Ledger:
                 "detail": say(
                     "network_detail",
                     lang,
-                    nodes=_whole(network.n_nodes, lang),
-                    edges=_whole(network.n_edges, lang),
+                    nodes=whole(network.n_nodes, lang),
+                    edges=whole(network.n_edges, lang),
                     where=where,
                 ),
             }
@@ -146,7 +146,7 @@ class Ledger:
             people = (
                 ""
                 if population is None
-                else say("people", self.lang, n=_whole(population, self.lang))
+                else say("people", self.lang, n=whole(population, self.lang))
             )
             self.warn(
                 say("rows", self.lang, what=what, n=len(labels), people=people,
@@ -423,52 +423,6 @@ _INDEX_NAMES: Final[dict[str, dict[str, str]]] = {
 }
 
 
-def _signed(value: float, lang: str) -> str:
-    """Format a change in whole inhabitants with its sign (``+1 234``, ``-56``)."""
-    return ("-" if value < 0 else "+") + _whole(abs(value), lang)
-
-
-def _whole(value: float | None, lang: str) -> str:
-    """Format a whole number: '96 354' (narrow no-break space) in French."""
-    if value is None or pd.isna(value):
-        return "—"
-    text = f"{value:,.0f}"
-    return text.replace(",", "\u202f") if lang == "fr" else text
-
-
-def _whole_parts(total: float, parts: Sequence[float], lang: str) -> list[str]:
-    """Format a total and the parts it splits into, so that the printed parts add up.
-
-    The parts are rounded by the largest remainder (:mod:`coordogeo._rounding`),
-    as the written tables are.
-
-    >>> _whole_parts(3.0, [1.4, 1.3, 0.3], "en")
-    ['3', '2', '1', '0']
-    >>> _whole_parts(3.0, [1.5, 1.5], "en")
-    ['3', '2', '1']
-    >>> _whole_parts(3.0, [float("nan"), 1.5], "en")  # a missing part: as _whole
-    ['3', '—', '2']
-    """
-    shown, rounded = whole_parts(np.array([total]), np.array([parts]))
-    return [_whole(shown[0], lang), *(_whole(v, lang) for v in rounded[0])]
-
-
-def _pct(share: float, lang: str) -> str:
-    """Format a share as a percentage: '87,5 %' in French, '87.5%' else."""
-    if pd.isna(share):
-        return "—"
-    text = f"{100 * share:.1f}"
-    return text.replace(".", ",") + "\u202f%" if lang == "fr" else f"{text}%"
-
-
-def _dec(value: float, lang: str, digits: int = 2) -> str:
-    """Format a decimal number, with a comma in French."""
-    if pd.isna(value):
-        return "—"
-    text = f"{value:.{digits}f}"
-    return text.replace(".", ",") if lang == "fr" else text
-
-
 #: Characters that Markdown reads as formatting, written escaped in user text.
 _MD_SPECIAL: Final = re.compile(r"([\\`*_\[\]<>#|!&~])")
 
@@ -525,9 +479,9 @@ def _results(result: RunResult, *, markdown: bool) -> list[str]:
     rows = [
         [
             str(column).removeprefix("travel_time_min_"),
-            _whole(r["population"], lang),
-            *(_pct(r[f"share_beyond_{s}_min"], lang) for s in (10, 20, 30)),
-            _whole(r["population_unreachable"], lang),
+            whole(r["population"], lang),
+            *(percent(r[f"share_beyond_{s}_min"], lang) for s in (10, 20, 30)),
+            whole(r["population_unreachable"], lang),
         ]
         for column, r in result.times.iterrows()
     ]
@@ -561,7 +515,7 @@ def _scenario_lines(
     esc = md_escape if markdown else str
     name = f"**{esc(outcome.spec.name)}**" if markdown else outcome.spec.name
     changes = outcome.comparison.structures
-    names = pd.concat([outcome.state.structures, outcome.comparison.before.structures])
+    names = pd.concat([outcome.structures, outcome.structures_before])
     names = names[~names.index.duplicated()]
 
     def shown(site: object) -> str:
@@ -595,7 +549,7 @@ def _scenario_lines(
                 kind=kind,
                 **dict(zip(
                     ("total", "gained", "lost", "same", "gone"),
-                    _whole_parts(row["total_before"], [row["gained"], row["lost"],
+                    whole_parts(row["total_before"], [row["gained"], row["lost"],
                                  row["unchanged"], row["only_before"]], lang),
                     strict=True,
                 )),
@@ -603,18 +557,18 @@ def _scenario_lines(
             *([] if row["only_after"] == 0 and row["change_in_place"] == 0 else [
                 "",
                 t["conserved_after"].format(
-                    total=_whole(row["total_after"], lang),
-                    total_before=_whole(row["total_before"], lang),
-                    gone=_whole(row["only_before"], lang),
-                    new=_whole(row["only_after"], lang),
-                    moved=_signed(row["change_in_place"], lang),
+                    total=whole(row["total_after"], lang),
+                    total_before=whole(row["total_before"], lang),
+                    gone=whole(row["only_before"], lang),
+                    new=whole(row["only_after"], lang),
+                    moved=signed(row["change_in_place"], lang),
                 ),
             ]),
             "",
         ]  # fmt: skip
     index_rows = summary_rows(outcome, None, lang)
     if index_rows:
-        options = outcome.state.index_options
+        options = outcome.index_options
         kinds = result.config.index_kinds or result.config.kinds
         lines += [
             t["index_block"].format(
@@ -634,14 +588,14 @@ def _equity_lines(result: RunResult, table: Any) -> list[str]:
     fair = result.equity
     assert fair is not None
     rows = [
-        [name, _dec(r["value"], lang, 3), r["reading"]]
+        [name, decimal(r["value"], lang, 3), r["reading"]]
         for name, r in fair.indices.iterrows()
     ]
     lines = [
         t["equity_note"].format(
             income=fair.income,
-            off=_whole(fair.population_unreachable, lang),
-            none=_whole(fair.population_without_income, lang),
+            off=whole(fair.population_unreachable, lang),
+            none=whole(fair.population_without_income, lang),
         ),
         "",
         table([t["indicator"], t["value"], t["reading"]], rows),
@@ -651,11 +605,11 @@ def _equity_lines(result: RunResult, table: Any) -> list[str]:
     groups = [
         [
             group,
-            _whole(r["population"], lang),
-            f"{_whole(r['income_min'], lang)} – {_whole(r['income_max'], lang)}",
-            _dec(r[mean], lang, 1),
-            *(_pct(r[f"share_beyond_{s}_min"], lang) for s in (10, 20, 30)),
-            *([_dec(r["mean_apl"], lang)] if "mean_apl" in fair.table else []),
+            whole(r["population"], lang),
+            f"{whole(r['income_min'], lang)} – {whole(r['income_max'], lang)}",
+            decimal(r[mean], lang, 1),
+            *(percent(r[f"share_beyond_{s}_min"], lang) for s in (10, 20, 30)),
+            *([decimal(r["mean_apl"], lang)] if "mean_apl" in fair.table else []),
         ]
         for group, r in fair.table.iterrows()
     ]
@@ -678,7 +632,7 @@ def _coverage_lines(result: RunResult, table: Any) -> list[str]:
     assert result.coverage is not None
     cov = result.coverage
     rows = [
-        [i, r["cpts_name"], r["n_communes"], _whole(r["population"], lang), r["taille"]]
+        [i, r["cpts_name"], r["n_communes"], whole(r["population"], lang), r["taille"]]
         for i, r in cov.territories.iterrows()
     ]
     rates = cov.rates.sum(numeric_only=True)
@@ -691,15 +645,15 @@ def _coverage_lines(result: RunResult, table: Any) -> list[str]:
     return [
         table(["cpts_id", "nom", t["communes"], t["people"], "taille"], rows),
         "",
-        f"{t['in_cpts']} : {_whole(covered, lang)} ({_pct(covered / people, lang)})",
+        f"{t['in_cpts']} : {whole(covered, lang)} ({percent(covered / people, lang)})",
         (
             f"{t['shared']} : {len(shared)} "
-            f"({_whole(shared['population'].sum(), lang)} {t['hab']})"
+            f"({whole(shared['population'].sum(), lang)} {t['hab']})"
         ),
         (
-            f"{t['gaps']} : {len(gaps)} ({_whole(gaps['population'].sum(), lang)} "
+            f"{t['gaps']} : {len(gaps)} ({whole(gaps['population'].sum(), lang)} "
             f"{t['hab']}, "
-            f"{_pct(float(rates['population_not_covered']) / people, lang)})"
+            f"{percent(float(rates['population_not_covered']) / people, lang)})"
         ),
     ]
 
@@ -716,7 +670,7 @@ def _index_lines(result: RunResult) -> list[str]:
         mean *= PER_100K
         name = f"{index_title(scaled, lang)} ({index_unit(scaled, lang)})"
     shown = (
-        _dec(mean, lang)
+        decimal(mean, lang)
         if not np.isfinite(mean) or abs(mean) >= 0.1  # noqa: PLR2004
         else f"{mean:.3g}".replace(".", "," if lang == "fr" else ".")
     )
@@ -725,9 +679,9 @@ def _index_lines(result: RunResult) -> list[str]:
     if below is not None:
         low = value < below
         lines.append(
-            f"{t['low']} (APL < {_dec(below, lang, 1)}) : {int(low.sum())} "
-            f"{t['communes']}, {_whole(people[low].sum(), lang)} {t['hab']} "
-            f"({_pct(people[low].sum() / people.sum(), lang)})"
+            f"{t['low']} (APL < {decimal(below, lang, 1)}) : {int(low.sum())} "
+            f"{t['communes']}, {whole(people[low].sum(), lang)} {t['hab']} "
+            f"({percent(people[low].sum() / people.sum(), lang)})"
         )
     return lines
 
@@ -740,8 +694,8 @@ def _zone_lines(result: RunResult, table: Any) -> list[str]:
     flagged = result.ledger.underserved["flagged"]
     lines = [
         (
-            f"{found.rule} : {len(found.zones)} zones, {_whole(flagged, lang)} "
-            f"{t['hab']} ({_pct(flagged / total if total else np.nan, lang)})"
+            f"{found.rule} : {len(found.zones)} zones, {whole(flagged, lang)} "
+            f"{t['hab']} ({percent(flagged / total if total else np.nan, lang)})"
         ),
         "",
     ]
@@ -749,11 +703,11 @@ def _zone_lines(result: RunResult, table: Any) -> list[str]:
     rows = [
         [
             zone_id,
-            _whole(r["population"], lang),
-            _dec(r["area_km2"], lang, 0),
+            whole(r["population"], lang),
+            decimal(r["area_km2"], lang, 0),
             r["n_communes"],
-            _dec(r["mean_travel_time_min"], lang, 0),
-            _whole(r["population_unreachable"], lang),
+            decimal(r["mean_travel_time_min"], lang, 0),
+            whole(r["population_unreachable"], lang),
         ]
         for zone_id, r in top.iterrows()
     ]
@@ -770,7 +724,7 @@ def _zone_lines(result: RunResult, table: Any) -> list[str]:
             ["size", "sum"]
         )
         lines += ["", t["zonage"] + " :", " ; ".join(
-            f"{name} {int(r['size'])} {t['communes']} ({_whole(r['sum'], lang)} "
+            f"{name} {int(r['size'])} {t['communes']} ({whole(r['sum'], lang)} "
             f"{t['hab']})"
             for name, r in counts.iterrows()
         )]  # fmt: skip
@@ -796,12 +750,12 @@ def _site_lines(result: RunResult, *, markdown: bool) -> list[str]:
     proved = (
         t["proved"]
         if sites.attrs.get("optimal")
-        else t["gap"].format(gap=_pct(gap, lang) if np.isfinite(gap) else "?")
+        else t["gap"].format(gap=percent(gap, lang) if np.isfinite(gap) else "?")
     )
     lines = [
         (
             f"{result.config.timed_kind}, {bound:g} min ; "
-            f"{_pct(result.underserved.covered_before, lang)} {t['now']}"
+            f"{percent(result.underserved.covered_before, lang)} {t['now']}"
         ),
         t["best_set"].format(n=len(sites), proved=proved),
     ]
@@ -811,8 +765,8 @@ def _site_lines(result: RunResult, *, markdown: bool) -> list[str]:
         )
         shown = md_escape(name) if markdown else name
         lines.append(
-            f"  {r['step']}. {shown} : +{_whole(r['population_gain'], lang)} "
-            f"{t['hab']}, {_pct(r['share_covered'], lang)}"
+            f"  {r['step']}. {shown} : +{whole(r['population_gain'], lang)} "
+            f"{t['hab']}, {percent(r['share_covered'], lang)}"
         )
     return lines
 
@@ -845,9 +799,9 @@ def report_markdown(result: RunResult, *, files: Sequence[str]) -> str:
         _md_table(
             [t["key"], t["file"], t["rows"], t["people"]],
             [
-                [r["key"], r["file"], _whole(r["rows"], lang)
+                [r["key"], r["file"], whole(r["rows"], lang)
                  + (f" ({r['detail']})" if r.get("detail") else ""),
-                 _whole(r["population"], lang)]
+                 whole(r["population"], lang)]
                 for r in ledger.inputs
             ],
         )
@@ -862,7 +816,7 @@ def report_markdown(result: RunResult, *, files: Sequence[str]) -> str:
     out += ["", f"## {t['aside']}", ""]
     rows = [
         [r["what"], t["dropped"] if r["dropped"] else t["kept"], r["rows"],
-         _whole(r["population"], lang), r["why"], ", ".join(r["examples"])]
+         whole(r["population"], lang), r["why"], ", ".join(r["examples"])]
         for r in ledger.aside_rows
     ] + [
         [r["what"], t["filled"], r["rows"], "—", f"= {r['value']:g}",
@@ -878,7 +832,7 @@ def report_markdown(result: RunResult, *, files: Sequence[str]) -> str:
     out.append(_ledger_table(ledger, lang))
     u = ledger.underserved
     if u:
-        total, flagged, not_flagged = _whole_parts(
+        total, flagged, not_flagged = whole_parts(
             u["population"], [u["flagged"], u["not_flagged"]], lang
         )
         out += ["", f"{u['rule']} : {total} = {flagged} + {not_flagged}"]
@@ -903,7 +857,7 @@ def _ledger_table(ledger: Ledger, lang: str) -> str:
     rows = []
     for r in ledger.conservation:
         parts = [r["within"], r["beyond"], r["off_network"]]
-        rows.append([r["kind"], *_whole_parts(r["population"], parts, lang)])
+        rows.append([r["kind"], *whole_parts(r["population"], parts, lang)])
     bound = ledger.conservation[0]["max_time_min"] if ledger.conservation else 0
     return _md_table(
         [t["kind"], t["people"], t["within"].format(t=f"{bound:g}"), t["beyond"],

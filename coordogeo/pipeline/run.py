@@ -28,6 +28,7 @@ import shapely
 
 from coordogeo._digest import shapes_digest
 from coordogeo._memory import release_freed_memory
+from coordogeo._numbers import percent, whole
 from coordogeo._version import __version__
 from coordogeo.access import (
     TravelTimeMatrix,
@@ -424,18 +425,14 @@ def _check_grid(
         return
     gap = grid / total - 1
     lang = ledger.lang
-    pct = (
-        f"{100 * gap:+.1f}".replace(".", ",") + "\u202f%"
-        if lang == "fr"
-        else f"{100 * gap:+.1f}%"
-    )
+    pct = percent(gap, lang, sign=True)
     ledger.check(
         say("grid_check", lang),
         say(
             "grid_figures",
             lang,
-            grid=_count(grid, lang),
-            total=_count(total, lang),
+            grid=whole(grid, lang),
+            total=whole(total, lang),
             gap=pct,
         ),
         ok=abs(gap) <= GRID_TOLERANCE,
@@ -458,7 +455,7 @@ def _check_communes(
     off = (own > 0) & ((ratio < COMMUNE_TOLERANCE) | (ratio > 1 / COMMUNE_TOLERANCE))
     lang = ledger.lang
     shown = [
-        f"{code} ({_count(held[k], lang)} / {_count(own[k], lang)})"
+        f"{code} ({whole(held[k], lang)} / {whole(own[k], lang)})"
         for k, code in zip(np.flatnonzero(off)[:5], demand.index[off][:5],
                            strict=True)
     ]  # fmt: skip
@@ -468,12 +465,6 @@ def _check_communes(
         + (say("communes_examples", lang, shown=", ".join(shown)) if shown else ""),
         ok=bool(off.sum() <= COMMUNES_OFF_SHARE * len(demand)),
     )
-
-
-def _count(value: float, lang: str) -> str:
-    """Format a whole number as the report prints it: '176 473' ('176,473')."""
-    shown = f"{value:,.0f}"
-    return shown.replace(",", "\u202f") if lang == "fr" else shown
 
 
 def _with_commune_income(

@@ -22,9 +22,10 @@ import pandas as pd
 import geopandas as gpd
 
 from coordogeo._index import in_index
+from coordogeo._numbers import number
 from coordogeo.access import TravelTimeMatrix
 from coordogeo.access.fca import METHODS
-from coordogeo.errors import CoordogeoError, InputError, format_labels
+from coordogeo.errors import InputError, format_labels
 from coordogeo.io import open_by, read_structures, update_insee_codes
 from coordogeo.pipeline.words import say
 from coordogeo.scenarios import (
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
     from coordogeo.pipeline.run import Inputs, Underserved
 
 __all__ = [
+    "Compared",
     "ScenarioOutcome",
     "ScenarioSpec",
     "parse_scenarios",
@@ -78,19 +80,71 @@ class ScenarioSpec:
 
 
 @dataclass(frozen=True)
+class Compared:
+    """What a run keeps of a :class:`~coordogeo.scenarios.Comparison`: its tables.
+
+    The two states and their searches are let go once compared (gigabytes for a
+    national grid); the outputs read these four tables only.
+    """
+
+    places: gpd.GeoDataFrame
+    summary: pd.DataFrame
+    structures: pd.DataFrame
+    ledger: pd.DataFrame
+
+    @classmethod
+    def of(cls, comparison: Comparison) -> Compared:
+        """Keep the tables of ``comparison``."""
+        return cls(
+            comparison.places, comparison.summary, comparison.structures,
+            comparison.ledger,
+        )  # fmt: skip
+
+
+@dataclass(frozen=True)
 class ScenarioOutcome:
     """A scenario run: what it changed and its comparison with the situation.
 
     For the ``[compare]`` section (``evolution``), the comparison goes from the
-    older side to the situation, and ``state`` is the situation.
+    older side to the situation.
+
+    Attributes
+    ----------
+    structures, structures_before
+        The open structures after and before.
+    max_time_min, index_options
+        The states' bound and index (None without one).
+    changes
+        The opened and closed structures, with ``change`` and their geometry.
     """
 
     spec: ScenarioSpec
-    state: State
-    comparison: Comparison
-    changes: gpd.GeoDataFrame  # opened and closed structures, with ``change``
+    comparison: Compared
+    structures: gpd.GeoDataFrame
+    structures_before: gpd.GeoDataFrame
+    max_time_min: float
+    index_options: IndexOptions | None
+    changes: gpd.GeoDataFrame
     notes: tuple[str, ...] = ()
     evolution: bool = False
+
+    @classmethod
+    def of(
+        cls,
+        spec: ScenarioSpec,
+        comparison: Comparison,
+        changes: gpd.GeoDataFrame,
+        notes: tuple[str, ...] = (),
+        *,
+        evolution: bool = False,
+    ) -> ScenarioOutcome:
+        """Keep what the outputs read of a comparison, not its states."""
+        after = comparison.after
+        return cls(
+            spec, Compared.of(comparison), after.structures,
+            comparison.before.structures, after.max_time_min, after.index_options,
+            changes, notes, evolution,
+        )  # fmt: skip
 
 
 def parse_scenarios(raw: Any, base: Path) -> tuple[tuple[ScenarioSpec, ...], list[str]]:
@@ -258,8 +312,8 @@ def run_scenarios(
             raise InputError(f"scenario {spec.name!r}: {err}") from err
         comparison = compare(ref, after, thresholds_min=thresholds)
         changes = _changes(ref, after, comparison)
-        after.forget_frames()  # compared: the outputs read the comparison
-        outcomes.append(ScenarioOutcome(spec, after, comparison, changes, notes))
+        outcomes.append(ScenarioOutcome.of(spec, comparison, changes, notes))
+        del after, comparison  # compared: the outputs read the outcome's tables
     if older is not None:
         places, sites, label, notes = older
         try:
@@ -283,12 +337,10 @@ def run_scenarios(
         except InputError as err:
             raise InputError(f"[compare] ({label}): {err}") from err
         comparison = compare(then, ref, thresholds_min=thresholds)
-        outcomes.append(ScenarioOutcome(
-            ScenarioSpec(label, suggest=0), ref, comparison,
+        outcomes.append(ScenarioOutcome.of(
+            ScenarioSpec(label, suggest=0), comparison,
             _changes(then, ref, comparison), notes, evolution=True,
         ))  # fmt: skip
-        then.forget_frames()
-    ref.forget_frames()
     return tuple(outcomes)
 
 
@@ -622,16 +674,6 @@ def scenario_table(outcomes: Sequence[ScenarioOutcome]) -> pd.DataFrame:
     return out.rename(columns={"threshold": "threshold_min"})
 
 
-def check_conserved(outcome: ScenarioOutcome) -> None:
-    """Raise if a scenario's ledger does not add up (a bug, never an input)."""
-    ledger = outcome.comparison.ledger
-    parts = ledger[["gained", "lost", "unchanged", "only_before"]].sum(axis=1)
-    if not np.allclose(parts, ledger["total_before"], rtol=1e-12, atol=1e-6):
-        raise CoordogeoError(  # pragma: no cover
-            f"scenario {outcome.spec.name!r}: inhabitants not conserved"
-        )
-
-
 #: The index per inhabitant is shown and written per 100,000 inhabitants.
 PER_100K: Final = 100_000.0
 
@@ -743,7 +785,7 @@ def summary_rows(
     One kind's, or with ``kind=None`` the index's (one for every kind of it).
     """
     words = _ROW_LABELS.get(lang, _ROW_LABELS["en"])
-    bound = f"{outcome.state.max_time_min:g}"
+    bound = f"{outcome.max_time_min:g}"
     rows = []
     for r in outcome.comparison.summary.to_dict("records"):
         indicator = str(r["indicator"])
@@ -757,20 +799,10 @@ def summary_rows(
         digits = 1 if indicator == "mean_time_min" else 0
         if indicator == "index_mean":  # capacity per inhabitant: per 100,000
             values, digits = [v * PER_100K for v in values], 2
-        shown = [_number(v, digits, lang) for v in values]
+        shown = [number(v, lang, digits) for v in values]
         if round(values[2], digits) > 0:
             shown[2] = "+" + shown[2]
         elif round(values[2], digits) == 0:
-            shown[2] = _number(0.0, digits, lang)
+            shown[2] = number(0.0, lang, digits)
         rows.append([name, *shown])
     return rows
-
-
-def _number(value: float, digits: int, lang: str) -> str:
-    """Format a number as tables show it: thin-space thousands, decimal comma."""
-    if pd.isna(value):
-        return "—"
-    shown = f"{value:,.{digits}f}"
-    if lang == "fr":
-        shown = shown.replace(",", "\u202f").replace(".", ",")
-    return shown

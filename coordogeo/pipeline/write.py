@@ -354,7 +354,7 @@ def _scenario_page(
         summary=rows,
         lang=lang,
         max_shapes=config.map_max_places,
-        max_time_min=outcome.state.max_time_min,
+        max_time_min=outcome.max_time_min,
         **{**framing, "title": title},
     )
 
@@ -491,7 +491,7 @@ def qgis_styles(result: RunResult, layers: dict[str, pd.DataFrame]) -> dict[str,
     for n, outcome in enumerate(result.scenarios, start=1):
         # styled by the first kind the scenario opens or closes; by its index
         # change when it changes capacities only
-        bound = outcome.state.max_time_min
+        bound = outcome.max_time_min
         timed = timed_kinds(outcome, kind)
         before, after = (
             french_name(f"time_{s}_min_{timed[0]}" if timed else f"index_{s}_per_100k")

@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from coordogeo.pipeline.report import Ledger, _ledger_table, _whole_parts
+from coordogeo._numbers import whole_parts
+from coordogeo.pipeline.report import Ledger, _ledger_table
 
 
 def _number(text: str) -> int:
@@ -33,16 +34,16 @@ def test_the_ledger_table_adds_up_where_rounding_each_part_would_not():
 @given(st.lists(st.floats(0, 1e7, allow_nan=False), min_size=1, max_size=6))
 def test_rounded_parts_add_up_and_stay_within_one_of_their_value(parts):
     total = float(np.sum(parts))
-    shown = [_number(s) for s in _whole_parts(total, parts, "fr")]
+    shown = [_number(s) for s in whole_parts(total, parts, "fr")]
     assert shown[0] == round(total)
     assert sum(shown[1:]) == shown[0]
     assert np.all(np.abs(np.array(shown[1:]) - np.array(parts)) < 1 + 1e-9)
 
 
 def test_parts_that_do_not_make_the_total_are_each_rounded_alone():
-    assert _whole_parts(10.0, [1.4, 2.6], "en") == ["10", "1", "3"]
+    assert whole_parts(10.0, [1.4, 2.6], "en") == ["10", "1", "3"]
 
 
 @pytest.mark.parametrize(("lang", "text"), [("fr", "1\u202f235"), ("en", "1,235")])
 def test_whole_numbers_in_each_language(lang, text):
-    assert _whole_parts(1234.6, [1234.6], lang) == [text, text]
+    assert whole_parts(1234.6, [1234.6], lang) == [text, text]
