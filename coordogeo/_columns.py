@@ -17,14 +17,20 @@ from coordogeo.errors import InputError, check_columns, format_labels
 
 __all__ = [
     "APL_PREFIX",
+    "CROWFLY_MODEL",
     "INCOME_THIRD",
     "LANGS",
+    "NEAREST_ID",
+    "REACHABLE",
+    "ROAD_MODEL",
+    "TABLE_MODEL",
     "TIME",
     "Lang",
     "apl_column",
     "french_name",
     "french_time_model",
     "is_percent",
+    "nearest_column",
     "time_columns",
 ]
 
@@ -38,6 +44,27 @@ TIME: Final = "travel_time_min"
 INCOME_THIRD: Final = "income_third"
 #: Prefix of the index columns of :func:`coordogeo.access.apl`.
 APL_PREFIX: Final = "apl_"
+#: How a matrix's times were made (its ``model``; a crow-fly one says its speed).
+ROAD_MODEL: Final = "road network"
+TABLE_MODEL: Final = "external table"
+CROWFLY_MODEL: Final = "crow-fly estimate"
+
+
+#: Stems of the other columns of :func:`coordogeo.access.nearest`.
+NEAREST_ID: Final = "nearest_id"
+REACHABLE: Final = "reachable"
+
+
+def nearest_column(stem: str = TIME, kind: object | None = None, rank: int = 1) -> str:
+    """Name a column of :func:`coordogeo.access.nearest`: stem, kind, rank.
+
+    >>> nearest_column(kind="MSP"), nearest_column(REACHABLE, "CDS", rank=2)
+    ('travel_time_min_MSP', 'reachable_CDS_2')
+    >>> nearest_column(NEAREST_ID)
+    'nearest_id'
+    """
+    kind_part = "" if kind is None else f"_{kind}"
+    return f"{stem}{kind_part}" + ("" if rank == 1 else f"_{rank}")
 
 
 def time_columns(result: pd.DataFrame) -> list[str]:

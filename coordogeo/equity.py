@@ -20,7 +20,7 @@ from typing import Any, Final, Literal
 import numpy as np
 import pandas as pd
 
-from coordogeo.errors import InputError, check_choice, format_labels
+from coordogeo.errors import InputError, check_choice, check_whole, format_labels
 
 __all__ = [
     "ByIncome",
@@ -457,8 +457,7 @@ def by_income(
     >>> out.table[["population", "share_beyond_10_min"]].to_dict("list")
     {'population': [20.0, 20.0], 'share_beyond_10_min': [1.0, 0.5]}
     """
-    if isinstance(groups, bool) or not isinstance(groups, int) or groups < 2:  # noqa: PLR2004
-        raise InputError(f"`groups` must be a whole number >= 2, got {groups!r}.")
+    check_whole(groups, name="groups", least=2)
     missing = [c for c in (column, income, population, apl) if c and c not in places]
     if missing:
         raise InputError(f"`places` lacks the column(s) {missing}.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import numbers
 from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
@@ -16,7 +17,9 @@ __all__ = [
     "check_counts",
     "check_increasing",
     "check_positive",
+    "check_whole",
     "format_labels",
+    "is_whole",
 ]
 
 MAX_LABELS_SHOWN = 5
@@ -64,6 +67,30 @@ def check_positive(value: float, *, name: str, unit: str) -> float:
     if not math.isfinite(number) or number <= 0:
         raise InputError(f"`{name}` must be a number > 0 {unit}, got {value!r}.")
     return number
+
+
+def is_whole(value: object, least: int = 0) -> bool:
+    """Whether ``value`` is a whole number (not a bool, not a float) ``>= least``.
+
+    >>> is_whole(3), is_whole(3.0), is_whole(True), is_whole(-1), is_whole(-1, -1)
+    (True, False, False, False, True)
+    """
+    if not isinstance(value, numbers.Integral) or isinstance(value, bool):
+        return False
+    return int(value) >= least
+
+
+def check_whole(value: object, *, name: str, least: int = 1) -> int:
+    """Return ``value`` as an int if :func:`is_whole`, else raise InputError.
+
+    >>> check_whole(2.0, name="k")
+    Traceback (most recent call last):
+    ...
+    coordogeo.errors.InputError: `k` must be a whole number >= 1, got 2.0.
+    """
+    if not is_whole(value, least):
+        raise InputError(f"`{name}` must be a whole number >= {least}, got {value!r}.")
+    return int(value)  # type: ignore[call-overload,no-any-return]  # an Integral
 
 
 def check_choice(value: object, *, name: str, choices: Collection[object]) -> None:

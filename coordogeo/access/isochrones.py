@@ -21,8 +21,6 @@ __all__ = ["isochrones"]
 logger = logging.getLogger(__name__)
 
 _QUAD_SEGS = 4  # 16-sided discs: ample for maps, light for unions
-_RADIUS_CLASSES = 10
-_MIN_RADIUS_M = 25.0
 _M2_PER_KM2 = 1e6
 
 
@@ -91,10 +89,8 @@ def isochrones(
     True
     """
     limits = check_increasing(thresholds_min, name="thresholds_min", unit="minutes")
-    where = to_metric_crs(sites, name="sites", crs=network.crs)
-    node, dist = network.snap_xy(anchor_xy(where), max_snap_m=network.max_snap_m)
+    where, node, _, approach = network.attach(sites, name="sites")
     warn_unsnapped(where, node >= 0)
-    approach = network.approach_seconds(dist)
     groups = (
         [(label, np.array([k])) for k, label in enumerate(where.index)]
         if per_site

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -13,6 +13,7 @@ from scipy.spatial import cKDTree
 
 import geopandas as gpd
 
+from coordogeo._columns import CROWFLY_MODEL, ROAD_MODEL, TABLE_MODEL
 from coordogeo.crs import to_metric_crs
 from coordogeo.errors import (
     InputError,
@@ -34,15 +35,12 @@ __all__ = [
     "TravelTimeMatrix",
     "assemble_matrix",
     "check_matrix_ids",
+    "check_time_source",
     "crowfly_matrix",
     "travel_time_matrix",
 ]
 
 logger = logging.getLogger(__name__)
-
-ROAD_MODEL: Final = "road network"
-TABLE_MODEL: Final = "external table"
-CROWFLY_MODEL: Final = "crow-fly estimate"
 
 
 @dataclass(frozen=True, eq=False)
@@ -258,6 +256,28 @@ def _lost_zeros_hint(missing: pd.Index, ids: pd.Index, name: str) -> str:
     return f"add them to `{name}`."
 
 
+def check_time_source(
+    network_or_matrix: object,
+) -> RoadNetwork | TravelTimeMatrix:
+    """Return ``network_or_matrix`` if times can be read from it, else raise.
+
+    Every function that takes either a road network (searched) or a matrix (read)
+    checks its ``network_or_matrix`` here: one name, one error.
+
+    >>> check_time_source("roads.gpkg")
+    Traceback (most recent call last):
+    ...
+    coordogeo.errors.InputError: `network_or_matrix` must be a RoadNetwork or a \
+TravelTimeMatrix, got str.
+    """
+    if not isinstance(network_or_matrix, RoadNetwork | TravelTimeMatrix):
+        raise InputError(
+            "`network_or_matrix` must be a RoadNetwork or a TravelTimeMatrix, got "
+            f"{type(network_or_matrix).__name__}."
+        )
+    return network_or_matrix
+
+
 def check_matrix_ids(
     matrix: TravelTimeMatrix,
     origins: pd.DataFrame,
@@ -396,11 +416,8 @@ def travel_time_matrix(
     """
     limit_s = check_positive(max_time_min, name="max_time_min", unit="minutes") * 60
     workers = check_n_jobs(n_jobs)
-    places = to_metric_crs(origins, name="origins", crs=network.crs)
-    sites = to_metric_crs(destinations, name="destinations", crs=network.crs)
-    o_node, o_dist = network.snap_xy(anchor_xy(places), max_snap_m=network.max_snap_m)
-    d_node, d_dist = network.snap_xy(anchor_xy(sites), max_snap_m=network.max_snap_m)
-    o_s, d_s = network.approach_seconds(o_dist), network.approach_seconds(d_dist)
+    places, o_node, _, o_s = network.attach(origins, name="origins")
+    sites, d_node, _, d_s = network.attach(destinations, name="destinations")
     from_sites = len(np.unique(d_node[d_node >= 0])) <= len(
         np.unique(o_node[o_node >= 0])
     )

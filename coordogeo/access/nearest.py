@@ -9,11 +9,15 @@ import pandas as pd
 
 import geopandas as gpd
 
-from coordogeo.access.matrix import TravelTimeMatrix, check_matrix_ids
-from coordogeo.crs import to_metric_crs
-from coordogeo.errors import InputError, check_complete, check_positive
+from coordogeo._columns import NEAREST_ID, REACHABLE, TIME
+from coordogeo.access.matrix import (
+    TravelTimeMatrix,
+    check_matrix_ids,
+    check_time_source,
+)
+from coordogeo.errors import InputError, check_complete, check_positive, check_whole
 from coordogeo.network.paths import k_nearest_sites, nearest_sites
-from coordogeo.network.roads import RoadNetwork, anchor_xy, warn_unsnapped
+from coordogeo.network.roads import RoadNetwork, warn_unsnapped
 from coordogeo.network.search import to_minutes
 
 __all__ = ["nearest", "nearest_columns", "write_nearest_columns"]
@@ -22,7 +26,7 @@ logger = logging.getLogger(__name__)
 
 
 def nearest(
-    network: RoadNetwork | TravelTimeMatrix,
+    network_or_matrix: RoadNetwork | TravelTimeMatrix,
     origins: gpd.GeoDataFrame,
     destinations: gpd.GeoDataFrame,
     *,
@@ -45,7 +49,7 @@ def nearest(
 
     Parameters
     ----------
-    network
+    network_or_matrix
         The road network (:meth:`RoadNetwork.from_roads`), or a matrix whose origins
         hold the index of ``origins`` and whose destinations hold the index of
         ``destinations``, bounded at ``max_time_min`` or beyond.
@@ -119,25 +123,16 @@ def nearest(
     0
     """
     check_positive(max_time_min, name="max_time_min", unit="minutes")
-    if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
-        raise InputError(f"`k` must be a whole number >= 1, got {k!r}.")
+    check_whole(k, name="k")
+    network = check_time_source(network_or_matrix)
     if isinstance(network, TravelTimeMatrix):
         return _nearest_in_matrix(
             network, origins, destinations, by=by, max_time_min=max_time_min, k=k
         )
-    if not isinstance(network, RoadNetwork):
-        raise TypeError(
-            "`network` must be a RoadNetwork or a TravelTimeMatrix, got "
-            f"{type(network).__name__}."
-        )
-    out = to_metric_crs(origins, name="origins", crs=network.crs)
-    sites = to_metric_crs(destinations, name="destinations", crs=network.crs)
+    out, o_node, o_dist, o_sec = network.attach(origins, name="origins")
+    sites, s_node, _, s_sec = network.attach(destinations, name="destinations")
     groups = _groups(sites, by)
-    o_node, o_dist = network.snap_xy(anchor_xy(out), max_snap_m=network.max_snap_m)
-    s_node, s_dist = network.snap_xy(anchor_xy(sites), max_snap_m=network.max_snap_m)
     warn_unsnapped(sites, s_node >= 0)
-    o_sec = network.approach_seconds(o_dist)
-    s_sec = network.approach_seconds(s_dist)
     out["snapped"] = o_node >= 0
     out["snap_distance_m"] = o_dist
     out["time_model"] = network.description
@@ -241,9 +236,9 @@ def nearest_columns(
         tail = suffix if rank == 0 else f"{suffix}_{rank + 1}"
         ids = np.full(len(ok), None, dtype=object)
         ids[ok] = names[position[ok, rank]]
-        columns[f"travel_time_min{tail}"] = np.where(ok, minutes[:, rank], np.nan)
-        columns[f"nearest_id{tail}"] = ids
-        columns[f"reachable{tail}"] = ok
+        columns[TIME + tail] = np.where(ok, minutes[:, rank], np.nan)
+        columns[NEAREST_ID + tail] = ids
+        columns[REACHABLE + tail] = ok
     return columns
 
 

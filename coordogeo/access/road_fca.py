@@ -28,9 +28,8 @@ from coordogeo.access.fca import (
     fca_result,
     stage_weights,
 )
-from coordogeo.crs import to_metric_crs
 from coordogeo.errors import check_choice, check_counts, check_positive
-from coordogeo.network.roads import RoadNetwork, anchor_xy, warn_unsnapped
+from coordogeo.network.roads import RoadNetwork, warn_unsnapped
 from coordogeo.network.search import bounded_blocks, check_n_jobs
 
 __all__ = ["road_fca"]
@@ -120,18 +119,16 @@ def road_fca(  # noqa: PLR0913 - fca's options, plus the network and where to ru
     bound = check_positive(given, name="max_time_min", unit="minutes")
     workers = check_n_jobs(n_jobs)
     fn = decay_of(method, decay, bound_min=float(bound))
-    places = to_metric_crs(demand, name="demand", crs=network.crs)
-    sites = to_metric_crs(supply, name="supply", crs=network.crs)
+    places, o_node, _, o_sec = network.attach(demand, name="demand")
+    sites, d_node, _, d_sec = network.attach(supply, name="supply")
     people = check_counts(places, population, name="demand").astype(np.float64)
     cap = check_counts(sites, capacity, name="supply").astype(np.float64)
-    o_node, o_dist = network.snap_xy(anchor_xy(places), max_snap_m=network.max_snap_m)
-    d_node, d_dist = network.snap_xy(anchor_xy(sites), max_snap_m=network.max_snap_m)
     warn_unsnapped(sites, d_node >= 0, name="supply")
     run = partial(
         bounded_blocks,
         network.search_graph(reverse=True),
-        (d_node, network.approach_seconds(d_dist)),
-        (o_node, network.approach_seconds(o_dist)),
+        (d_node, d_sec),
+        (o_node, o_sec),
         bound * 60,
         workers,
         client=client,

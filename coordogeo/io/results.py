@@ -359,8 +359,6 @@ def _write_styles(gpkg: Path, styles: Mapping[str, str], drawn: set[str]) -> Non
     The table has the columns QGIS creates itself and is registered in
     ``gpkg_contents`` as attributes, so that QGIS and GDAL list it.
     """
-    from coordogeo.maps.qgis import layer_style_rows  # noqa: PLC0415 - maps is heavy
-
     unknown = sorted(set(styles) - drawn)
     if unknown:
         raise InputError(
@@ -371,7 +369,7 @@ def _write_styles(gpkg: Path, styles: Mapping[str, str], drawn: set[str]) -> Non
             db.execute("SELECT table_name, column_name FROM gpkg_geometry_columns")
         )
         db.execute(_STYLES_TABLE)
-        rows = layer_style_rows(styles, geometry)
+        rows = _layer_style_rows(styles, geometry)
         db.executemany(
             f"INSERT INTO layer_styles ({', '.join(rows[0])}) "
             f"VALUES ({', '.join('?' * len(rows[0]))})",
@@ -509,3 +507,25 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
         if isinstance(out[column].dtype, pd.CategoricalDtype):
             out[column] = out[column].astype(str)
     return out
+
+
+def _layer_style_rows(
+    styles: Mapping[str, str], geometry_columns: Mapping[str, str]
+) -> list[dict[str, object]]:
+    """Rows of the ``layer_styles`` table (QGIS's schema), one default per layer."""
+    return [
+        {
+            "f_table_catalog": "",
+            "f_table_schema": "",
+            "f_table_name": name,
+            "f_geometry_column": geometry_columns.get(name, "geom"),
+            "styleName": name,
+            "styleQML": text,
+            "styleSLD": "",
+            "useAsDefault": 1,
+            "description": "coordogeo: the classes and colours of the web map",
+            "owner": "",
+            "ui": None,
+        }
+        for name, text in styles.items()
+    ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import io
 import re
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 from PIL import Image
@@ -24,14 +24,23 @@ from pyproj import Transformer
 from coordogeo._digest import Kept, shapes_digest
 from coordogeo._numbers import thousands
 from coordogeo.maps._style import (
+    MAX_SHAPES,
     NO_DATA_COLOUR,
+    drawn_as_image,
     forget_shapes,
     label,
     text,
 )
 from coordogeo.maps.legend import add_html_legend
 
-__all__ = ["MAX_PIXELS", "add_image", "forget_drawn", "place_pixels", "png_url"]
+__all__ = [
+    "MAX_PIXELS",
+    "add_image",
+    "add_polygons",
+    "forget_drawn",
+    "place_pixels",
+    "png_url",
+]
 
 #: Pixels of an image layer at most (2 000 x 2 000: a PNG of well under 1 MB).
 MAX_PIXELS: Final = 4_000_000
@@ -190,3 +199,41 @@ def _palette(fills: np.ndarray, opacity: float) -> tuple[np.ndarray, np.ndarray]
 def _is_hex(colour: str) -> bool:
     """Whether ``colour`` is ``#rrggbb``."""
     return re.fullmatch("#[0-9a-fA-F]{6}", colour) is not None
+
+
+def add_polygons(
+    m: folium.Map,
+    layer: gpd.GeoDataFrame,
+    *,
+    name: str,
+    weight: float = 0.5,
+    fill_opacity: float = 0.75,
+    max_shapes: int | None = MAX_SHAPES,
+    lang: str = "fr",
+) -> None:
+    """Add a :func:`styled_layer` to ``m``: filled by ``_fill``, tooltip ``_tip``.
+
+    ``name`` is plain text (escaped here); an empty layer adds nothing. Beyond
+    ``max_shapes`` shapes (None: never) the layer is one image instead, each pixel
+    the colour of the place under it, with a note in ``lang`` saying so.
+    """
+    if len(layer) == 0:
+        return
+    if drawn_as_image(layer, max_shapes):
+        add_image(m, layer, name=name, fill_opacity=fill_opacity, lang=lang)
+        return
+
+    def style(feature: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "fillColor": feature["properties"]["_fill"],
+            "color": "#555555",
+            "weight": weight,
+            "fillOpacity": fill_opacity,
+        }
+
+    folium.GeoJson(
+        layer.to_json(drop_id=True),
+        name=text(name),
+        style_function=style,
+        tooltip=folium.GeoJsonTooltip(fields=["_tip"], labels=False),
+    ).add_to(m)

@@ -27,7 +27,6 @@ __all__ = [
     "MAX_SHAPES",
     "Lang",
     "add_hatch",
-    "add_polygons",
     "anchored_classes",
     "label",
     "styled_layer",
@@ -502,46 +501,6 @@ def styled_layer(
         index=shapes.index,
         crs=shapes.crs,
     )
-
-
-def add_polygons(
-    m: folium.Map,
-    layer: gpd.GeoDataFrame,
-    *,
-    name: str,
-    weight: float = 0.5,
-    fill_opacity: float = 0.75,
-    max_shapes: int | None = MAX_SHAPES,
-    lang: str = "fr",
-) -> None:
-    """Add a :func:`styled_layer` to ``m``: filled by ``_fill``, tooltip ``_tip``.
-
-    ``name`` is plain text (escaped here); an empty layer adds nothing. Beyond
-    ``max_shapes`` shapes (None: never) the layer is one image instead, each pixel
-    the colour of the place under it, with a note in ``lang`` saying so.
-    """
-    if len(layer) == 0:
-        return
-    if drawn_as_image(layer, max_shapes):
-        from coordogeo.maps._raster import add_image  # noqa: PLC0415 - it uses us
-
-        add_image(m, layer, name=name, fill_opacity=fill_opacity, lang=lang)
-        return
-
-    def style(feature: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "fillColor": feature["properties"]["_fill"],
-            "color": "#555555",
-            "weight": weight,
-            "fillOpacity": fill_opacity,
-        }
-
-    folium.GeoJson(
-        layer.to_json(drop_id=True),
-        name=text(name),
-        style_function=style,
-        tooltip=folium.GeoJsonTooltip(fields=["_tip"], labels=False),
-    ).add_to(m)
 
 
 def anchored_classes(

@@ -10,16 +10,16 @@ import pandas as pd
 import folium
 import geopandas as gpd
 
+from coordogeo._columns import CROWFLY_MODEL
 from coordogeo._numbers import decimals, thousands
-from coordogeo.access.matrix import CROWFLY_MODEL
 from coordogeo.errors import check_columns
+from coordogeo.maps._raster import add_polygons
 from coordogeo.maps._style import (
     MAX_SHAPES,
     NO_DATA_COLOUR,
     TIME_BREAKS_MIN,
     TIME_COLOURS,
     Lang,
-    add_polygons,
     anchored_classes,
     check_lang,
     displayed,

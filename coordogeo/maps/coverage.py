@@ -10,13 +10,13 @@ import geopandas as gpd
 
 from coordogeo._numbers import thousands
 from coordogeo.errors import check_columns
+from coordogeo.maps._raster import add_polygons
 from coordogeo.maps._style import (
     CATEGORY_COLOURS,
     SIMPLIFY_M,
     WARNING_COLOUR,
     Lang,
     add_hatch,
-    add_polygons,
     check_lang,
     displayed,
     label,

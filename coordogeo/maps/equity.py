@@ -12,10 +12,10 @@ import geopandas as gpd
 from coordogeo._columns import INCOME_THIRD, Lang
 from coordogeo._numbers import thousands
 from coordogeo.errors import check_columns
+from coordogeo.maps._raster import add_polygons
 from coordogeo.maps._style import (
     MAX_SHAPES,
     NO_DATA_COLOUR,
-    add_polygons,
     check_lang,
     displayed,
     label,

@@ -13,12 +13,12 @@ import geopandas as gpd
 from coordogeo._columns import apl_column
 from coordogeo._numbers import decimals, thousands
 from coordogeo.errors import check_columns
+from coordogeo.maps._raster import add_polygons
 from coordogeo.maps._style import (
     MAX_SHAPES,
     NO_DATA_COLOUR,
     SIMPLIFY_M,
     Lang,
-    add_polygons,
     anchored_classes,
     check_lang,
     displayed,

@@ -17,12 +17,12 @@ import geopandas as gpd
 from coordogeo._columns import apl_column
 from coordogeo._numbers import thousands
 from coordogeo.errors import InputError, check_columns
+from coordogeo.maps._raster import add_polygons
 from coordogeo.maps._style import (
     MAX_SHAPES,
     SIMPLIFY_M,
     TIME_COLOURS,
     Lang,
-    add_polygons,
     check_lang,
     displayed,
     drawn_as_image,
@@ -41,18 +41,8 @@ from coordogeo.maps.legend import add_legend, layers_added, one_at_a_time
 from coordogeo.maps.structures import add_structures
 from coordogeo.maps.underserved import add_suggested_sites, add_zones
 
-__all__ = ["PAGE_TITLES", "MapLayers", "add_isochrones", "links_to", "overview_map"]
+__all__ = ["MapLayers", "add_isochrones", "links_to", "overview_map"]
 
-#: The title (a label key) of each single map that coordogeo writes.
-PAGE_TITLES: Final = {
-    "carte_couverture.html": "coverage_title",
-    "carte_acces.html": "access_title",
-    "carte_apl.html": "index_title",
-    "carte_indice.html": "index_title",
-    "carte_zones.html": "zones_title",
-    "carte_equite.html": "equity_title",
-    "carte_zonage.html": "zonage_title",
-}
 #: Layers shown when the page opens; the others are one click away in the control.
 _SHOWN: Final = ("territories", "zones", "structures", "sites")
 #: Coloured areas that would blend if two were on: one at a time (radio buttons).
@@ -285,30 +275,24 @@ def _draw(
 
 
 def links_to(
-    pages: Iterable[str],
-    *,
-    lang: str = "fr",
-    titles: Mapping[str, str] | None = None,
+    pages: Iterable[str], *, titles: Mapping[str, str] | None = None
 ) -> dict[str, str]:
     """Return ``{title: file}`` for the ``links`` of :func:`overview_map`.
 
-    ``titles`` (file -> title) names pages first (a scenario's page by the
-    scenario's name); files coordogeo writes get their map's title
-    (:data:`PAGE_TITLES`); others keep their file name.
+    ``titles`` (file -> title) names the pages; the others keep their file name.
+    Two pages of one title are told apart by their file.
 
     Examples
     --------
-    >>> links_to(["carte_zones.html", "autre.html"])
-    {'Zones mal desservies': 'carte_zones.html', 'autre.html': 'autre.html'}
-    >>> links_to(["s1.html"], titles={"s1.html": "Scénario : fermeture"})
-    {'Scénario : fermeture': 's1.html'}
+    >>> links_to(["zones.html", "autre.html"], titles={"zones.html": "Zones"})
+    {'Zones': 'zones.html', 'autre.html': 'autre.html'}
+    >>> links_to(["a.html", "b.html"], titles={"a.html": "Carte", "b.html": "Carte"})
+    {'Carte': 'a.html', 'Carte (b.html)': 'b.html'}
     """
     given = dict(titles or {})
     out: dict[str, str] = {}
     for page in pages:
-        title = given.get(page) or (
-            label(PAGE_TITLES[page], lang) if page in PAGE_TITLES else page
-        )
+        title = given.get(page) or page
         out[title if title not in out else f"{title} ({page})"] = page  # none lost
     return out
 

@@ -2,16 +2,16 @@
 
 Each style is a rule-based renderer whose rules are the classes of the web legend,
 with the same bounds, colours and labels (the labels in the page's language), so
-that a layer opened in QGIS reads as its map. :func:`layer_style_rows` gives the
-rows of the GeoPackage ``layer_styles`` table that QGIS reads when it opens a
-layer (``useAsDefault``); :func:`coordogeo.io.write_results` writes them.
+that a layer opened in QGIS reads as its map. :func:`coordogeo.io.write_results`
+writes them in the GeoPackage's ``layer_styles`` table, which QGIS reads when it
+opens a layer (``useAsDefault``).
 """
 
 from __future__ import annotations
 
 import itertools
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Final, Literal
 
@@ -40,7 +40,6 @@ __all__ = [
     "class_rules",
     "field",
     "kind_rules",
-    "layer_style_rows",
     "literal",
     "outline_qml",
     "qml",
@@ -305,25 +304,3 @@ def _labels(root: ET.Element, column: str) -> None:
     ET.SubElement(settings, "rendering", scaleVisibility="1", scaleMin="1",
                   scaleMax="250000", obstacle="1")  # fmt: skip
     ET.SubElement(root, "customproperties")
-
-
-def layer_style_rows(
-    styles: Mapping[str, str], geometry_columns: Mapping[str, str]
-) -> list[dict[str, object]]:
-    """Rows of the ``layer_styles`` table (QGIS's schema), one default per layer."""
-    return [
-        {
-            "f_table_catalog": "",
-            "f_table_schema": "",
-            "f_table_name": name,
-            "f_geometry_column": geometry_columns.get(name, "geom"),
-            "styleName": name,
-            "styleQML": text,
-            "styleSLD": "",
-            "useAsDefault": 1,
-            "description": "coordogeo: the classes and colours of the web map",
-            "owner": "",
-            "ui": None,
-        }
-        for name, text in styles.items()
-    ]

@@ -16,11 +16,11 @@ from branca.element import Element
 from coordogeo._change import index_change_classes
 from coordogeo._numbers import decimals, thousands
 from coordogeo.errors import InputError, check_columns
+from coordogeo.maps._raster import add_polygons
 from coordogeo.maps._style import (
     CHANGE_COLOURS,
     MAX_SHAPES,
     Lang,
-    add_polygons,
     check_lang,
     displayed,
     label,

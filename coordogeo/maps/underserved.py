@@ -12,10 +12,10 @@ import geopandas as gpd
 
 from coordogeo._numbers import percent, thousands
 from coordogeo.errors import check_columns
+from coordogeo.maps._raster import add_polygons
 from coordogeo.maps._style import (
     SIMPLIFY_M,
     Lang,
-    add_polygons,
     check_lang,
     displayed,
     label,

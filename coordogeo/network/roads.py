@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Final, Literal
+from typing import Final, Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -31,9 +31,10 @@ from coordogeo.network.osm import (
 )
 from coordogeo.network.profile import Profile, TurnCosts
 from coordogeo.network.search import SearchGraph, check_graph, morton_key
+from coordogeo.network.store import read_network, save_network
 from coordogeo.network.turns import TurnGraph, build_turn_graph
 
-__all__ = ["BuildReport", "RoadNetwork", "anchor_xy", "warn_unsnapped"]
+__all__ = ["Attached", "BuildReport", "RoadNetwork", "anchor_xy", "warn_unsnapped"]
 
 logger = logging.getLogger(__name__)
 
@@ -94,6 +95,24 @@ class BuildReport:
     n_components: int
     largest_component_nodes: int
     merged_highway_edges: int = 0
+
+
+class Attached(NamedTuple):
+    """Rows of a frame placed on a network by :meth:`RoadNetwork.attach`."""
+
+    #: The rows, in the network's CRS.
+    frame: gpd.GeoDataFrame
+    #: Each row's nearest road node, -1 beyond the network's ``max_snap_m``.
+    node: np.ndarray
+    #: Metres to that node (to the nearest node even when beyond the limit).
+    distance_m: np.ndarray
+    #: Seconds of the off-road leg to the node, at ``approach_speed_kmh``.
+    seconds: np.ndarray
+
+    @property
+    def snapped(self) -> np.ndarray:
+        """Whether each row lies within ``max_snap_m`` of a road node."""
+        return self.node >= 0
 
 
 @dataclass(frozen=True, eq=False)
@@ -232,8 +251,6 @@ class RoadNetwork:
         >>> again.n_nodes == net.n_nodes and again.report == net.report
         True
         """
-        from coordogeo.network.store import save_network  # noqa: PLC0415
-
         return save_network(self, folder)
 
     @classmethod
@@ -249,9 +266,11 @@ class RoadNetwork:
         InputError
             Not a saved network, another format version, an incomplete copy.
         """
-        from coordogeo.network.store import load_network  # noqa: PLC0415
-
-        return load_network(folder, mmap=mmap)
+        parts = read_network(folder, mmap=mmap)
+        try:  # the constructor checks the graph a search will trust (check_graph)
+            return cls(**{**parts, "report": BuildReport(**parts["report"])})
+        except (InputError, TypeError) as err:
+            raise InputError(f"{str(Path(folder))!r}: {err}") from None
 
     @classmethod
     def from_roads(
@@ -583,6 +602,19 @@ class RoadNetwork:
             turns=turn_graph,
             small=small,
         )
+
+    def attach(self, frame: gpd.GeoDataFrame, *, name: str) -> Attached:
+        """Place ``frame``'s rows on the network: every search starts here.
+
+        The rows move to the network's CRS (``name``: the argument they came in,
+        for its errors); each gets its nearest road node within ``max_snap_m``
+        (polygons by a point on their surface) and the seconds of the off-road leg
+        to it. Rows beyond every road keep node -1: :func:`warn_unsnapped` names
+        them where a caller must say so.
+        """
+        at = to_metric_crs(frame, name=name, crs=self.crs)
+        node, distance = self.snap_xy(anchor_xy(at), max_snap_m=self.max_snap_m)
+        return Attached(at, node, distance, self.approach_seconds(distance))
 
     def snap(
         self, points: gpd.GeoDataFrame, *, max_snap_m: float | None = None

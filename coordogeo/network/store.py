@@ -23,7 +23,7 @@ import os
 import tempfile
 from dataclasses import asdict
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final, Protocol
 
 import numpy as np
 from scipy.sparse import csr_matrix
@@ -33,10 +33,48 @@ from coordogeo._version import __version__
 from coordogeo.errors import InputError, format_labels
 from coordogeo.files import MANIFEST, check_replaceable, record_owned
 
-if TYPE_CHECKING:
-    from coordogeo.network.roads import RoadNetwork
+__all__ = ["FORMAT", "SavedNetwork", "read_network", "save_network"]
 
-__all__ = ["FORMAT", "load_network", "save_network"]
+
+class SavedNetwork(Protocol):
+    """What :func:`save_network` reads of a network (a ``RoadNetwork``), read-only."""
+
+    @property
+    def graph(self) -> csr_matrix: ...  # noqa: D102
+
+    @property
+    def reverse_graph(self) -> csr_matrix: ...  # noqa: D102
+
+    @property
+    def node_xy(self) -> np.ndarray: ...  # noqa: D102
+
+    @property
+    def crs(self) -> str: ...  # noqa: D102
+
+    @property
+    def approach_speed_kmh(self) -> float: ...  # noqa: D102
+
+    @property
+    def max_snap_m(self) -> float: ...  # noqa: D102
+
+    @property
+    def report(self) -> Any: ...  # noqa: D102
+
+    @property
+    def profile(self) -> str: ...  # noqa: D102
+
+    @property
+    def turns(self) -> Any: ...  # noqa: D102
+
+    @property
+    def small(self) -> np.ndarray | None: ...  # noqa: D102
+
+    @property
+    def n_nodes(self) -> int: ...  # noqa: D102
+
+    @property
+    def n_edges(self) -> int: ...  # noqa: D102
+
 
 #: Version of the folder's layout; a folder of another version is refused.
 FORMAT: Final = 3
@@ -64,7 +102,7 @@ _TURN_ARRAYS: Final = (
 )
 
 
-def save_network(network: RoadNetwork, folder: str | Path) -> Path:
+def save_network(network: SavedNetwork, folder: str | Path) -> Path:
     """Write ``network`` to ``folder``, replacing only what a save wrote there.
 
     ``folder`` is new, empty, or a network saved before: then only the files that
@@ -126,7 +164,7 @@ def save_network(network: RoadNetwork, folder: str | Path) -> Path:
     return target
 
 
-def _arrays_of(network: RoadNetwork) -> dict[str, np.ndarray]:
+def _arrays_of(network: SavedNetwork) -> dict[str, np.ndarray]:
     """Return the arrays a save writes, by name (with the turn graph's if any)."""
     arrays = {
         "node_xy": network.node_xy,
@@ -185,17 +223,17 @@ def _digest(array: np.ndarray) -> str:
     return hashlib.sha256(np.ascontiguousarray(array).data).hexdigest()
 
 
-def load_network(folder: str | Path, *, mmap: bool = True) -> RoadNetwork:
-    """Read a network written by :func:`save_network`.
+def read_network(folder: str | Path, *, mmap: bool = True) -> dict[str, Any]:
+    """Read a network written by :func:`save_network`: its parts, checked.
 
-    With ``mmap`` (default) the arrays are mapped read-only from disk: loading
-    costs the KD-tree build and the pages a search reads. Raises InputError for a
-    folder that is not a saved network, of another format version, or whose arrays
-    do not match its description or their recorded sums (a truncated, edited or
-    shuffled copy), or that a search could not walk safely.
+    Returns the keyword arguments of ``RoadNetwork`` (``report`` as a dict), which
+    builds itself from them (:meth:`~coordogeo.network.RoadNetwork.load`). With
+    ``mmap`` (default) the arrays are mapped read-only from disk: loading costs
+    the KD-tree build and the pages a search reads. Raises InputError for a folder
+    that is not a saved network, of another format version, or whose arrays do not
+    match its description or their recorded sums (a truncated, edited or shuffled
+    copy).
     """
-    from coordogeo.network.roads import BuildReport, RoadNetwork  # noqa: PLC0415
-
     source = Path(folder)
     meta_path = source / _META
     if not meta_path.is_file():
@@ -274,24 +312,19 @@ def load_network(folder: str | Path, *, mmap: bool = True) -> RoadNetwork:
             report=TurnReport(**meta["turns"]),
         )  # fmt: skip
 
-    try:  # the constructor checks the graph a search will trust (check_graph)
-        return RoadNetwork(
-            graph=graph,
-            node_xy=arrays["node_xy"],
-            crs=str(meta["crs"]),
-            approach_speed_kmh=float(meta["approach_speed_kmh"]),
-            max_snap_m=float(meta["max_snap_m"]),
-            report=BuildReport(**report),
-            tree=cKDTree(arrays["node_xy"]),
-            reverse_graph=reverse,
-            profile=str(meta.get("profile", "lines")),
-            turns=turns,
-            small=np.asarray(arrays["small"], dtype=bool)
-            if "small" in arrays
-            else None,
-        )
-    except (InputError, TypeError) as err:
-        raise InputError(f"{str(source)!r}: {err}") from None
+    return {
+        "graph": graph,
+        "node_xy": arrays["node_xy"],
+        "crs": str(meta["crs"]),
+        "approach_speed_kmh": float(meta["approach_speed_kmh"]),
+        "max_snap_m": float(meta["max_snap_m"]),
+        "report": report,
+        "tree": cKDTree(arrays["node_xy"]),
+        "reverse_graph": reverse,
+        "profile": str(meta.get("profile", "lines")),
+        "turns": turns,
+        "small": np.asarray(arrays["small"], dtype=bool) if "small" in arrays else None,
+    }
 
 
 def _csr(data: np.ndarray, indices: np.ndarray, indptr: np.ndarray, n: int) -> Any:

@@ -21,10 +21,10 @@ import pandas as pd
 
 from coordogeo._columns import LANGS, Lang
 from coordogeo.access.decay import PRESETS
-from coordogeo.access.fca import METHODS
-from coordogeo.errors import InputError
+from coordogeo.access.fca import METHODS, default_bound_min
+from coordogeo.errors import InputError, is_whole
 from coordogeo.files import existing_path
-from coordogeo.pipeline.scenarios import ScenarioSpec, parse_scenarios
+from coordogeo.pipeline.specs import ScenarioSpec, parse_scenarios
 
 __all__ = [
     "INDEX_METHODS",
@@ -369,6 +369,15 @@ class RunConfig:
         return self.compare_as_of is not None or self.compare_before is not None
 
     @property
+    def index_bound_min(self) -> float:
+        """The index's catchment: given, else the decay's last step, else 30."""
+        if self.index_max_time_min is not None:
+            return self.index_max_time_min
+        if self.method == "apl":
+            return default_bound_min("2sfca", self.decay or "drees_apl")
+        return default_bound_min(self.method, self.decay)
+
+    @property
     def timed_kind(self) -> str:
         """The kind the under-served rule and the suggested sites are about."""
         return self.underserved_kind or self.kinds[0]
@@ -561,12 +570,11 @@ def _texts(key: Key, value: Any, bad: str) -> Checked:
 
 
 def _whole(key: Key, value: Any, bad: str) -> Checked:
-    whole = isinstance(value, int) and not isinstance(value, bool)
     if key.name == "n_jobs":
-        if whole and (value >= 1 or value == -1):
+        if is_whole(value, 1) or value == -1:
             return value, None
         return None, f"`{key.dotted}` must be a whole number >= 1 or -1, got {value!r}"
-    if whole and value >= 0:
+    if is_whole(value):
         return value, None
     return None, f"`{key.dotted}` must be a whole number >= 0, got {value!r}"
 

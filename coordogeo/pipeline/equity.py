@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 
+from coordogeo._columns import nearest_column
 from coordogeo.equity import (
     by_income,
     check_incomes_differ,
@@ -19,28 +18,11 @@ from coordogeo.equity import (
 )
 from coordogeo.errors import InputError
 from coordogeo.pipeline.config import ConfigError, RunConfig
-from coordogeo.pipeline.report import Ledger
+from coordogeo.pipeline.ledger import Ledger
+from coordogeo.pipeline.results import EquityResult
 from coordogeo.pipeline.words import say
 
-__all__ = ["EquityResult", "access_by_income"]
-
-
-@dataclass(frozen=True)
-class EquityResult:
-    """Inequality indices of the travel time (and APL) by income, and deciles.
-
-    ``indices`` has one row per index: ``value`` and ``reading`` (how to read it,
-    in French). ``table`` and ``curve`` come from :func:`coordogeo.equity.by_income`.
-    """
-
-    time_column: str
-    income: str
-    indices: pd.DataFrame
-    table: pd.DataFrame
-    curve: pd.DataFrame
-    population_unreachable: float
-    population_without_income: float
-    thirds: pd.Series
+__all__ = ["access_by_income"]
 
 
 def access_by_income(
@@ -61,7 +43,7 @@ def access_by_income(
                 "`inputs.population`, or name the income column in `equity.income`."
             )
         return None
-    time_column = f"travel_time_min_{config.timed_kind}"
+    time_column = nearest_column(kind=config.timed_kind)
     incomes = places[config.income].dropna().to_numpy(dtype=np.float64)
     if not _incomes_differ(incomes):
         lang = ledger.lang

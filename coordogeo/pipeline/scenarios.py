@@ -1,4 +1,4 @@
-"""The ``[[scenario]]`` tables of a config: read them, run them, tabulate them.
+"""The ``[[scenario]]`` tables of a config, run: each compared with the situation.
 
 Each scenario opens, closes or re-sizes structures of ``parameters.kinds`` (or opens
 the optimal ``suggest`` sites among the candidates) and is compared with the current
@@ -8,13 +8,10 @@ under-served threshold, before and after, with the conservation of inhabitants.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 import warnings
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
 import numpy as np
 import pandas as pd
@@ -22,11 +19,16 @@ import pandas as pd
 import geopandas as gpd
 
 from coordogeo._index import in_index
-from coordogeo._numbers import number
-from coordogeo.access import TravelTimeMatrix
 from coordogeo.access.fca import METHODS
 from coordogeo.errors import InputError, format_labels
 from coordogeo.io import open_by, read_structures, update_insee_codes
+from coordogeo.pipeline.config import RunConfig
+from coordogeo.pipeline.inputs import before_side
+from coordogeo.pipeline.ledger import Ledger
+from coordogeo.pipeline.results import Inputs, ScenarioOutcome, Underserved
+from coordogeo.pipeline.specs import ScenarioSpec
+from coordogeo.pipeline.steps import candidate_sites
+from coordogeo.pipeline.times import TimeSource
 from coordogeo.pipeline.words import say
 from coordogeo.scenarios import (
     Comparison,
@@ -38,242 +40,32 @@ from coordogeo.scenarios import (
 )
 from coordogeo.underserved import suggest_sites
 
-if TYPE_CHECKING:
-    from coordogeo.pipeline.config import RunConfig
-    from coordogeo.pipeline.report import Ledger
-    from coordogeo.pipeline.run import Inputs, Underserved
+__all__ = ["THRESHOLDS_MIN", "run_scenarios"]
 
-__all__ = [
-    "Compared",
-    "ScenarioOutcome",
-    "ScenarioSpec",
-    "parse_scenarios",
-    "run_scenarios",
-    "scenario_table",
-]
-
-_KEYS: Final = ("name", "open", "close", "capacity", "suggest")
-_OPEN_KEYS: Final = ("kind", "insee", "x", "y", "capacity", "name", "id")
 #: Thresholds every scenario table gives, with the under-served one added.
 THRESHOLDS_MIN: Final = (10.0, 20.0, 30.0)
-#: The run's way of making a matrix: (origins, destinations, bound) -> matrix.
-Times = Callable[[gpd.GeoDataFrame, gpd.GeoDataFrame, float], TravelTimeMatrix]
-#: The ``compare.before`` config's places, structures and ledger.
-BeforeSide = Callable[[], tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, "Ledger"]]
-
-
-@dataclass(frozen=True)
-class ScenarioSpec:
-    """One ``[[scenario]]`` table, checked."""
-
-    name: str
-    open: tuple[Mapping[str, Any], ...] | Path = ()
-    close: tuple[str, ...] = ()
-    capacity: Mapping[str, float] = field(default_factory=dict)
-    suggest: int = 0
-
-    @property
-    def slug(self) -> str:
-        """The name as a file-name part: ASCII letters, digits and underscores."""
-        plain = unicodedata.normalize("NFKD", self.name).encode("ascii", "ignore")
-        return re.sub(r"[^A-Za-z0-9]+", "_", plain.decode()).strip("_").lower()[:40]
-
-
-@dataclass(frozen=True)
-class Compared:
-    """What a run keeps of a :class:`~coordogeo.scenarios.Comparison`: its tables.
-
-    The two states and their searches are let go once compared (gigabytes for a
-    national grid); the outputs read these four tables only.
-    """
-
-    places: gpd.GeoDataFrame
-    summary: pd.DataFrame
-    structures: pd.DataFrame
-    ledger: pd.DataFrame
-
-    @classmethod
-    def of(cls, comparison: Comparison) -> Compared:
-        """Keep the tables of ``comparison``."""
-        return cls(
-            comparison.places, comparison.summary, comparison.structures,
-            comparison.ledger,
-        )  # fmt: skip
-
-
-@dataclass(frozen=True)
-class ScenarioOutcome:
-    """A scenario run: what it changed and its comparison with the situation.
-
-    For the ``[compare]`` section (``evolution``), the comparison goes from the
-    older side to the situation.
-
-    Attributes
-    ----------
-    structures, structures_before
-        The open structures after and before.
-    max_time_min, index_options
-        The states' bound and index (None without one).
-    changes
-        The opened and closed structures, with ``change`` and their geometry.
-    """
-
-    spec: ScenarioSpec
-    comparison: Compared
-    structures: gpd.GeoDataFrame
-    structures_before: gpd.GeoDataFrame
-    max_time_min: float
-    index_options: IndexOptions | None
-    changes: gpd.GeoDataFrame
-    notes: tuple[str, ...] = ()
-    evolution: bool = False
-
-    @classmethod
-    def of(
-        cls,
-        spec: ScenarioSpec,
-        comparison: Comparison,
-        changes: gpd.GeoDataFrame,
-        notes: tuple[str, ...] = (),
-        *,
-        evolution: bool = False,
-    ) -> ScenarioOutcome:
-        """Keep what the outputs read of a comparison, not its states."""
-        after = comparison.after
-        return cls(
-            spec, Compared.of(comparison), after.structures,
-            comparison.before.structures, after.max_time_min, after.index_options,
-            changes, notes, evolution,
-        )  # fmt: skip
-
-
-def parse_scenarios(raw: Any, base: Path) -> tuple[tuple[ScenarioSpec, ...], list[str]]:
-    """Check the ``[[scenario]]`` tables; return the specs and every problem found."""
-    if not isinstance(raw, list) or not all(isinstance(r, dict) for r in raw):
-        return (), [
-            (
-                "`scenario` must be tables written [[scenario]] (one per scenario), "
-                "each with a `name`"
-            )
-        ]
-    specs, problems, names = [], [], set()
-    for n, table in enumerate(raw, start=1):
-        where = f"[[scenario]] n° {n}"
-        unknown = sorted(set(table) - set(_KEYS))
-        if unknown:
-            problems.append(
-                f"{where}: unknown key(s) {unknown}; it takes {list(_KEYS)}"
-            )
-        name = table.get("name")
-        if not isinstance(name, str) or not name.strip():
-            problems.append(f"{where}: `name` (a text) is required")
-            continue
-        where = f"scenario {name!r}"
-        if name in names:
-            problems.append(f"{where}: the name is used twice; give each its own")
-        names.add(name)
-        spec, found = _spec(table, name, where, base)
-        problems += found
-        if spec is not None:
-            specs.append(spec)
-    return tuple(specs), problems
-
-
-def _spec(
-    table: Mapping[str, Any], name: str, where: str, base: Path
-) -> tuple[ScenarioSpec | None, list[str]]:
-    """Check one table's values."""
-    problems = []
-    opened: tuple[Mapping[str, Any], ...] | Path = ()
-    given = table.get("open", [])
-    if isinstance(given, str):
-        path = (base / given).resolve()
-        if not path.is_file():
-            problems.append(f"{where}: `open` file {given!r} not found")
-        opened = path
-    elif isinstance(given, list) and all(isinstance(g, dict) for g in given):
-        for k, entry in enumerate(given, start=1):
-            problems += [f"{where}, open n° {k}: {p}" for p in _open_problems(entry)]
-        opened = tuple(given)
-    else:
-        problems.append(
-            f"{where}: `open` must be a file or a list of tables "
-            "{ kind = 'MSP', insee = '46042' } (or x / y)"
-        )
-    close = table.get("close", [])
-    if not isinstance(close, list) or not all(isinstance(c, str) for c in close):
-        problems.append(f"{where}: `close` must be a list of structure ids (texts)")
-        close = []
-    capacity = table.get("capacity", {})
-    if not isinstance(capacity, dict) or not all(
-        _is_number(v) and v >= 0 for v in capacity.values()
-    ):
-        problems.append(
-            f"{where}: `capacity` must be a table id = capacity (numbers >= 0)"
-        )
-        capacity = {}
-    suggest = table.get("suggest", 0)
-    if isinstance(suggest, bool) or not isinstance(suggest, int) or suggest < 0:
-        problems.append(f"{where}: `suggest` must be a whole number >= 0")
-        suggest = 0
-    if not (opened or close or capacity or suggest):
-        problems.append(f"{where}: changes nothing; give `open`, `close`, "
-                        "`capacity` or `suggest`")  # fmt: skip
-    if problems:
-        return None, problems
-    spec = ScenarioSpec(name, opened, tuple(close), dict(capacity), suggest)
-    return spec, []
-
-
-def _open_problems(entry: Mapping[str, Any]) -> list[str]:
-    """List what is wrong with one structure to open."""
-    problems = []
-    unknown = sorted(set(entry) - set(_OPEN_KEYS))
-    if unknown:
-        problems.append(f"unknown key(s) {unknown}; it takes {list(_OPEN_KEYS)}")
-    if not isinstance(entry.get("kind"), str):
-        problems.append("`kind` (e.g. 'MSP') is required")
-    has_xy = "x" in entry or "y" in entry
-    if ("insee" in entry) == has_xy:
-        problems.append("give `insee` (the commune) or `x` and `y`, one of them")
-    if has_xy and not (_is_number(entry.get("x")) and _is_number(entry.get("y"))):
-        problems.append("`x` and `y` must both be numbers")
-    if "insee" in entry and not isinstance(entry["insee"], str):
-        problems.append("`insee` must be a text, e.g. '46042'")
-    if "capacity" in entry and not (
-        _is_number(entry["capacity"]) and entry["capacity"] >= 0
-    ):
-        problems.append("`capacity` must be a number >= 0")
-    return problems
-
-
-def _is_number(value: Any) -> bool:
-    return (
-        isinstance(value, int | float)
-        and not isinstance(value, bool)
-        and (np.isfinite(value))
-    )
 
 
 def run_scenarios(
     config: RunConfig,
     inputs: Inputs,
+    times: TimeSource,
     found: Underserved,
     ledger: Ledger,
-    *,
-    candidates: Callable[[], gpd.GeoDataFrame],
-    times: Times,
-    before: BeforeSide | None = None,
 ) -> tuple[ScenarioOutcome, ...]:
     """Compute the situation once, then each scenario from it, then the evolution.
 
-    ``candidates`` gives the possible sites of ``suggest`` (called only when one
-    asks for them); ``times(origins, destinations, bound)`` the run's matrix (roads,
-    external table or crow-fly); ``before`` the other config's inputs, for
-    ``compare.before``.
+    ``times`` is the run's time source (roads, external table or crow-fly); the
+    candidates of ``suggest`` are the run's (:func:`~coordogeo.pipeline.steps.
+    candidate_sites`), read only when a scenario asks for them.
     """
     if not config.scenarios and not config.compares:
         return ()
+
+    def candidates() -> gpd.GeoDataFrame:
+        kind = inputs.structures["kind"] == config.timed_kind
+        return candidate_sites(config, inputs, inputs.structures[kind])
+
     timed = inputs.structures[inputs.structures["kind"].isin(config.kinds)]
     bound = max(THRESHOLDS_MIN[-1], config.underserved_time_min)
     thresholds = sorted({*THRESHOLDS_MIN, config.underserved_time_min})
@@ -291,7 +83,7 @@ def run_scenarios(
     older = None
     if config.compares:
         try:
-            older = _older_side(config, inputs, timed, index, ledger, before)
+            older = _older_side(config, inputs, timed, index, ledger)
         except InputError as err:
             raise InputError(f"[compare]: {err}") from err
     source = _source(config, inputs, timed, bound, candidates, times, older)
@@ -354,7 +146,6 @@ def _older_side(
     timed: gpd.GeoDataFrame,
     index: IndexOptions | None,
     ledger: Ledger,
-    before: BeforeSide | None,
 ) -> _Older:
     """Return the places and structures of the date or config compared with."""
     en = config.lang == "en"
@@ -383,8 +174,8 @@ def _older_side(
             )  # fmt: skip
             notes.append(say("undated_note", lang, n=undated, as_of=as_of))
         return inputs.places, sites, label, tuple(notes)
-    assert before is not None and config.compare_before is not None
-    places, structures, side = before()
+    assert config.compare_before is not None
+    places, structures, side = before_side(config)
     ledger.merge(side, prefix="compare.before")
     sites = structures[structures["kind"].isin(config.kinds)]
     if index is not None and index.capacity in sites:
@@ -467,7 +258,7 @@ def _source(
     timed: gpd.GeoDataFrame,
     bound: float,
     candidates: Callable[[], gpd.GeoDataFrame],
-    times: Times,
+    times: TimeSource,
     older: _Older | None = None,
 ) -> Any:
     """Return the road network, or a matrix to every site a scenario may open.
@@ -558,7 +349,7 @@ def _opened(
     inputs: Inputs,
     ref: State,
     spec: ScenarioSpec,
-    sources: tuple[Callable[[], gpd.GeoDataFrame], Times],
+    sources: tuple[Callable[[], gpd.GeoDataFrame], TimeSource],
 ) -> tuple[gpd.GeoDataFrame, tuple[str, ...]]:
     """Return what a scenario opens: named structures, then the optimal ``suggest``."""
     frame = _open_frame(config, inputs, spec)
@@ -598,7 +389,7 @@ def _suggested(
     ref: State,
     spec: ScenarioSpec,
     candidates: gpd.GeoDataFrame,
-    times: Times,
+    times: TimeSource,
 ) -> tuple[gpd.GeoDataFrame, str]:
     """Return the optimal ``suggest`` sites of the under-served kind, as structures."""
     kind = config.timed_kind
@@ -658,151 +449,3 @@ def _changes(ref: State, after: State, comparison: Comparison) -> gpd.GeoDataFra
     return gpd.GeoDataFrame(
         table, geometry=geometry.loc[table.index].to_numpy(), crs=ref.structures.crs
     )
-
-
-def scenario_table(outcomes: Sequence[ScenarioOutcome]) -> pd.DataFrame:
-    """Every scenario's summary as one long table (English names; written in French)."""
-    if not outcomes:
-        return pd.DataFrame()
-    frames = [
-        o.comparison.summary.assign(scenario=o.spec.name)[
-            ["scenario", "indicator", "kind", "threshold", "before", "after", "change"]
-        ]
-        for o in outcomes
-    ]
-    out = pd.concat(frames, ignore_index=True)
-    return out.rename(columns={"threshold": "threshold_min"})
-
-
-#: The index per inhabitant is shown and written per 100,000 inhabitants.
-PER_100K: Final = 100_000.0
-
-#: Indicator and status names of the written tables, in French.
-INDICATORS_FR: Final = {
-    "population_within": "habitants_a_portee",
-    "population_out_of_reach": "habitants_hors_portee",
-    "mean_time_min": "temps_moyen_min",
-    "index_mean": "indice_moyen_pour_100k_hab",
-    "population_below_index": "habitants_sous_seuil_indice",
-    "population_index_up": "habitants_indice_en_hausse",
-    "population_index_down": "habitants_indice_en_baisse",
-    "n_zones": "nb_zones",
-    "population_in_zones": "habitants_en_zones",
-}
-STATUSES_FR: Final = {
-    "gained": "gagne",
-    "lost": "perd",
-    "unchanged": "inchange",
-    "only_before": "avant_seulement",
-    "only_after": "apres_seulement",
-    "mixed": "mixte",
-}
-_ROW_LABELS: Final = {
-    "fr": {
-        "population_within": "Habitants à {t} min ou moins",
-        "population_out_of_reach": "Habitants au-delà de {bound} min ou hors réseau",
-        "mean_time_min": "Temps moyen des habitants à {bound} min ou moins (min)",
-        "index_mean": "Capacité totale pour 100 000 hab.",
-        "population_index_up": "Habitants dont l'indice augmente",
-        "population_index_down": "Habitants dont l'indice baisse",
-        "population_below_index": "Habitants sous {t} (indice)",
-    },
-    "en": {
-        "population_within": "Inhabitants within {t} min",
-        "population_out_of_reach": "Inhabitants beyond {bound} min or off the roads",
-        "mean_time_min": "Mean time of the inhabitants within {bound} min (min)",
-        "index_mean": "Total capacity per 100,000 inhabitants",
-        "population_index_up": "Inhabitants whose index rises",
-        "population_index_down": "Inhabitants whose index falls",
-        "population_below_index": "Inhabitants below {t} (index)",
-    },
-}
-
-
-def written_table(outcomes: Sequence[ScenarioOutcome], lang: str) -> pd.DataFrame:
-    """Return every scenario's table as ``scenarios.csv`` holds it (French values)."""
-    table = scenario_table(outcomes)
-    if not len(table):
-        return table
-    per_100k = table["indicator"].eq("index_mean").to_numpy()
-    for column in ("before", "after", "change"):
-        table[column] = np.where(per_100k, table[column] * PER_100K, table[column])
-    digits = (
-        table["indicator"]
-        .map({"mean_time_min": 1, "index_mean": 3})
-        .fillna(0)
-        .astype(int)
-    )
-    for column in ("before", "after", "change"):
-        table[column] = [
-            round(float(v), d) + 0.0 for v, d in zip(table[column], digits, strict=True)
-        ]
-    if lang == "fr":
-        table["indicator"] = table["indicator"].map(INDICATORS_FR)
-    return table
-
-
-def written_places(
-    outcome: ScenarioOutcome, lang: str, *, rows: int | None = None
-) -> gpd.GeoDataFrame:
-    """Return a scenario's places with their change, as its GeoPackage layer.
-
-    ``rows``: only the first ones (None: all).
-    """
-    places = outcome.comparison.places.iloc[:rows].copy()
-    for side in ("before", "after"):  # per inhabitant: per 100,000, as shown
-        if f"index_{side}" in places:
-            places[f"index_{side}_per_100k"] = places.pop(f"index_{side}") * PER_100K
-    if lang == "fr":
-        for column in [c for c in places.columns if str(c).startswith("status")]:
-            places[column] = places[column].astype(str).map(STATUSES_FR)
-        places["presence"] = places["presence"].map(
-            {"both": "les_deux", "only_before": "avant_seulement",
-             "only_after": "apres_seulement"}
-        )  # fmt: skip
-    return places
-
-
-def changed_kinds(outcome: ScenarioOutcome, default: str) -> list[str]:
-    """Return the kinds a scenario opens or closes, ``default`` first (and if none)."""
-    table = outcome.comparison.structures
-    moved = table.loc[table["change"].isin(["opened", "closed"]), "kind"]
-    kinds = [k for k in dict.fromkeys(map(str, moved)) if k != default]
-    return [default, *kinds] if default in set(moved) or not kinds else kinds
-
-
-def timed_kinds(outcome: ScenarioOutcome, default: str) -> list[str]:
-    """Return the kinds whose times a scenario changes (none: capacities only)."""
-    moved = outcome.comparison.structures["change"].isin(["opened", "closed"])
-    return changed_kinds(outcome, default) if moved.any() else []
-
-
-def summary_rows(
-    outcome: ScenarioOutcome, kind: str | None, lang: str
-) -> list[list[str]]:
-    """Return a scenario's rows (indicator, before, after, change) as text.
-
-    One kind's, or with ``kind=None`` the index's (one for every kind of it).
-    """
-    words = _ROW_LABELS.get(lang, _ROW_LABELS["en"])
-    bound = f"{outcome.max_time_min:g}"
-    rows = []
-    for r in outcome.comparison.summary.to_dict("records"):
-        indicator = str(r["indicator"])
-        of_kind = r["kind"] if pd.notna(r["kind"]) else None
-        if of_kind != kind or indicator not in words:
-            continue
-        limit = float(r["threshold"])
-        threshold = "" if np.isnan(limit) else f"{limit:g}".replace(".", ",")
-        name = words[indicator].format(t=threshold, bound=bound)
-        values = [float(r[c]) for c in ("before", "after", "change")]
-        digits = 1 if indicator == "mean_time_min" else 0
-        if indicator == "index_mean":  # capacity per inhabitant: per 100,000
-            values, digits = [v * PER_100K for v in values], 2
-        shown = [number(v, lang, digits) for v in values]
-        if round(values[2], digits) > 0:
-            shown[2] = "+" + shown[2]
-        elif round(values[2], digits) == 0:
-            shown[2] = number(0.0, lang, digits)
-        rows.append([name, *shown])
-    return rows

@@ -1,7 +1,8 @@
 """What a run writes: the maps, the GeoPackage and CSV tables in French, the report.
 
 File and layer names are the same for ``coordogeo demo`` and ``coordogeo run``:
-:data:`MAPS`, :data:`GEOPACKAGE` and its layers, ``rapport.md`` and ``rapport.json``.
+the ``carte_*.html`` pages, :data:`GEOPACKAGE` and its layers, ``rapport.md`` and
+``rapport.json``.
 Written tables use French column names with units, whole inhabitants and shares in
 percent (:func:`french_table`); the report keeps the exact sums.
 """
@@ -14,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
 import numpy as np
 import pandas as pd
@@ -22,7 +23,12 @@ import pandas as pd
 import folium
 import geopandas as gpd
 
-from coordogeo._columns import french_name, french_time_model, is_percent
+from coordogeo._columns import (
+    french_name,
+    french_time_model,
+    is_percent,
+    nearest_column,
+)
 from coordogeo._meanings import meaning
 from coordogeo.io import write_results
 from coordogeo.maps import (
@@ -70,25 +76,24 @@ from coordogeo.maps.underserved import (
     rank_names,
 )
 from coordogeo.pipeline.report import report_json, report_markdown
-from coordogeo.pipeline.scenarios import (
+from coordogeo.pipeline.results import RunResult
+from coordogeo.pipeline.scenario_tables import (
     summary_rows,
     timed_kinds,
     written_places,
     written_table,
 )
 
-if TYPE_CHECKING:
-    from coordogeo.pipeline.run import RunResult
-
-__all__ = ["GEOPACKAGE", "MAPS", "french_table", "write_everything", "write_maps"]
+__all__ = ["GEOPACKAGE", "french_table", "write_everything", "write_maps"]
 
 #: The single maps, then the overview that links them.
-MAPS: Final = (
-    "carte_couverture.html",
-    "carte_acces.html",
-    "carte_indice.html",
-    "carte_zones.html",
-)
+#: The title (a label key) of the single maps titled by their kind of map.
+_TITLE_KEYS: Final = {
+    "carte_couverture.html": "coverage_title",
+    "carte_zones.html": "zones_title",
+    "carte_equite.html": "equity_title",
+    "carte_zonage.html": "zonage_title",
+}
 OVERVIEW: Final = "carte_synthese.html"
 #: The chart of access by standard of living (with an income column).
 CHART: Final = "acces_niveau_vie.svg"
@@ -191,7 +196,7 @@ def write_maps(result: RunResult, folder: Path) -> dict[str, Path]:
     config, found = result.config, result.underserved
     lang = config.lang
     structures = result.inputs.structures
-    column = f"travel_time_min_{config.timed_kind}"
+    column = nearest_column(kind=config.timed_kind)
     timed = structures[structures["kind"].isin(config.kinds)]
     communes = result.inputs.communes
 
@@ -297,7 +302,13 @@ def write_maps(result: RunResult, folder: Path) -> dict[str, Path]:
             income=None if fair is None else fair.income,
             income_group=None if fair is None else "income_third",
         ),
-        links=links_to(pages, lang=lang, titles=titles),
+        links=links_to(
+            pages,
+            titles={
+                **{page: label(key, lang) for page, key in _TITLE_KEYS.items()},
+                **titles,
+            },
+        ),
         figures=figures,
         lang=lang,
         **framed("overview_title"),
@@ -443,7 +454,7 @@ def qgis_styles(result: RunResult, layers: dict[str, pd.DataFrame]) -> dict[str,
             and all(c in frame for c in columns)
         )  # fmt: skip
 
-    time = french_name(f"travel_time_min_{kind}")
+    time = french_name(nearest_column(kind=kind))
     if has("temps_acces", time):
         out["temps_acces"] = qml(time_rules(time, lang=lang), geometry="polygon")
     index_style = _index_style(result, has)

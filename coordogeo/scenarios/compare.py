@@ -12,6 +12,7 @@ import pandas as pd
 import geopandas as gpd
 
 from coordogeo._change import index_change_classes
+from coordogeo._columns import TIME
 from coordogeo._index import in_index
 from coordogeo.errors import InputError, check_increasing
 from coordogeo.scenarios.state import State
@@ -198,7 +199,7 @@ def _times_of(state: State, group: object, places: pd.DataFrame) -> np.ndarray:
     """Minutes to the nearest of the kind on the aligned places (NaN: absent, none)."""
     if group not in state.groups:
         return np.full(len(places), np.nan)
-    column = state.nearest[f"travel_time_min{state.suffix(group)}"]
+    column = state.nearest[TIME + state.suffix(group)]
     values: np.ndarray = column.astype("float64").reindex(places.index).to_numpy()
     return values
 

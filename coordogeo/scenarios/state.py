@@ -26,6 +26,7 @@ import pandas as pd
 
 import geopandas as gpd
 
+from coordogeo._columns import NEAREST_ID, TIME
 from coordogeo.access.decay import checked_weights
 from coordogeo.access.fca import (
     METHODS,
@@ -39,6 +40,7 @@ from coordogeo.access.matrix import (
     TravelTimeMatrix,
     assemble_matrix,
     check_matrix_ids,
+    check_time_source,
     travel_time_matrix,
 )
 from coordogeo.access.nearest import nearest, nearest_columns
@@ -51,14 +53,13 @@ from coordogeo.errors import (
     check_positive,
     format_labels,
 )
-from coordogeo.network.roads import RoadNetwork, anchor_xy, warn_unsnapped
+from coordogeo.network.roads import RoadNetwork, warn_unsnapped
 from coordogeo.network.search import Targets, bounded_pairs, expand_groups
 from coordogeo.underserved.rules import Rule, classify
 from coordogeo.underserved.zones import zones as merge_zones
 
 __all__ = ["IndexOptions", "State", "apply", "baseline"]
 
-_TIME = "travel_time_min"
 _SNAP_COLUMNS = ("snapped", "snap_distance_m", "time_model")
 
 
@@ -374,28 +375,21 @@ def baseline(  # noqa: PLR0913 - three data arguments, six options
     """
     bound = check_positive(max_time_min, name="max_time_min", unit="minutes")
     check_counts(places, "population", name="places")
-    if isinstance(network_or_matrix, RoadNetwork):
-        network: RoadNetwork | None = network_or_matrix
+    given = check_time_source(network_or_matrix)
+    if isinstance(given, RoadNetwork):
+        network: RoadNetwork | None = given
         source = None
-        places = to_metric_crs(places, name="places", crs=network_or_matrix.crs)
-        sites = to_metric_crs(structures, name="structures", crs=network_or_matrix.crs)
+        places, node, _, seconds = given.attach(places, name="places")
+        sites = to_metric_crs(structures, name="structures", crs=given.crs)
         matrix = travel_time_matrix(
-            network_or_matrix, places, sites, max_time_min=bound, n_jobs=n_jobs
+            given, places, sites, max_time_min=bound, n_jobs=n_jobs
         )
-        node, dist = network_or_matrix.snap_xy(
-            anchor_xy(places), max_snap_m=network_or_matrix.max_snap_m
-        )
-        snapped = Targets.of(node, network_or_matrix.approach_seconds(dist))
-    elif isinstance(network_or_matrix, TravelTimeMatrix):
-        network, source, matrix = None, network_or_matrix, network_or_matrix
+        snapped = Targets.of(node, seconds)
+    else:
+        network, source, matrix = None, given, given
         snapped = None
         places, sites = places.copy(), structures.copy()
         _check_matrix(matrix, places, sites, bound)
-    else:
-        raise InputError(
-            "`network_or_matrix` must be a RoadNetwork or a TravelTimeMatrix, got "
-            f"{type(network_or_matrix).__name__}."
-        )
     codes, labels = _group_codes(sites, by)
     pairs = _baseline_pairs(matrix, places, sites, codes, bound)
     state = State(
@@ -419,11 +413,11 @@ def baseline(  # noqa: PLR0913 - three data arguments, six options
     view = nearest(own, places, sites, by=by, max_time_min=bound)
     best = {}
     for group in labels:
-        ids = view[f"nearest_id{state.suffix(group)}"]
+        ids = view[NEAREST_ID + state.suffix(group)]
         position = np.full(len(places), -1, dtype=np.int64)
         ok = ids.notna().to_numpy()
         position[ok] = pairs.sites.get_indexer(ids[ok])
-        minutes = view[f"travel_time_min{state.suffix(group)}"].to_numpy(np.float64)
+        minutes = view[TIME + state.suffix(group)].to_numpy(np.float64)
         best[group] = (np.where(ok, minutes, np.inf), position)
     state = replace(state, _best=best, _snap=view[list(_SNAP_COLUMNS)],
                     _frames={"nearest": view})  # fmt: skip
@@ -634,11 +628,11 @@ def _opened_pairs(
     source = state._source
     network = state._network
     if network is not None and state._snapped is not None:
-        node, dist = network.snap_xy(anchor_xy(opened), max_snap_m=network.max_snap_m)
+        _, node, _, seconds = network.attach(opened, name="destinations")
         warn_unsnapped(opened, node >= 0, stacklevel=4)
         site, row, minutes = bounded_pairs(
             network.search_graph(reverse=True),
-            (node, network.approach_seconds(dist)),
+            (node, seconds),
             state._snapped,
             state.max_time_min * 60.0,
             1,
@@ -822,8 +816,8 @@ def _zones_of(state: State) -> gpd.GeoDataFrame:
         score = [c for c in index.demand.columns if c not in state.places.columns]
         cells = cells.join(index.demand[[c for c in score if c != "time_model"]])
     flagged = classify(cells, state.rules)
-    times = [r.column for r in state.rules if r.column.startswith(_TIME)]
-    first = f"{_TIME}{state.suffix(state.groups[0])}"
+    times = [r.column for r in state.rules if r.column.startswith(TIME)]
+    first = TIME + state.suffix(state.groups[0])
     return merge_zones(flagged, time_column=times[0] if times else first)
 
 

@@ -11,6 +11,7 @@ from typing import Any, Final, Literal
 import numpy as np
 import pandas as pd
 
+from coordogeo._columns import TIME
 from coordogeo.errors import InputError, check_choice, format_labels
 
 __all__ = [
@@ -36,7 +37,6 @@ COMPARISONS: Final[dict[str, Callable[[Any, Any], Any]]] = {
 }
 #: What a missing value does, by default, in a rule on a ``travel_time_min`` column:
 #: NaN there means "not reachable within the search bound", the worst access.
-_TIME_MARK: Final = "travel_time_min"
 _SEPARATOR: Final = "; "
 
 
@@ -114,7 +114,7 @@ reads as a number). Write 2.5.
         """What a missing value does (see ``missing``)."""
         if self.missing is not None:
             return self.missing
-        return "fires" if _TIME_MARK in self.column else "error"
+        return "fires" if TIME in self.column else "error"
 
 
 def _check_threshold(column: str, threshold: object) -> None:
@@ -326,6 +326,6 @@ def _evaluate(cells: pd.DataFrame, rule: Rule) -> tuple[np.ndarray, np.ndarray]:
 
 def _missing_suffix(rule: Rule) -> str:
     """Return what the reason adds when a missing value fired the rule."""
-    if _TIME_MARK in rule.column:
+    if TIME in rule.column:
         return " (non accessible)"
     return " (valeur manquante)"

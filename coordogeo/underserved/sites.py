@@ -18,7 +18,11 @@ from scipy.sparse import csc_matrix, csr_matrix, hstack, identity
 
 import geopandas as gpd
 
-from coordogeo.access.matrix import TravelTimeMatrix, travel_time_matrix
+from coordogeo.access.matrix import (
+    TravelTimeMatrix,
+    check_time_source,
+    travel_time_matrix,
+)
 from coordogeo.crs import to_metric_crs
 from coordogeo.errors import (
     InputError,
@@ -26,6 +30,7 @@ from coordogeo.errors import (
     check_counts,
     check_positive,
     format_labels,
+    is_whole,
 )
 from coordogeo.network.roads import RoadNetwork
 from coordogeo.network.search import expand_groups
@@ -172,17 +177,11 @@ def suggest_sites(  # noqa: PLR0913 - the data, the question and where to search
             "give each site one id (an existing structure is not a candidate)."
         )
     people = check_counts(population, "population", name="population")
-    if isinstance(network_or_matrix, RoadNetwork):
-        matrix = _road_matrix(
-            network_or_matrix, population, existing, candidates, bound, n_jobs
-        )
-    elif isinstance(network_or_matrix, TravelTimeMatrix):
-        matrix = network_or_matrix
+    source = check_time_source(network_or_matrix)
+    if isinstance(source, RoadNetwork):
+        matrix = _road_matrix(source, population, existing, candidates, bound, n_jobs)
     else:
-        raise InputError(
-            "`network_or_matrix` must be a RoadNetwork or a TravelTimeMatrix, got "
-            f"{type(network_or_matrix).__name__}."
-        )
+        matrix = source
     covers = _coverage(matrix, population.index, existing_ids, candidate_ids, bound)
     weight = np.zeros(len(matrix.origins))
     weight[matrix.origins.get_indexer(population.index)] = people
@@ -234,7 +233,7 @@ def _ids(sites: Sites, *, name: str) -> pd.Index:
 
 def _n_sites(n_sites: int, n_candidates: int) -> int:
     """Check ``n_sites``: a whole number from 1 to the number of candidates."""
-    if isinstance(n_sites, bool) or not isinstance(n_sites, int | np.integer):
+    if not is_whole(n_sites, least=-(2**62)):
         raise InputError(f"`n_sites` must be a whole number >= 1, got {n_sites!r}.")
     if n_sites < 1:
         raise InputError(f"`n_sites` must be >= 1, got {n_sites}.")

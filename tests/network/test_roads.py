@@ -191,3 +191,19 @@ def test_a_road_file_read_in_blocks_gives_the_network_of_the_whole_file(
     bad.to_file(tmp_path / "bad.gpkg", engine="pyogrio")
     with pytest.raises(InputError, match=r"at index \[150\]"):
         RoadNetwork.from_road_file(tmp_path / "bad.gpkg", rows=97)
+
+
+def test_attach_places_rows_on_the_network_in_any_crs(triangle_roads):
+    """Nearest node within max_snap_m, the off-road leg's seconds, the frame moved."""
+    net = RoadNetwork.from_roads(triangle_roads, max_snap_m=500)
+    here = places(["a", "near_b", "far"], (0, 30), (1000, -40), (5000, 5000))
+    got = net.attach(here.to_crs(4326), name="origins")
+    assert got.frame.crs == net.crs and list(got.frame.index) == ["a", "near_b", "far"]
+    assert got.snapped.tolist() == [True, True, False]
+    xy = net.node_xy[got.node[:2]]
+    np.testing.assert_allclose(xy, at((0, 0), (1000, 0)), atol=1e-6)
+    np.testing.assert_allclose(got.distance_m[:2], [30.0, 40.0], atol=1e-3)
+    speed = net.approach_speed_kmh / 3.6
+    np.testing.assert_allclose(got.seconds, got.distance_m / speed, rtol=1e-12)
+    same = net.attach(here, name="origins")  # the network's CRS: the same answer
+    np.testing.assert_array_equal(same.node, got.node)

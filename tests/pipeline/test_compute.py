@@ -12,8 +12,9 @@ import pytest
 from coordogeo.network import RoadNetwork
 from coordogeo.pipeline import load_config, run
 from coordogeo.pipeline.config import ConfigError
-from coordogeo.pipeline.report import Ledger
-from coordogeo.pipeline.run import _cache_path, _time_matrix, read_inputs
+from coordogeo.pipeline.inputs import _cache_path, read_inputs
+from coordogeo.pipeline.ledger import Ledger
+from coordogeo.pipeline.times import TimeSource
 from tests.pipeline.conftest import edited
 
 
@@ -102,12 +103,15 @@ def test_a_road_matrix_asked_again_is_not_searched_again(sample_folder):
     config = load_config(sample_folder / "config.toml")
     inputs = read_inputs(config, Ledger(lang="fr", parameters={}))
     places, sites = inputs.places, inputs.structures
-    first = _time_matrix(config, inputs, places, sites, bound=20)
-    assert _time_matrix(config, inputs, places.copy(), sites.copy(), bound=20) is first
+    times = TimeSource(config, inputs)
+    first = times(places, sites, 20)
+    assert times(places.copy(), sites.copy(), 20) is first
     # another bound, other sites, or moved sites: searched anew
-    assert _time_matrix(config, inputs, places, sites, bound=25) is not first
-    assert _time_matrix(config, inputs, places, sites.iloc[1:], bound=20) is not first
+    assert times(places, sites, 25) is not first
+    assert times(places, sites.iloc[1:], 20) is not first
     moved = sites.set_geometry(sites.geometry.translate(100, 0))
-    again = _time_matrix(config, inputs, places, moved, bound=20)
-    assert again is not first and len(inputs.matrices) == 2  # the last two kept
-    assert _time_matrix(config, inputs, places, moved, bound=20) is again
+    again = times(places, moved, 20)
+    assert again is not first and times.kept == 2  # the last two kept
+    assert times(places, moved, 20) is again
+    times.forget()
+    assert times.kept == 0 and times(places, moved, 20) is not again

@@ -13,8 +13,8 @@ from coordogeo.pipeline.config import (
     schema_markdown,
     schema_text,
 )
-from coordogeo.pipeline.report import Ledger
-from coordogeo.pipeline.run import read_inputs
+from coordogeo.pipeline.inputs import read_inputs
+from coordogeo.pipeline.ledger import Ledger
 from tests.pipeline.conftest import edited
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "config.md"

@@ -7,7 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from coordogeo._numbers import whole_parts
-from coordogeo.pipeline.report import Ledger, _ledger_table
+from coordogeo.pipeline.ledger import Ledger
+from coordogeo.pipeline.report import _ledger_table
 
 
 def _number(text: str) -> int:
