@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Final, Literal, NamedTuple
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Final, Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -21,13 +23,16 @@ from coordogeo.errors import InputError, check_choice, check_counts, format_labe
 __all__ = [
     "METHODS",
     "SEPARABLE",
+    "Catchments",
     "FcaResult",
+    "catchment_sums",
     "decay_of",
     "default_bound_min",
     "fca",
     "fca_result",
     "score_name",
     "stage_weights",
+    "with_columns",
 ]
 
 Method = Literal["2sfca", "e2sfca", "3sfca", "gravity", "bfca"]
@@ -193,14 +198,13 @@ def fca(
         supply, matrix.destinations, capacity, name="supply", side="destinations"
     )
     fn = decay_of(method, decay, bound_min=matrix.max_time_min)
-    o, d = matrix.origin, matrix.destination
-    w = checked_weights(fn, matrix.time_min.astype(np.float64))
-    w1, w2 = stage_weights(method, o, d, w, matrix.shape)
-    demand_in_reach = np.bincount(d, w1 * people[o], minlength=matrix.shape[1])
+    ctx = Catchments(fn, method, people, cap, matrix.shape, None)
+    _, score, in_reach, _, demand_in_reach = catchment_sums(
+        ctx, matrix.destination, matrix.origin, matrix.time_min, whole=True
+    )
+    reached = in_reach.astype(np.int64)  # a count
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(demand_in_reach > 0, cap / demand_in_reach, np.nan)
-    score = np.bincount(o, w2 * np.nan_to_num(ratio[d]), minlength=matrix.shape[0])
-    reached = np.bincount(o[w > 0], minlength=matrix.shape[0])  # a count: int64
     return fca_result(
         (demand, supply),
         (matrix.origins.get_indexer(demand.index),
@@ -210,6 +214,55 @@ def fca(
         name=(method, capacity, normalize),
         description=matrix.description,
     )  # fmt: skip
+
+
+@dataclass(frozen=True, eq=False)
+class Catchments:
+    """What the sums of a floating-catchment index need to weigh a set of pairs.
+
+    One copy per worker when :func:`~coordogeo.access.road_fca` sums blocks of
+    sites; :func:`fca` sums all its pairs as one block.
+    """
+
+    fn: Decay
+    method: str
+    people: np.ndarray
+    cap: np.ndarray
+    shape: tuple[int, int]
+    place_sums: np.ndarray | None
+
+
+def catchment_sums(
+    ctx: Catchments,
+    site: np.ndarray,
+    place: np.ndarray,
+    minutes: np.ndarray,
+    *,
+    whole: bool = False,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Sum the index over some sites' pairs: the one core of every FCA.
+
+    Returns (places, score part, sites in reach part, sites, demand in reach),
+    on the places and sites the pairs hold (``whole``: on every place and site of
+    ``ctx.shape``, for all the pairs at once). The pairs hold every pair of their
+    sites, so the sites' demand in reach is whole here; a place's score is the
+    sum of the parts of every block of sites.
+    """
+    o, d = place.astype(np.int64), site.astype(np.int64)
+    w = checked_weights(ctx.fn, minutes.astype(np.float64))
+    w1, w2 = stage_weights(ctx.method, o, d, w, ctx.shape, place_sums=ctx.place_sums)
+    if whole:
+        sites, d_at = np.arange(ctx.shape[1]), d
+        places, o_at = np.arange(ctx.shape[0]), o
+    else:
+        sites, d_at = np.unique(d, return_inverse=True)
+        places, o_at = np.unique(o, return_inverse=True)
+    demand_in_reach = np.bincount(d_at, w1 * ctx.people[o], minlength=len(sites))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(demand_in_reach > 0, ctx.cap[sites] / demand_in_reach, 0.0)
+    part = np.bincount(o_at, w2 * ratio[d_at], minlength=len(places))
+    reached = np.bincount(o_at[w > 0], minlength=len(places)).astype(np.float64)
+    return places, part, reached, sites, demand_in_reach
 
 
 def fca_result(
@@ -232,16 +285,45 @@ def fca_result(
     method, capacity, normalize = name
     if normalize:
         score = _normalised(score, people)
-    out_demand = demand.copy()
-    out_demand[score_name(method, capacity, normalize=normalize)] = score[rows_o]
-    out_demand["n_sites_in_reach"] = reached[rows_o]
-    out_demand["time_model"] = description
-    out_supply = supply.copy()
-    out_supply["demand_in_reach"] = demand_in_reach[rows_d]
-    out_supply[f"{capacity}_per_inhabitant"] = ratio[rows_d]
-    out_supply["has_demand_in_reach"] = demand_in_reach[rows_d] > 0
-    out_supply["time_model"] = description
+    out_demand = with_columns(demand, {
+        score_name(method, capacity, normalize=normalize): score[rows_o],
+        "n_sites_in_reach": reached[rows_o],
+        "time_model": pd.Series(description, index=demand.index, dtype=object),
+    })  # fmt: skip
+    out_supply = with_columns(supply, {
+        "demand_in_reach": demand_in_reach[rows_d],
+        f"{capacity}_per_inhabitant": ratio[rows_d],
+        "has_demand_in_reach": demand_in_reach[rows_d] > 0,
+        "time_model": pd.Series(description, index=supply.index, dtype=object),
+    })  # fmt: skip
     return FcaResult(out_demand, out_supply)
+
+
+def with_columns(frame: pd.DataFrame, columns: Mapping[str, Any]) -> Any:
+    """Return a copy of ``frame`` with ``columns`` added or replaced.
+
+    New columns come in one concatenation (setting them one by one on a copy costs
+    a block insertion each: seconds for millions of cells); arrays keep their
+    dtype. A GeoDataFrame stays one, with its geometry and CRS.
+    """
+    index = frame.index
+    series = {
+        name: values if isinstance(values, pd.Series)
+        else pd.Series(values, index=index, dtype=values.dtype, copy=False)
+        for name, values in columns.items()
+    }  # fmt: skip
+    if frame.columns.isin(list(series)).any():  # replaced in place, as a recompute
+        out = frame.copy()
+        for name, values in series.items():
+            out[name] = values
+        return out
+    joined = pd.concat([frame, pd.DataFrame(series, index=index)], axis=1)
+    geometry = getattr(frame, "_geometry_column_name", None)
+    if geometry is None or geometry not in joined:
+        return joined
+    from geopandas import GeoDataFrame  # noqa: PLC0415 - fca reads plain frames too
+
+    return GeoDataFrame(joined, geometry=geometry, crs=frame.crs)
 
 
 def _aligned(

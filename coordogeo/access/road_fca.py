@@ -10,7 +10,6 @@ only the sums come back.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -21,12 +20,13 @@ import geopandas as gpd
 from coordogeo.access.decay import Decay, checked_weights
 from coordogeo.access.fca import (
     METHODS,
+    Catchments,
     FcaResult,
     Method,
+    catchment_sums,
     decay_of,
     default_bound_min,
     fca_result,
-    stage_weights,
 )
 from coordogeo.errors import check_choice, check_counts, check_positive
 from coordogeo.network.roads import RoadNetwork, warn_unsnapped
@@ -138,8 +138,8 @@ def road_fca(  # noqa: PLR0913 - fca's options, plus the network and where to ru
     if method in ("3sfca", "bfca"):
         parts = run(reduce=partial(_place_sums, fn))
         place_sums = _added(parts, len(places))
-    sums = _Sums(fn, method, people, cap, shape, place_sums)
-    parts = run(reduce=partial(_block_sums, sums))
+    sums = Catchments(fn, method, people, cap, shape, place_sums)
+    parts = run(reduce=partial(catchment_sums, sums))
     score = _added([(p[0], p[1]) for p in parts], len(places))
     reached = _added([(p[0], p[2]) for p in parts], len(places)).astype(np.int64)
     # each site's pairs are all in its block: its demand in reach comes whole
@@ -166,39 +166,6 @@ def _place_sums(
     w = checked_weights(fn, minutes.astype(np.float64))
     places, at = np.unique(place, return_inverse=True)
     return places, np.bincount(at, w, minlength=len(places))
-
-
-@dataclass(frozen=True, eq=False)
-class _Sums:
-    """What every block needs to weigh its pairs: one copy per worker."""
-
-    fn: Decay
-    method: str
-    people: np.ndarray
-    cap: np.ndarray
-    shape: tuple[int, int]
-    place_sums: np.ndarray | None
-
-
-def _block_sums(
-    ctx: _Sums, site: np.ndarray, place: np.ndarray, minutes: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """One block's share: (places, score part, sites in reach part, sites, demand).
-
-    The block holds every pair of its sites, so their demand in reach is whole
-    here; each place's score is the sum of the blocks' parts.
-    """
-    o, d = place.astype(np.int64), site.astype(np.int64)
-    w = checked_weights(ctx.fn, minutes.astype(np.float64))
-    w1, w2 = stage_weights(ctx.method, o, d, w, ctx.shape, place_sums=ctx.place_sums)
-    sites, d_at = np.unique(d, return_inverse=True)
-    demand_in_reach = np.bincount(d_at, w1 * ctx.people[o], minlength=len(sites))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.where(demand_in_reach > 0, ctx.cap[sites] / demand_in_reach, 0.0)
-    places, o_at = np.unique(o, return_inverse=True)
-    part = np.bincount(o_at, w2 * ratio[d_at], minlength=len(places))
-    reached = np.bincount(o_at[w > 0], minlength=len(places)).astype(np.float64)
-    return places, part, reached, sites, demand_in_reach
 
 
 def _added(parts: list[tuple[np.ndarray, ...]], n: int) -> np.ndarray:

@@ -62,6 +62,13 @@ class Key:
     default: Any = None
     choices: tuple[str, ...] = ()
     example: str | None = None
+    #: The :class:`RunConfig` field, when not ``name`` (names repeat across sections).
+    attribute: str = ""
+
+    @property
+    def field(self) -> str:
+        """The :class:`RunConfig` field holding the key's value."""
+        return self.attribute or self.name
 
     @property
     def dotted(self) -> str:
@@ -150,7 +157,8 @@ SCHEMA: Final[tuple[Key, ...]] = (
         "their `speed_kmh` and the same turn costs) or 'free_flow' (coordogeo's "
         "earlier model: typical speeds, `maxspeed` as tagged, no turn costs). "
         "See docs/time-model.md.",
-        default="car", choices=("car", "free_flow")),
+        default="car", choices=("car", "free_flow"),
+        attribute="roads_profile"),
     Key("parameters", "kinds", "texts",
         "Kinds of structure to time, e.g. ['MSP', 'CDS'].", default=("MSP",)),
     Key("parameters", "max_time_min", "number",
@@ -172,13 +180,15 @@ SCHEMA: Final[tuple[Key, ...]] = (
         default="e2sfca", choices=INDEX_METHODS),
     Key("index", "kinds", "texts",
         "Kinds whose `capacity` is the supply of the index (e.g. GP FTE of MSP, "
-        "CDS, ESP). Default: `parameters.kinds`.", example='["MSP", "CDS", "ESP"]'),
+        "CDS, ESP). Default: `parameters.kinds`.", example='["MSP", "CDS", "ESP"]',
+        attribute="index_kinds"),
     Key("index", "decay", "text",
         "Distance decay: a preset name. Default: 'drees_apl' for 'apl', the "
         "method's own otherwise.", choices=tuple(PRESETS), example='"drees_apl"'),
     Key("index", "max_time_min", "number",
         "Catchment of the index, for methods without a stepped decay (2sfca, "
-        "bfca, gravity). Default: the decay's last step, else 30.", example="30"),
+        "bfca, gravity). Default: the decay's last step, else 30.", example="30",
+        attribute="index_max_time_min"),
     Key("index", "capacity", "text",
         "Column of the structures holding the supply.", default="capacity"),
     Key("index", "fill_capacity", "number",
@@ -196,10 +206,12 @@ SCHEMA: Final[tuple[Key, ...]] = (
         "Minutes from a commune to itself in the APL.", default=0.0),
     Key("underserved", "kind", "text",
         "Kind of structure the rule and the suggested sites are about. Default: "
-        "the first of `parameters.kinds`.", example='"MSP"'),
+        "the first of `parameters.kinds`.", example='"MSP"',
+        attribute="underserved_kind"),
     Key("underserved", "time_min", "number",
         "A place farther than this from a structure of `kind` is under-served.",
-        default=20.0),
+        default=20.0,
+        attribute="underserved_time_min"),
     Key("underserved", "apl_below", "number",
         "With 'apl': also flag the places whose commune's APL is below this "
         "(2.5 is the DREES under-density line).", example="2.5"),
@@ -211,7 +223,8 @@ SCHEMA: Final[tuple[Key, ...]] = (
     Key("equity", "enabled", "flag",
         "Access by standard of living (indices, decile table, chart, bivariate "
         "layer). Default: on when the places have the `income` column (the "
-        "Filosofi grid's Ind_snv), off otherwise.", example="true"),
+        "Filosofi grid's Ind_snv), off otherwise.", example="true",
+        attribute="equity"),
     Key("equity", "income", "text",
         "Column of the places holding the income per person.",
         default="niveau_vie_moyen"),
@@ -226,7 +239,8 @@ SCHEMA: Final[tuple[Key, ...]] = (
     Key("outputs", "source", "text",
         "Source line of every map: the data and their dates (e.g. 'INSEE "
         "Filosofi 2019, FINESS 2026-05, OSM 2026-04').",
-        example='"INSEE Filosofi 2019, FINESS 2026-05, OpenStreetMap 2026-04"'),
+        example='"INSEE Filosofi 2019, FINESS 2026-05, OpenStreetMap 2026-04"',
+        attribute="source_line"),
     Key("outputs", "lang", "text", "Language of maps and report.", default="fr",
         choices=LANGS),
     Key("outputs", "csv", "text",
@@ -254,19 +268,23 @@ SCHEMA: Final[tuple[Key, ...]] = (
     Key("compare", "as_of", "text",
         "A date (YYYY-MM-DD): compare the structures open on that date (their "
         "`date_opened`; FINESS `dateouv`, else `dateautor`) with today's, on this "
-        "run's places and roads. Give this or `before`.", example='"2019-01-01"'),
+        "run's places and roads. Give this or `before`.", example='"2019-01-01"',
+        attribute="compare_as_of"),
     Key("compare", "before", "path",
         "Another config whose inputs are the 'before' side (an older grid or "
         "commune layer, older structures); times on this run's roads. Give this "
-        "or `as_of`.", example='"config_2019.toml"'),
+        "or `as_of`.", example='"config_2019.toml"',
+        attribute="compare_before"),
     Key("compare", "cog_history", "path",
         "INSEE commune-movement table (mvtcommune): brings the commune codes of "
         "the `before` side's places (communes) to this run's before comparing.",
-        example='"mvtcommune_2025.csv"'),
+        example='"mvtcommune_2025.csv"',
+        attribute="compare_history"),
     Key("compare", "name", "text",
         "Label of the comparison in tables, map and report. Default: 'évolution "
         "depuis <as_of>' (or the other config's file name).",
-        example='"Évolution 2019 - aujourd\'hui"'),
+        example='"Évolution 2019 - aujourd\'hui"',
+        attribute="compare_name"),
 )  # fmt: skip
 
 #: The keys of a ``[[scenario]]`` table (one table per scenario), for the docs.
@@ -392,7 +410,7 @@ class RunConfig:
         """Every setting as ``section.key -> value`` (paths as text), for the report."""
         out: dict[str, Any] = {}
         for key in SCHEMA:
-            value = getattr(self, _attribute(key))
+            value = getattr(self, key.field)
             if isinstance(value, Path):
                 value = str(value)
             elif isinstance(value, tuple):
@@ -403,24 +421,6 @@ class RunConfig:
         if self.scenarios:
             out["scenario"] = [s.name for s in self.scenarios]
         return out
-
-
-def _attribute(key: Key) -> str:
-    """Return the RunConfig field of a key (some names repeat across sections)."""
-    renamed = {
-        "roads.profile": "roads_profile",
-        "index.kinds": "index_kinds",
-        "index.max_time_min": "index_max_time_min",
-        "underserved.kind": "underserved_kind",
-        "underserved.time_min": "underserved_time_min",
-        "equity.enabled": "equity",
-        "outputs.source": "source_line",
-        "compare.as_of": "compare_as_of",
-        "compare.before": "compare_before",
-        "compare.cog_history": "compare_history",
-        "compare.name": "compare_name",
-    }
-    return renamed.get(key.dotted, key.name)
 
 
 def load_config(path: str | Path) -> RunConfig:
@@ -498,12 +498,12 @@ def load_config(path: str | Path) -> RunConfig:
                     f"{_close(name, _BY_SECTION[section])}; [{section}] takes {known}"
                 )
                 continue
-            given.add(_attribute(key))
+            given.add(key.field)
             checked, problem = _checked(key, value, source.parent.resolve())
             if problem:
                 problems.append(problem)
             else:
-                values[_attribute(key)] = checked
+                values[key.field] = checked
     problems += _cross_checks(values, given)
     if problems:
         raise ConfigError(

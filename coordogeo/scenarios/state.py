@@ -34,7 +34,9 @@ from coordogeo.access.fca import (
     FcaResult,
     decay_of,
     fca,
+    fca_result,
     score_name,
+    with_columns,
 )
 from coordogeo.access.matrix import (
     TravelTimeMatrix,
@@ -150,7 +152,7 @@ class _Pairs:
 
 
 @dataclass(frozen=True, eq=False)
-class _Sums:
+class _RunningSums:
     """Running sums of a separable index (:data:`~coordogeo.access.fca.SEPARABLE`).
 
     Per site (every site ever seen, in the pairs' order): capacity ``S_j`` and
@@ -208,7 +210,7 @@ class State:
     _snapped: Targets | None = field(repr=False, default=None)
     #: Built on demand; shared by the states that hold the same pairs.
     _cache: dict[str, TravelTimeMatrix] = field(default_factory=dict, repr=False)
-    _sums: _Sums | None = field(repr=False, default=None)
+    _sums: _RunningSums | None = field(repr=False, default=None)
     #: ``snapped``, ``snap_distance_m``, ``time_model`` of each place (the baseline's).
     _snap: pd.DataFrame | None = field(repr=False, default=None)
     #: The frames of this state, built on first read (never shared with another).
@@ -773,10 +775,10 @@ def _nearest_frame(state: State) -> gpd.GeoDataFrame:
             minutes[:, None], position[:, None], state.structures.index,
             suffix=state.suffix(group),
         ))  # fmt: skip
-    return _with_columns(state.places, columns)
+    return with_columns(state.places, columns)
 
 
-def _with_derived(state: State, *, sums: _Sums | None = None) -> State:
+def _with_derived(state: State, *, sums: _RunningSums | None = None) -> State:
     """Set up the index the state's options ask for (zones are read on demand).
 
     With ``sums`` (a separable index updated site by site) the index frames are
@@ -797,7 +799,7 @@ def _with_derived(state: State, *, sums: _Sums | None = None) -> State:
     )
     state._frames["index"] = index
     if options.method in SEPARABLE:
-        sums = _Sums(
+        sums = _RunningSums(
             capacity=index.supply[options.capacity].to_numpy(np.float64),
             demand=index.supply["demand_in_reach"].to_numpy(np.float64),
             score=index.demand[score_name(options.method, options.capacity)].to_numpy(
@@ -827,7 +829,7 @@ def _updated_sums(
     closed: pd.Index,
     n_opened: int,
     structures: gpd.GeoDataFrame,
-) -> _Sums:
+) -> _RunningSums:
     """Update the index sums: closed sites out, capacities re-weighed, opened in.
 
     Each step reads only the pairs of the sites it changes. Sums are made in
@@ -868,7 +870,7 @@ def _updated_sums(
         weighed["new"] = (row, site, w)
         demand[new] = np.bincount(site, w * people[row], minlength=n_sites)[new]
         n_reach += np.bincount(row[w > 0], minlength=n_places)
-    sums = _Sums(capacity, demand, score, n_reach)
+    sums = _RunningSums(capacity, demand, score, n_reach)
     ratio = np.nan_to_num(sums.ratio)
     for key in ("new", "moved"):  # the order of the sums of before this change
         if key in weighed:
@@ -878,43 +880,16 @@ def _updated_sums(
     return sums
 
 
-def _index_frames(state: State, sums: _Sums) -> FcaResult:
-    """Return the index's two sides from its sums, with the columns of fca."""
+def _index_frames(state: State, sums: _RunningSums) -> FcaResult:
+    """Return the index's two sides from its sums, as :func:`~coordogeo.access.fca`."""
     options = state.index_options
     assert options is not None
-    at = state._pairs.sites.get_indexer(state.structures.index)
-    demand = _with_columns(state.places, {
-        score_name(options.method, options.capacity): sums.score,
-        "n_sites_in_reach": sums.n_reach,
-        "time_model": pd.Series(state.description, index=state.places.index),
-    })  # fmt: skip
-    supply = _with_columns(state.structures, {
-        "demand_in_reach": sums.demand[at],
-        f"{options.capacity}_per_inhabitant": sums.ratio[at],
-        "has_demand_in_reach": sums.demand[at] > 0,
-        "time_model": pd.Series(state.description, index=state.structures.index),
-    })  # fmt: skip
-    return FcaResult(demand, supply)
-
-
-def _with_columns(
-    frame: gpd.GeoDataFrame, columns: Mapping[str, pd.Series | np.ndarray]
-) -> gpd.GeoDataFrame:
-    """Return ``frame`` with ``columns`` added or replaced, in one concatenation.
-
-    Setting columns one by one on a copy costs a block insertion each; arrays keep
-    their dtype (object ids stay object, as the frames of a full recompute).
-    """
-    index = frame.index
-    series = {
-        name: values if isinstance(values, pd.Series)
-        else pd.Series(values, index=index, dtype=values.dtype, copy=False)
-        for name, values in columns.items()
-    }  # fmt: skip
-    if frame.columns.isin(list(series)).any():  # replaced in place, as a recompute
-        out = frame.copy()
-        for name, values in series.items():
-            out[name] = values
-        return out
-    out = pd.concat([frame, pd.DataFrame(series)], axis=1)
-    return gpd.GeoDataFrame(out, geometry=frame.geometry.name, crs=frame.crs)
+    return fca_result(
+        (state.places, state.structures),
+        (np.arange(len(state.places)),
+         state._pairs.sites.get_indexer(state.structures.index)),
+        (sums.score, sums.n_reach, sums.demand, sums.ratio),
+        people=state.places[options.population].to_numpy(np.float64),
+        name=(options.method, options.capacity, False),
+        description=state.description,
+    )  # fmt: skip

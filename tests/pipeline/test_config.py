@@ -205,3 +205,28 @@ def test_a_key_given_with_a_bad_value_is_not_also_called_missing(sample_folder):
                            'communes = "nulle_part.gpkg"'))  # fmt: skip
     assert "1 problem(s)" in str(caught.value)
     assert "no file at" in str(caught.value) and "is required" not in str(caught.value)
+
+
+def test_every_key_has_its_field_with_the_same_default():
+    """The schema is the one source: RunConfig's fields repeat its defaults."""
+    import dataclasses  # noqa: PLC0415
+
+    from coordogeo.pipeline.config import SCHEMA, RunConfig  # noqa: PLC0415
+
+    fields = {f.name: f for f in dataclasses.fields(RunConfig)}
+    required = {"inputs.communes", "outputs.folder"}
+    for key in SCHEMA:
+        assert key.field in fields, f"{key.dotted} has no RunConfig field"
+        field = fields[key.field]
+        if key.dotted in required:
+            assert field.default is dataclasses.MISSING, key.dotted
+            continue
+        default = (
+            field.default_factory()  # type: ignore[misc]
+            if field.default_factory is not dataclasses.MISSING
+            else field.default
+        )
+        given = tuple(key.default) if isinstance(key.default, list) else key.default
+        assert default == given, f"{key.dotted}: {given!r} in SCHEMA, {default!r}"
+    not_keys = set(fields) - {k.field for k in SCHEMA}
+    assert not_keys == {"scenarios", "source"}  # [[scenario]] and the file read
