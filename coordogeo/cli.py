@@ -78,7 +78,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _schema_text() -> str:
-    from coordogeo.pipeline.config import schema_text  # noqa: PLC0415 - heavy
+    from coordogeo.pipeline.schema_docs import schema_text  # noqa: PLC0415 - heavy
 
     return schema_text()
 

@@ -120,9 +120,10 @@ def test_arrows_run_down(package):
 
 def test_pipeline_modules_import_only_the_ones_before_them():
     """config, ledger, results, then inputs and times, steps, scenarios, renderers."""
-    order = ["words", "specs", "config", "ledger", "outputs", "results", "inputs",
-             "times", "steps", "equity", "scenarios", "scenario_tables", "report",
-             "write", "init", "run"]  # fmt: skip
+    order = ["words", "specs", "schema", "config", "schema_docs", "ledger",
+             "outputs", "results", "inputs", "times", "steps", "equity",
+             "scenarios", "scenario_tables", "tables", "styles", "report", "write",
+             "init", "run"]  # fmt: skip
     rank = {f"coordogeo.pipeline.{m}": k for k, m in enumerate(order)}
     assert set(rank) == {m for m in MODULES if m.startswith("coordogeo.pipeline.")}
     wrong = sorted(
@@ -130,6 +131,18 @@ def test_pipeline_modules_import_only_the_ones_before_them():
         for name in rank
         for target in GRAPH[name]
         if target in rank and rank[target] > rank[name]
+    )
+    assert wrong == []
+
+
+def test_only_a_package_reads_its_private_modules():
+    """``coordogeo.maps._style`` is for ``coordogeo.maps``; the run reads maps' API."""
+    wrong = sorted(
+        f"{name} -> {target}"
+        for name, targets in GRAPH.items()
+        for target in targets
+        if any(part.startswith("_") for part in target.split(".")[2:])
+        and not name.startswith(target.rsplit(".", 1)[0])
     )
     assert wrong == []
 

@@ -22,13 +22,13 @@ from coordogeo.errors import (
     check_positive,
     format_labels,
 )
-from coordogeo.network._kernel import sorted_pairs
 from coordogeo.network.roads import RoadNetwork, anchor_xy
 from coordogeo.network.search import (
     POSITION_DTYPE,
     TIME_DTYPE,
     bounded_pairs,
     check_n_jobs,
+    sorted_pairs,
 )
 
 __all__ = [

@@ -2,10 +2,15 @@
 
 One function per map (``access_map``, ``coverage_map``, ``index_map``,
 ``underserved_map``), the composed ``overview_map``, and one ``add_*`` function per
-layer to build other compositions on a map from :func:`new_map`.
+layer to build other compositions on a map from :func:`new_map`. :func:`label`
+gives the maps' words in either language; pages drawn one after the other share
+the shapes they draw (a national grid is placed once): :func:`forget_drawn` lets
+them go when the pages are written.
 """
 
 from coordogeo._columns import Lang
+from coordogeo.maps._raster import forget_drawn
+from coordogeo.maps._style import CATEGORY_COLOURS, WARNING_COLOUR, label
 from coordogeo.maps.access import access_map, add_travel_times
 from coordogeo.maps.charts import equity_chart
 from coordogeo.maps.coverage import add_territories, coverage_map
@@ -22,6 +27,8 @@ from coordogeo.maps.underserved import (
 )
 
 __all__ = [
+    "CATEGORY_COLOURS",
+    "WARNING_COLOUR",
     "Lang",
     "MapLayers",
     "access_map",
@@ -38,7 +45,9 @@ __all__ = [
     "coverage_map",
     "equity_chart",
     "equity_map",
+    "forget_drawn",
     "index_map",
+    "label",
     "links_to",
     "new_map",
     "overview_map",

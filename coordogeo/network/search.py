@@ -28,7 +28,7 @@ import numpy as np
 from scipy.sparse import csr_matrix
 
 from coordogeo.errors import InputError
-from coordogeo.network._kernel import Buckets, block_pairs
+from coordogeo.network._kernel import Buckets, block_pairs, sorted_pairs
 
 __all__ = [
     "POSITION_DTYPE",
@@ -42,6 +42,7 @@ __all__ = [
     "check_n_jobs",
     "expand_groups",
     "morton_key",
+    "sorted_pairs",
     "to_minutes",
 ]
 

@@ -14,7 +14,8 @@ from coordogeo.datasets import (
     PLACEHOLDER_AGE_WEIGHTS,
     sample_territory,
 )
-from coordogeo.pipeline.config import ConfigError, config_template
+from coordogeo.pipeline.config import ConfigError
+from coordogeo.pipeline.schema_docs import config_template
 
 __all__ = ["CONFIG_NAME", "SAMPLE_FILES", "init_folder", "write_sample_inputs"]
 

@@ -372,8 +372,14 @@ def _times_source(
         loaded = network is not None
         if network is None:
             network = _built_network(path, config.roads_profile)
-            if cached is not None:
-                _keep_in_cache(network, cached, signature, ledger)
+            if cached is not None and _keep_in_cache(
+                network, cached, signature, ledger
+            ):
+                # the saved arrays, mapped as a cached run's: the built ones go
+                # first, and the steps' pages go back to the system after each step
+                del network
+                release_freed_memory()
+                network = _mapped(cached, path, config.roads_profile)
         ledger.read_network(path, network, cached=cached if loaded else None)
         return network, None
     if config.matrix is None:
@@ -494,16 +500,29 @@ def _cached_network(
         return None
 
 
+def _mapped(folder: Path, path: Path, profile: ProfileName) -> RoadNetwork:
+    """Return the network just saved in ``folder``, mapped (else built again)."""
+    try:
+        return RoadNetwork.load(folder)
+    except CoordogeoError:  # pragma: no cover - it was written a moment ago
+        return _built_network(path, profile)
+
+
 def _keep_in_cache(
     network: RoadNetwork, folder: Path, signature: dict[str, object], ledger: Ledger
-) -> None:
-    """Save the network for the next run; a cache that cannot be written is said."""
+) -> bool:
+    """Save the network for the next run; a cache that cannot be written is said.
+
+    Returns whether it was saved.
+    """
     try:
         network.save(folder)
         record_owned(folder, [_CACHE_SOURCE])
         (folder / _CACHE_SOURCE).write_text(json.dumps(signature), encoding="utf-8")
     except (CoordogeoError, OSError) as err:
         ledger.warn(say("not_cached", ledger.lang, folder=folder, error=err))
+        return False
+    return True
 
 
 def _check_roads_cover(config: RunConfig, inputs: Inputs) -> None:

@@ -27,12 +27,10 @@ import pandas as pd
 import geopandas as gpd
 
 from coordogeo._columns import NEAREST_ID, TIME
-from coordogeo.access.decay import checked_weights
 from coordogeo.access.fca import (
     METHODS,
     SEPARABLE,
     FcaResult,
-    decay_of,
     fca,
     fca_result,
     score_name,
@@ -41,7 +39,6 @@ from coordogeo.access.fca import (
 from coordogeo.access.matrix import (
     TravelTimeMatrix,
     assemble_matrix,
-    check_matrix_ids,
     check_time_source,
     travel_time_matrix,
 )
@@ -50,13 +47,24 @@ from coordogeo.crs import to_metric_crs
 from coordogeo.errors import (
     InputError,
     check_choice,
-    check_complete,
     check_counts,
     check_positive,
     format_labels,
 )
 from coordogeo.network.roads import RoadNetwork, warn_unsnapped
-from coordogeo.network.search import Targets, bounded_pairs, expand_groups
+from coordogeo.network.search import Targets, bounded_pairs
+from coordogeo.scenarios._pairs import (
+    Pairs,
+    RunningSums,
+    baseline_pairs,
+    change_label,
+    check_matrix,
+    group_codes,
+    matrix_of,
+    structures_after,
+    updated_best,
+    updated_sums,
+)
 from coordogeo.underserved.rules import Rule, classify
 from coordogeo.underserved.zones import zones as merge_zones
 
@@ -90,89 +98,6 @@ class IndexOptions:
 
 
 @dataclass(frozen=True, eq=False)
-class _Pairs:
-    """Every (place, site) pair within the bound, the sites that are open.
-
-    Positions: ``row`` into the places, ``site`` into :attr:`sites` (every site ever
-    seen: the baseline's, then the opened ones in order). The baseline's pairs are
-    sorted by row (``ptr`` gives each row's slice); each opening adds a small block.
-    """
-
-    sites: pd.Index
-    group: np.ndarray  # group code of each site
-    is_open: np.ndarray
-    row: np.ndarray
-    site: np.ndarray
-    time_min: np.ndarray  # float32, as stored by TravelTimeMatrix
-    ptr: np.ndarray
-    extra: tuple[tuple[np.ndarray, np.ndarray, np.ndarray], ...] = ()
-    #: The baseline's pairs ordered by site (built on the first need; the base
-    #: arrays are shared by every state of a baseline, so is this).
-    by_site: dict[str, np.ndarray] = field(default_factory=dict)
-
-    def of_rows(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """All pairs (row, site, minutes) of the given rows, open sites or not."""
-        starts = self.ptr[rows]
-        pos, which = expand_groups(starts, self.ptr[rows + 1] - starts)
-        parts = [(rows[which], self.site[pos], self.time_min[pos])]
-        wanted = np.zeros(len(self.ptr) - 1, dtype=bool)
-        wanted[rows] = True
-        for row, site, minutes in self.extra:
-            keep = wanted[row]
-            parts.append((row[keep], site[keep], minutes[keep]))
-        return tuple(np.concatenate(p) for p in zip(*parts, strict=True))  # type: ignore[return-value]
-
-    def of_sites(self, sites: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """All pairs (row, site, minutes) of the given sites (positions)."""
-        if "order" not in self.by_site:  # the baseline's pairs by site, built once
-            order = np.argsort(self.site, kind="stable")
-            ptr = np.zeros(len(self.sites) + 1, dtype=np.int64)
-            counts = np.bincount(self.site, minlength=len(self.sites))
-            np.cumsum(counts, out=ptr[1 : len(counts) + 1])
-            self.by_site.update(order=order, ptr=ptr)
-        order, ptr = self.by_site["order"], self.by_site["ptr"]
-        base = sites[sites < len(ptr) - 1]
-        starts = ptr[base]
-        pos, _ = expand_groups(starts, ptr[base + 1] - starts)
-        pos = order[pos]
-        parts = [(self.row[pos], self.site[pos], self.time_min[pos])]
-        wanted = np.zeros(len(self.sites), dtype=bool)
-        wanted[sites] = True
-        for row, site, minutes in self.extra:
-            keep = wanted[site]
-            parts.append((row[keep], site[keep], minutes[keep]))
-        return tuple(np.concatenate(p) for p in zip(*parts, strict=True))  # type: ignore[return-value]
-
-    def all(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Every pair to an open site."""
-        parts = [(self.row, self.site, self.time_min), *self.extra]
-        row, site, minutes = (np.concatenate(p) for p in zip(*parts, strict=True))
-        keep = self.is_open[site]
-        return row[keep], site[keep], minutes[keep]
-
-
-@dataclass(frozen=True, eq=False)
-class _RunningSums:
-    """Running sums of a separable index (:data:`~coordogeo.access.fca.SEPARABLE`).
-
-    Per site (every site ever seen, in the pairs' order): capacity ``S_j`` and
-    weighted demand ``D_j = sum_i w_ij P_i``; per place: score
-    ``A_i = sum_j w_ij S_j / D_j`` and the number of pairs with a positive weight.
-    """
-
-    capacity: np.ndarray
-    demand: np.ndarray
-    score: np.ndarray
-    n_reach: np.ndarray
-
-    @property
-    def ratio(self) -> np.ndarray:
-        """``S_j / D_j``, NaN where nobody is in reach of the site."""
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.where(self.demand > 0, self.capacity / self.demand, np.nan)
-
-
-@dataclass(frozen=True, eq=False)
 class State:
     """Access on one territory for one set of structures, frozen.
 
@@ -201,7 +126,7 @@ class State:
     rules: tuple[Rule, ...]
     description: str
     model: str
-    _pairs: _Pairs = field(repr=False)
+    _pairs: Pairs = field(repr=False)
     _best: dict[object, tuple[np.ndarray, np.ndarray]] = field(repr=False)
     _network: RoadNetwork | None = field(repr=False)
     _source: TravelTimeMatrix | None = field(repr=False)
@@ -210,7 +135,7 @@ class State:
     _snapped: Targets | None = field(repr=False, default=None)
     #: Built on demand; shared by the states that hold the same pairs.
     _cache: dict[str, TravelTimeMatrix] = field(default_factory=dict, repr=False)
-    _sums: _RunningSums | None = field(repr=False, default=None)
+    _sums: RunningSums | None = field(repr=False, default=None)
     #: ``snapped``, ``snap_distance_m``, ``time_model`` of each place (the baseline's).
     _snap: pd.DataFrame | None = field(repr=False, default=None)
     #: The frames of this state, built on first read (never shared with another).
@@ -391,9 +316,9 @@ def baseline(  # noqa: PLR0913 - three data arguments, six options
         network, source, matrix = None, given, given
         snapped = None
         places, sites = places.copy(), structures.copy()
-        _check_matrix(matrix, places, sites, bound)
-    codes, labels = _group_codes(sites, by)
-    pairs = _baseline_pairs(matrix, places, sites, codes, bound)
+        check_matrix(matrix, places, sites, bound)
+    codes, labels = group_codes(sites, by)
+    pairs = baseline_pairs(matrix, places, sites, codes, bound)
     state = State(
         name=name,
         places=places,
@@ -410,7 +335,7 @@ def baseline(  # noqa: PLR0913 - three data arguments, six options
         _source=source,
         _snapped=snapped,
     )
-    own = _matrix_of(pairs, places, sites, matrix)
+    own = matrix_of(pairs, places, sites, matrix)
     state._cache["matrix"] = own
     view = nearest(own, places, sites, by=by, max_time_min=bound)
     best = {}
@@ -472,7 +397,7 @@ def apply(
     close_ids = _close_ids(state, close)
     opened = _opened(state, open)
     sites = pairs.sites.append(opened.index) if len(opened) else pairs.sites
-    codes, _ = _group_codes(opened, state.by, labels=state.groups)
+    codes, _ = group_codes(opened, state.by, labels=state.groups)
     is_open = np.r_[pairs.is_open, np.ones(len(opened), dtype=bool)]
     is_open[pairs.sites.get_indexer(close_ids)] = False
     extra, block = pairs.extra, None
@@ -484,9 +409,11 @@ def apply(
         pairs, sites=sites, group=np.r_[pairs.group, codes], is_open=is_open,
         extra=extra,
     )  # fmt: skip
-    best = _updated_best(state, new_pairs, close_ids, block)
-    structures = _structures_after(state, opened, close_ids, capacity)
-    label = name or _label(opened.index, close_ids, capacity)
+    best = updated_best(state._best, new_pairs, close_ids, block)
+    structures = structures_after(
+        state.structures, state.index_options, (opened, close_ids, capacity)
+    )
+    label = name or change_label(opened.index, close_ids, capacity)
     same_pairs = not len(opened) and not len(close_ids)
     after = replace(
         state,
@@ -499,87 +426,16 @@ def apply(
     )
     if state._sums is None:
         return _with_derived(after)
-    sums = _updated_sums(state, new_pairs, close_ids, len(opened), structures)
+    options = state.index_options
+    assert options is not None
+    sums = updated_sums(
+        state._sums,
+        options,
+        state.places[options.population].to_numpy(np.float64),
+        (new_pairs, close_ids, len(opened), structures),
+        state.max_time_min,
+    )
     return _with_derived(after, sums=sums)
-
-
-def _check_matrix(
-    matrix: TravelTimeMatrix,
-    places: pd.DataFrame,
-    sites: pd.DataFrame,
-    bound: float,
-) -> None:
-    """Raise unless the matrix covers the places and sites at the bound."""
-    if matrix.max_time_min < bound:
-        raise InputError(
-            f"The matrix stops at {matrix.max_time_min:g} min, below `max_time_min` = "
-            f"{bound:g}; build it with max_time_min >= {bound:g}."
-        )
-    check_matrix_ids(matrix, places, sites, names=("places", "structures"))
-
-
-def _group_codes(
-    sites: pd.DataFrame, by: str | None, *, labels: list[object] | None = None
-) -> tuple[np.ndarray, list[object]]:
-    """Group code of each site, and the sorted group labels (``[None]`` if no by)."""
-    if by is None:
-        return np.zeros(len(sites), dtype=np.int64), labels or [None]
-    values = check_complete(sites, by, name="structures", fix="fill or drop them.")
-    if labels is None:
-        labels = sorted(pd.unique(values))
-    code = pd.Index(labels).get_indexer(values)
-    if (code < 0).any():
-        raise InputError(
-            f"The opened structures have `{by}` value(s) "
-            f"{format_labels(pd.unique(values[code < 0]))} that the baseline has "
-            f"none of ({format_labels(labels)}); a new kind needs a new baseline."
-        )
-    return code.astype(np.int64), labels
-
-
-def _baseline_pairs(
-    matrix: TravelTimeMatrix,
-    places: pd.DataFrame,
-    sites: pd.DataFrame,
-    codes: np.ndarray,
-    bound: float,
-) -> _Pairs:
-    """Return the matrix's pairs between the places and the sites, within the bound."""
-    row_of = np.full(len(matrix.origins), -1, dtype=np.int64)
-    row_of[matrix.origins.get_indexer(places.index)] = np.arange(len(places))
-    site_of = np.full(len(matrix.destinations), -1, dtype=np.int64)
-    site_of[matrix.destinations.get_indexer(sites.index)] = np.arange(len(sites))
-    row, site = row_of[matrix.origin], site_of[matrix.destination]
-    keep = (row >= 0) & (site >= 0) & (matrix.time_min <= bound)
-    row, site, minutes = row[keep], site[keep], matrix.time_min[keep]
-    order = np.argsort(row, kind="stable")
-    row, site, minutes = row[order], site[order], minutes[order]
-    ptr = np.zeros(len(places) + 1, dtype=np.int64)
-    np.cumsum(np.bincount(row, minlength=len(places)), out=ptr[1:])
-    return _Pairs(
-        sites=sites.index,
-        group=codes,
-        is_open=np.ones(len(sites), dtype=bool),
-        row=row.astype(np.int32),
-        site=site.astype(np.int32),
-        time_min=minutes,
-        ptr=ptr,
-    )
-
-
-def _matrix_of(
-    pairs: _Pairs, places: pd.DataFrame, sites: pd.DataFrame, source: TravelTimeMatrix
-) -> TravelTimeMatrix:
-    """Return the baseline's pairs as a matrix over exactly the places and sites."""
-    o_snapped = source.origin_snapped[source.origins.get_indexer(places.index)]
-    return assemble_matrix(
-        (places.index, sites.index),
-        (pairs.row, pairs.site, pairs.time_min),
-        max_time_min=source.max_time_min,
-        model=source.model,
-        description=source.description,
-        snapped=(o_snapped, np.ones(len(sites), dtype=bool)),
-    )
 
 
 def _close_ids(state: State, close: Sequence[object] | pd.Index | None) -> pd.Index:
@@ -659,107 +515,6 @@ def _opened_pairs(
     return row[keep], site[keep], source.time_min[keep]
 
 
-def _updated_best(
-    state: State,
-    pairs: _Pairs,
-    closed: pd.Index,
-    block: tuple[np.ndarray, np.ndarray, np.ndarray] | None,
-) -> dict[object, tuple[np.ndarray, np.ndarray]]:
-    """Return the nearest open site of each group for every place, after the change.
-
-    ``block`` holds the opened sites' pairs. Ties go to the lower site position, as
-    :func:`~coordogeo.access.nearest` does on the structures in their order.
-    """
-    closed_pos = pairs.sites.get_indexer(closed)
-    best = {}
-    for code, group in enumerate(state.groups):
-        minutes, site = (a.copy() for a in state._best[group])
-        if block is not None:
-            mine = pairs.group[block[1]] == code
-            _take_better(minutes, site, block[0][mine], block[1][mine],
-                         block[2][mine].astype(np.float64))  # fmt: skip
-        gone = np.zeros(len(pairs.sites) + 1, dtype=bool)  # the last: no site (-1)
-        gone[closed_pos[pairs.group[closed_pos] == code]] = True
-        lost = np.flatnonzero(gone[site])
-        if len(lost):
-            minutes[lost], site[lost] = np.inf, -1
-            rows, sites_, mins = pairs.of_rows(lost)
-            keep = pairs.is_open[sites_] & (pairs.group[sites_] == code)
-            _take_better(minutes, site, rows[keep], sites_[keep],
-                         mins[keep].astype(np.float64))  # fmt: skip
-        best[group] = (minutes, site)
-    return best
-
-
-def _take_better(
-    minutes: np.ndarray,
-    site: np.ndarray,
-    rows: np.ndarray,
-    sites: np.ndarray,
-    mins: np.ndarray,
-) -> None:
-    """Lower ``minutes``/``site`` in place where a pair is nearer (ties: lower site)."""
-    if len(rows) == 0:
-        return
-    if np.bincount(rows).max() > 1:  # keep each row's best pair (one site: no sort)
-        order = np.lexsort((sites, mins, rows))
-        rows, sites, mins = rows[order], sites[order], mins[order]
-        first = np.r_[True, rows[1:] != rows[:-1]]
-        rows, sites, mins = rows[first], sites[first], mins[first]
-    better = (mins < minutes[rows]) | ((mins == minutes[rows]) & (sites < site[rows]))
-    minutes[rows[better]], site[rows[better]] = mins[better], sites[better]
-
-
-def _structures_after(
-    state: State,
-    opened: gpd.GeoDataFrame,
-    closed: pd.Index,
-    capacity: Mapping[object, float] | None,
-) -> gpd.GeoDataFrame:
-    """Return the open structures after the change, in the pairs' site order."""
-    keep = np.ones(len(state.structures), dtype=bool)
-    keep[state.structures.index.get_indexer(closed)] = False
-    kept = state.structures.iloc[np.flatnonzero(keep)]
-    if len(opened):
-        out = gpd.GeoDataFrame(pd.concat([kept, opened]), geometry=kept.geometry.name,
-                               crs=kept.crs)  # fmt: skip
-    else:
-        out = kept.copy()
-    if capacity:
-        options = state.index_options
-        if options is None:
-            raise InputError(
-                "A capacity change needs an index: give `index=IndexOptions(...)` to "
-                "the baseline."
-            )
-        ids = pd.Index(list(capacity))
-        unknown = ids[~ids.isin(out.index)]
-        if len(unknown):
-            raise InputError(
-                f"`capacity` names {format_labels(unknown)}, which are not open "
-                "after the change."
-            )
-        values = pd.Series(capacity, dtype="float64")
-        out[options.capacity] = out[options.capacity].astype("float64")
-        out.loc[ids, options.capacity] = values.loc[ids].to_numpy()
-        check_counts(out, options.capacity, name="capacity", fix="give each >= 0.")
-    return out
-
-
-def _label(
-    opened: pd.Index, closed: pd.Index, capacity: Mapping[object, Any] | None
-) -> str:
-    """Return a short French label of a change."""
-    parts = []
-    if len(opened):
-        parts.append("ouverture " + ", ".join(map(str, opened)))
-    if len(closed):
-        parts.append("fermeture " + ", ".join(map(str, closed)))
-    if capacity:
-        parts.append("capacité " + ", ".join(map(str, capacity)))
-    return " ; ".join(parts) or "sans changement"
-
-
 def _nearest_frame(state: State) -> gpd.GeoDataFrame:
     """:attr:`State.nearest` from the best sites of each group (one frame built)."""
     assert state._snap is not None
@@ -778,7 +533,7 @@ def _nearest_frame(state: State) -> gpd.GeoDataFrame:
     return with_columns(state.places, columns)
 
 
-def _with_derived(state: State, *, sums: _RunningSums | None = None) -> State:
+def _with_derived(state: State, *, sums: RunningSums | None = None) -> State:
     """Set up the index the state's options ask for (zones are read on demand).
 
     With ``sums`` (a separable index updated site by site) the index frames are
@@ -799,7 +554,7 @@ def _with_derived(state: State, *, sums: _RunningSums | None = None) -> State:
     )
     state._frames["index"] = index
     if options.method in SEPARABLE:
-        sums = _RunningSums(
+        sums = RunningSums(
             capacity=index.supply[options.capacity].to_numpy(np.float64),
             demand=index.supply["demand_in_reach"].to_numpy(np.float64),
             score=index.demand[score_name(options.method, options.capacity)].to_numpy(
@@ -823,64 +578,7 @@ def _zones_of(state: State) -> gpd.GeoDataFrame:
     return merge_zones(flagged, time_column=times[0] if times else first)
 
 
-def _updated_sums(
-    state: State,
-    pairs: _Pairs,
-    closed: pd.Index,
-    n_opened: int,
-    structures: gpd.GeoDataFrame,
-) -> _RunningSums:
-    """Update the index sums: closed sites out, capacities re-weighed, opened in.
-
-    Each step reads only the pairs of the sites it changes. Sums are made in
-    another order than a full :func:`~coordogeo.access.fca`, so scores agree with
-    it to rounding (about 1e-15 relative), not to the bit.
-    """
-    options = state.index_options
-    assert options is not None and state._sums is not None
-    fn = decay_of(options.method, options.decay, bound_min=state.max_time_min)
-    people = state.places[options.population].to_numpy(np.float64)
-    old = state._sums
-    n_sites, n_places = len(pairs.sites), len(state.places)
-    capacity = np.r_[old.capacity, np.zeros(n_opened)]
-    at = pairs.sites.get_indexer(structures.index)
-    capacity[at] = structures[options.capacity].to_numpy(np.float64)
-    demand = np.r_[old.demand, np.zeros(n_opened)]
-    ratio_old = np.nan_to_num(np.r_[old.ratio, np.zeros(n_opened)])
-    score, n_reach = old.score.copy(), old.n_reach.copy()
-    # closed sites leave; open ones whose capacity changed are re-weighed
-    gone = pairs.sites.get_indexer(closed)
-    first_new = n_sites - n_opened
-    kept = at[at < first_new]
-    moved = kept[capacity[kept] != old.capacity[kept]]
-    weighed = {}  # each changed group's pairs and weights, read once
-    for key, sites in (("gone", gone), ("moved", moved)):
-        if len(sites):
-            row, site, minutes = pairs.of_sites(sites)
-            w = checked_weights(fn, minutes.astype(np.float64))
-            weighed[key] = (row, site, w)
-            score -= np.bincount(row, w * ratio_old[site], minlength=n_places)
-            if key == "gone":
-                n_reach -= np.bincount(row[w > 0], minlength=n_places)
-    weighed.pop("gone", None)  # closed sites add nothing back
-    new = np.arange(first_new, n_sites)
-    if len(new):
-        row, site, minutes = pairs.of_sites(new)
-        w = checked_weights(fn, minutes.astype(np.float64))
-        weighed["new"] = (row, site, w)
-        demand[new] = np.bincount(site, w * people[row], minlength=n_sites)[new]
-        n_reach += np.bincount(row[w > 0], minlength=n_places)
-    sums = _RunningSums(capacity, demand, score, n_reach)
-    ratio = np.nan_to_num(sums.ratio)
-    for key in ("new", "moved"):  # the order of the sums of before this change
-        if key in weighed:
-            row, site, w = weighed[key]
-            score += np.bincount(row, w * ratio[site], minlength=n_places)
-    score[n_reach == 0] = 0.0  # nothing in reach: exactly 0, as a full recompute
-    return sums
-
-
-def _index_frames(state: State, sums: _RunningSums) -> FcaResult:
+def _index_frames(state: State, sums: RunningSums) -> FcaResult:
     """Return the index's two sides from its sums, as :func:`~coordogeo.access.fca`."""
     options = state.index_options
     assert options is not None

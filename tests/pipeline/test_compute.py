@@ -39,6 +39,8 @@ def test_the_network_is_built_once_then_read_from_the_cache(sample_folder, tmp_p
     config = load_config(path)
     first = run(config.with_folder(tmp_path / "a"))
     assert "cache" not in _roads_entry(first)["detail"]
+    # built, saved, then read back mapped: the built arrays are not kept
+    assert isinstance(first.inputs.network.node_xy, np.memmap)
     (saved,) = (cache / "reseaux").iterdir()
     assert (saved / "network.json").is_file()
     second = run(config.with_folder(tmp_path / "b"))

@@ -5,16 +5,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from coordogeo.pipeline.config import (
-    SCHEMA,
-    ConfigError,
+from coordogeo.pipeline.config import SCHEMA, ConfigError, load_config
+from coordogeo.pipeline.inputs import read_inputs
+from coordogeo.pipeline.ledger import Ledger
+from coordogeo.pipeline.schema_docs import (
     config_template,
-    load_config,
     schema_markdown,
     schema_text,
 )
-from coordogeo.pipeline.inputs import read_inputs
-from coordogeo.pipeline.ledger import Ledger
 from tests.pipeline.conftest import edited
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "config.md"
@@ -207,26 +205,28 @@ def test_a_key_given_with_a_bad_value_is_not_also_called_missing(sample_folder):
     assert "no file at" in str(caught.value) and "is required" not in str(caught.value)
 
 
-def test_every_key_has_its_field_with_the_same_default():
-    """The schema is the one source: RunConfig's fields repeat its defaults."""
+def test_a_minimal_config_holds_every_default_the_schema_declares(tmp_path):
+    """One declaration per key (a RunConfig field); a key not given: its default."""
     import dataclasses  # noqa: PLC0415
 
-    from coordogeo.pipeline.config import SCHEMA, RunConfig  # noqa: PLC0415
+    from coordogeo.pipeline.schema import SCHEMA, RunConfig  # noqa: PLC0415
 
-    fields = {f.name: f for f in dataclasses.fields(RunConfig)}
-    required = {"inputs.communes", "outputs.folder"}
+    for name in ("communes.gpkg", "structures.csv"):
+        (tmp_path / name).write_text("x")
+    path = tmp_path / "config.toml"
+    path.write_text(
+        '[inputs]\ncommunes = "communes.gpkg"\nstructures = "structures.csv"\n'
+        '[outputs]\nfolder = "out"\n',
+        encoding="utf-8",
+    )
+    config = load_config(path)
+    given = {"inputs.communes", "inputs.structures", "outputs.folder"}
     for key in SCHEMA:
-        assert key.field in fields, f"{key.dotted} has no RunConfig field"
-        field = fields[key.field]
-        if key.dotted in required:
-            assert field.default is dataclasses.MISSING, key.dotted
-            continue
-        default = (
-            field.default_factory()  # type: ignore[misc]
-            if field.default_factory is not dataclasses.MISSING
-            else field.default
-        )
-        given = tuple(key.default) if isinstance(key.default, list) else key.default
-        assert default == given, f"{key.dotted}: {given!r} in SCHEMA, {default!r}"
-    not_keys = set(fields) - {k.field for k in SCHEMA}
-    assert not_keys == {"scenarios", "source"}  # [[scenario]] and the file read
+        if key.dotted not in given:
+            assert getattr(config, key.field) == key.default, key.dotted
+    declared = {f.name for f in dataclasses.fields(RunConfig) if f.metadata}
+    assert declared == {k.field for k in SCHEMA}  # the schema is the fields
+    assert {f.name for f in dataclasses.fields(RunConfig)} - declared == {
+        "scenarios",
+        "source",
+    }  # [[scenario]] tables and the file read: not keys

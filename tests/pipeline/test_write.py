@@ -8,7 +8,7 @@ from coordogeo import RoadNetwork
 from coordogeo._columns import french_time_model
 from coordogeo.access import apl, crowfly_matrix, road_fca, travel_time_matrix
 from coordogeo.access.matrix import CROWFLY_MODEL, TABLE_MODEL, TravelTimeMatrix
-from coordogeo.pipeline.write import french_table
+from coordogeo.pipeline.tables import french_table
 
 
 def test_the_time_model_is_written_in_french_and_missing_stays_missing():

@@ -1,0 +1,162 @@
+"""The QGIS styles of the run's GeoPackage layers: the web maps' classes and colours.
+
+One rule-based style per layer (:mod:`coordogeo.maps.qgis` writes the QML), with
+the legend's classes, colours and labels in the run's language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+
+import geopandas as gpd
+
+from coordogeo._columns import (
+    french_name,
+    nearest_column,
+)
+from coordogeo.maps import CATEGORY_COLOURS, WARNING_COLOUR, label
+from coordogeo.maps.index import (
+    APL_BREAKS,
+    INDEX_COLOURS,
+    PER_100K,
+    per_100k,
+    quantile_bounds,
+    quantile_palette,
+)
+from coordogeo.maps.qgis import (
+    Rule,
+    change_rules,
+    class_rules,
+    field,
+    index_change_rules,
+    kind_rules,
+    literal,
+    outline_qml,
+    qml,
+    time_rules,
+)
+from coordogeo.maps.underserved import (
+    RANK_BOUNDS,
+    RANK_COLOURS,
+    SITE_COLOUR,
+    rank_names,
+)
+from coordogeo.pipeline.results import RunResult
+from coordogeo.pipeline.scenario_tables import (
+    timed_kinds,
+)
+
+__all__ = ["qgis_styles"]
+
+
+def qgis_styles(result: RunResult, layers: dict[str, pd.DataFrame]) -> dict[str, str]:
+    """Return the QGIS style (QML) of each map layer of the GeoPackage.
+
+    The rules are the web maps' classes, on the layers' French columns: times at
+    10 / 20 / 30 min, the APL at its thresholds, zones by rank, CPTS by name,
+    structures by kind, scenarios by change class; communes as labelled outlines.
+    """
+    lang = result.config.lang
+    kind = result.config.timed_kind
+    out: dict[str, str] = {}
+
+    def has(name: str, *columns: str) -> bool:
+        frame = layers.get(name)
+        return (
+            isinstance(frame, gpd.GeoDataFrame) and len(frame) > 0
+            and all(c in frame for c in columns)
+        )  # fmt: skip
+
+    time = french_name(nearest_column(kind=kind))
+    if has("temps_acces", time):
+        out["temps_acces"] = qml(time_rules(time, lang=lang), geometry="polygon")
+    index_style = _index_style(result, has)
+    if index_style is not None:
+        out["indice_communes"] = index_style
+    if has("zones_mal_desservies", "rang"):
+        rules = class_rules(
+            "rang",
+            RANK_BOUNDS,
+            RANK_COLOURS,
+            unit="",
+            lang=lang,
+            upper_included=True,
+            missing=label("no_data", lang),
+        )
+        named = [replace(r, label=n) for r, n in zip(rules, rank_names(lang),
+                                                   strict=False)]  # fmt: skip
+        out["zones_mal_desservies"] = qml(named, geometry="polygon", opacity=0.6)
+    if has("cpts", "nom_cpts"):
+        names = sorted(layers["cpts"]["nom_cpts"].astype(str).unique())
+        out["cpts"] = qml(
+            [Rule(n, f"{field('nom_cpts')} = {literal(n)}",
+                  CATEGORY_COLOURS[k % len(CATEGORY_COLOURS)])
+             for k, n in enumerate(names)],
+            geometry="polygon", opacity=0.5,
+        )  # fmt: skip
+    if has("communes_hors_cpts_ou_partagees", "statut"):
+        out["communes_hors_cpts_ou_partagees"] = qml(
+            [Rule(label("gap", lang), f"{field('statut')} = 'gap'", WARNING_COLOUR),
+             Rule(label("overlap", lang), f"{field('statut')} = 'overlap'",
+                  "#333333")],
+            geometry="polygon", opacity=0.6,
+        )  # fmt: skip
+    if has("structures", "type"):
+        kinds = sorted(layers["structures"]["type"].astype(str).unique())
+        out["structures"] = qml(kind_rules("type", kinds, lang=lang),
+                                geometry="point", opacity=1.0)  # fmt: skip
+    if has("sites_proposes"):
+        out["sites_proposes"] = qml(
+            [Rule(label("sites_title", lang), "TRUE", SITE_COLOUR)],
+            geometry="point", opacity=1.0, star=True,
+        )  # fmt: skip
+    if has("communes", "nom"):
+        out["communes"] = outline_qml(labels="nom")
+    for n, outcome in enumerate(result.scenarios, start=1):
+        # styled by the first kind the scenario opens or closes; by its index
+        # change when it changes capacities only
+        bound = outcome.max_time_min
+        timed = timed_kinds(outcome, kind)
+        before, after = (
+            french_name(f"time_{s}_min_{timed[0]}" if timed else f"index_{s}_per_100k")
+            for s in ("before", "after")
+        )
+        if has(f"scenario_{n}", before, after):
+            out[f"scenario_{n}"] = qml(
+                change_rules(before, after, lang=lang, max_time_min=bound)
+                if timed
+                else index_change_rules(before, after, lang=lang),
+                geometry="polygon",
+            )
+    return out
+
+
+def _index_style(result: RunResult, has: Callable[..., bool]) -> str | None:
+    """Return the index layer's style: the APL's bounds, or the web's quintiles."""
+    lang = result.config.lang
+    column = result.index_column
+    labels = "nom" if has("indice_communes", "nom") else None
+    if column.startswith("apl_") and has("indice_communes", french_name(column)):
+        return qml(
+            class_rules(french_name(column), APL_BREAKS, INDEX_COLOURS, unit="",
+                        lang=lang, upper_included=False,
+                        missing=label("no_data", lang)),
+            geometry="polygon", labels=labels,
+        )  # fmt: skip
+    scaled = per_100k(column)
+    if scaled is None or not has("indice_communes", french_name(scaled)):
+        return None
+    # the web map's quintiles, on the same per-100,000 figures
+    bounds, _ = quantile_bounds(result.index[column].to_numpy(np.float64) * PER_100K)
+    if len(bounds) == 0:
+        return None
+    return qml(
+        class_rules(french_name(scaled), tuple(bounds),
+                    quantile_palette(len(bounds) + 1), unit="", lang=lang,
+                    upper_included=True, missing=label("no_data", lang)),
+        geometry="polygon", labels=labels,
+    )  # fmt: skip
