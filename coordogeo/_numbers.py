@@ -102,12 +102,12 @@ def decimals(values: Any, digits: int, lang: str) -> Any:
     return shown.str.replace(".", ",") if lang == "fr" else shown
 
 
-def thousands(values: Any) -> Any:
-    """Format a column of whole numbers, thin spaces: 12345.6 -> '12 346'."""
-    return (
+def thousands(values: Any, lang: str = "fr") -> Any:
+    """Format a column of whole numbers: '12 346' (thin space) in French, '12,346'."""
+    shown = (
         pd.Series(values)
         .astype("float64")
         .map("{:,.0f}".format)
         .astype(str)  # an empty series stays float after map
-        .str.replace(",", _THIN)
     )
+    return shown.str.replace(",", _THIN) if lang == "fr" else shown

@@ -10,7 +10,7 @@ them go when the pages are written.
 
 from coordogeo._columns import Lang
 from coordogeo.maps._raster import forget_drawn
-from coordogeo.maps._style import CATEGORY_COLOURS, WARNING_COLOUR, label
+from coordogeo.maps._style import CATEGORY_COLOURS, WARNING_COLOUR, colon, label
 from coordogeo.maps.access import access_map, add_travel_times
 from coordogeo.maps.charts import equity_chart
 from coordogeo.maps.coverage import add_territories, coverage_map
@@ -42,6 +42,7 @@ __all__ = [
     "add_travel_times",
     "add_zonage",
     "add_zones",
+    "colon",
     "coverage_map",
     "equity_chart",
     "equity_map",

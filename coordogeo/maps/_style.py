@@ -28,6 +28,7 @@ __all__ = [
     "Lang",
     "add_hatch",
     "anchored_classes",
+    "colon",
     "label",
     "styled_layer",
     "text",
@@ -342,6 +343,11 @@ MAX_SHAPES: Final = 20_000
 def check_lang(lang: str) -> None:
     """Raise InputError unless ``lang`` is a supported language."""
     check_choice(lang, name="lang", choices=LANGS)
+
+
+def colon(lang: str) -> str:
+    """Return the colon between a word and its value: ``" : "`` in French."""
+    return " : " if lang == "fr" else ": "
 
 
 def label(key: str, lang: str) -> str:

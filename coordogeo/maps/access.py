@@ -22,6 +22,7 @@ from coordogeo.maps._style import (
     Lang,
     anchored_classes,
     check_lang,
+    colon,
     displayed,
     label,
     styled_layer,
@@ -188,16 +189,16 @@ def _tooltips(cells: gpd.GeoDataFrame, column: str, lang: str) -> list[str]:
     shown = decimals(time, 1, lang).where(
         time.notna(), text(label("unreachable", lang))
     )
-    tip = f"{text(label('travel_time', lang))} : " + shown
+    tip = f"{text(label('travel_time', lang))}{colon(lang)}" + shown
     if "population" in cells:
-        pop = thousands(cells["population"])
-        tip = f"{text(label('population', lang))} : " + pop + "<br>" + tip
+        pop = thousands(cells["population"], lang)
+        tip = f"{text(label('population', lang))}{colon(lang)}" + pop + "<br>" + tip
     if "nom_commune" in cells:
         names = cells["nom_commune"].map(text)
-        tip = f"{text(label('commune', lang))} : " + names + "<br>" + tip
+        tip = f"{text(label('commune', lang))}{colon(lang)}" + names + "<br>" + tip
     id_col = column.replace("travel_time_min", "nearest_id")
     shown_col = "nearest_name" if "nearest_name" in cells else id_col
     if id_col in cells and id_col != column:
         nearest = cells[shown_col].map(lambda v: "—" if pd.isna(v) else text(v))
-        tip = tip + f"<br>{text(label('nearest', lang))} : " + nearest
+        tip = tip + f"<br>{text(label('nearest', lang))}{colon(lang)}" + nearest
     return list(tip)

@@ -18,6 +18,7 @@ from coordogeo.maps._style import (
     Lang,
     add_hatch,
     check_lang,
+    colon,
     displayed,
     label,
     styled_layer,
@@ -153,12 +154,17 @@ def _territory_tips(shapes: gpd.GeoDataFrame, lang: str) -> list[str]:
     """Escaped tooltip of each CPTS: name, population, size band, communes."""
     tip = (
         "<b>" + shapes["cpts_name"].map(text) + "</b><br>"
-        f"{text(label('population', lang))} : " + thousands(shapes["population"])
+        f"{text(label('population', lang))}{colon(lang)}"
+        + thousands(shapes["population"], lang)
     )
-    tip = tip + f"<br>{text(label('taille', lang))} : " + shapes["taille"].map(text)
+    tip = (
+        tip
+        + f"<br>{text(label('taille', lang))}{colon(lang)}"
+        + shapes["taille"].map(text)
+    )
     if "n_communes" in shapes:
         count = shapes["n_communes"].map(text)
-        tip = tip + f"<br>{text(label('n_communes', lang))} : " + count
+        tip = tip + f"<br>{text(label('n_communes', lang))}{colon(lang)}" + count
     return list(tip)
 
 
@@ -167,10 +173,13 @@ def _commune_tips(rows: gpd.GeoDataFrame, lang: str) -> list[str]:
     names = rows["nom"] if "nom" in rows else pd.Series(rows.index, index=rows.index)
     tip = (
         "<b>" + names.map(text) + "</b><br>"
-        f"{text(label('population', lang))} : " + thousands(rows["population"])
+        f"{text(label('population', lang))}{colon(lang)}"
+        + thousands(rows["population"], lang)
     )
     if "cpts_ids" in rows:
         claimed = rows["cpts_ids"].map(text)
-        shown = np.where(claimed != "", f"<br>{text(label('claimed_by', lang))} : ", "")
+        shown = np.where(
+            claimed != "", f"<br>{text(label('claimed_by', lang))}{colon(lang)}", ""
+        )
         tip = tip + shown + claimed
     return list(tip)

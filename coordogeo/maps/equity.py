@@ -10,13 +10,14 @@ import folium
 import geopandas as gpd
 
 from coordogeo._columns import INCOME_THIRD, Lang
-from coordogeo._numbers import thousands
+from coordogeo._numbers import decimals, thousands
 from coordogeo.errors import check_columns
 from coordogeo.maps._raster import add_polygons
 from coordogeo.maps._style import (
     MAX_SHAPES,
     NO_DATA_COLOUR,
     check_lang,
+    colon,
     displayed,
     label,
     styled_layer,
@@ -94,14 +95,17 @@ def add_bivariate(
     fill = np.where(known, palette[third, column], NO_DATA_COLOUR)
 
     def tips() -> list[str]:
-        shown = thousands(cells[income]).where(cells[income].notna().to_numpy(), "—")
-        time_text = cells[time_column].map(
-            lambda v: "—" if np.isnan(v) else f"{v:.1f}".replace(".", ",")
+        shown = thousands(cells[income], lang).where(
+            cells[income].notna().to_numpy(), "—"
         )
+        minutes = cells[time_column]
+        time_text = decimals(minutes, 1, lang).where(minutes.notna().to_numpy(), "—")
+        sep = colon(lang)
         return list(
-            f"{text(label('population', lang))} : " + thousands(cells["population"])
-            + f"<br>{text(words['income'])} : " + shown.to_numpy()
-            + f"<br>{text(label('travel_time', lang))} : " + time_text.to_numpy()
+            f"{text(label('population', lang))}{sep}"
+            + thousands(cells["population"], lang)
+            + f"<br>{text(words['income'])}{sep}" + shown.to_numpy()
+            + f"<br>{text(label('travel_time', lang))}{sep}" + time_text.to_numpy()
         )  # fmt: skip
 
     layer = styled_layer(cells, fill, tips, max_shapes=max_shapes)

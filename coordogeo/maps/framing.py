@@ -30,7 +30,7 @@ from coordogeo._columns import french_time_model
 from coordogeo._version import __version__
 from coordogeo.errors import InputError
 from coordogeo.maps._offline import FullScreen, SelfContainedMap
-from coordogeo.maps._style import label, page_of, text, to_display
+from coordogeo.maps._style import colon, label, page_of, text, to_display
 
 __all__ = [
     "BACKGROUNDS",
@@ -277,7 +277,11 @@ def add_framing(
     today = dt.date.today()
     date = f"{today.day} {label('month_' + str(today.month), lang)} {today.year}"
     made = label("processing", lang).format(version=__version__, date=date)
-    sources = f"{text(label('sources', lang))} : {text(source)} — " if source else ""
+    sources = (
+        f"{text(label('sources', lang))}{colon(lang)}{text(source)} — "
+        if source
+        else ""
+    )
     method = (
         f"<details><summary>{text(label('method', lang))}</summary>"
         f"<div style='max-width:46em;margin-top:4px'>{text(note)}</div></details>"
@@ -375,7 +379,8 @@ def add_downloads(m: folium.Map, files: dict[str, str], *, lang: str) -> folium.
         Element(
             '<div class="coordogeo-downloads" style="position:fixed;bottom:38px;'
             "right:12px;z-index:9999;background:rgba(255,255,255,0.85);"
-            f'padding:2px 6px;font:11px sans-serif">{text(label("data", lang))} : '
+            'padding:2px 6px;font:11px sans-serif">'
+            f"{text(label('data', lang))}{colon(lang)}"
             f"{links}</div>"
         )
     )

@@ -21,6 +21,7 @@ from coordogeo.maps._style import (
     Lang,
     anchored_classes,
     check_lang,
+    colon,
     displayed,
     label,
     styled_layer,
@@ -350,9 +351,9 @@ def _tips(
     )
     tip = "<b>" + np.asarray(name, dtype=object) + "</b><br>"
     if "population" in shapes:
-        pop = thousands(shapes["population"])
-        tip = tip + f"{text(label('population', lang))} : " + pop + "<br>"
-    tip = tip + f"{text(title)} : " + shown + f" {text(unit)}"
+        pop = thousands(shapes["population"], lang)
+        tip = tip + f"{text(label('population', lang))}{colon(lang)}" + pop + "<br>"
+    tip = tip + f"{text(title)}{colon(lang)}" + shown + f" {text(unit)}"
     return list(tip)
 
 

@@ -24,6 +24,7 @@ from coordogeo.maps._style import (
     TIME_COLOURS,
     Lang,
     check_lang,
+    colon,
     displayed,
     drawn_as_image,
     label,
@@ -313,8 +314,8 @@ def add_isochrones(m: folium.Map, shapes: gpd.GeoDataFrame, *, lang: str) -> fol
     if "population" in shapes:
         tip = (
             tip
-            + f"<br>{text(label('population', lang))} : "
-            + thousands(shapes["population"]).to_numpy()
+            + f"<br>{text(label('population', lang))}{colon(lang)}"
+            + thousands(shapes["population"], lang).to_numpy()
         )
     if "site" in shapes:
         tip = shapes["site"].map(text) + "<br>" + tip

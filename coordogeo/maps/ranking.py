@@ -75,7 +75,7 @@ def add_ranking(  # noqa: PLR0913 - a table: its rows, order, columns and words
     names = _names(ranked)
     shown = decimals(ranked["_value"].to_numpy(), digits, lang).to_numpy()
     people = (
-        thousands(ranked["population"]).to_numpy()
+        thousands(ranked["population"], lang).to_numpy()
         if "population" in ranked
         else np.full(len(ranked), "")
     )

@@ -22,6 +22,7 @@ from coordogeo.maps._style import (
     MAX_SHAPES,
     Lang,
     check_lang,
+    colon,
     displayed,
     label,
     page_of,
@@ -164,7 +165,9 @@ def scenario_map(  # noqa: PLR0913 - the map options every page shares
     for key, colour in (("opened", CHANGE_COLOURS[0]), ("closed", CHANGE_COLOURS[-1])):
         frame = None if changes is None else changes[changes["change"] == key]
         if frame is not None and len(frame):
-            _add_marks(m, frame, label(key, lang), colour, filled=key == "opened")
+            _add_marks(
+                m, frame, label(key, lang), colour, filled=key == "opened", lang=lang
+            )
             marks.append((colour, label(key, lang)))
     if marks:
         add_legend(m, label("structures", lang), marks)
@@ -242,8 +245,10 @@ def add_index_change(
         after_100k = pd.Series(after * 100_000, index=cells.index)
         unit = text(label("per_100k", lang))
         tip = (
-            f"{text(label('before', lang))} : " + decimals(per_100k, 2, lang)
-            + f"<br>{text(label('after', lang))} : " + decimals(after_100k, 2, lang)
+            f"{text(label('before', lang))}{colon(lang)}"
+            + decimals(per_100k, 2, lang)
+            + f"<br>{text(label('after', lang))}{colon(lang)}"
+            + decimals(after_100k, 2, lang)
             + f" {unit}<br>" + pd.Series(names[cls], index=cells.index)
         )  # fmt: skip
         return list(_with_place(cells, tip, lang))
@@ -307,8 +312,8 @@ def _tooltips(
 
     names = np.asarray([text(w) for w in words], dtype=object)
     tip = (
-        f"{text(label('before', lang))} : " + shown(before)
-        + f"<br>{text(label('after', lang))} : " + shown(after)
+        f"{text(label('before', lang))}{colon(lang)}" + shown(before)
+        + f"<br>{text(label('after', lang))}{colon(lang)}" + shown(after)
         + "<br>" + pd.Series(names[cls], index=cells.index)
     )  # fmt: skip
     return list(_with_place(cells, tip, lang))
@@ -318,21 +323,28 @@ def _with_place(cells: gpd.GeoDataFrame, tip: pd.Series, lang: str) -> pd.Series
     """Put the commune and the population before a tooltip."""
     if "population" in cells:
         tip = (
-            f"{text(label('population', lang))} : "
-            + thousands(cells["population"])
+            f"{text(label('population', lang))}{colon(lang)}"
+            + thousands(cells["population"], lang)
             + "<br>"
             + tip
         )
     if "nom_commune" in cells:
         tip = (
-            f"{text(label('commune', lang))} : " + cells["nom_commune"].map(text)
+            f"{text(label('commune', lang))}{colon(lang)}"
+            + cells["nom_commune"].map(text)
             + "<br>" + tip
         )  # fmt: skip
     return tip
 
 
 def _add_marks(
-    m: folium.Map, sites: gpd.GeoDataFrame, name: str, colour: str, *, filled: bool
+    m: folium.Map,
+    sites: gpd.GeoDataFrame,
+    name: str,
+    colour: str,
+    *,
+    filled: bool,
+    lang: str,
 ) -> None:
     """Add a layer of ringed circles for opened (filled) or closed (hollow) sites."""
     shown = to_display(sites, name="structures")
@@ -349,7 +361,7 @@ def _add_marks(
             fill=True,
             fill_color=colour if filled else "#ffffff",
             fill_opacity=0.95,
-            tooltip=f"{text(name)} : {text(shown_name)} ({text(site_id)})",
+            tooltip=f"{text(name)}{colon(lang)}{text(shown_name)} ({text(site_id)})",
         ).add_to(group)
     group.add_to(m)
 

@@ -16,6 +16,7 @@ from folium.plugins import MarkerCluster
 
 from coordogeo.maps._style import (
     KIND_COLOURS,
+    colon,
     label,
     page_of,
     script_json,
@@ -125,13 +126,15 @@ def _marker_rows(
     shown = names.map(text).to_numpy()
     popup = (
         "<b>" + shown + "</b><br>"
-        + f"{text(label('kind', lang))} : {title}<br>" + ids
+        + f"{text(label('kind', lang))}{colon(lang)}{title}<br>" + ids
     )  # fmt: skip
     if capacity is not None:
         known = capacity.notna().to_numpy()
         shown_capacity = capacity.map(lambda v: text(_number(v, lang))).to_numpy()
         extra = np.where(
-            known, f"<br>{text(label('capacity', lang))} : " + shown_capacity, ""
+            known,
+            f"<br>{text(label('capacity', lang))}{colon(lang)}" + shown_capacity,
+            "",
         )
         popup = popup + extra
     # a point stays itself; a structure drawn as an area is marked inside it

@@ -17,6 +17,7 @@ from coordogeo.maps._style import (
     SIMPLIFY_M,
     Lang,
     check_lang,
+    colon,
     displayed,
     label,
     styled_layer,
@@ -165,7 +166,7 @@ def add_suggested_sites(
     for column in ("name", "nom"):  # a place's name where the sites have one
         if column in points:
             names = points[column].where(points[column].notna(), names)
-    gains = thousands(points["population_gain"]).to_numpy()
+    gains = thousands(points["population_gain"], lang).to_numpy()
     shares = (
         points["share_covered"].to_numpy(dtype=np.float64)
         if "share_covered" in points
@@ -174,15 +175,16 @@ def add_suggested_sites(
     rows = zip(
         points.index, points.geometry, points["step"], names, gains, shares, strict=True
     )
+    sep = colon(lang)
     for id_, point, step, name, gain, share in rows:  # a handful of sites
         popup = (
-            f"<b>{text(label('site', lang))} {text(step)} : {text(name)}</b><br>"
-            f"{text(label('gain', lang))} : +{text(gain)} "
+            f"<b>{text(label('site', lang))} {text(step)}{sep}{text(name)}</b><br>"
+            f"{text(label('gain', lang))}{sep}+{text(gain)} "
             f"{text(label('inhabitants', lang))}<br>"
         )
         if np.isfinite(share):
             covered = percent(share, lang)
-            popup += f"{text(label('share_covered', lang))} : {text(covered)}<br>"
+            popup += f"{text(label('share_covered', lang))}{sep}{text(covered)}<br>"
         popup += f"<span style='color:#666'>{text(id_)}</span>"
         folium.Marker(
             location=[point.y, point.x],
@@ -190,7 +192,7 @@ def add_suggested_sites(
                 html=_STAR, icon_size=(26, 26), icon_anchor=(13, 13), class_name=""
             ),
             popup=folium.Popup(popup, max_width=300),
-            tooltip=f"{text(label('site', lang))} {text(step)} : +{text(gain)}",
+            tooltip=f"{text(label('site', lang))} {text(step)}{sep}+{text(gain)}",
         ).add_to(group)
     group.add_to(m)
     title = label("sites_title", lang)
@@ -219,8 +221,8 @@ def _zone_tips(shapes: gpd.GeoDataFrame, lang: str) -> list[str]:
         + f"</b> ({text(label('rank', lang))} "
         + shapes["rank"].map(text)
         + ")<br>"
-        + f"{text(label('population', lang))} : "
-        + thousands(shapes["population"]).to_numpy()
+        + f"{text(label('population', lang))}{colon(lang)}"
+        + thousands(shapes["population"], lang).to_numpy()
     )
     if "area_km2" in shapes:
         area = shapes["area_km2"].map("{:.0f}".format)
@@ -234,19 +236,26 @@ def _zone_tips(shapes: gpd.GeoDataFrame, lang: str) -> list[str]:
             shown = minutes.map("{:.0f} min".format).where(
                 minutes.notna(), label("unreachable", lang)
             )
-            tip = tip + f"<br>{text(label(key, lang))} : " + shown.map(text)
+            tip = tip + f"<br>{text(label(key, lang))}{colon(lang)}" + shown.map(text)
     if "population_unreachable" in shapes:
-        lost = thousands(shapes["population_unreachable"]).to_numpy()
+        lost = thousands(shapes["population_unreachable"], lang).to_numpy()
         hab = text(label("inhabitants", lang))
-        tip = tip + f"<br>{text(label('unreachable', lang))} : " + lost + f" {hab}"
+        tip = (
+            tip
+            + f"<br>{text(label('unreachable', lang))}{colon(lang)}"
+            + lost
+            + f" {hab}"
+        )
     if "n_communes" in shapes:
         tip = (
             tip
-            + f"<br>{text(label('n_communes', lang))} : "
+            + f"<br>{text(label('n_communes', lang))}{colon(lang)}"
             + shapes["n_communes"].map(text)
         )
     if "reasons" in shapes:
         tip = (
-            tip + f"<br>{text(label('reasons', lang))} : " + shapes["reasons"].map(text)
+            tip
+            + f"<br>{text(label('reasons', lang))}{colon(lang)}"
+            + shapes["reasons"].map(text)
         )
     return list(tip)

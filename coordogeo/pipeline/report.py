@@ -250,7 +250,10 @@ def _coverage_lines(result: RunResult, table: Any) -> list[str]:
     odd = cov.overlaps_gaps
     shared, gaps = odd[odd["status"] == "overlap"], odd[odd["status"] == "gap"]
     return [
-        table(["cpts_id", "nom", t["communes"], t["people"], "taille"], rows),
+        table(
+            ["cpts_id", t["cpts_name"], t["communes"], t["people"], t["cpts_size"]],
+            rows,
+        ),
         "",
         f"{t['in_cpts']} : {whole(covered, lang)} ({percent(covered / people, lang)})",
         (

@@ -252,12 +252,14 @@ def underserved(
                 missing="passes",
             )
         )
-    flagged = classify(cells, rules, combine=config.combine)
+    flagged = classify(cells, rules, combine=config.combine, lang=config.lang)
     found = zones(flagged, time_column=time_column)
     joiner = say("and" if config.combine == "all" else "or", config.lang)
     text = joiner.join(rule.text for rule in rules)
     ledger.rule(flagged, found, text)
-    ranked = zonage(index, apl=column) if config.method == "apl" else None
+    ranked = (
+        zonage(index, apl=column, lang=config.lang) if config.method == "apl" else None
+    )
     empty = gpd.GeoDataFrame(geometry=[], crs=places.crs)
     return Underserved(flagged, found, text, ranked, empty, float("nan"))
 

@@ -70,7 +70,9 @@ def _partitions(columns: list[str]) -> list[tuple[str, list[str], str]]:
     return found
 
 
-def french_table(frame: pd.DataFrame, *, rounded: bool = True) -> pd.DataFrame:
+def french_table(
+    frame: pd.DataFrame, *, rounded: bool = True, lang: str = "fr"
+) -> pd.DataFrame:
     """Return a copy for people: French names, whole inhabitants, percentages.
 
     With ``rounded`` (the CSV tables and the workbook), inhabitant counts (columns
@@ -79,7 +81,9 @@ def french_table(frame: pd.DataFrame, *, rounded: bool = True) -> pd.DataFrame:
     other numbers keep a fixed number of decimals
     (:data:`_DECIMALS`: one for minutes and percentages, two for indices…).
     Without it (the GeoPackage), every figure stays exact. Either way shares (0–1)
-    become percentages (``…_pct``) and the ``time_model`` text is put in French.
+    become percentages (``…_pct``). Column names are the same in both languages
+    (identifiers, explained in the workbook's sheet in the run's language); texts
+    are in ``lang``: the ``time_model`` text is put in French for a French run.
 
     Examples
     --------
@@ -99,31 +103,32 @@ def french_table(frame: pd.DataFrame, *, rounded: bool = True) -> pd.DataFrame:
         for total, parts, rest in _partitions(columns):
             whole = out[[total, *parts]].astype("float64").round(0)
             out[rest] = whole[total] - whole[parts].sum(axis=1)
+    if lang == "fr" and "time_model" in columns:
+        out["time_model"] = _in_french_by_value(out["time_model"])
     for column in columns:
         values = out[column]
-        if column == "time_model":
-            out[column] = _in_french_by_value(values)
-            continue
         if not pd.api.types.is_numeric_dtype(values) or values.dtype == bool:
             continue
         if is_percent(column):
             out[column] = values * 100
             values = out[column]
-        if not rounded:
-            continue
-        name = french_name(column)
-        if column.startswith("population"):
-            out[column] = values.round(0).astype("Int64")
-            continue
-        digits = next((d for pattern, d in _DECIMALS if re.search(pattern, name)), None)
-        if digits is not None:
-            out[column] = values.round(digits)
+        if rounded:
+            out[column] = _rounded(column, values)
     out.columns = [french_name(c) if isinstance(c, str) else c for c in out.columns]
     if isinstance(out.index.name, str):
         out.index = out.index.rename(french_name(out.index.name))
     if geometry is not None:
         out = gpd.GeoDataFrame(out, geometry=french_name(geometry), crs=frame.crs)
     return out
+
+
+def _rounded(column: str, values: pd.Series) -> pd.Series:
+    """Round a written column: whole inhabitants, else :data:`_DECIMALS`."""
+    if column.startswith("population"):
+        return values.round(0).astype("Int64")
+    name = french_name(column)
+    digits = next((d for pattern, d in _DECIMALS if re.search(pattern, name)), None)
+    return values if digits is None else values.round(digits)
 
 
 def layers(result: RunResult, *, head: bool = False) -> dict[str, Any]:
@@ -197,12 +202,16 @@ def _in_french_by_value(values: pd.Series) -> pd.Series:
     )
 
 
-def in_french(layer: pd.DataFrame | Callable[[], pd.DataFrame]) -> pd.DataFrame:
+def in_french(
+    layer: pd.DataFrame | Callable[[], pd.DataFrame], lang: str = "fr"
+) -> pd.DataFrame:
     """Make the layer (if given as a function), in French (:func:`french_table`)."""
     frame = layer() if callable(layer) else layer
     # the GeoPackage keeps exact figures (a sum in QGIS gives the report's total);
     # the tables for spreadsheets are rounded, their parts adding up
-    return french_table(frame, rounded=not isinstance(frame, gpd.GeoDataFrame))
+    return french_table(
+        frame, rounded=not isinstance(frame, gpd.GeoDataFrame), lang=lang
+    )
 
 
 #: Layers whose values are the classes of their QGIS style (CPTS names, kinds of

@@ -27,6 +27,7 @@ from coordogeo.io import write_results
 from coordogeo.maps import (
     MapLayers,
     access_map,
+    colon,
     coverage_map,
     equity_chart,
     equity_map,
@@ -95,6 +96,7 @@ def write_maps(result: RunResult, folder: Path) -> dict[str, Path]:
             **framed("coverage_title"),
         )
     access = access_title(result.places)  # by road, or a crow-fly estimate
+    timed_title = f"{label(access, lang)}{colon(lang)}{label(config.timed_kind, lang)}"
     pages["carte_acces.html"] = access_map(
         result.places,
         timed,
@@ -102,7 +104,7 @@ def write_maps(result: RunResult, folder: Path) -> dict[str, Path]:
         lang=lang,
         # the kind whose times are drawn, in the title (the layer control is
         # hidden in print)
-        **framed(access, f"{label(access, lang)} : {label(config.timed_kind, lang)}"),
+        **framed(access, timed_title),
         max_shapes=config.map_max_places,
     )
     pages["carte_indice.html"] = index_map(
@@ -130,7 +132,7 @@ def write_maps(result: RunResult, folder: Path) -> dict[str, Path]:
             zoned, structures=timed, lang=lang, **framed("zonage_title")
         )
     titles = {
-        "carte_acces.html": f"{label(access, lang)} : {label(config.timed_kind, lang)}",
+        "carte_acces.html": timed_title,
         "carte_indice.html": index_title(result.index_column, lang),
     }
     for name, outcome in scenario_pages(result).items():
@@ -139,7 +141,7 @@ def write_maps(result: RunResult, folder: Path) -> dict[str, Path]:
         titles[name] = (  # "Évolution : évolution depuis…" said once
             own[:1].upper() + own[1:]
             if own.lower().startswith(head.lower())
-            else f"{head} : {own}"
+            else f"{head}{colon(lang)}{own}"
         )
         pages[name] = _scenario_page(
             result, outcome, model, {**framed(kind), "title": titles[name]}
@@ -265,18 +267,20 @@ def write_everything(
     the places and one layer per scenario are millions of rows each, and holding
     all their copies at once took more memory than the whole run before it.
     """
+    lang = result.config.lang
     heads = {
-        name: french_table(frame, rounded=not isinstance(frame, gpd.GeoDataFrame))
+        name: french_table(
+            frame, rounded=not isinstance(frame, gpd.GeoDataFrame), lang=lang
+        )
         for name, frame in layers(result, head=True).items()
         if not (isinstance(frame, gpd.GeoDataFrame) and len(frame) == 0)
     }
     styles = qgis_styles(result, heads)
     written_layers = {
-        name: partial(in_french, layer)
+        name: partial(in_french, layer, lang=lang)
         for name, layer in layers(result).items()
         if name in heads  # no empty layer
     }
-    lang = result.config.lang
     files = write_results(
         folder / GEOPACKAGE,
         csv=result.config.csv,

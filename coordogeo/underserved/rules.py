@@ -196,6 +196,7 @@ def classify(
     rules: Sequence[Rule],
     *,
     combine: Literal["any", "all"] = "any",
+    lang: str = "fr",
 ) -> pd.DataFrame:
     """Flag the places (grid cells or communes) that break the access rules.
 
@@ -210,6 +211,8 @@ def classify(
     combine
         ``"any"``: a place is under-served when at least one rule fires; ``"all"``:
         when every rule fires.
+    lang
+        Language of what a reason adds when a missing value fired its rule.
 
     Returns
     -------
@@ -241,6 +244,7 @@ def classify(
     'travel_time_min > 20 (non accessible); apl < 2.5'
     """
     check_choice(combine, name="combine", choices=("any", "all"))
+    check_choice(lang, name="lang", choices=tuple(_MISSING))
     if isinstance(rules, Rule):
         rules = [rules]
     if len(rules) == 0:
@@ -257,7 +261,7 @@ def classify(
     for i, rule in enumerate(rules):  # a few rules, each vectorised over the places
         fires, missing = _evaluate(cells, rule)
         fired[i] = fires
-        suffix = _missing_suffix(rule)
+        suffix = _missing_suffix(rule, lang)
         text = np.where(missing, rule.text + suffix, rule.text)
         joined = np.where(reasons == "", text, reasons + _SEPARATOR + text)
         reasons = np.where(fires, joined, reasons)
@@ -324,8 +328,14 @@ def _evaluate(cells: pd.DataFrame, rule: Rule) -> tuple[np.ndarray, np.ndarray]:
     return fires, missing & fires
 
 
-def _missing_suffix(rule: Rule) -> str:
+#: What a reason adds when a missing value fired its rule: (a time, another value).
+_MISSING: Final = {
+    "fr": (" (non accessible)", " (valeur manquante)"),
+    "en": (" (unreachable)", " (missing value)"),
+}
+
+
+def _missing_suffix(rule: Rule, lang: str) -> str:
     """Return what the reason adds when a missing value fired the rule."""
-    if TIME in rule.column:
-        return " (non accessible)"
-    return " (valeur manquante)"
+    time, other = _MISSING[lang]
+    return time if TIME in rule.column else other

@@ -9,8 +9,8 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from coordogeo._columns import apl_column
-from coordogeo.errors import InputError, check_counts, format_labels
+from coordogeo._columns import LANGS, apl_column
+from coordogeo.errors import InputError, check_choice, check_counts, format_labels
 
 __all__ = ["DEFAULT_THRESHOLDS", "ZONAGE_CATEGORIES", "zonage"]
 
@@ -29,6 +29,7 @@ def zonage(
     apl: str | None = None,
     thresholds: Mapping[str, float] | None = None,
     max_population_share: Mapping[str, float] | None = None,
+    lang: str = "fr",
 ) -> pd.DataFrame:
     """Sort areas into zonage-style categories from their APL-style index.
 
@@ -59,12 +60,15 @@ def zonage(
         Regional caps on the share of the population, between 0 and 1, for ``"ZIP"``
         and/or ``"ZAC"`` (the ``maxZIP``/``maxZAC`` of the arrêté's annex for the
         region). Mandatory ZIP areas stay ZIP even beyond the cap, with a warning.
+    lang
+        Language of ``zonage_reason``: ``"fr"`` or ``"en"``. The categories keep
+        the arrêté's names (ZIP, ZAC, vivier, hors vivier) in both.
 
     Returns
     -------
     DataFrame
         A copy with ``zonage`` (ordered categorical :data:`ZONAGE_CATEGORIES`) and
-        ``zonage_reason`` (the rule that placed the area, in French).
+        ``zonage_reason`` (the rule that placed the area, in ``lang``).
 
     Raises
     ------
@@ -111,23 +115,26 @@ def zonage(
             f"{format_labels(zones_or_communes.index[missing])}; compute the index "
             "for every area (`coordogeo.access.apl`)."
         )
-    zip_, zac = bounds["ZIP"], bounds["ZAC"]
+    check_choice(lang, name="lang", choices=LANGS)
+    words = _REASONS[lang]
+    zip_, zac = (_number(bounds[k], lang) for k in ("ZIP", "ZAC"))
+    low, high = bounds["ZIP"], bounds["ZAC"]
     total = float(people.sum())
-    mandatory = value < zip_
-    vivier = (value >= zip_) & (value < zac)
+    mandatory = value < low
+    vivier = (value >= low) & (value < high)
     category = np.where(mandatory, "ZIP", np.where(vivier, "vivier", "hors vivier"))
     reason = np.where(
         mandatory,
-        f"APL < {_fr(zip_)} : ZIP obligatoire",
+        words["mandatory"].format(zip=zip_),
         np.where(
             vivier,
-            f"{_fr(zip_)} ≤ APL < {_fr(zac)} : vivier non retenu",
-            f"APL ≥ {_fr(zac)} : hors vivier",
+            words["left"].format(zip=zip_, zac=zac),
+            words["above"].format(zac=zac),
         ),
     ).astype(object)
     if caps is None:
         category = np.where(vivier, "ZAC", category)
-        reason = np.where(vivier, f"{_fr(zip_)} ≤ APL < {_fr(zac)} : ZAC", reason)
+        reason = np.where(vivier, words["zac"].format(zip=zip_, zac=zac), reason)
     else:
         share_zip = float(people[mandatory].sum()) / total if total else 0.0
         if "ZIP" in caps and share_zip > caps["ZIP"]:
@@ -145,7 +152,7 @@ def zonage(
                 continue  # no ZIP share given: ZIP keeps its mandatory areas only
             chosen = _lowest_within(value, people, left, total, used, cap)
             category = np.where(chosen, name, category)
-            reason = np.where(chosen, _chosen_reason(name, cap), reason)
+            reason = np.where(chosen, _chosen_reason(name, cap, lang), reason)
             left &= ~chosen
     out = zones_or_communes.copy()
     out["zonage"] = pd.Categorical(category, categories=ZONAGE_CATEGORIES, ordered=True)
@@ -179,11 +186,12 @@ def _lowest_within(
     return chosen
 
 
-def _chosen_reason(name: str, cap: float | None) -> str:
-    """Why a vivier area was placed in ``name``."""
+def _chosen_reason(name: str, cap: float | None, lang: str) -> str:
+    """Why a vivier area was placed in ``name``, in ``lang``."""
+    words = _REASONS[lang]
     if cap is None:
-        return "vivier : ZAC (pas de plafond)"
-    return f"vivier : retenue en {name} (APL la plus basse, plafond {_fr(100 * cap)} %)"
+        return words["no_cap"]
+    return words["chosen"].format(name=name, cap=_number(100 * cap, lang))
 
 
 def _thresholds(given: Mapping[str, float] | None) -> dict[str, float]:
@@ -230,6 +238,28 @@ def _caps(given: Mapping[str, float] | None) -> dict[str, float] | None:
     return {k: float(v) for k, v in caps.items()}
 
 
-def _fr(value: float) -> str:
-    """Write a bound with a French decimal comma: 2.5 -> '2,5'."""
-    return f"{value:g}".replace(".", ",")
+def _number(value: float, lang: str) -> str:
+    """Write a bound as the reasons do: 2.5 -> '2,5' in French."""
+    text = f"{value:g}"
+    return text.replace(".", ",") if lang == "fr" else text
+
+
+#: Why an area is in its category, by language (the categories keep their names).
+_REASONS: Final = {
+    "fr": {
+        "mandatory": "APL < {zip} : ZIP obligatoire",
+        "left": "{zip} ≤ APL < {zac} : vivier non retenu",
+        "above": "APL ≥ {zac} : hors vivier",
+        "zac": "{zip} ≤ APL < {zac} : ZAC",
+        "no_cap": "vivier : ZAC (pas de plafond)",
+        "chosen": "vivier : retenue en {name} (APL la plus basse, plafond {cap} %)",
+    },
+    "en": {
+        "mandatory": "APL < {zip}: ZIP, mandatory",
+        "left": "{zip} ≤ APL < {zac}: vivier, not chosen",
+        "above": "APL ≥ {zac}: hors vivier",
+        "zac": "{zip} ≤ APL < {zac}: ZAC",
+        "no_cap": "vivier: ZAC (no cap)",
+        "chosen": "vivier: chosen as {name} (lowest APL, cap {cap}%)",
+    },
+}

@@ -95,4 +95,4 @@ def test_a_structure_s_capacity_reads_with_a_decimal_comma_in_french(sample, res
     english = access_map(
         result, sites, column="travel_time_min_MSP", lang="en"
     )._parent.render()
-    assert f"{text(label('capacity', 'en'))} : 5.3" in english
+    assert f"{text(label('capacity', 'en'))}: 5.3" in english
