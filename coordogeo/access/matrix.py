@@ -34,6 +34,7 @@ from coordogeo.network.search import (
 __all__ = [
     "TravelTimeMatrix",
     "assemble_matrix",
+    "check_matrix_bound",
     "check_matrix_ids",
     "check_time_source",
     "crowfly_matrix",
@@ -276,6 +277,19 @@ TravelTimeMatrix, got str.
             f"{type(network_or_matrix).__name__}."
         )
     return network_or_matrix
+
+
+def check_matrix_bound(matrix: TravelTimeMatrix, bound: float) -> None:
+    """Raise unless ``matrix`` holds every pair within ``bound`` minutes.
+
+    A matrix cut at 20 min cannot say who is within 30: it would count them as
+    out of reach.
+    """
+    if matrix.max_time_min < bound:
+        raise InputError(
+            f"The matrix stops at {matrix.max_time_min:g} min, below `max_time_min` = "
+            f"{bound:g}; build it with max_time_min >= {bound:g}."
+        )
 
 
 def check_matrix_ids(

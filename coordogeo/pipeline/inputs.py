@@ -91,18 +91,10 @@ def read_inputs(config: RunConfig, ledger: Ledger) -> Inputs:
         ledger.read("inputs.cpts_members", config.cpts_members, members)
     candidates = None
     if config.candidates is not None:
-        candidates = named(
-            "inputs.candidates",
-            lambda p: read_structures(
-                p,
-                kind=config.timed_kind,
-                crs=config.structures_crs,
-                communes=communes,
-                territory_crs=str(communes.crs),
-            ),
-            config.candidates,
-        )
-        ledger.read("inputs.candidates", config.candidates, candidates)
+        candidates = _sites(
+            "inputs.candidates", config.candidates, config, communes, ledger,
+            kind=config.timed_kind,
+        )  # fmt: skip
     if config.filosofi_communes is not None:
         places = _with_commune_income(config.filosofi_communes, places, ledger)
     network, table = _times_source(config, communes, ledger)
@@ -111,6 +103,31 @@ def read_inputs(config: RunConfig, ledger: Ledger) -> Inputs:
     if network is not None:
         _check_roads_cover(config, inputs)
     return inputs
+
+
+def _sites(
+    key: str,
+    path: Path,
+    config: RunConfig,
+    communes: gpd.GeoDataFrame,
+    ledger: Ledger,
+    *,
+    kind: str | None,
+) -> gpd.GeoDataFrame:
+    """Read a file of structures or candidate sites in the territory; count it."""
+    sites = named(
+        key,
+        lambda p: read_structures(
+            p,
+            kind=kind,
+            crs=config.structures_crs,
+            communes=communes,
+            territory_crs=str(communes.crs),
+        ),
+        path,
+    )
+    ledger.read(key, path, sites)
+    return sites
 
 
 def before_side(
@@ -273,18 +290,10 @@ def _structures(
         structures = _finess(config.finess, communes, ledger)
     else:
         assert config.structures is not None  # load_config requires one of them
-        structures = named(
-            "inputs.structures",
-            lambda p: read_structures(
-                p,
-                kind=config.structures_kind,
-                crs=config.structures_crs,
-                communes=communes,
-                territory_crs=str(communes.crs),
-            ),
-            config.structures,
-        )
-        ledger.read("inputs.structures", config.structures, structures)
+        structures = _sites(
+            "inputs.structures", config.structures, config, communes, ledger,
+            kind=config.structures_kind,
+        )  # fmt: skip
         if "in_communes" in structures:
             out = ~structures["in_communes"].astype(bool).to_numpy()
             lang = ledger.lang

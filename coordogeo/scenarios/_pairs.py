@@ -19,7 +19,12 @@ import geopandas as gpd
 
 from coordogeo.access.decay import Decay, checked_weights
 from coordogeo.access.fca import decay_of
-from coordogeo.access.matrix import TravelTimeMatrix, assemble_matrix, check_matrix_ids
+from coordogeo.access.matrix import (
+    TravelTimeMatrix,
+    assemble_matrix,
+    check_matrix_bound,
+    check_matrix_ids,
+)
 from coordogeo.errors import InputError, check_complete, check_counts, format_labels
 from coordogeo.network.search import expand_groups
 
@@ -141,11 +146,7 @@ def check_matrix(
     bound: float,
 ) -> None:
     """Raise unless the matrix covers the places and sites at the bound."""
-    if matrix.max_time_min < bound:
-        raise InputError(
-            f"The matrix stops at {matrix.max_time_min:g} min, below `max_time_min` = "
-            f"{bound:g}; build it with max_time_min >= {bound:g}."
-        )
+    check_matrix_bound(matrix, bound)
     check_matrix_ids(matrix, places, sites, names=("places", "structures"))
 
 

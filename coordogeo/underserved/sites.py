@@ -20,6 +20,7 @@ import geopandas as gpd
 
 from coordogeo.access.matrix import (
     TravelTimeMatrix,
+    check_matrix_bound,
     check_time_source,
     travel_time_matrix,
 )
@@ -289,11 +290,7 @@ def _coverage(
     bound: float,
 ) -> _Covers:
     """Places covered by the existing sites, and the place × candidate cover matrix."""
-    if matrix.max_time_min < bound:
-        raise InputError(
-            f"The matrix stops at {matrix.max_time_min:g} min, below `max_time_min` = "
-            f"{bound:g}; build it with max_time_min >= {bound:g}."
-        )
+    check_matrix_bound(matrix, bound)
     unknown_places = places[matrix.origins.get_indexer(places) < 0]
     if len(unknown_places):
         raise InputError(
