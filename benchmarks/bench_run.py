@@ -167,7 +167,8 @@ def main() -> None:
           "communes")  # fmt: skip
     _every_core(config)
     cache = folder / "cache"
-    shutil.rmtree(cache, ignore_errors=True)  # the first run builds, whatever ran before
+    shutil.rmtree(cache, ignore_errors=True)  # the first run builds, whatever ran
+    # before it
     labels = ("first run (builds the network)", "second run (network cached)")
     for label in labels[: args.runs]:
         seconds, peak, status = run_once(config, cache)

@@ -53,6 +53,7 @@ from coordogeo.pipeline.scenario_tables import (
 )
 from coordogeo.pipeline.styles import qgis_styles
 from coordogeo.pipeline.tables import french_table, in_french, layers
+from coordogeo.pipeline.words import REPORT_TEXT
 
 __all__ = ["GEOPACKAGE", "write_everything", "write_maps"]
 
@@ -194,7 +195,7 @@ def write_maps(result: RunResult, folder: Path) -> dict[str, Path]:
         **framed("overview_title"),
         max_shapes=config.map_max_places,
     )
-    data = {"GeoPackage": GEOPACKAGE, "rapport": "rapport.md"}
+    data = {"GeoPackage": GEOPACKAGE, REPORT_TEXT[lang]["report_link"]: "rapport.md"}
     for page in [overview, *pages.values()]:
         add_downloads(page, data, lang=lang)
     written = {OVERVIEW: folder / OVERVIEW}

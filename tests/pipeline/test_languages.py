@@ -58,9 +58,12 @@ _STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
 
 
 def _page_text(page: str) -> str:
-    """What a reader of the page sees: its text and its map's tooltips, legends."""
-    generated = [s for s in re.findall(r"<script[^>]*>(.*?)</script>", page, re.S)
-                 if re.search(r"map_[0-9a-f]{32}", s)]  # not the inlined libraries
+    """Return what a reader of the page sees: its text, its map's tooltips."""
+    generated = [
+        s
+        for s in re.findall(r"<script[^>]*>(.*?)</script>", page, re.S)
+        if re.search(r"map_[0-9a-f]{32}", s)
+    ]  # not the inlined libraries
     strings = []
     for script in generated:
         for raw in _STRING.findall(script):
@@ -68,7 +71,8 @@ def _page_text(page: str) -> str:
                 text = json.loads(f'"{raw}"')
             except ValueError:
                 text = raw
-            code = text.lstrip().startswith((".", "#")) or any(c in text for c in "{};=")
+            code = text.lstrip().startswith((".", "#"))
+            code = code or any(c in text for c in "{};=")
             if " " in text.strip() and not code:  # words, not code ("change", CSS)
                 strings.append(text)
     body = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", page, flags=re.S)
@@ -94,13 +98,17 @@ def _identifiers(folder: Path) -> set[str]:
     A candidate site's id is ``candidat-<n>`` in both languages, as a structure's
     is its FINESS number.
     """
-    return _words(p.stem.replace("_", " ") for p in folder.iterdir()) | {"candidat"}
+    names = [p.stem.replace("_", " ") for p in folder.iterdir() if p.stem != "rapport"]
+    return _words(names) | {"candidat"}  # "rapport" is a word: a link says it
+
+
+_FILE = re.compile(r"[\w./-]+\.(?:md|json|html|gpkg|csv|xlsx|svg|toml)\b")
 
 
 def _found(shown: dict[str, str], words: set[str]) -> dict[str, list[str]]:
     out = {}
     for where, text in shown.items():
-        hits = sorted(_words([text]) & words)
+        hits = sorted(_words([_FILE.sub(" ", text)]) & words)  # file names aside
         if hits:
             out[where] = hits[:8]
     return out
