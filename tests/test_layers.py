@@ -120,7 +120,7 @@ def test_arrows_run_down(package):
 
 def test_pipeline_modules_import_only_the_ones_before_them():
     """config, ledger, results, then inputs and times, steps, scenarios, renderers."""
-    order = ["words", "specs", "schema", "config", "schema_docs", "ledger",
+    order = ["specs", "schema", "config", "schema_docs", "ledger",
              "outputs", "results", "inputs", "times", "steps", "equity",
              "scenarios", "scenario_tables", "tables", "styles", "report", "write",
              "init", "run"]  # fmt: skip

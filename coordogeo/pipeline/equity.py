@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from coordogeo._columns import nearest_column
+from coordogeo._words import say
 from coordogeo.equity import (
     by_income,
     check_incomes_differ,
@@ -20,7 +21,6 @@ from coordogeo.errors import InputError
 from coordogeo.pipeline.config import ConfigError, RunConfig
 from coordogeo.pipeline.ledger import Ledger
 from coordogeo.pipeline.results import EquityResult
-from coordogeo.pipeline.words import say
 
 __all__ = ["access_by_income"]
 

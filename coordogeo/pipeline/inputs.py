@@ -24,6 +24,7 @@ import shapely
 from coordogeo._memory import release_freed_memory
 from coordogeo._numbers import percent, whole
 from coordogeo._version import __version__
+from coordogeo._words import say
 from coordogeo.access import (
     TravelTimeMatrix,
 )
@@ -49,7 +50,6 @@ from coordogeo.pipeline.ledger import Ledger
 from coordogeo.pipeline.results import (
     Inputs,
 )
-from coordogeo.pipeline.words import say
 
 __all__ = ["GRID_TOLERANCE", "before_side", "check_communes", "named", "read_inputs"]
 

@@ -20,8 +20,8 @@ import pandas as pd
 
 from coordogeo._columns import REACHABLE, Lang, nearest_column
 from coordogeo._numbers import whole
+from coordogeo._words import say
 from coordogeo.errors import CoordogeoError, format_labels
-from coordogeo.pipeline.words import say
 
 if TYPE_CHECKING:
     from coordogeo.access import TravelTimeMatrix

@@ -18,11 +18,11 @@ import pandas as pd
 from coordogeo._columns import french_time_model
 from coordogeo._numbers import decimal, percent, signed, whole, whole_parts
 from coordogeo._version import __version__
+from coordogeo._words.report import INDEX_NAMES, REPORT_TEXT
 from coordogeo.maps.index import PER_100K, index_title, index_unit, per_100k
 from coordogeo.pipeline.ledger import Ledger
 from coordogeo.pipeline.results import RunResult
 from coordogeo.pipeline.scenario_tables import changed_kinds, summary_rows
-from coordogeo.pipeline.words import INDEX_NAMES, REPORT_TEXT
 
 __all__ = ["console_summary", "report_json", "report_markdown"]
 

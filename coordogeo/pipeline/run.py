@@ -20,6 +20,7 @@ from dataclasses import replace
 from typing import Any, Final, TextIO
 
 from coordogeo._memory import release_freed_memory
+from coordogeo._words import say
 from coordogeo.access import time_summary
 from coordogeo.coverage import within_reach
 from coordogeo.errors import CoordogeoError
@@ -38,7 +39,6 @@ from coordogeo.pipeline.steps import (
     underserved,
 )
 from coordogeo.pipeline.times import TimeSource
-from coordogeo.pipeline.words import say
 from coordogeo.pipeline.write import write_everything, write_maps
 
 __all__ = ["RunResult", "run"]

@@ -19,6 +19,7 @@ import pandas as pd
 import geopandas as gpd
 
 from coordogeo._index import in_index
+from coordogeo._words import say
 from coordogeo.access.fca import METHODS
 from coordogeo.errors import InputError, format_labels
 from coordogeo.io import open_by, read_structures, update_insee_codes
@@ -29,7 +30,6 @@ from coordogeo.pipeline.results import Inputs, ScenarioOutcome, Underserved
 from coordogeo.pipeline.specs import ScenarioSpec
 from coordogeo.pipeline.steps import candidate_sites
 from coordogeo.pipeline.times import TimeSource
-from coordogeo.pipeline.words import say
 from coordogeo.scenarios import (
     Comparison,
     IndexOptions,

@@ -17,6 +17,7 @@ import pandas as pd
 import geopandas as gpd
 
 from coordogeo._columns import nearest_column
+from coordogeo._words import say
 from coordogeo.access import (
     TravelTimeMatrix,
     apl,
@@ -45,7 +46,6 @@ from coordogeo.pipeline.results import (
     Underserved,
 )
 from coordogeo.pipeline.times import TimeSource
-from coordogeo.pipeline.words import say
 from coordogeo.underserved import (
     Rule,
     classify,

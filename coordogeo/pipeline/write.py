@@ -23,6 +23,7 @@ from coordogeo._columns import (
     nearest_column,
 )
 from coordogeo._meanings import meaning
+from coordogeo._words.report import REPORT_TEXT
 from coordogeo.io import write_results
 from coordogeo.maps import (
     MapLayers,
@@ -53,7 +54,6 @@ from coordogeo.pipeline.scenario_tables import (
 )
 from coordogeo.pipeline.styles import qgis_styles
 from coordogeo.pipeline.tables import french_table, in_french, layers
-from coordogeo.pipeline.words import REPORT_TEXT
 
 __all__ = ["GEOPACKAGE", "write_everything", "write_maps"]
 

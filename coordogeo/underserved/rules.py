@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from coordogeo._columns import TIME
+from coordogeo._words.underserved import MISSING
 from coordogeo.errors import InputError, check_choice, format_labels
 
 __all__ = [
@@ -244,7 +245,7 @@ def classify(
     'travel_time_min > 20 (non accessible); apl < 2.5'
     """
     check_choice(combine, name="combine", choices=("any", "all"))
-    check_choice(lang, name="lang", choices=tuple(_MISSING))
+    check_choice(lang, name="lang", choices=tuple(MISSING))
     if isinstance(rules, Rule):
         rules = [rules]
     if len(rules) == 0:
@@ -328,14 +329,7 @@ def _evaluate(cells: pd.DataFrame, rule: Rule) -> tuple[np.ndarray, np.ndarray]:
     return fires, missing & fires
 
 
-#: What a reason adds when a missing value fired its rule: (a time, another value).
-_MISSING: Final = {
-    "fr": (" (non accessible)", " (valeur manquante)"),
-    "en": (" (unreachable)", " (missing value)"),
-}
-
-
 def _missing_suffix(rule: Rule, lang: str) -> str:
     """Return what the reason adds when a missing value fired the rule."""
-    time, other = _MISSING[lang]
+    time, other = MISSING[lang]
     return time if TIME in rule.column else other

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from coordogeo._columns import LANGS, apl_column
+from coordogeo._words.underserved import ZONAGE_REASONS
 from coordogeo.errors import InputError, check_choice, check_counts, format_labels
 
 __all__ = ["DEFAULT_THRESHOLDS", "ZONAGE_CATEGORIES", "zonage"]
@@ -116,7 +117,7 @@ def zonage(
             "for every area (`coordogeo.access.apl`)."
         )
     check_choice(lang, name="lang", choices=LANGS)
-    words = _REASONS[lang]
+    words = ZONAGE_REASONS[lang]
     zip_, zac = (_number(bounds[k], lang) for k in ("ZIP", "ZAC"))
     low, high = bounds["ZIP"], bounds["ZAC"]
     total = float(people.sum())
@@ -188,7 +189,7 @@ def _lowest_within(
 
 def _chosen_reason(name: str, cap: float | None, lang: str) -> str:
     """Why a vivier area was placed in ``name``, in ``lang``."""
-    words = _REASONS[lang]
+    words = ZONAGE_REASONS[lang]
     if cap is None:
         return words["no_cap"]
     return words["chosen"].format(name=name, cap=_number(100 * cap, lang))
@@ -242,24 +243,3 @@ def _number(value: float, lang: str) -> str:
     """Write a bound as the reasons do: 2.5 -> '2,5' in French."""
     text = f"{value:g}"
     return text.replace(".", ",") if lang == "fr" else text
-
-
-#: Why an area is in its category, by language (the categories keep their names).
-_REASONS: Final = {
-    "fr": {
-        "mandatory": "APL < {zip} : ZIP obligatoire",
-        "left": "{zip} ≤ APL < {zac} : vivier non retenu",
-        "above": "APL ≥ {zac} : hors vivier",
-        "zac": "{zip} ≤ APL < {zac} : ZAC",
-        "no_cap": "vivier : ZAC (pas de plafond)",
-        "chosen": "vivier : retenue en {name} (APL la plus basse, plafond {cap} %)",
-    },
-    "en": {
-        "mandatory": "APL < {zip}: ZIP, mandatory",
-        "left": "{zip} ≤ APL < {zac}: vivier, not chosen",
-        "above": "APL ≥ {zac}: hors vivier",
-        "zac": "{zip} ≤ APL < {zac}: ZAC",
-        "no_cap": "vivier: ZAC (no cap)",
-        "chosen": "vivier: chosen as {name} (lowest APL, cap {cap}%)",
-    },
-}

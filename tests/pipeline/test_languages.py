@@ -21,12 +21,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from coordogeo.maps._style import LABELS
+from coordogeo._words.maps import LABELS
+from coordogeo._words.report import INDEX_NAMES, REPORT_TEXT
+from coordogeo._words.run import WORDS
+from coordogeo._words.scenarios import ROW_LABELS
+from coordogeo._words.underserved import ZONAGE_REASONS
 from coordogeo.pipeline import load_config, run
 from coordogeo.pipeline.report import console_summary
-from coordogeo.pipeline.scenario_tables import _ROW_LABELS
-from coordogeo.pipeline.words import INDEX_NAMES, REPORT_TEXT, WORDS
-from coordogeo.underserved.zonage import _REASONS
 from tests.pipeline.conftest import edited
 
 _WORD = re.compile(r"[^\W\d_][^\W\d_'’-]{5,}")
@@ -37,7 +38,7 @@ def _words(texts) -> set[str]:
 
 
 def _table_words(lang: str) -> set[str]:
-    tables = (WORDS, REPORT_TEXT, INDEX_NAMES, LABELS, _ROW_LABELS, _REASONS)
+    tables = (WORDS, REPORT_TEXT, INDEX_NAMES, LABELS, ROW_LABELS, ZONAGE_REASONS)
     return _words(v for table in tables for v in table[lang].values())
 
 
