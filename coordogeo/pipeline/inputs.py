@@ -171,23 +171,11 @@ def _places(
         inside[communes.sindex.query(centres, predicate="intersects")[0]] = True
         attached = (cells["insee"].notna() & ~inside).to_numpy()
     if attached.any():  # generalised outlines leave gaps: the nearest commune
-        ledger.aside(
-            say("attached_what", ledger.lang),
-            cells.index[attached],
-            population=float(cells.loc[attached, "population"].sum()),
-            why=say("attached_why", ledger.lang),
-            dropped=False,
-            warn=False,  # a report line: the outlines are generalised, not an error
-        )
+        # a report line: the outlines are generalised, not an error
+        ledger.flag_places("attached", cells, attached, warn=False)
     lost = cells["insee"].isna()
     if lost.any():
-        ledger.aside(
-            say("lost_what", ledger.lang),
-            cells.index[lost],
-            population=float(cells.loc[lost, "population"].sum()),
-            why=say("lost_why", ledger.lang),
-            dropped=False,
-        )
+        ledger.flag_places("lost", cells, lost)
     if "nom" in communes:
         cells["nom_commune"] = cells["insee"].map(communes["nom"])
     _check_grid(cells, communes, ledger)
@@ -272,12 +260,8 @@ def _with_commune_income(
     median = codes.map(income["niveau_vie_median"])
     missing = median.isna().to_numpy()
     if missing.any():
-        ledger.aside(
-            say("no_median_what", ledger.lang),
-            places.index[missing],
-            population=float(places.loc[missing, "population"].sum()),
-            why=say("no_median_why", ledger.lang, vintage=income.attrs["vintage"]),
-            dropped=False,
+        ledger.flag_places(
+            "no_median", places, missing, vintage=income.attrs["vintage"]
         )
     return places.assign(niveau_vie_median=median.to_numpy())
 

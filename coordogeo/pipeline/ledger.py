@@ -149,6 +149,30 @@ class Ledger:
                     why=why, labels=format_labels(labels))
             )  # fmt: skip
 
+    def flag_places(
+        self,
+        key: str,
+        places: pd.DataFrame,
+        mask: Any,
+        *,
+        warn: bool = True,
+        **values: Any,
+    ) -> None:
+        """Record places kept with a flag: the words ``<key>_what`` / ``<key>_why``.
+
+        ``mask`` selects the places; their inhabitants are counted. ``values``
+        fill the why's fields.
+        """
+        mask = np.asarray(mask, dtype=bool)
+        self.aside(
+            say(f"{key}_what", self.lang),
+            places.index[mask],
+            population=float(places.loc[mask, "population"].sum()),
+            why=say(f"{key}_why", self.lang, **values),
+            dropped=False,
+            warn=warn,
+        )
+
     def filled(
         self, what: str, labels: Sequence[Any] | pd.Index, *, value: float
     ) -> None:

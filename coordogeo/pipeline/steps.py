@@ -234,13 +234,7 @@ def underserved(
         cells = places.assign(**{column: places["insee"].map(index[column])})
         no_index = cells[column].isna()
         if no_index.any():
-            ledger.aside(
-                say("no_index_what", ledger.lang),
-                cells.index[no_index],
-                population=float(cells.loc[no_index, "population"].sum()),
-                why=say("no_index_why", ledger.lang),
-                dropped=False,
-            )
+            ledger.flag_places("no_index", cells, no_index)
         rules.append(
             Rule(
                 column,

@@ -57,7 +57,6 @@ from coordogeo.pipeline.tables import french_table, in_french, layers
 
 __all__ = ["GEOPACKAGE", "write_everything", "write_maps"]
 
-#: The single maps, then the overview that links them.
 #: The title (a label key) of the single maps titled by their kind of map.
 _TITLE_KEYS: Final = {
     "carte_couverture.html": "coverage_title",
