@@ -25,11 +25,14 @@ __all__ = [
     "ROAD_MODEL",
     "TABLE_MODEL",
     "TIME",
+    "TIME_AFTER",
+    "TIME_BEFORE",
     "Lang",
     "apl_column",
     "french_name",
     "french_time_model",
     "is_percent",
+    "kind_of",
     "nearest_column",
     "time_columns",
 ]
@@ -40,6 +43,10 @@ LANGS: Final = ("fr", "en")
 
 #: Prefix of the travel-time columns of :func:`coordogeo.access.nearest`.
 TIME: Final = "travel_time_min"
+#: Stems of a comparison's travel times (:mod:`coordogeo.scenarios`), before and
+#: after, suffixed by the kind as :func:`nearest_column` does.
+TIME_BEFORE: Final = "time_before_min"
+TIME_AFTER: Final = "time_after_min"
 #: Income third of each place (1 = poorest), as the bivariate map reads it.
 INCOME_THIRD: Final = "income_third"
 #: Prefix of the index columns of :func:`coordogeo.access.apl`.
@@ -65,6 +72,15 @@ def nearest_column(stem: str = TIME, kind: object | None = None, rank: int = 1) 
     """
     kind_part = "" if kind is None else f"_{kind}"
     return f"{stem}{kind_part}" + ("" if rank == 1 else f"_{rank}")
+
+
+def kind_of(column: str, stem: str = TIME) -> str:
+    """Return the kind a column of ``stem`` is for (the column itself without one).
+
+    >>> kind_of("travel_time_min_MSP"), kind_of("time_after_min_CDS", TIME_AFTER)
+    ('MSP', 'CDS')
+    """
+    return column.removeprefix(f"{stem}_")
 
 
 def time_columns(result: pd.DataFrame) -> list[str]:

@@ -62,7 +62,7 @@ from coordogeo.io import (
     read_structures,
     write_results,
 )
-from coordogeo.maps import MapLayers, access_map, overview_map
+from coordogeo.maps import MapLayers, Page, access_map, overview_map
 from coordogeo.maps.legend import add_legend
 from coordogeo.network import RoadNetwork
 from coordogeo.network.profile import CAR, TurnCosts
@@ -422,7 +422,7 @@ CASES: list[tuple[str, Make, type[BaseException], str]] = [
      InputError, r"`decay`"),
     ("coverage by an absent column", lambda t: lambda: coverage_rates(S.communes, S.cpts_members, by="region"),
      InputError, r"region"),
-    ("map language unknown", lambda t: lambda: access_map(TIMES, MSP, lang="de"),
+    ("map language unknown", lambda t: lambda: access_map(TIMES, MSP, page=Page(lang="de")),
      InputError, r"`lang`"),
     ("map column absent", lambda t: lambda: access_map(TIMES, MSP, column="travel_time_min_XYZ"),
      InputError, r"travel_time_min_XYZ"),

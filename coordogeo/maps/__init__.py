@@ -2,14 +2,14 @@
 
 One function per map (``access_map``, ``coverage_map``, ``index_map``,
 ``underserved_map``), the composed ``overview_map``, and one ``add_*`` function per
-layer to build other compositions on a map from :func:`new_map`. :func:`label`
-gives the maps' words in either language; pages drawn one after the other share
-the shapes they draw (a national grid is placed once): :func:`forget_drawn` lets
-them go when the pages are written.
+layer to build other compositions on a map from :func:`new_map`. Each map takes
+a :class:`Page`: its language, title, source line, commune base and shape
+budget; pages drawn from one page share the shapes they draw (a national grid is
+placed once) and let them go with it. :func:`label` gives the maps' words in
+either language.
 """
 
 from coordogeo._columns import Lang
-from coordogeo.maps._raster import forget_drawn
 from coordogeo.maps._style import CATEGORY_COLOURS, WARNING_COLOUR, colon, label
 from coordogeo.maps.access import access_map, add_travel_times
 from coordogeo.maps.charts import equity_chart
@@ -18,6 +18,7 @@ from coordogeo.maps.equity import add_bivariate, equity_map
 from coordogeo.maps.framing import new_map
 from coordogeo.maps.index import add_index, add_zonage, index_map, zonage_map
 from coordogeo.maps.overview import MapLayers, add_isochrones, links_to, overview_map
+from coordogeo.maps.page import Page
 from coordogeo.maps.scenario import add_change, scenario_map
 from coordogeo.maps.structures import add_structures
 from coordogeo.maps.underserved import (
@@ -31,6 +32,7 @@ __all__ = [
     "WARNING_COLOUR",
     "Lang",
     "MapLayers",
+    "Page",
     "access_map",
     "add_bivariate",
     "add_change",
@@ -46,7 +48,6 @@ __all__ = [
     "coverage_map",
     "equity_chart",
     "equity_map",
-    "forget_drawn",
     "index_map",
     "label",
     "links_to",

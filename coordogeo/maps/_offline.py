@@ -82,6 +82,9 @@ class SelfContainedMap(folium.Map):
     link to the network in the page.
     """
 
+    #: What the pages of this map drew (a ``maps._style.Drawn``, set by ``new_map``).
+    drawn: object = None
+
     def render(self, **kwargs: Any) -> None:  # type: ignore[override]
         """Inline the resources of the map and its layers, then render."""
         figure = self.get_root()

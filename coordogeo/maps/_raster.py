@@ -21,13 +21,14 @@ import geopandas as gpd
 import shapely
 from pyproj import Transformer
 
-from coordogeo._digest import Kept, shapes_digest
+from coordogeo._digest import shapes_digest
 from coordogeo._numbers import thousands
 from coordogeo.maps._style import (
     MAX_SHAPES,
     NO_DATA_COLOUR,
+    Drawn,
     drawn_as_image,
-    forget_shapes,
+    drawn_of,
     label,
     text,
 )
@@ -37,7 +38,6 @@ __all__ = [
     "MAX_PIXELS",
     "add_image",
     "add_polygons",
-    "forget_drawn",
     "place_pixels",
     "png_url",
 ]
@@ -47,8 +47,6 @@ MAX_PIXELS: Final = 4_000_000
 #: Rows of pixels located per STRtree query (bounds the points held at once).
 _ROWS: Final = 256
 _TO_MERCATOR: Final = Transformer.from_crs(4326, 3857, always_xy=True)
-#: The pixels of the last layers' places (:func:`place_pixels`).
-_PIXELS: Kept[tuple[np.ndarray, tuple[float, float, float, int, int]]] = Kept(4)
 #: zlib level of the PNG: 1 compresses a layer's few flat colours nearly as well
 #: as 9 (branca's), in a small fraction of the time.
 _PNG_LEVEL: Final = 1
@@ -72,7 +70,9 @@ def add_image(
     are drawn as an image, at what pixel size, and that their detail is in the
     tables.
     """
-    pixels, (x0, y1, size, nx, ny) = place_pixels(layer.geometry.to_numpy(), max_pixels)
+    pixels, (x0, y1, size, nx, ny) = place_pixels(
+        layer.geometry.to_numpy(), max_pixels, drawn=drawn_of(m)
+    )
     x1, y0 = x0 + nx * size, y1 - ny * size
     (west, east), (south, north) = _TO_MERCATOR.transform(
         [x0, x1], [y0, y1], direction="INVERSE"
@@ -121,14 +121,8 @@ def png_url(places: np.ndarray, fills: np.ndarray, *, opacity: float) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
-def forget_drawn() -> None:
-    """Drop the shapes and pixels kept for the next page (a run's are drawn)."""
-    _PIXELS.clear()
-    forget_shapes()
-
-
 def place_pixels(
-    geoms: np.ndarray, max_pixels: int = MAX_PIXELS
+    geoms: np.ndarray, max_pixels: int = MAX_PIXELS, *, drawn: Drawn | None = None
 ) -> tuple[np.ndarray, tuple[float, float, float, int, int]]:
     """Return the place under each pixel (-1: none) and the grid, in Web Mercator.
 
@@ -136,11 +130,14 @@ def place_pixels(
     image within ``max_pixels`` and a quarter of the side of the smallest places (5th
     percentile); a place holding no pixel centre takes the empty pixel of its
     centroid, so that none vanishes. The grid is ``(west, north, size, nx, ny)``;
-    the result, a flat array of ``ny * nx`` row-major from the north-west, is
-    kept for the next layer of the same places (several maps draw them).
+    the result is a flat array of ``ny * nx`` row-major from the north-west. With
+    ``drawn``, it is kept there for the next layer of the same places (several
+    maps draw them).
     """
+    if drawn is None:
+        return _place_pixels(geoms, max_pixels)
     key = shapes_digest(geoms, str(max_pixels))
-    return _PIXELS.get(key, lambda: _place_pixels(geoms, max_pixels))
+    return drawn.pixels.get(key, lambda: _place_pixels(geoms, max_pixels))
 
 
 def _place_pixels(

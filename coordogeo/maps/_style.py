@@ -26,10 +26,12 @@ __all__ = [
     "HATCH_FILL",
     "LABELS",
     "MAX_SHAPES",
+    "Drawn",
     "Lang",
     "add_hatch",
     "anchored_classes",
     "colon",
+    "drawn_of",
     "label",
     "styled_layer",
     "text",
@@ -149,31 +151,55 @@ def script_json(value: Any) -> str:
     )
 
 
+class Drawn:
+    """The shapes and pixels drawn on a set of pages, kept for their next page.
+
+    A run draws its places on a dozen pages: each is reprojected, simplified
+    and placed on pixels once. A :class:`coordogeo.maps.Page` holds one; they go
+    with it.
+    """
+
+    def __init__(self) -> None:
+        #: Shapes in EPSG:4326 as drawn (:func:`to_display`), the last 16 sets.
+        self.shapes: Kept[np.ndarray] = Kept(16)
+        #: The place under each pixel of an image layer, the last 4 sets.
+        self.pixels: Kept[tuple[np.ndarray, tuple[float, float, float, int, int]]] = (
+            Kept(4)
+        )
+
+
+def drawn_of(m: folium.Map) -> Drawn | None:
+    """Return what the pages of ``m`` drew (a map from :func:`new_map`), else None."""
+    drawn = getattr(m, "drawn", None)
+    return drawn if isinstance(drawn, Drawn) else None
+
+
 def to_display(
-    frame: gpd.GeoDataFrame, *, name: str, simplify_m: float = 0.0
+    frame: gpd.GeoDataFrame,
+    *,
+    name: str,
+    simplify_m: float = 0.0,
+    drawn: Drawn | None = None,
 ) -> gpd.GeoDataFrame:
     """Return a checked copy in EPSG:4326, light enough for an HTML page.
 
     Lines and outlines are simplified to ``simplify_m`` metres (in the frame's
     projected CRS; topology kept) and coordinates rounded to 1e-5 degree (about
-    1 m). Only the copy drawn is simplified; the analysis frames never are. The
-    drawn shapes are kept for the next map of the same shapes (a run draws its
-    places on a dozen pages): asked again, they are not reprojected again.
+    1 m). Only the copy drawn is simplified; the analysis frames never are. With
+    ``drawn``, the drawn shapes are kept there for the next map of the same shapes
+    (a run draws its places on a dozen pages): asked again, they are not
+    reprojected again.
     """
     check_for_lonlat(frame, name=name)
     geoms = frame.geometry.array
-    key = shapes_digest(np.asarray(geoms), str(frame.crs), repr(float(simplify_m)))
-    drawn = _DRAWN.get(key, lambda: _lonlat_shapes(geoms, frame.crs, simplify_m))
-    return frame.set_geometry(gpd.GeoSeries(drawn, index=frame.index, crs=4326))
-
-
-#: The drawn shapes of the last layers (:func:`to_display`).
-_DRAWN: Kept[np.ndarray] = Kept(16)
-
-
-def forget_shapes() -> None:
-    """Drop the drawn shapes kept by :func:`to_display`."""
-    _DRAWN.clear()
+    if drawn is None:
+        shapes = _lonlat_shapes(geoms, frame.crs, simplify_m)
+    else:
+        key = shapes_digest(np.asarray(geoms), str(frame.crs), repr(float(simplify_m)))
+        shapes = drawn.shapes.get(
+            key, lambda: _lonlat_shapes(geoms, frame.crs, simplify_m)
+        )
+    return frame.set_geometry(gpd.GeoSeries(shapes, index=frame.index, crs=4326))
 
 
 def _lonlat_shapes(geoms: Any, crs: Any, simplify_m: float) -> np.ndarray:
@@ -193,7 +219,11 @@ def _lonlat_shapes(geoms: Any, crs: Any, simplify_m: float) -> np.ndarray:
 
 
 def displayed(
-    frame: gpd.GeoDataFrame, *, name: str, simplify: bool = True
+    frame: gpd.GeoDataFrame,
+    *,
+    name: str,
+    simplify: bool = True,
+    drawn: Drawn | None = None,
 ) -> gpd.GeoDataFrame:
     """Return ``frame`` as drawn: itself in EPSG:4326, else :func:`to_display` of it.
 
@@ -204,7 +234,9 @@ def displayed(
     crs = frame.crs
     if crs is not None and crs.to_epsg() == 4326:  # noqa: PLR2004 - lon/lat
         return frame
-    return to_display(frame, name=name, simplify_m=SIMPLIFY_M if simplify else 0.0)
+    return to_display(
+        frame, name=name, simplify_m=SIMPLIFY_M if simplify else 0.0, drawn=drawn
+    )
 
 
 def page_of(m: folium.Map) -> Figure:

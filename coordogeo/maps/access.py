@@ -19,11 +19,10 @@ from coordogeo.maps._style import (
     NO_DATA_COLOUR,
     TIME_BREAKS_MIN,
     TIME_COLOURS,
-    Lang,
     anchored_classes,
-    check_lang,
     colon,
     displayed,
+    drawn_of,
     label,
     styled_layer,
     text,
@@ -31,6 +30,7 @@ from coordogeo.maps._style import (
 )
 from coordogeo.maps.framing import new_map
 from coordogeo.maps.legend import add_legend
+from coordogeo.maps.page import Page, page_or_default
 from coordogeo.maps.structures import add_structures
 
 __all__ = ["access_map", "add_travel_times"]
@@ -51,17 +51,13 @@ def access_title(places: pd.DataFrame) -> str:
     return "access_title_crowfly" if crowfly else "access_title"
 
 
-def access_map(  # noqa: PLR0913 - the map options every page shares
+def access_map(
     result: gpd.GeoDataFrame,
     structures: gpd.GeoDataFrame,
     *,
     column: str = "travel_time_min",
-    lang: Lang = "fr",
-    title: str | None = None,
-    source: str | None = None,
-    communes: gpd.GeoDataFrame | None = None,
+    page: Page | None = None,
     m: folium.Map | None = None,
-    max_shapes: int | None = MAX_SHAPES,
 ) -> folium.Map:
     """Map a :func:`coordogeo.access.nearest` result: classed travel times and sites.
 
@@ -73,20 +69,12 @@ def access_map(  # noqa: PLR0913 - the map options every page shares
         The sites, with ``kind`` and ``name`` columns if they have them.
     column
         The travel-time column to draw, in minutes (e.g. ``travel_time_min_MSP``).
-    lang
-        ``"fr"`` (default) or ``"en"`` for every label.
-    title, source
-        The map's title (its usual title if None) and the source line (data and
-        their dates); the page also says "traitement coordogeo" and the date.
-    communes
-        Commune polygons (any CRS) drawn as the offline base: outlines, the
-        territory's limit and the commune names.
+    page
+        Language, title, source line, commune base and shape budget
+        (:class:`~coordogeo.maps.Page`); a French page titled « Temps d'accès »
+        if None.
     m
         A map to add the layers to; a new one fitted to ``result`` if None.
-    max_shapes
-        Beyond this many places, the places are drawn as one image (each pixel the
-        class colour of the place under it, no tooltips; a note says so); None
-        draws every place as a shape with its tooltip.
 
     Returns
     -------
@@ -108,7 +96,8 @@ def access_map(  # noqa: PLR0913 - the map options every page shares
     >>> "Temps de trajet (min)" in html and "Non accessible" in html
     True
     """
-    check_lang(lang)
+    page = page_or_default(page)
+    lang, communes = page.lang, page.communes
     check_columns(result, [column], name="result")
     if (
         communes is not None
@@ -126,19 +115,10 @@ def access_map(  # noqa: PLR0913 - the map options every page shares
         named = ids.map(names)
         both = named.astype(str) + " (" + ids.astype(str) + ")"
         result = result.assign(nearest_name=both.where(named.notna(), ids))
-    cells = to_display(result, name="result")
-    m = (
-        new_map(
-            cells,
-            lang=lang,
-            title=title or label(access_title(result), lang),
-            source=source,
-            communes=communes,
-        )
-        if m is None
-        else m
-    )
-    add_travel_times(m, cells, column=column, lang=lang, max_shapes=max_shapes)
+    cells = to_display(result, name="result", drawn=page.drawn)
+    if m is None:
+        m = new_map(cells, page=page.titled(page.title_or(access_title(result))))
+    add_travel_times(m, cells, column=column, lang=lang, max_shapes=page.max_shapes)
     add_structures(m, structures, lang=lang)
     folium.LayerControl(collapsed=False).add_to(m)
     return m
@@ -154,7 +134,7 @@ def add_travel_times(
 ) -> folium.Map:
     """Add the classed travel-time layer and its legend; ``cells`` in any CRS."""
     check_columns(cells, [column], name="result")
-    cells = displayed(cells, name="result")
+    cells = displayed(cells, name="result", drawn=drawn_of(m))
     minutes = cells[column].to_numpy(dtype=np.float64)
     colour, items = _time_classes(minutes, lang)
     fill = np.where(np.isfinite(minutes), colour, NO_DATA_COLOUR)

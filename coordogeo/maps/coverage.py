@@ -15,11 +15,10 @@ from coordogeo.maps._style import (
     CATEGORY_COLOURS,
     SIMPLIFY_M,
     WARNING_COLOUR,
-    Lang,
     add_hatch,
-    check_lang,
     colon,
     displayed,
+    drawn_of,
     label,
     styled_layer,
     text,
@@ -27,6 +26,7 @@ from coordogeo.maps._style import (
 )
 from coordogeo.maps.framing import new_map
 from coordogeo.maps.legend import HATCH, add_legend
+from coordogeo.maps.page import Page, page_or_default
 from coordogeo.maps.structures import add_structures
 
 __all__ = ["add_territories", "coverage_map"]
@@ -37,10 +37,7 @@ def coverage_map(
     overlaps_gaps: gpd.GeoDataFrame,
     *,
     structures: gpd.GeoDataFrame | None = None,
-    lang: Lang = "fr",
-    title: str | None = None,
-    source: str | None = None,
-    communes: gpd.GeoDataFrame | None = None,
+    page: Page | None = None,
     m: folium.Map | None = None,
 ) -> folium.Map:
     """Map CPTS territories, the communes they share and the communes they leave out.
@@ -55,14 +52,10 @@ def coverage_map(
         ``population``, ``cpts_ids``, and ``nom`` if present), any CRS.
     structures
         Structures to show as markers on top, one layer per ``kind``; none if None.
-    lang
-        ``"fr"`` (default) or ``"en"``.
-    title, source
-        The map's title (its usual title if None) and the source line (data and
-        their dates); the page also says "traitement coordogeo" and the date.
-    communes
-        Commune polygons (any CRS) drawn as the offline base: outlines, the
-        territory's limit and the commune names.
+    page
+        Language, title, source line, commune base and shape budget
+        (:class:`~coordogeo.maps.Page`); a French page with the map's usual
+        title if None.
     m
         A map to add the layers to; a new one fitted to the territories if None.
 
@@ -85,20 +78,22 @@ def coverage_map(
     >>> "Commune hors CPTS" in html and "coordogeo-hatch" in html
     True
     """
-    check_lang(lang)
+    page = page_or_default(page)
+    lang = page.lang
     check_columns(
         territories, ["cpts_name", "population", "taille"], name="territories"
     )
     check_columns(overlaps_gaps, ["status", "population"], name="overlaps_gaps")
-    shapes = to_display(territories, name="territories", simplify_m=SIMPLIFY_M)
-    odd = to_display(overlaps_gaps, name="overlaps_gaps", simplify_m=SIMPLIFY_M)
+    shapes = to_display(
+        territories, name="territories", simplify_m=SIMPLIFY_M, drawn=page.drawn
+    )
+    odd = to_display(
+        overlaps_gaps, name="overlaps_gaps", simplify_m=SIMPLIFY_M, drawn=page.drawn
+    )
     m = (
         new_map(
             shapes if len(shapes) else odd,
-            lang=lang,
-            title=title or label("coverage_title", lang),
-            source=source,
-            communes=communes,
+            page=page.titled(page.title_or("coverage_title")),
         )
         if m is None
         else m
@@ -117,8 +112,8 @@ def add_territories(
 
     ``shapes`` and ``odd`` are the two frames of :func:`coverage_map`, any CRS.
     """
-    shapes = displayed(shapes, name="territories")
-    odd = displayed(odd, name="overlaps_gaps")
+    shapes = displayed(shapes, name="territories", drawn=drawn_of(m))
+    odd = displayed(odd, name="overlaps_gaps", drawn=drawn_of(m))
     colours = _colours(shapes["cpts_name"])
     layer = styled_layer(shapes, colours, _territory_tips(shapes, lang))
     add_polygons(

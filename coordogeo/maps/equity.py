@@ -9,16 +9,16 @@ import numpy as np
 import folium
 import geopandas as gpd
 
-from coordogeo._columns import INCOME_THIRD, Lang
+from coordogeo._columns import INCOME_THIRD
 from coordogeo._numbers import decimals, thousands
 from coordogeo.errors import check_columns
 from coordogeo.maps._raster import add_polygons
 from coordogeo.maps._style import (
     MAX_SHAPES,
     NO_DATA_COLOUR,
-    check_lang,
     colon,
     displayed,
+    drawn_of,
     label,
     styled_layer,
     text,
@@ -26,6 +26,7 @@ from coordogeo.maps._style import (
 )
 from coordogeo.maps.framing import new_map
 from coordogeo.maps.legend import add_grid_legend
+from coordogeo.maps.page import Page, page_or_default
 from coordogeo.maps.structures import add_structures
 
 __all__ = ["BIVARIATE_COLOURS", "add_bivariate", "equity_map"]
@@ -82,7 +83,7 @@ def add_bivariate(
     shown in the tooltips. An unreachable place (NaN time) is in the longest class.
     """
     check_columns(cells, [income, group, time_column, "population"], name="places")
-    cells = displayed(cells, name="places")
+    cells = displayed(cells, name="places", drawn=drawn_of(m))
     words = _TEXT[lang]
     thirds = cells[group].to_numpy(dtype=np.float64)
     minutes = cells[time_column].to_numpy(dtype=np.float64)
@@ -124,17 +125,13 @@ def add_bivariate(
     return m
 
 
-def equity_map(  # noqa: PLR0913 - the map options every page shares
+def equity_map(
     places: gpd.GeoDataFrame,
     *,
     income: str = "niveau_vie_moyen",
     time_column: str = "travel_time_min",
     structures: gpd.GeoDataFrame | None = None,
-    lang: Lang = "fr",
-    title: str | None = None,
-    source: str | None = None,
-    communes: gpd.GeoDataFrame | None = None,
-    max_shapes: int | None = MAX_SHAPES,
+    page: Page | None = None,
 ) -> folium.Map:
     """Map places by standard of living × travel time (3 × 3 classes).
 
@@ -149,18 +146,10 @@ def equity_map(  # noqa: PLR0913 - the map options every page shares
         the ``income_third`` column (1–3, from :func:`coordogeo.equity.income_groups`).
     structures
         Sites to mark, if given (any CRS).
-    lang
-        ``"fr"`` (default) or ``"en"``.
-    title, source
-        The map's title (its usual title if None) and the source line (data and
-        their dates); the page also says "traitement coordogeo" and the date.
-    communes
-        Commune polygons (any CRS) drawn as the offline base: outlines, the
-        territory's limit and the commune names.
-    max_shapes
-        Beyond this many places, the places are drawn as one image (each pixel the
-        class colour of the place under it, no tooltips; a note says so); None
-        draws every place as a shape with its tooltip.
+    page
+        Language, title, source line, commune base and shape budget
+        (:class:`~coordogeo.maps.Page`); a French page with the map's usual
+        title if None.
 
     Examples
     --------
@@ -177,18 +166,13 @@ def equity_map(  # noqa: PLR0913 - the map options every page shares
     >>> "Niveau de vie × temps d&#x27;accès" in html and "#1e2701" in html
     True
     """
-    check_lang(lang)
-    cells = to_display(places, name="places")
-    m = new_map(
-        cells,
-        lang=lang,
-        title=title or label("equity_title", lang),
-        source=source,
-        communes=communes,
-    )
+    page = page_or_default(page)
+    lang = page.lang
+    cells = to_display(places, name="places", drawn=page.drawn)
+    m = new_map(cells, page=page.titled(page.title_or("equity_title")))
     add_bivariate(
         m, cells, income=income, group=INCOME_THIRD, time_column=time_column,
-        lang=lang, max_shapes=max_shapes,
+        lang=lang, max_shapes=page.max_shapes,
     )  # fmt: skip
     if structures is not None:
         add_structures(m, structures, lang=lang)

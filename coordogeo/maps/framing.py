@@ -30,7 +30,15 @@ from coordogeo._columns import french_time_model
 from coordogeo._version import __version__
 from coordogeo.errors import InputError
 from coordogeo.maps._offline import FullScreen, SelfContainedMap
-from coordogeo.maps._style import colon, label, page_of, text, to_display
+from coordogeo.maps._style import (
+    colon,
+    drawn_of,
+    label,
+    page_of,
+    text,
+    to_display,
+)
+from coordogeo.maps.page import Page, page_or_default
 
 __all__ = [
     "BACKGROUNDS",
@@ -124,7 +132,7 @@ def add_communes_base(
     From the user's own data: readable offline. Names show on hover and, from zoom
     :data:`LABEL_ZOOM`, written at each commune's centre.
     """
-    shown = to_display(communes, name="communes", simplify_m=25.0)
+    shown = to_display(communes, name="communes", simplify_m=25.0, drawn=drawn_of(m))
     names = shown["nom"].map(text) if "nom" in shown else shown.index.map(text)
     outlines = gpd.GeoDataFrame(
         {"_tip": names.to_numpy()}, geometry=shown.geometry.to_numpy(), crs=4326
@@ -326,42 +334,49 @@ def time_note(frame: gpd.GeoDataFrame, lang: str) -> str | None:
 def new_map(
     frame: gpd.GeoDataFrame,
     *,
-    lang: str = "fr",
-    title: str | None = None,
+    page: Page | None = None,
     subtitle: str | None = None,
-    source: str | None = None,
     note: str | None = None,
-    communes: gpd.GeoDataFrame | None = None,
 ) -> folium.Map:
-    """Return an empty self-contained map fitted to ``frame``, framed.
+    """Return an empty self-contained map fitted to ``frame``, framed by ``page``.
 
     ``frame`` may be in any CRS (it is reprojected for the extent). Backgrounds
-    (:data:`BACKGROUNDS`, Plan IGN shown), French zoom buttons and a metric scale, a
-    full-screen button; with ``title`` the title box and source line
-    (:func:`add_framing`); with ``communes`` the offline base
-    (:func:`add_communes_base`). Leaflet and its plugins are inlined when the map
-    is saved.
+    (:data:`BACKGROUNDS`, Plan IGN shown), zoom buttons in the page's language and
+    a metric scale, a full-screen button; with the page's title, the title box and
+    source line (:func:`add_framing`); with its communes, the offline base
+    (:func:`add_communes_base`). The layers added later keep their drawn shapes
+    in the page (:class:`Page`). Leaflet and its plugins are inlined when the
+    map is saved.
     """
+    page = page_or_default(page)
+    m = SelfContainedMap(tiles=None, control_scale=False, zoom_control=False)
+    m.drawn = page.drawn
     # only the extent is read here: repeated labels (stacked layers) do not matter
     shown = (
-        to_display(frame.reset_index(drop=True), name="frame") if len(frame) else frame
+        to_display(frame.reset_index(drop=True), name="frame", drawn=page.drawn)
+        if len(frame)
+        else frame
     )
-    m = SelfContainedMap(tiles=None, control_scale=False, zoom_control=False)
-    add_backgrounds(m, lang=lang)
-    if communes is not None and len(communes):
-        add_communes_base(m, communes, lang=lang)
+    add_backgrounds(m, lang=page.lang)
+    if page.communes is not None and len(page.communes):
+        add_communes_base(m, page.communes, lang=page.lang)
     if len(shown):
         xmin, ymin, xmax, ymax = shown.total_bounds
         if np.isfinite([xmin, ymin, xmax, ymax]).all():
             m.fit_bounds([[ymin, xmin], [ymax, xmax]])
-    FullScreen(label("fullscreen", lang)).add_to(m)
-    note = note if note is not None else time_note(frame, lang)
-    if title:
+    FullScreen(label("fullscreen", page.lang)).add_to(m)
+    note = note if note is not None else time_note(frame, page.lang)
+    if page.title:
         add_framing(
-            m, title=title, subtitle=subtitle, source=source, note=note, lang=lang
+            m,
+            title=page.title,
+            subtitle=subtitle,
+            source=page.source,
+            note=note,
+            lang=page.lang,
         )
     else:
-        setattr(m, "page_lang", lang)  # noqa: B010 - read by SelfContainedMap.render
+        setattr(m, "page_lang", page.lang)  # noqa: B010 - read by SelfContainedMap.render
     return m
 
 

@@ -18,11 +18,10 @@ from coordogeo.maps._style import (
     MAX_SHAPES,
     NO_DATA_COLOUR,
     SIMPLIFY_M,
-    Lang,
     anchored_classes,
-    check_lang,
     colon,
     displayed,
+    drawn_of,
     label,
     styled_layer,
     text,
@@ -30,6 +29,7 @@ from coordogeo.maps._style import (
 )
 from coordogeo.maps.framing import new_map
 from coordogeo.maps.legend import add_legend
+from coordogeo.maps.page import Page, page_or_default
 from coordogeo.maps.ranking import add_ranking
 from coordogeo.maps.structures import add_structures
 
@@ -155,17 +155,13 @@ def _filled(bounds: np.ndarray, values: np.ndarray) -> np.ndarray:
     return np.asarray(kept)
 
 
-def index_map(  # noqa: PLR0913 - the map options every page shares
+def index_map(
     result: gpd.GeoDataFrame,
     *,
     column: str | None = None,
     structures: gpd.GeoDataFrame | None = None,
-    lang: Lang = "fr",
-    title: str | None = None,
-    source: str | None = None,
-    communes: gpd.GeoDataFrame | None = None,
+    page: Page | None = None,
     m: folium.Map | None = None,
-    max_shapes: int | None = MAX_SHAPES,
 ) -> folium.Map:
     """Map an accessibility index by commune (or cell): classed colours, a legend.
 
@@ -178,20 +174,12 @@ def index_map(  # noqa: PLR0913 - the map options every page shares
         The index column; the one ``apl_*`` column if None.
     structures
         Sites to show on top, one layer per ``kind``.
-    lang
-        ``"fr"`` (default) or ``"en"``.
-    title, source
-        The map's title (its usual title if None) and the source line (data and
-        their dates); the page also says "traitement coordogeo" and the date.
-    communes
-        Commune polygons (any CRS) drawn as the offline base: outlines, the
-        territory's limit and the commune names.
+    page
+        Language, title, source line, commune base and shape budget
+        (:class:`~coordogeo.maps.Page`); a French page with the map's usual
+        title if None.
     m
         A map to add to; a new one fitted to ``result`` if None.
-    max_shapes
-        Beyond this many places, the places are drawn as one image (each pixel the
-        class colour of the place under it, no tooltips; a note says so); None
-        draws every place as a shape with its tooltip.
 
     Returns
     -------
@@ -211,25 +199,20 @@ def index_map(  # noqa: PLR0913 - the map options every page shares
     >>> "C./an/hab." in html and "Accessibilité potentielle localisée" in html
     True
     """
-    check_lang(lang)
+    page = page_or_default(page)
+    lang = page.lang
     name = apl_column(result, column)
-    shapes = to_display(result, name="result", simplify_m=SIMPLIFY_M)
+    shapes = to_display(result, name="result", simplify_m=SIMPLIFY_M, drawn=page.drawn)
     scaled = per_100k(name)
     if scaled is not None:  # a score per inhabitant: per 100,000, as written
         shapes = shapes.assign(**{scaled: shapes[name].astype("float64") * PER_100K})
         name = scaled
     m = (
-        new_map(
-            shapes,
-            lang=lang,
-            title=title or index_title(name, lang),
-            source=source,
-            communes=communes,
-        )
+        new_map(shapes, page=page.titled(page.title or index_title(name, lang)))
         if m is None
         else m
     )
-    add_index(m, shapes, column=name, lang=lang, max_shapes=max_shapes)
+    add_index(m, shapes, column=name, lang=lang, max_shapes=page.max_shapes)
     unit = index_unit(name, lang)
     digits = (
         2
@@ -261,7 +244,7 @@ def add_index(
     A score per inhabitant (``2sfca_capacity_per_inhabitant``) is shown per
     100,000 inhabitants.
     """
-    shapes = displayed(shapes, name="result")
+    shapes = displayed(shapes, name="result", drawn=drawn_of(m))
     scaled = per_100k(column)
     if scaled is not None:
         shapes = shapes.assign(**{scaled: shapes[column].astype("float64") * PER_100K})
@@ -371,7 +354,7 @@ def add_zonage(
 ) -> folium.Map:
     """Add the ZIP / ZAC / vivier layer and its legend (any CRS)."""
     check_columns(shapes, [column], name="result")
-    shapes = to_display(shapes, name="result", simplify_m=SIMPLIFY_M)
+    shapes = to_display(shapes, name="result", simplify_m=SIMPLIFY_M, drawn=drawn_of(m))
     category = shapes[column].astype(str)
     fill = category.map(ZONAGE_COLOURS).fillna(NO_DATA_COLOUR)
     names = shapes["nom"].map(text) if "nom" in shapes else shapes.index.map(text)
@@ -389,10 +372,7 @@ def zonage_map(
     result: gpd.GeoDataFrame,
     *,
     structures: gpd.GeoDataFrame | None = None,
-    lang: Lang = "fr",
-    title: str | None = None,
-    source: str | None = None,
-    communes: gpd.GeoDataFrame | None = None,
+    page: Page | None = None,
 ) -> folium.Map:
     """Map the zonage-style categories (:func:`coordogeo.underserved.zonage`).
 
@@ -402,12 +382,10 @@ def zonage_map(
         Areas with ``zonage`` (and ``zonage_reason``, ``nom``), any CRS.
     structures
         Sites to show on top.
-    lang
-        ``"fr"`` (default) or ``"en"``.
-    title, source
-        The map's title (its usual title if None) and the source line.
-    communes
-        Commune polygons drawn as the offline base.
+    page
+        Language, title, source line, commune base and shape budget
+        (:class:`~coordogeo.maps.Page`); a French page with the map's usual
+        title if None.
 
     Examples
     --------
@@ -417,14 +395,9 @@ def zonage_map(
     >>> "Zonage" in html and "#e66101" in html
     True
     """
-    check_lang(lang)
-    m = new_map(
-        result,
-        lang=lang,
-        title=title or label("zonage_title", lang),
-        source=source,
-        communes=communes,
-    )
+    page = page_or_default(page)
+    lang = page.lang
+    m = new_map(result, page=page.titled(page.title_or("zonage_title")))
     add_zonage(m, result, lang=lang)
     if structures is not None:
         add_structures(m, structures, lang=lang)

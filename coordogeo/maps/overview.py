@@ -19,14 +19,12 @@ from coordogeo._numbers import thousands
 from coordogeo.errors import InputError, check_columns
 from coordogeo.maps._raster import add_polygons
 from coordogeo.maps._style import (
-    MAX_SHAPES,
     SIMPLIFY_M,
     TIME_COLOURS,
-    Lang,
-    check_lang,
     colon,
     displayed,
     drawn_as_image,
+    drawn_of,
     label,
     page_of,
     styled_layer,
@@ -39,6 +37,7 @@ from coordogeo.maps.equity import add_bivariate
 from coordogeo.maps.framing import new_map, time_note
 from coordogeo.maps.index import add_index
 from coordogeo.maps.legend import add_legend, layers_added, one_at_a_time
+from coordogeo.maps.page import Page, page_or_default
 from coordogeo.maps.structures import add_structures
 from coordogeo.maps.underserved import add_suggested_sites, add_zones
 
@@ -99,11 +98,7 @@ def overview_map(
     *,
     links: Mapping[str, str] | None = None,
     figures: Mapping[str, str] | None = None,
-    lang: Lang = "fr",
-    title: str | None = None,
-    source: str | None = None,
-    communes: gpd.GeoDataFrame | None = None,
-    max_shapes: int | None = MAX_SHAPES,
+    page: Page | None = None,
 ) -> folium.Map:
     """Compose every result given into one self-contained map.
 
@@ -118,18 +113,10 @@ def overview_map(
     figures
         Images to show in a box that unfolds: ``{title: file}`` (e.g. the SVG chart
         written beside the page).
-    lang
-        ``"fr"`` (default) or ``"en"``.
-    title, source
-        The map's title (its usual title if None) and the source line (data and
-        their dates); the page also says "traitement coordogeo" and the date.
-    communes
-        Commune polygons (any CRS) drawn as the offline base: outlines, the
-        territory's limit and the commune names.
-    max_shapes
-        Beyond this many places, the places are drawn as one image (each pixel the
-        class colour of the place under it, no tooltips; a note says so); None
-        draws every place as a shape with its tooltip.
+    page
+        Language, title, source line, commune base and shape budget
+        (:class:`~coordogeo.maps.Page`); a French page with the map's usual
+        title if None.
 
     Returns
     -------
@@ -166,7 +153,8 @@ def overview_map(
     coordogeo.errors.InputError: `layers` has nothing to draw: every layer is None \
 or empty. Pass at least one result with rows.
     """
-    check_lang(lang)
+    page = page_or_default(page)
+    lang = page.lang
     given = {
         f.name: getattr(layers, f.name)
         for f in fields(layers)
@@ -188,7 +176,10 @@ or empty. Pass at least one result with rows.
     shown = {
         name: to_display(
             frame, name=f"layers.{name}",
-            simplify_m=0.0 if drawn_as_image(frame, max_shapes) else SIMPLIFY_M,
+            simplify_m=(
+                0.0 if drawn_as_image(frame, page.max_shapes) else SIMPLIFY_M
+            ),
+            drawn=page.drawn,
         )
         for name, frame in given.items()
     }  # fmt: skip
@@ -196,13 +187,10 @@ or empty. Pass at least one result with rows.
     timed = given.get("travel_times")
     m = new_map(
         gpd.GeoDataFrame(extent, crs=4326),
-        lang=lang,
-        title=title or label("overview_title", lang),
-        source=source,
+        page=page.titled(page.title_or("overview_title")),
         note=time_note(timed, lang) if timed is not None else None,
-        communes=communes,
     )
-    themes = _draw(m, layers, shown, lang, max_shapes)
+    themes = _draw(m, layers, shown, lang, page.max_shapes)
     if links:
         _add_links(m, links, lang)
     if figures:
@@ -301,7 +289,7 @@ def links_to(
 def add_isochrones(m: folium.Map, shapes: gpd.GeoDataFrame, *, lang: str) -> folium.Map:
     """Add nested isochrones (any CRS), widest first, and their legend."""
     check_columns(shapes, ["max_time_min"], name="isochrones")
-    shapes = displayed(shapes, name="isochrones")
+    shapes = displayed(shapes, name="isochrones", drawn=drawn_of(m))
     order = np.argsort(
         -shapes["max_time_min"].to_numpy(dtype=np.float64), kind="stable"
     )

@@ -14,16 +14,16 @@ import geopandas as gpd
 from branca.element import Element
 
 from coordogeo._change import index_change_classes
+from coordogeo._columns import TIME_AFTER, TIME_BEFORE, nearest_column
 from coordogeo._numbers import decimals, thousands
 from coordogeo.errors import InputError, check_columns
 from coordogeo.maps._raster import add_polygons
 from coordogeo.maps._style import (
     CHANGE_COLOURS,
     MAX_SHAPES,
-    Lang,
-    check_lang,
     colon,
     displayed,
+    drawn_of,
     label,
     page_of,
     styled_layer,
@@ -32,6 +32,7 @@ from coordogeo.maps._style import (
 )
 from coordogeo.maps.framing import new_map
 from coordogeo.maps.legend import add_legend, layers_added, one_at_a_time
+from coordogeo.maps.page import Page, page_or_default
 
 __all__ = [
     "CHANGE_CLASSES",
@@ -57,17 +58,13 @@ BIG_CHANGE_MIN = 5.0
 SAME_TIME_MIN = 0.05
 
 
-def scenario_map(  # noqa: PLR0913 - the map options every page shares
+def scenario_map(
     comparison: gpd.GeoDataFrame,
     *,
     kind: str | Sequence[str] | None = None,
     changes: gpd.GeoDataFrame | None = None,
     summary: Sequence[Sequence[Any]] | None = None,
-    lang: Lang = "fr",
-    title: str | None = None,
-    source: str | None = None,
-    communes: gpd.GeoDataFrame | None = None,
-    max_shapes: int | None = MAX_SHAPES,
+    page: Page | None = None,
     max_time_min: float | None = None,
     index: bool | None = None,
 ) -> folium.Map:
@@ -90,12 +87,10 @@ def scenario_map(  # noqa: PLR0913 - the map options every page shares
     summary
         Rows of the summary table shown beside the map: (indicator, before, after,
         change) as plain texts (escaped here).
-    lang, title, source, communes
-        As for every map.
-    max_shapes
-        Beyond this many places, the places are drawn as one image (each pixel the
-        class colour of the place under it, no tooltips; a note says so); None
-        draws every place as a shape with its tooltip.
+    page
+        Language, title, source line, commune base and shape budget
+        (:class:`~coordogeo.maps.Page`); a French page with the map's usual
+        title if None.
     max_time_min
         The bound of the two states' searches (NaN times are beyond it or off the
         roads): the classes say "now within 30 min" / "now beyond 30 min" rather
@@ -113,7 +108,8 @@ def scenario_map(  # noqa: PLR0913 - the map options every page shares
         palette, a change under 0,05 min counted as none), markers for opened and
         closed structures, legend, summary table and layer control.
     """
-    check_lang(lang)
+    page = page_or_default(page)
+    lang, communes = page.lang, page.communes
     kinds = [kind] if kind is None or isinstance(kind, str) else list(kind)
     if index is None:
         index = {"index_before", "index_after"} <= set(comparison.columns)
@@ -126,8 +122,7 @@ def scenario_map(  # noqa: PLR0913 - the map options every page shares
         )
     check_columns(
         comparison,
-        [f"time_{s}_min{'' if k is None else f'_{k}'}"
-         for k in kinds for s in ("before", "after")],
+        [nearest_column(stem, k) for k in kinds for stem in (TIME_BEFORE, TIME_AFTER)],
         name="comparison",
     )  # fmt: skip
     if (
@@ -139,26 +134,21 @@ def scenario_map(  # noqa: PLR0913 - the map options every page shares
         comparison = comparison.assign(
             nom_commune=comparison["insee"].map(communes["nom"])
         )
-    cells = to_display(comparison, name="comparison")
-    m = new_map(
-        cells,
-        lang=lang,
-        title=title or label("scenario_title", lang),
-        source=source,
-        communes=communes,
-    )
+    cells = to_display(comparison, name="comparison", drawn=page.drawn)
+    m = new_map(cells, page=page.titled(page.title_or("scenario_title")))
     layers = [
         layer
         for k in kinds
         for layer in layers_added(
             m,
-            partial(add_change, m, cells, kind=k, lang=lang, max_shapes=max_shapes,
+            partial(add_change, m, cells, kind=k, lang=lang, max_shapes=page.max_shapes,
                     max_time_min=max_time_min),
         )
     ]  # fmt: skip
     if index:
         layers += layers_added(
-            m, partial(add_index_change, m, cells, lang=lang, max_shapes=max_shapes)
+            m,
+            partial(add_index_change, m, cells, lang=lang, max_shapes=page.max_shapes),
         )
     one_at_a_time(m, layers, lang=lang)
     marks = []
@@ -187,10 +177,9 @@ def add_change(
     max_time_min: float | None = None,
 ) -> folium.Map:
     """Add the classed change layer and its legend; ``cells`` in any CRS."""
-    cells = displayed(cells, name="places")
-    suffix = "" if kind is None else f"_{kind}"
-    before = cells[f"time_before_min{suffix}"].to_numpy(dtype=np.float64)
-    after = cells[f"time_after_min{suffix}"].to_numpy(dtype=np.float64)
+    cells = displayed(cells, name="places", drawn=drawn_of(m))
+    before = cells[nearest_column(TIME_BEFORE, kind)].to_numpy(dtype=np.float64)
+    after = cells[nearest_column(TIME_AFTER, kind)].to_numpy(dtype=np.float64)
     cls = change_classes(before, after)
     fill = np.asarray(CHANGE_COLOURS, dtype=object)[cls]
     name = label("change_title", lang) + (f" — {label(kind, lang)}" if kind else "")
@@ -231,7 +220,7 @@ def add_index_change(
     max_shapes: int | None = MAX_SHAPES,
 ) -> folium.Map:
     """Add the layer of each place's index change (``index_before`` / ``_after``)."""
-    cells = displayed(cells, name="places")
+    cells = displayed(cells, name="places", drawn=drawn_of(m))
     before = cells["index_before"].to_numpy(dtype=np.float64)
     after = cells["index_after"].to_numpy(dtype=np.float64)
     cls = index_change_classes(before, after)
@@ -347,7 +336,7 @@ def _add_marks(
     lang: str,
 ) -> None:
     """Add a layer of ringed circles for opened (filled) or closed (hollow) sites."""
-    shown = to_display(sites, name="structures")
+    shown = to_display(sites, name="structures", drawn=drawn_of(m))
     points = shown.geometry.representative_point()
     group = folium.FeatureGroup(name=text(name), show=True)
     names = shown["name"] if "name" in shown else pd.Series(shown.index, shown.index)

@@ -17,6 +17,7 @@ from folium.plugins import MarkerCluster
 from coordogeo.maps._style import (
     KIND_COLOURS,
     colon,
+    drawn_of,
     label,
     page_of,
     script_json,
@@ -74,7 +75,7 @@ def add_structures(
     at the last zoom, so that none hides another; a kind's entry in the layer
     control adds or removes its markers from it. A legend shows the badges.
     """
-    sites = to_display(sites, name="structures")
+    sites = to_display(sites, name="structures", drawn=drawn_of(m))
     kinds = sites["kind"] if "kind" in sites else pd.Series("other", index=sites.index)
     kinds = kinds.astype(str)
     names = (

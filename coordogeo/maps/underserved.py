@@ -15,10 +15,9 @@ from coordogeo.errors import check_columns
 from coordogeo.maps._raster import add_polygons
 from coordogeo.maps._style import (
     SIMPLIFY_M,
-    Lang,
-    check_lang,
     colon,
     displayed,
+    drawn_of,
     label,
     styled_layer,
     text,
@@ -26,6 +25,7 @@ from coordogeo.maps._style import (
 )
 from coordogeo.maps.framing import new_map
 from coordogeo.maps.legend import add_html_legend, add_legend
+from coordogeo.maps.page import Page, page_or_default
 from coordogeo.maps.ranking import add_ranking
 from coordogeo.maps.structures import add_structures
 
@@ -49,10 +49,7 @@ def underserved_map(
     *,
     sites: gpd.GeoDataFrame | None = None,
     structures: gpd.GeoDataFrame | None = None,
-    lang: Lang = "fr",
-    title: str | None = None,
-    source: str | None = None,
-    communes: gpd.GeoDataFrame | None = None,
+    page: Page | None = None,
     m: folium.Map | None = None,
 ) -> folium.Map:
     """Map under-served zones by rank, and the sites suggested to serve them.
@@ -67,14 +64,10 @@ def underserved_map(
         (``step``, ``population_gain``, ``share_covered``); none if None.
     structures
         Existing structures as markers, one layer per ``kind``; none if None.
-    lang
-        ``"fr"`` (default) or ``"en"``.
-    title, source
-        The map's title (its usual title if None) and the source line (data and
-        their dates); the page also says "traitement coordogeo" and the date.
-    communes
-        Commune polygons (any CRS) drawn as the offline base: outlines, the
-        territory's limit and the commune names.
+    page
+        Language, title, source line, commune base and shape budget
+        (:class:`~coordogeo.maps.Page`); a French page with the map's usual
+        title if None.
     m
         A map to add to; a new one fitted to the zones (or the sites) if None.
 
@@ -96,21 +89,18 @@ def underserved_map(
     >>> "Zones mal desservies" in html and "Z001" in html
     True
     """
-    check_lang(lang)
+    page = page_or_default(page)
+    lang = page.lang
     check_columns(zones, ["rank", "population"], name="zones")
-    shapes = to_display(zones, name="zones", simplify_m=SIMPLIFY_M)
-    points = None if sites is None else to_display(sites, name="sites")
+    shapes = to_display(zones, name="zones", simplify_m=SIMPLIFY_M, drawn=page.drawn)
+    points = (
+        None if sites is None else to_display(sites, name="sites", drawn=page.drawn)
+    )
     if m is None:
         fit = shapes if len(shapes) or points is None else points
         if len(fit) == 0:  # no zone and no site: the territory, not the world
-            fit = communes if communes is not None else structures
-        m = new_map(
-            fit,
-            lang=lang,
-            title=title or label("zones_title", lang),
-            source=source,
-            communes=communes,
-        )
+            fit = page.communes if page.communes is not None else structures
+        m = new_map(fit, page=page.titled(page.title_or("zones_title")))
     add_zones(m, shapes, lang=lang)
     if len(shapes):
         add_ranking(
@@ -129,7 +119,7 @@ def underserved_map(
 
 def add_zones(m: folium.Map, shapes: gpd.GeoDataFrame, *, lang: str) -> folium.Map:
     """Add the zones (any CRS) filled by rank class, escaped tooltips, a legend."""
-    shapes = displayed(shapes, name="zones")
+    shapes = displayed(shapes, name="zones", drawn=drawn_of(m))
     if len(shapes) == 0:  # said on the page: an empty map must not look unfinished
         add_html_legend(
             m, label("zones_title", lang),
@@ -160,7 +150,7 @@ def add_suggested_sites(
 ) -> folium.Map:
     """Add suggested sites (any CRS) as numbered stars with their gain."""
     check_columns(points, ["step", "population_gain"], name="sites")
-    points = displayed(points, name="sites", simplify=False)
+    points = displayed(points, name="sites", simplify=False, drawn=drawn_of(m))
     group = folium.FeatureGroup(name=text(label("sites_title", lang)))
     names = pd.Series(points.index.astype(str), index=points.index)
     for column in ("name", "nom"):  # a place's name where the sites have one

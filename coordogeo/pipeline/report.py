@@ -15,7 +15,7 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
-from coordogeo._columns import french_time_model
+from coordogeo._columns import french_time_model, kind_of
 from coordogeo._numbers import decimal, percent, signed, whole, whole_parts
 from coordogeo._version import __version__
 from coordogeo._words.report import INDEX_NAMES, REPORT_TEXT
@@ -85,7 +85,7 @@ def _results(result: RunResult, *, markdown: bool) -> list[str]:
     out += ["", head(t["times"]), "", note, ""]
     rows = [
         [
-            str(column).removeprefix("travel_time_min_"),
+            kind_of(str(column)),
             whole(r["population"], lang),
             *(percent(r[f"share_beyond_{s}_min"], lang) for s in (10, 20, 30)),
             whole(r["population_unreachable"], lang),

@@ -14,10 +14,7 @@ import pandas as pd
 
 import geopandas as gpd
 
-from coordogeo._columns import (
-    french_name,
-    nearest_column,
-)
+from coordogeo._columns import TIME_AFTER, TIME_BEFORE, french_name, nearest_column
 from coordogeo.maps import CATEGORY_COLOURS, WARNING_COLOUR, label
 from coordogeo.maps.index import (
     APL_BREAKS,
@@ -122,8 +119,10 @@ def qgis_styles(result: RunResult, layers: dict[str, pd.DataFrame]) -> dict[str,
         bound = outcome.max_time_min
         timed = timed_kinds(outcome, kind)
         before, after = (
-            french_name(f"time_{s}_min_{timed[0]}" if timed else f"index_{s}_per_100k")
-            for s in ("before", "after")
+            french_name(
+                nearest_column(stem, timed[0]) if timed else f"index_{side}_per_100k"
+            )
+            for stem, side in ((TIME_BEFORE, "before"), (TIME_AFTER, "after"))
         )
         if has(f"scenario_{n}", before, after):
             out[f"scenario_{n}"] = qml(

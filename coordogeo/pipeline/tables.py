@@ -21,6 +21,7 @@ from coordogeo._columns import (
     french_name,
     french_time_model,
     is_percent,
+    kind_of,
 )
 from coordogeo.maps.index import (
     PER_100K,
@@ -161,7 +162,7 @@ def layers(result: RunResult, *, head: bool = False) -> dict[str, Any]:
         "structures": result.inputs.structures,
         "communes": communes,
         "temps_par_type": result.times.rename(
-            index=lambda c: str(c).removeprefix("travel_time_min_")
+            index=lambda c: kind_of(str(c))
         ).rename_axis("kind"),
         "population_a_portee": result.reach,
         "indice_communes_tableau": pd.DataFrame(index.drop(columns="geometry")),

@@ -19,20 +19,18 @@ import numpy as np
 import folium
 import geopandas as gpd
 
-from coordogeo._columns import (
-    nearest_column,
-)
+from coordogeo._columns import TIME_BEFORE, nearest_column
 from coordogeo._meanings import meaning
 from coordogeo._words.report import REPORT_TEXT
 from coordogeo.io import write_results
 from coordogeo.maps import (
     MapLayers,
+    Page,
     access_map,
     colon,
     coverage_map,
     equity_chart,
     equity_map,
-    forget_drawn,
     index_map,
     label,
     links_to,
@@ -77,14 +75,19 @@ def write_maps(result: RunResult, folder: Path) -> dict[str, Path]:
     structures = result.inputs.structures
     column = nearest_column(kind=config.timed_kind)
     timed = structures[structures["kind"].isin(config.kinds)]
-    communes = result.inputs.communes
+    # one page for the run: its language, source, base and budget, and the
+    # shapes its maps draw (let go with it once the pages are written)
+    base = Page(
+        lang=lang,
+        source=config.source_line,
+        communes=result.inputs.communes,
+        max_shapes=config.map_max_places,
+    )
 
-    def framed(key: str, own: str | None = None) -> dict[str, Any]:
-        """Title (the map's, with the territory's name), source and base."""
+    def framed(key: str, own: str | None = None) -> Page:
+        """Return the page titled by the map's title and the territory's name."""
         title = own or label(key, lang)
-        if config.title:
-            title = f"{title} — {config.title}"
-        return {"title": title, "source": config.source_line, "communes": communes}
+        return base.titled(f"{title} — {config.title}" if config.title else title)
 
     pages: dict[str, folium.Map] = {}
     if result.coverage is not None:
@@ -92,8 +95,7 @@ def write_maps(result: RunResult, folder: Path) -> dict[str, Path]:
             result.coverage.territories,
             result.coverage.overlaps_gaps,
             structures=structures,
-            lang=lang,
-            **framed("coverage_title"),
+            page=framed("coverage_title"),
         )
     access = access_title(result.places)  # by road, or a crow-fly estimate
     timed_title = f"{label(access, lang)}{colon(lang)}{label(config.timed_kind, lang)}"
@@ -101,19 +103,15 @@ def write_maps(result: RunResult, folder: Path) -> dict[str, Path]:
         result.places,
         timed,
         column=column,
-        lang=lang,
         # the kind whose times are drawn, in the title (the layer control is
         # hidden in print)
-        **framed(access, timed_title),
-        max_shapes=config.map_max_places,
+        page=framed(access, timed_title),
     )
     pages["carte_indice.html"] = index_map(
         result.index,
         column=result.index_column,
         structures=structures,
-        lang=lang,
-        **framed("index_title", index_title(result.index_column, lang)),
-        max_shapes=config.map_max_places,
+        page=framed("index_title", index_title(result.index_column, lang)),
     )
     # pages drawn from frames that do not carry the times' model say it too
     model = (
@@ -123,13 +121,12 @@ def write_maps(result: RunResult, folder: Path) -> dict[str, Path]:
         found.zones.assign(time_model=model) if model else found.zones,
         sites=found.sites if len(found.sites) else None,
         structures=timed,
-        lang=lang,
-        **framed("zones_title"),
+        page=framed("zones_title"),
     )
     if found.zonage is not None:
         zoned = result.index.join(found.zonage[["zonage", "zonage_reason"]])
         pages["carte_zonage.html"] = zonage_map(
-            zoned, structures=timed, lang=lang, **framed("zonage_title")
+            zoned, structures=timed, page=framed("zonage_title")
         )
     titles = {
         "carte_acces.html": timed_title,
@@ -143,9 +140,7 @@ def write_maps(result: RunResult, folder: Path) -> dict[str, Path]:
             if own.lower().startswith(head.lower())
             else f"{head}{colon(lang)}{own}"
         )
-        pages[name] = _scenario_page(
-            result, outcome, model, {**framed(kind), "title": titles[name]}
-        )
+        pages[name] = _scenario_page(result, outcome, model, base.titled(titles[name]))
     figures: dict[str, str] = {}
     fair = result.equity
     if fair is not None:
@@ -154,9 +149,7 @@ def write_maps(result: RunResult, folder: Path) -> dict[str, Path]:
             income=fair.income,
             time_column=fair.time_column,
             structures=timed,
-            lang=lang,
-            **framed("equity_title"),
-            max_shapes=config.map_max_places,
+            page=framed("equity_title"),
         )
         chart = equity_chart(
             fair.table, fair.curve, column=fair.time_column, lang=lang,
@@ -190,9 +183,7 @@ def write_maps(result: RunResult, folder: Path) -> dict[str, Path]:
             },
         ),
         figures=figures,
-        lang=lang,
-        **framed("overview_title"),
-        max_shapes=config.map_max_places,
+        page=framed("overview_title"),
     )
     data = {"GeoPackage": GEOPACKAGE, REPORT_TEXT[lang]["report_link"]: "rapport.md"}
     for page in [overview, *pages.values()]:
@@ -204,12 +195,11 @@ def write_maps(result: RunResult, folder: Path) -> dict[str, Path]:
     for name, page in pages.items():
         page.save(folder / name)
         written[name] = folder / name
-    forget_drawn()  # the pages are written: their kept shapes are not needed
     return written
 
 
 def _scenario_page(
-    result: RunResult, outcome: Any, model: str | None, framing: dict[str, Any]
+    result: RunResult, outcome: Any, model: str | None, page: Page
 ) -> folium.Map:
     """Draw one scenario: a layer for every kind it opens or closes, named by it.
 
@@ -225,7 +215,7 @@ def _scenario_page(
     kinds = [
         k
         for k in timed_kinds(outcome, config.timed_kind)
-        if f"time_before_min_{k}" in places
+        if nearest_column(TIME_BEFORE, k) in places
     ]
     rows = [
         [f"{k} — {row[0]}" if len(kinds) > 1 else row[0], *row[1:]]
@@ -235,7 +225,7 @@ def _scenario_page(
         [f"{label('index', lang)} — {row[0]}", *row[1:]]
         for row in summary_rows(outcome, None, lang)
     ]
-    title = f"{framing['title']} ({', '.join(kinds or [label('index', lang)])})"
+    title = f"{page.title} ({', '.join(kinds or [label('index', lang)])})"
     if config.title:
         title += f" — {config.title}"
     return scenario_map(
@@ -243,10 +233,8 @@ def _scenario_page(
         kind=kinds,
         changes=outcome.changes,
         summary=rows,
-        lang=lang,
-        max_shapes=config.map_max_places,
         max_time_min=outcome.max_time_min,
-        **{**framing, "title": title},
+        page=page.titled(title),
     )
 
 

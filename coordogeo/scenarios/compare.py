@@ -12,7 +12,7 @@ import pandas as pd
 import geopandas as gpd
 
 from coordogeo._change import index_change_classes
-from coordogeo._columns import TIME
+from coordogeo._columns import TIME, TIME_AFTER, TIME_BEFORE
 from coordogeo._index import in_index
 from coordogeo.errors import InputError, check_increasing
 from coordogeo.scenarios.state import State
@@ -139,8 +139,8 @@ def compare(
         t_before = _times_of(before, group, places)
         t_after = _times_of(after, group, places)
         status = _status(t_before, t_after, places["presence"].to_numpy())
-        places[f"time_before_min{suffix}"] = t_before
-        places[f"time_after_min{suffix}"] = t_after
+        places[TIME_BEFORE + suffix] = t_before
+        places[TIME_AFTER + suffix] = t_after
         places[f"change_min{suffix}"] = t_after - t_before
         places[f"status{suffix}"] = pd.Categorical(status, categories=STATUSES)
         ledger_rows.append(_ledger_row(group, places, status))
@@ -281,8 +281,8 @@ def _summary(
     for group in groups:
         s = before.suffix(group)
         tb, ta = (
-            places[f"time_before_min{s}"].to_numpy(),
-            places[f"time_after_min{s}"].to_numpy(),
+            places[TIME_BEFORE + s].to_numpy(),
+            places[TIME_AFTER + s].to_numpy(),
         )
         for t in thresholds:
             add("population_within", group, t, pb[tb <= t].sum(), pa[ta <= t].sum())

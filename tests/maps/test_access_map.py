@@ -6,7 +6,7 @@ import geopandas as gpd
 import shapely
 
 from coordogeo import InputError, nearest
-from coordogeo.maps import access_map
+from coordogeo.maps import Page, access_map
 from coordogeo.maps._style import label, text
 
 
@@ -30,7 +30,7 @@ def test_french_by_default_with_legend_layers_and_escaped_names(sample, result):
 
 def test_english_labels(sample, result):
     html = access_map(
-        result, sample.structures, column="travel_time_min_MSP", lang="en"
+        result, sample.structures, column="travel_time_min_MSP", page=Page(lang="en")
     )
     text = html._parent.render()
     assert "Travel time (min)" in text and "Not reachable" in text
@@ -48,7 +48,12 @@ def test_script_in_a_name_is_shown_as_text(sample, result):
 
 def test_bad_arguments(sample, result):
     with pytest.raises(InputError, match="`lang` was 'de'"):
-        access_map(result, sample.structures, column="travel_time_min_MSP", lang="de")
+        access_map(
+            result,
+            sample.structures,
+            column="travel_time_min_MSP",
+            page=Page(lang="de"),
+        )
     with pytest.raises(InputError, match=r"lacks the column\(s\) \['temps'\]"):
         access_map(result, sample.structures, column="temps")
     with pytest.raises(InputError, match="`result` has no CRS"):
@@ -93,6 +98,6 @@ def test_a_structure_s_capacity_reads_with_a_decimal_comma_in_french(sample, res
     french = access_map(result, sites, column="travel_time_min_MSP")._parent.render()
     assert "(ETP) : 5,3" in french and "(ETP) : 5.3" not in french
     english = access_map(
-        result, sites, column="travel_time_min_MSP", lang="en"
+        result, sites, column="travel_time_min_MSP", page=Page(lang="en")
     )._parent.render()
     assert f"{text(label('capacity', 'en'))}: 5.3" in english

@@ -2,7 +2,7 @@ import pytest
 
 from coordogeo import InputError
 from coordogeo.coverage import cpts_territories, overlaps_and_gaps
-from coordogeo.maps import coverage_map
+from coordogeo.maps import Page, coverage_map
 
 
 @pytest.fixture
@@ -32,7 +32,7 @@ def test_french_legend_hatched_overlaps_and_red_gaps(sample, layers):
 def test_english_and_escaped_cpts_names(layers):
     cpts, odd = layers
     cpts = cpts.assign(cpts_name=["<script>alert(1)</script>", "b", "c", "d"])
-    html = coverage_map(cpts, odd, lang="en")._parent.render()
+    html = coverage_map(cpts, odd, page=Page(lang="en"))._parent.render()
     assert "CPTS coverage" in html and "Commune in no CPTS" in html
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html

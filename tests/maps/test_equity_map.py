@@ -3,7 +3,7 @@ import pytest
 
 from coordogeo.access import nearest
 from coordogeo.equity import by_income, income_groups
-from coordogeo.maps import equity_chart, equity_map
+from coordogeo.maps import Page, equity_chart, equity_map
 from coordogeo.maps._style import NO_DATA_COLOUR
 from coordogeo.maps.equity import BIVARIATE_COLOURS
 from tests.colour import DEUTERANOPIA, PROTANOPIA, lab
@@ -22,7 +22,7 @@ def test_the_bivariate_map_draws_every_cell_and_its_legend(cells):
     for colour in np.ravel(BIVARIATE_COLOURS):
         assert colour in html
     assert "tiers le plus modeste" in html and "≤ 10 min" in html
-    english = equity_map(cells, lang="en")._parent.render()
+    english = equity_map(cells, page=Page(lang="en"))._parent.render()
     assert "poorest third" in english and "tiers le plus" not in english
 
 

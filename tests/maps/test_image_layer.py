@@ -12,7 +12,7 @@ import geopandas as gpd
 import shapely
 from pyproj import Transformer
 
-from coordogeo.maps import access_map, equity_map, index_map, scenario_map
+from coordogeo.maps import Page, access_map, equity_map, index_map, scenario_map
 from coordogeo.maps._raster import place_pixels, png_url
 from coordogeo.maps._style import NO_DATA_COLOUR, TIME_COLOURS
 
@@ -44,7 +44,7 @@ NO_SITES = gpd.GeoDataFrame(geometry=[], crs=2154)
 
 
 def test_below_the_limit_every_place_is_a_shape_with_its_tooltip():
-    m = access_map(grid(MINUTES), NO_SITES, max_shapes=9)
+    m = access_map(grid(MINUTES), NO_SITES, page=Page(max_shapes=9))
     (shapes,) = layers(m, folium.GeoJson)
     assert len(shapes.data["features"]) == 9
     assert not layers(m, folium.raster_layers.ImageOverlay)
@@ -52,7 +52,7 @@ def test_below_the_limit_every_place_is_a_shape_with_its_tooltip():
 
 
 def test_beyond_it_one_image_whose_pixels_are_the_places_classes():
-    m = access_map(grid(MINUTES), NO_SITES, max_shapes=8)
+    m = access_map(grid(MINUTES), NO_SITES, page=Page(max_shapes=8))
     assert not layers(m, folium.GeoJson)
     (image,) = layers(m, folium.raster_layers.ImageOverlay)
     assert image.layer_name == "Temps d&#x27;accès par la route"  # legend tied to it
@@ -111,7 +111,7 @@ def test_a_place_smaller_than_a_pixel_still_shows():
 
 def test_none_never_draws_an_image_and_every_cell_map_can():
     cells = grid(MINUTES)
-    m = access_map(cells, NO_SITES, max_shapes=None)
+    m = access_map(cells, NO_SITES, page=Page(max_shapes=None))
     assert not layers(m, folium.raster_layers.ImageOverlay)
     cells["apl_consultations_per_inhabitant"] = [1.0, 1, 1, 3, 3, 3, 3, 6, 6]
     cells["time_before_min"] = MINUTES
@@ -119,24 +119,30 @@ def test_none_never_draws_an_image_and_every_cell_map_can():
     cells["niveau_vie_moyen"] = 20_000.0
     cells["income_third"] = [1.0, 1, 1, 2, 2, 2, 3, 3, np.nan]
     for page in (
-        access_map(cells, NO_SITES, max_shapes=0, lang="en"),
-        index_map(cells, max_shapes=0),
-        scenario_map(cells, max_shapes=0),
-        equity_map(cells, max_shapes=0),
+        access_map(cells, NO_SITES, page=Page(lang="en", max_shapes=0)),
+        index_map(cells, page=Page(max_shapes=0)),
+        scenario_map(cells, page=Page(max_shapes=0)),
+        equity_map(cells, page=Page(max_shapes=0)),
     ):
         assert len(layers(page, folium.raster_layers.ImageOverlay)) == 1
     assert "Places drawn as an image" in page_html(cells)
 
 
 def page_html(cells: gpd.GeoDataFrame) -> str:
-    return access_map(cells, NO_SITES, max_shapes=0, lang="en").get_root().render()
+    return (
+        access_map(cells, NO_SITES, page=Page(lang="en", max_shapes=0))
+        .get_root()
+        .render()
+    )
 
 
 @pytest.mark.parametrize("name", ["<b>x</b>", "`${alert(1)}`"])
 def test_the_layer_name_is_escaped(name):
     cells = grid(MINUTES).assign(population=1.0)
     cells["travel_time_min_" + name] = MINUTES
-    m = access_map(cells, NO_SITES, column="travel_time_min_" + name, max_shapes=0)
+    m = access_map(
+        cells, NO_SITES, column="travel_time_min_" + name, page=Page(max_shapes=0)
+    )
     html = m.get_root().render()
     assert name not in html
 
@@ -153,7 +159,9 @@ def test_points_and_a_single_place_make_an_image_too():
     pixels, _ = place_pixels(points.to_crs(4326).geometry.to_numpy())
     assert len(np.unique(pixels[pixels >= 0])) == 300
     for frame in (points, points.iloc[:1], points.assign(travel_time_min=np.nan)):
-        m = access_map(gpd.GeoDataFrame(frame, crs=2154), NO_SITES, max_shapes=0)
+        m = access_map(
+            gpd.GeoDataFrame(frame, crs=2154), NO_SITES, page=Page(max_shapes=0)
+        )
         assert len(layers(m, folium.raster_layers.ImageOverlay)) == 1
 
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from coordogeo import InputError
-from coordogeo.maps import index_map
+from coordogeo.maps import Page, index_map
 
 
 @pytest.fixture
@@ -29,7 +29,9 @@ def test_other_index_in_quintiles_and_english(toy):
     scored = toy.drop(columns="apl_consultations_per_inhabitant").assign(
         e2sfca_capacity_per_inhabitant=np.linspace(0, 1, len(toy))
     )
-    html = index_map(scored, column="e2sfca_capacity_per_inhabitant", lang="en")
+    html = index_map(
+        scored, column="e2sfca_capacity_per_inhabitant", page=Page(lang="en")
+    )
     text = html._parent.render()
     assert "No data" in text and "<title>E2SFCA index</title>" in text
     assert "capacity per 100,000 inhabitants" in text  # per inhabitant, scaled

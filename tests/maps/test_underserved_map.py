@@ -7,7 +7,7 @@ import pytest
 import geopandas as gpd
 
 from coordogeo import InputError
-from coordogeo.maps import underserved_map
+from coordogeo.maps import Page, underserved_map
 from coordogeo.underserved import classify, travel_time_above, zones
 
 
@@ -54,7 +54,9 @@ def test_zones_by_rank_sites_as_stars(found, sites, sample):
 
 
 def test_english_labels_and_empty_zones(found, sites):
-    html = underserved_map(found.iloc[:0], sites=sites, lang="en")._parent.render()
+    html = underserved_map(
+        found.iloc[:0], sites=sites, page=Page(lang="en")
+    )._parent.render()
     assert "Under-served zones" in html and "Suggested site" in html
 
 
@@ -68,7 +70,7 @@ def test_bad_input(found):
 def test_no_zone_is_said_on_a_map_of_the_territory(found, sample):
     none = found.iloc[:0]
     html = underserved_map(
-        none, structures=sample.structures, communes=sample.communes
+        none, structures=sample.structures, page=Page(communes=sample.communes)
     )._parent.render()
     assert "Aucune zone : aucun lieu habité ne remplit la règle" in html
     # fitted to the communes (the sample lies near 44-45°N), not to the world
