@@ -6,7 +6,8 @@ layer to build other compositions on a map from :func:`new_map`. Each map takes
 a :class:`Page`: its language, title, source line, commune base and shape
 budget; pages drawn from one page share the shapes they draw (a national grid is
 placed once) and let them go with it. :func:`label` gives the maps' words in
-either language.
+either language. :func:`figure` turns any of these pages into a print figure
+(PNG at 300 dpi, vector PDF) with the same classes, colours and legend.
 """
 
 from coordogeo._columns import Lang
@@ -15,6 +16,7 @@ from coordogeo.maps.access import access_map, add_travel_times
 from coordogeo.maps.charts import equity_chart
 from coordogeo.maps.coverage import add_territories, coverage_map
 from coordogeo.maps.equity import add_bivariate, equity_map
+from coordogeo.maps.figure import PAPERS, figure, save_figure
 from coordogeo.maps.framing import new_map
 from coordogeo.maps.index import add_index, add_zonage, index_map, zonage_map
 from coordogeo.maps.overview import MapLayers, add_isochrones, links_to, overview_map
@@ -29,6 +31,7 @@ from coordogeo.maps.underserved import (
 
 __all__ = [
     "CATEGORY_COLOURS",
+    "PAPERS",
     "WARNING_COLOUR",
     "Lang",
     "MapLayers",
@@ -48,11 +51,13 @@ __all__ = [
     "coverage_map",
     "equity_chart",
     "equity_map",
+    "figure",
     "index_map",
     "label",
     "links_to",
     "new_map",
     "overview_map",
+    "save_figure",
     "scenario_map",
     "underserved_map",
     "zonage_map",

@@ -84,6 +84,8 @@ class SelfContainedMap(folium.Map):
 
     #: What the pages of this map drew (a ``maps._style.Drawn``, set by ``new_map``).
     drawn: object = None
+    #: What the page draws, for its print figure (a ``maps._sheet.Sheet``).
+    sheet: object = None
 
     def render(self, **kwargs: Any) -> None:  # type: ignore[override]
         """Inline the resources of the map and its layers, then render."""

@@ -23,6 +23,7 @@ from pyproj import Transformer
 
 from coordogeo._digest import shapes_digest
 from coordogeo._numbers import thousands
+from coordogeo.maps._sheet import Area, sheet_of
 from coordogeo.maps._style import (
     MAX_SHAPES,
     NO_DATA_COLOUR,
@@ -62,7 +63,7 @@ def add_image(
     fill_opacity: float,
     lang: str,
     max_pixels: int = MAX_PIXELS,
-) -> None:
+) -> folium.raster_layers.ImageOverlay:
     """Add ``layer`` (EPSG:4326, ``_fill`` colours) to ``m`` as one image overlay.
 
     The layer keeps ``name`` (plain text, escaped here) in the layer control, so
@@ -77,7 +78,7 @@ def add_image(
     (west, east), (south, north) = _TO_MERCATOR.transform(
         [x0, x1], [y0, y1], direction="INVERSE"
     )
-    folium.raster_layers.ImageOverlay(
+    overlay = folium.raster_layers.ImageOverlay(
         png_url(pixels.reshape(ny, nx), layer["_fill"].to_numpy(dtype=object),
                 opacity=fill_opacity),
         bounds=[[south, west], [north, east]],
@@ -85,7 +86,8 @@ def add_image(
         mercator_project=False,
         pixelated=True,
         name=text(name),
-    ).add_to(m)  # fmt: skip
+    )  # fmt: skip
+    overlay.add_to(m)
     ground_m = size * np.cos(np.radians((south + north) / 2))  # Mercator's scale
     note = label("image_note", lang).format(
         n=thousands([len(layer)])[0], size=thousands([ground_m])[0]
@@ -95,6 +97,7 @@ def add_image(
         f"<div style='max-width:18em'>{text(note)}</div>",
         layer=name,
     )  # fmt: skip
+    return overlay
 
 
 def png_url(places: np.ndarray, fills: np.ndarray, *, opacity: float) -> str:
@@ -216,8 +219,13 @@ def add_polygons(
     """
     if len(layer) == 0:
         return
+    sheet = sheet_of(m)
     if drawn_as_image(layer, max_shapes):
-        add_image(m, layer, name=name, fill_opacity=fill_opacity, lang=lang)
+        drawn = add_image(m, layer, name=name, fill_opacity=fill_opacity, lang=lang)
+        if sheet is not None:
+            sheet.areas.append(
+                Area(drawn, name, layer[["_fill", "geometry"]], fill_opacity, weight)
+            )
         return
 
     def style(feature: dict[str, Any]) -> dict[str, Any]:
@@ -228,9 +236,14 @@ def add_polygons(
             "fillOpacity": fill_opacity,
         }
 
-    folium.GeoJson(
+    shapes = folium.GeoJson(
         layer.to_json(drop_id=True),
         name=text(name),
         style_function=style,
         tooltip=folium.GeoJsonTooltip(fields=["_tip"], labels=False),
-    ).add_to(m)
+    )
+    shapes.add_to(m)
+    if sheet is not None:
+        sheet.areas.append(
+            Area(shapes, name, layer[["_fill", "geometry"]], fill_opacity, weight)
+        )

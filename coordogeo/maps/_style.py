@@ -168,6 +168,30 @@ class Drawn:
         )
 
 
+def territory_limit(communes: gpd.GeoDataFrame) -> Any:
+    """Return the outer limit of ``communes``: their union without interior rings.
+
+    Simplified outlines leave slivers between communes; their union would draw
+    them as lines inside the territory. The limit keeps each part's exterior.
+
+    >>> from shapely import box
+    >>> ring = [box(0, 0, 3, 1), box(0, 2, 3, 3), box(0, 1, 1, 2), box(2, 1, 3, 2)]
+    >>> len(gpd.GeoSeries(ring).union_all().interiors)  # a gap in the middle
+    1
+    >>> limit = territory_limit(gpd.GeoDataFrame(geometry=ring))
+    >>> limit.geom_type, len(limit.interiors), limit.area
+    ('Polygon', 0, 9.0)
+    """
+    geoms = shapely.make_valid(communes.geometry.to_numpy())
+    union = shapely.union_all(geoms)
+    parts = [
+        shapely.Polygon(shapely.get_exterior_ring(p))
+        for p in shapely.get_parts(union)
+        if shapely.get_type_id(p) == 3  # noqa: PLR2004 - polygons only
+    ]
+    return parts[0] if len(parts) == 1 else shapely.MultiPolygon(parts)
+
+
 def drawn_of(m: folium.Map) -> Drawn | None:
     """Return what the pages of ``m`` drew (a map from :func:`new_map`), else None."""
     drawn = getattr(m, "drawn", None)

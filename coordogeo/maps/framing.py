@@ -30,11 +30,13 @@ from coordogeo._columns import french_time_model
 from coordogeo._version import __version__
 from coordogeo.errors import InputError
 from coordogeo.maps._offline import FullScreen, SelfContainedMap
+from coordogeo.maps._sheet import Sheet, sheet_of
 from coordogeo.maps._style import (
     colon,
     drawn_of,
     label,
     page_of,
+    territory_limit,
     text,
     to_display,
 )
@@ -144,7 +146,10 @@ def add_communes_base(
         tooltip=folium.GeoJsonTooltip(fields=["_tip"], labels=False),
         control=False,
     ).add_to(m)
-    limit = gpd.GeoDataFrame(geometry=[shown.geometry.union_all()], crs=4326)
+    limit = gpd.GeoDataFrame(geometry=[territory_limit(shown)], crs=4326)
+    sheet = sheet_of(m)
+    if sheet is not None:
+        sheet.base = outlines[["geometry"]]
     folium.GeoJson(
         limit.boundary.to_json(drop_id=True),
         name=text(label("territory_limit", lang)),
@@ -296,6 +301,13 @@ def add_framing(
         if note
         else ""
     )
+    sheet = sheet_of(m)
+    if sheet is not None:
+        sheet.lang, sheet.title, sheet.subtitle = lang, title, subtitle or ""
+        sheet.source = (
+            f"{label('sources', lang)}{colon(lang)}{source}" if source else ""
+        )
+        sheet.made, sheet.note = made, note or ""
     figure.header.add_child(Element(_PRINT_CSS), name="coordogeo_print")
     figure.html.add_child(
         Element(
@@ -351,6 +363,7 @@ def new_map(
     page = page_or_default(page)
     m = SelfContainedMap(tiles=None, control_scale=False, zoom_control=False)
     m.drawn = page.drawn
+    m.sheet = Sheet(lang=page.lang)
     # only the extent is read here: repeated labels (stacked layers) do not matter
     shown = (
         to_display(frame.reset_index(drop=True), name="frame", drawn=page.drawn)

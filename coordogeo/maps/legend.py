@@ -12,6 +12,7 @@ from jinja2 import Template
 import folium
 from branca.element import Element, MacroElement
 
+from coordogeo.maps._sheet import Key, sheet_of
 from coordogeo.maps._style import label, page_of, text
 
 __all__ = [
@@ -73,6 +74,9 @@ def add_legend(
     unit_html = (
         f" <span style='font-weight:normal'>({text(unit)})</span>" if unit else ""
     )
+    sheet = sheet_of(m)
+    if sheet is not None:
+        sheet.keys.append(Key(title, tuple(items), unit, layer, opacity))
     return add_html_legend(m, title, rows, unit_html=unit_html, layer=layer)
 
 
@@ -306,4 +310,8 @@ def add_grid_legend(
         f"</tr>{body}</table></div>"
     )
     _legend_box(m).add_child(folium.Element(html))
+    sheet = sheet_of(m)
+    if sheet is not None:
+        grid = (colours, tuple(rows), tuple(columns), row_title, column_title)
+        sheet.keys.append(Key(title, (), "", layer, 1.0, grid))
     return m

@@ -18,6 +18,7 @@ from coordogeo._columns import TIME_AFTER, TIME_BEFORE, nearest_column
 from coordogeo._numbers import decimals, thousands
 from coordogeo.errors import InputError, check_columns
 from coordogeo.maps._raster import add_polygons
+from coordogeo.maps._sheet import Marks, sheet_of
 from coordogeo.maps._style import (
     CHANGE_COLOURS,
     MAX_SHAPES,
@@ -353,6 +354,11 @@ def _add_marks(
             tooltip=f"{text(name)}{colon(lang)}{text(shown_name)} ({text(site_id)})",
         ).add_to(group)
     group.add_to(m)
+    sheet = sheet_of(m)
+    if sheet is not None:
+        sheet.marks.append(
+            Marks(group, name, shown[["geometry"]], colour, "o", filled=filled)
+        )
 
 
 def _add_summary(m: folium.Map, rows: Sequence[Sequence[Any]], lang: str) -> None:

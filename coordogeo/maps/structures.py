@@ -14,6 +14,7 @@ import shapely
 from branca.element import MacroElement
 from folium.plugins import MarkerCluster
 
+from coordogeo.maps._sheet import Marks, sheet_of
 from coordogeo.maps._style import (
     KIND_COLOURS,
     colon,
@@ -97,6 +98,7 @@ def add_structures(
             folium.Element(_CLUSTER_CSS), name="coordogeo_cluster_css"
         )
     kinds_drawn: list[tuple[str, str, list[list[Any]]]] = []
+    sheet = sheet_of(m)
     present = sorted(kinds.unique())
     capacity = sites.get("capacity")
     for kind in present:
@@ -104,6 +106,13 @@ def add_structures(
         toggle = folium.FeatureGroup(name=title)
         toggle.add_to(m)
         rows = kinds.to_numpy() == kind
+        if sheet is not None:
+            letters, radius = KIND_ICONS.get(kind, ("•", "50%"))
+            sheet.marks.append(Marks(
+                toggle, label(kind, lang), sites.loc[rows, ["geometry"]],
+                KIND_COLOURS.get(kind, _OTHER_COLOUR),
+                "o" if radius == "50%" else "s", letters,
+            ))  # fmt: skip
         kinds_drawn.append(
             (toggle.get_name(), kind_icon(kind),
              _marker_rows(sites[rows], names[rows],

@@ -13,6 +13,7 @@ import geopandas as gpd
 from coordogeo._numbers import percent, thousands
 from coordogeo.errors import check_columns
 from coordogeo.maps._raster import add_polygons
+from coordogeo.maps._sheet import Marks, sheet_of
 from coordogeo.maps._style import (
     SIMPLIFY_M,
     colon,
@@ -186,6 +187,9 @@ def add_suggested_sites(
         ).add_to(group)
     group.add_to(m)
     title = label("sites_title", lang)
+    sheet = sheet_of(m)
+    if sheet is not None:
+        sheet.marks.append(Marks(group, title, points[["geometry"]], SITE_COLOUR, "*"))
     add_html_legend(
         m, title,
         '<div style="display:flex;align-items:center;gap:6px">'

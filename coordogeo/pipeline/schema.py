@@ -18,6 +18,7 @@ from typing import Any, Final, Literal
 from coordogeo._columns import LANGS, Lang
 from coordogeo.access.decay import PRESETS
 from coordogeo.access.fca import METHODS, default_bound_min
+from coordogeo.maps.figure import PAPERS
 from coordogeo.pipeline.specs import ScenarioSpec
 
 __all__ = [
@@ -439,6 +440,16 @@ class RunConfig:
         "decimal point, UTF-8.",
         default="excel",
         choices=("excel", "plain"),
+    )
+    figures: str = key(
+        "outputs",
+        "text",
+        "Paper of the print figure written beside each map page (`carte_*.png` at "
+        "300 dpi and `carte_*.pdf`, vector): the map of the page as it opens, its "
+        "legend beside it, a scale bar, a north arrow, the title and the source "
+        "line; `none` writes no figure.",
+        default="A4-paysage",
+        choices=(*PAPERS, "none"),
     )
     map_max_places: int = key(
         "outputs",

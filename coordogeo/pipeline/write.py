@@ -31,10 +31,12 @@ from coordogeo.maps import (
     coverage_map,
     equity_chart,
     equity_map,
+    figure,
     index_map,
     label,
     links_to,
     overview_map,
+    save_figure,
     scenario_map,
     underserved_map,
     zonage_map,
@@ -195,6 +197,12 @@ def write_maps(result: RunResult, folder: Path) -> dict[str, Path]:
     for name, page in pages.items():
         page.save(folder / name)
         written[name] = folder / name
+    if config.figures != "none":  # a print figure beside each page
+        for name, page in [(OVERVIEW, overview), *pages.items()]:
+            sheet = figure(page, paper=config.figures)
+            for suffix in (".png", ".pdf"):
+                path = folder / name.replace(".html", suffix)
+                written[path.name] = save_figure(sheet, path)
     return written
 
 

@@ -14,6 +14,9 @@ def sample_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """`coordogeo init DIR --sample`: config.toml and donnees/ (do not write in it)."""
     folder = tmp_path_factory.mktemp("init") / "val_d_ombre"
     init_folder(folder, sample=True)
+    # the print figures cost a second a page: drawn by the runs that read them
+    # (the demo's, test_cli, test_figures), not by the fifty that read no figure
+    edited(folder, '# figures = "A4-paysage"', 'figures = "none"', name="config.toml")
     return folder
 
 

@@ -34,6 +34,13 @@ def test_demo_and_init_then_run_write_the_same(tmp_path, capsys):
     assert sorted(p.name for p in demo.iterdir()) == sorted(
         p.name for p in ran.iterdir()
     )
+    # a print figure beside every page, the same drawn twice
+    pages = sorted(p.stem for p in demo.glob("carte_*.html"))
+    assert len(pages) >= 8  # the sample's maps
+    for stem in pages:
+        for suffix in (".png", ".pdf"):
+            figure = (demo / stem).with_suffix(suffix).read_bytes()
+            assert figure == (ran / stem).with_suffix(suffix).read_bytes(), stem
     a, b = _tables(demo), _tables(ran)
     assert a.keys() == b.keys()
     for name in a:
@@ -55,6 +62,7 @@ def test_run_out_overrides_the_folder(sample_folder, tmp_path):
         == 0
     )
     assert (tmp_path / "ici" / "rapport.md").is_file()
+    assert not list((tmp_path / "ici").glob("*.png"))  # figures = "none"
 
 
 def test_init_never_overwrites(tmp_path, capsys):

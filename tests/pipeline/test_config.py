@@ -144,7 +144,7 @@ def test_help_docs_and_template_list_every_key():
         assert f"| `{key.name}` |" in page
         assert f"# {key.name} = " in template
     assert DOCS.read_text(encoding="utf-8") == page, (
-        "docs/config.md is generated: python -c 'from coordogeo.pipeline.config "
+        "docs/config.md is generated: python -c 'from coordogeo.pipeline.schema_docs "
         'import schema_markdown; print(schema_markdown(), end="")\' > docs/config.md'
     )
 
