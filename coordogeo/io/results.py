@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import sqlite3
@@ -15,6 +16,7 @@ import pandas as pd
 
 import geopandas as gpd
 
+from coordogeo._words.layers import STYLE_NOTE
 from coordogeo.errors import InputError, check_choice, format_labels
 from coordogeo.files import check_replaceable, record_owned
 
@@ -42,6 +44,7 @@ def write_results(
     *,
     csv: Literal["excel", "plain"] = "excel",
     styles: Mapping[str, str] | None = None,
+    titles: Mapping[str, tuple[str, str]] | None = None,
     xlsx: bool = False,
     meanings: Callable[[str], str] | None = None,
     lang: Literal["fr", "en"] = "fr",
@@ -78,7 +81,15 @@ def write_results(
     styles
         Layer name -> QGIS style (QML text), written to the GeoPackage's
         ``layer_styles`` table as each layer's default style, which QGIS applies
-        when it opens the layer (:mod:`coordogeo.maps.qgis` makes them).
+        when it opens the layer (:mod:`coordogeo.maps.qgis` makes them), dated
+        the day of writing (QGIS lists one style per layer by its date). A name
+        ``<layer>:<style name>`` adds another style of the layer, not the default,
+        which QGIS offers in the layer's style list (a second reading of the same
+        rows: the zonage of the index's communes).
+    titles
+        Layer name -> (title, description): what QGIS shows in its browser and the
+        layer's properties (``gpkg_contents.identifier`` and ``description``);
+        the table keeps its short name.
     xlsx
         Also write every table in one workbook, ``<stem>.xlsx`` (see
         :func:`write_workbook`): texts as text (codes keep their zeros, nothing
@@ -86,7 +97,8 @@ def write_results(
     meanings
         Column name -> what it means, for the workbook's ``colonnes`` sheet.
     lang
-        The language of the workbook's own words (``colonnes`` / ``columns``).
+        The language of the workbook's own words (``colonnes`` / ``columns``) and
+        of the styles' description.
 
     Returns
     -------
@@ -142,12 +154,16 @@ def write_results(
                 out: Any = _plain(frame)
                 if isinstance(frame, gpd.GeoDataFrame):
                     if gpkg:
+                        out = _as_dates(out)  # GeoPackage DATE, not a midnight
                         out.to_file(
                             work / target.name,
                             layer=name,
                             driver="GPKG",
                             engine="pyogrio",
                             use_arrow=True,  # 2-3x faster than row by row
+                            # GeoPackage 1.2: what QGIS 3.22 (its GDAL) reads
+                            # without a warning, as every later one
+                            VERSION="1.2",
                         )
                         if len(frame):
                             drawn.add(name)
@@ -169,8 +185,9 @@ def write_results(
                 staged.append((work / book.name, book))
             if gpkg and not (work / target.name).exists():
                 staged.pop(0)  # only tables were given
-            elif gpkg and styles:
-                _write_styles(work / target.name, styles, drawn)
+            elif gpkg:
+                _describe(work / target.name, titles or {})
+                _write_styles(work / target.name, styles or {}, drawn, lang)
             names = [final.name for _, final in staged]
             check_replaceable(folder, names, key="path")
             record_owned(folder, names)  # before the files: a crash leaves them ours
@@ -353,13 +370,57 @@ def _cell_writer(sheet: Any, values: pd.Series) -> Callable[[Any], Any]:
     return text
 
 
-def _write_styles(gpkg: Path, styles: Mapping[str, str], drawn: set[str]) -> None:
+def _describe(gpkg: Path, titles: Mapping[str, tuple[str, str]]) -> None:
+    """Give each layer of ``titles`` its title and description in ``gpkg_contents``."""
+    with sqlite3.connect(gpkg) as db:
+        written = {r[0] for r in db.execute("SELECT table_name FROM gpkg_contents")}
+        unknown = sorted(set(titles) - written)
+        if unknown:
+            raise InputError(
+                f"`titles` names {format_labels(unknown)}, which are not layers "
+                "written."
+            )
+        db.executemany(
+            "UPDATE gpkg_contents SET identifier = ?, description = ? "
+            "WHERE table_name = ?",
+            [(title, about, name) for name, (title, about) in titles.items()],
+        )
+    db.close()
+
+
+def _as_dates(frame: pd.DataFrame) -> pd.DataFrame:
+    """Write a column of dates at midnight as dates (GeoPackage ``DATE``).
+
+    A ``datetime64`` column whose every value is a day (an opening date) would
+    be written as ``2009-02-01T00:00:00``, which GDAL reads as a non-conformant
+    date-time; a column with hours keeps them.
+    """
+    out = frame
+    for column in frame.columns:
+        values = frame[column]
+        if not pd.api.types.is_datetime64_any_dtype(values) or isinstance(
+            values.dtype, pd.DatetimeTZDtype
+        ):
+            continue
+        known = values.dropna()
+        if (known == known.dt.normalize()).all():
+            if out is frame:
+                out = frame.copy()
+            out[column] = values.dt.date.astype(object).where(values.notna(), None)
+    return out
+
+
+def _write_styles(
+    gpkg: Path, styles: Mapping[str, str], drawn: set[str], lang: str
+) -> None:
     """Add QGIS's ``layer_styles`` table: one default style per written layer.
 
     The table has the columns QGIS creates itself and is registered in
     ``gpkg_contents`` as attributes, so that QGIS and GDAL list it.
     """
-    unknown = sorted(set(styles) - drawn)
+    if not styles:
+        return
+    unknown = sorted({name.split(":")[0] for name in styles} - drawn)
     if unknown:
         raise InputError(
             f"`styles` names {format_labels(unknown)}, which are not layers written."
@@ -369,7 +430,7 @@ def _write_styles(gpkg: Path, styles: Mapping[str, str], drawn: set[str]) -> Non
             db.execute("SELECT table_name, column_name FROM gpkg_geometry_columns")
         )
         db.execute(_STYLES_TABLE)
-        rows = _layer_style_rows(styles, geometry)
+        rows = _layer_style_rows(styles, geometry, lang)
         db.executemany(
             f"INSERT INTO layer_styles ({', '.join(rows[0])}) "
             f"VALUES ({', '.join('?' * len(rows[0]))})",
@@ -384,8 +445,9 @@ def _write_styles(gpkg: Path, styles: Mapping[str, str], drawn: set[str]) -> Non
     db.close()
 
 
-#: QGIS's own ``layer_styles`` schema (what QGIS writes when saving a style); no
-#: time is stamped in it, so that two runs on the same data write the same rows.
+#: QGIS's own ``layer_styles`` schema (what QGIS writes when saving a style);
+#: ``update_time`` is the day of writing, not the second, so that two runs of a day
+#: on the same data write the same rows.
 _STYLES_TABLE: Final = """
 CREATE TABLE layer_styles (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -510,22 +572,28 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _layer_style_rows(
-    styles: Mapping[str, str], geometry_columns: Mapping[str, str]
+    styles: Mapping[str, str], geometry_columns: Mapping[str, str], lang: str
 ) -> list[dict[str, object]]:
     """Rows of the ``layer_styles`` table (QGIS's schema), one default per layer."""
-    return [
-        {
-            "f_table_catalog": "",
-            "f_table_schema": "",
-            "f_table_name": name,
-            "f_geometry_column": geometry_columns.get(name, "geom"),
-            "styleName": name,
-            "styleQML": text,
-            "styleSLD": "",
-            "useAsDefault": 1,
-            "description": "coordogeo: the classes and colours of the web map",
-            "owner": "",
-            "ui": None,
-        }
-        for name, text in styles.items()
-    ]
+    # GeoPackage's DATETIME form, milliseconds included (GDAL warns without)
+    day = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT00:00:00.000Z")
+    rows: list[dict[str, object]] = []
+    for key, text in styles.items():
+        name, _, other = key.partition(":")
+        rows.append(
+            {
+                "f_table_catalog": "",
+                "f_table_schema": "",
+                "f_table_name": name,
+                "f_geometry_column": geometry_columns.get(name, "geom"),
+                "styleName": other or name,
+                "styleQML": text,
+                "styleSLD": "",
+                "useAsDefault": 0 if other else 1,
+                "description": STYLE_NOTE[lang],
+                "owner": "",
+                "ui": None,
+                "update_time": day,
+            }
+        )
+    return rows

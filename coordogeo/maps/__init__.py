@@ -11,7 +11,13 @@ either language. :func:`figure` turns any of these pages into a print figure
 """
 
 from coordogeo._columns import Lang
-from coordogeo.maps._style import CATEGORY_COLOURS, WARNING_COLOUR, colon, label
+from coordogeo.maps._style import (
+    CATEGORY_COLOURS,
+    NO_DATA_COLOUR,
+    WARNING_COLOUR,
+    colon,
+    label,
+)
 from coordogeo.maps.access import access_map, add_travel_times
 from coordogeo.maps.charts import equity_chart
 from coordogeo.maps.coverage import add_territories, coverage_map
@@ -31,6 +37,7 @@ from coordogeo.maps.underserved import (
 
 __all__ = [
     "CATEGORY_COLOURS",
+    "NO_DATA_COLOUR",
     "PAPERS",
     "WARNING_COLOUR",
     "Lang",

@@ -29,7 +29,7 @@ from coordogeo.maps.legend import add_grid_legend
 from coordogeo.maps.page import Page, page_or_default
 from coordogeo.maps.structures import add_structures
 
-__all__ = ["BIVARIATE_COLOURS", "add_bivariate", "equity_map"]
+__all__ = ["BIVARIATE_COLOURS", "add_bivariate", "bivariate_classes", "equity_map"]
 
 #: 3 × 3 classes: a blue ramp for the time (columns, shortest to longest) multiplied
 #: by an orange ramp for the income (rows, richest third to poorest): darkest is
@@ -64,6 +64,23 @@ _TEXT: Final[dict[str, dict[str, Any]]] = {
         "no_income": "No standard of living (statistical secrecy)",
     },
 }
+
+
+def bivariate_classes(lang: str) -> tuple[str, list[tuple[int, int, str, str]]]:
+    """Return the layer's name and its nine classes, as the web legend says them.
+
+    Each class is ``(income third, time column, colour, label)``: third 1 is the
+    poorest (the bottom row), column 0 the shortest times (:data:`TIME_CUTS_MIN`);
+    an unreachable place is in the last column.
+    """
+    words = _TEXT[lang]
+    classes = [
+        (third, column, BIVARIATE_COLOURS[3 - third][column],
+         f"{words['rows'][3 - third]} · {words['columns'][column]}")
+        for third in (3, 2, 1)
+        for column in range(3)
+    ]  # fmt: skip
+    return words["layer"], classes
 
 
 def add_bivariate(

@@ -58,6 +58,7 @@ class Rule:
     label: str
     expression: str
     colour: str
+    hatched: bool = False  # diagonal lines of the colour, as the web's hatch
 
 
 def field(name: str) -> str:
@@ -201,7 +202,10 @@ def qml(
             tree, "rule", key=f"rule{n}", label=rule.label, filter=rule.expression,
             symbol=str(n),
         )  # fmt: skip
-        _symbol(symbols, str(n), rule.colour, geometry, opacity, star=star)
+        _symbol(
+            symbols, str(n), rule.colour, geometry, opacity, star=star,
+            hatched=rule.hatched,
+        )  # fmt: skip
     return _text(root, labels)
 
 
@@ -250,8 +254,9 @@ def _symbol(
     *,
     star: bool = False,
     hollow: bool = False,
+    hatched: bool = False,
 ) -> None:
-    """Add one symbol: a simple fill, or a simple marker."""
+    """Add one symbol: a simple fill (hatched, hollow), or a simple marker."""
     kind = "fill" if geometry == "polygon" else "marker"
     symbol = ET.SubElement(
         parent, "symbol", type=kind, name=name, alpha=f"{opacity:g}",
@@ -260,7 +265,7 @@ def _symbol(
     if geometry == "polygon":
         props = {
             "color": _rgba(colour),
-            "style": "no" if hollow else "solid",
+            "style": "no" if hollow else "b_diagonal" if hatched else "solid",
             "outline_color": _rgba("#555555" if hollow else "#777777"),
             "outline_style": "solid",
             "outline_width": "0.4" if hollow else "0.1",

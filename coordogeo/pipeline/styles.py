@@ -15,11 +15,14 @@ import pandas as pd
 import geopandas as gpd
 
 from coordogeo._columns import TIME_AFTER, TIME_BEFORE, french_name, nearest_column
-from coordogeo.maps import CATEGORY_COLOURS, WARNING_COLOUR, label
+from coordogeo.maps import CATEGORY_COLOURS, NO_DATA_COLOUR, WARNING_COLOUR, label
+from coordogeo.maps.access import OFF_NETWORK_COLOUR
+from coordogeo.maps.equity import TIME_CUTS_MIN, bivariate_classes
 from coordogeo.maps.index import (
     APL_BREAKS,
     INDEX_COLOURS,
     PER_100K,
+    ZONAGE_COLOURS,
     per_100k,
     quantile_bounds,
     quantile_palette,
@@ -68,9 +71,7 @@ def qgis_styles(result: RunResult, layers: dict[str, pd.DataFrame]) -> dict[str,
             and all(c in frame for c in columns)
         )  # fmt: skip
 
-    time = french_name(nearest_column(kind=kind))
-    if has("temps_acces", time):
-        out["temps_acces"] = qml(time_rules(time, lang=lang), geometry="polygon")
+    out |= _reading_styles(result, has)
     index_style = _index_style(result, has)
     if index_style is not None:
         out["indice_communes"] = index_style
@@ -99,7 +100,7 @@ def qgis_styles(result: RunResult, layers: dict[str, pd.DataFrame]) -> dict[str,
         out["communes_hors_cpts_ou_partagees"] = qml(
             [Rule(label("gap", lang), f"{field('statut')} = 'gap'", WARNING_COLOUR),
              Rule(label("overlap", lang), f"{field('statut')} = 'overlap'",
-                  "#333333")],
+                  "#333333", hatched=True)],
             geometry="polygon", opacity=0.6,
         )  # fmt: skip
     if has("structures", "type"):
@@ -132,6 +133,62 @@ def qgis_styles(result: RunResult, layers: dict[str, pd.DataFrame]) -> dict[str,
                 geometry="polygon",
             )
     return out
+
+
+def _reading_styles(result: RunResult, has: Callable[..., bool]) -> dict[str, str]:
+    """Return the styles of the places' times and of their other readings.
+
+    The times as the access map (off-the-road places in their own grey); the
+    income × time classes of the equity map and the zonage of the communes, as
+    second styles of their layers (QGIS lists them in the layer's styles).
+    """
+    lang, out = result.config.lang, {}
+    time = french_name(nearest_column(kind=result.config.timed_kind))
+    if has("temps_acces", time):
+        rules = time_rules(time, lang=lang)
+        if has("temps_acces", "sur_reseau"):  # off the roads: its grey, as on the web
+            on = field("sur_reseau")
+            rules = [replace(r, expression=f"({r.expression}) AND {on}") for r in rules]
+            off = label("off_network", lang)
+            rules.append(Rule(off, f"NOT {on}", OFF_NETWORK_COLOUR))
+        out["temps_acces"] = qml(rules, geometry="polygon")
+    fair = result.equity
+    if fair is not None and has(
+        "temps_acces", "tiers_niveau_vie", french_name(fair.time_column)
+    ):
+        name, rules = _bivariate_rules(french_name(fair.time_column), lang)
+        out[f"temps_acces:{name}"] = qml(rules, geometry="polygon")
+    if has("indice_communes", "zonage"):
+        zoned = field("zonage")
+        known = ", ".join(literal(z) for z in ZONAGE_COLOURS)
+        rules = [
+            Rule(z, f"{zoned} = {literal(z)}", c) for z, c in ZONAGE_COLOURS.items()
+        ]
+        missing = f"{zoned} IS NULL OR {zoned} NOT IN ({known})"
+        rules.append(Rule(label("no_data", lang), missing, NO_DATA_COLOUR))
+        labels = "nom" if has("indice_communes", "nom") else None
+        out[f"indice_communes:{label('zonage_title', lang)}"] = qml(
+            rules, geometry="polygon", labels=labels
+        )
+    return out
+
+
+def _bivariate_rules(time: str, lang: str) -> tuple[str, list[Rule]]:
+    """Return the bivariate map's name and its nine classes as rules, and no data."""
+    name, classes = bivariate_classes(lang)
+    third, minutes = field("tiers_niveau_vie"), field(time)
+    low, high = (float(c) for c in TIME_CUTS_MIN)
+    columns = (
+        f"{minutes} <= {low!r}",
+        f"{minutes} > {low!r} AND {minutes} <= {high!r}",
+        f"({minutes} > {high!r} OR {minutes} IS NULL)",
+    )
+    rules = [
+        Rule(words, f"{third} = {t} AND {columns[c]}", colour)
+        for t, c, colour, words in classes
+    ]
+    missing = f"{third} IS NULL OR {third} NOT IN (1, 2, 3)"
+    return name, [*rules, Rule(label("no_data", lang), missing, NO_DATA_COLOUR)]
 
 
 def _index_style(result: RunResult, has: Callable[..., bool]) -> str | None:

@@ -21,6 +21,7 @@ import geopandas as gpd
 
 from coordogeo._columns import TIME_BEFORE, nearest_column
 from coordogeo._meanings import meaning
+from coordogeo._words.layers import LAYER_TEXT
 from coordogeo._words.report import REPORT_TEXT
 from coordogeo.io import write_results
 from coordogeo.maps import (
@@ -246,6 +247,23 @@ def _scenario_page(
     )
 
 
+def layer_titles(result: RunResult, names: list[str]) -> dict[str, tuple[str, str]]:
+    """Return the title and description of each GeoPackage layer of ``names``."""
+    words = LAYER_TEXT[result.config.lang]
+    out = {name: words[name] for name in names if name in words}
+    for n, outcome in enumerate(result.scenarios, start=1):
+        if f"scenario_{n}" in names:
+            title, about = words["scenario"]
+            name = outcome.spec.name[:1].upper() + outcome.spec.name[1:]
+            out[f"scenario_{n}"] = (title.format(n=n, name=name), about)
+    return out
+
+
+def _is_layer(frame: object) -> bool:
+    """Whether a written frame is a GeoPackage layer (not a CSV table)."""
+    return isinstance(frame, gpd.GeoDataFrame)
+
+
 def scenario_pages(result: RunResult) -> dict[str, Any]:
     """Return the page name of each scenario: ``carte_scenario_<n>_<name>.html``."""
     return {
@@ -281,6 +299,7 @@ def write_everything(
         folder / GEOPACKAGE,
         csv=result.config.csv,
         styles=styles,
+        titles=layer_titles(result, [n for n, f in heads.items() if _is_layer(f)]),
         xlsx=True,
         meanings=lambda column: meaning(column, lang),
         lang=lang,

@@ -202,3 +202,53 @@ def test_tables_keep_codes_and_counts_in_csv_and_workbook(tmp_path):
     assert sheet["D2"].number_format == "0.00"
     meanings = list(book["colonnes"].iter_rows(min_row=2, values_only=True))
     assert meanings[0] == ("resume", "insee", "<insee>")
+
+
+def test_titles_dates_and_second_styles_as_qgis_reads_them(frames, tmp_path):
+    import sqlite3  # noqa: PLC0415
+
+    communes, _ = frames
+    opened = pd.to_datetime(["2009-02-01", None, "2021-06-30", "2015-01-01", None])
+    stamped = pd.to_datetime(["2009-02-01 08:30"] * 5)
+    layer = communes.assign(ouverture=opened, horodatage=stamped)
+    write_results(
+        tmp_path / "out.gpkg", communes=layer, lang="en",
+        styles={"communes": "<qgis/>", "communes:Zonage": "<qgis/>"},
+        titles={"communes": ("Communes of the territory", "One row per commune.")},
+    )  # fmt: skip
+    with sqlite3.connect(tmp_path / "out.gpkg") as db:
+        contents = db.execute(
+            "SELECT identifier, description FROM gpkg_contents "
+            "WHERE table_name = 'communes'"
+        ).fetchone()
+        styles = db.execute(
+            "SELECT styleName, useAsDefault, update_time, description "
+            "FROM layer_styles ORDER BY id"
+        ).fetchall()
+        table = db.execute("SELECT sql FROM sqlite_master WHERE name = 'communes'")
+        sql = table.fetchone()[0]
+        dates = db.execute("SELECT ouverture FROM communes ORDER BY fid").fetchall()
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+    db.close()
+    assert contents == ("Communes of the territory", "One row per commune.")
+    assert [(name, default) for name, default, *_ in styles] == [
+        ("communes", 1), ("Zonage", 0)
+    ]  # fmt: skip
+    day = pd.Timestamp.now(tz="UTC").strftime("%Y-%m-%dT00:00:00.000Z")
+    assert {s[2] for s in styles} == {day}  # dated: QGIS lists one style each
+    assert {s[3] for s in styles} == {
+        "coordogeo: the classes and colours of the web map"
+    }
+    # a day is a GeoPackage DATE; a time of day stays a DATETIME
+    assert '"ouverture" DATE' in sql and '"horodatage" DATETIME' in sql
+    assert dates == [
+        ("2009-02-01",),
+        (None,),
+        ("2021-06-30",),
+        ("2015-01-01",),
+        (None,),
+    ]
+    assert version == 10200  # GeoPackage 1.2: QGIS 3.22 reads it without a warning
+    with pytest.raises(InputError, match=r"`titles` names \['autre'\]"):
+        write_results(tmp_path / "b.gpkg", communes=communes,
+                      titles={"autre": ("A", "B")})  # fmt: skip
