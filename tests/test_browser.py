@@ -354,3 +354,58 @@ def test_the_commune_search_finds_a_commune_offline(served):
                               "&& v.getZoom).getZoom()")  # fmt: skip
     assert len(names) == 214  # every commune of the sample
     assert after > before  # zoomed onto the commune found
+
+
+#: Every box a page draws over its map.
+_BOXES = (
+    ".coordogeo-title, .coordogeo-legend-panel, .coordogeo-links, .coordogeo-source, "
+    ".coordogeo-downloads, .coordogeo-ranking, .coordogeo-summary, "
+    ".leaflet-control-layers, .leaflet-control-zoom, .coordogeo-fullscreen, "
+    ".coordogeo-search, .leaflet-control-scale"
+)
+_MEASURE = """() => {
+    const map = Object.values(window).find(v => v && v._leaflet_id && v.getZoom);
+    const boxes = [...document.querySelectorAll(SELECTORS)]
+        .map(el => [el.className.split(" ")[0], el.getBoundingClientRect()])
+        .filter(([, r]) => r.width > 0 && r.height > 0)
+        .map(([name, r]) => [name, [r.left, r.top, r.right, r.bottom]]);
+    let bounds = null;
+    map.eachLayer(layer => {
+        if (layer instanceof L.GeoJSON && layer.getLayers().length) {
+            bounds = bounds ? bounds.extend(layer.getBounds()) : L.latLngBounds(
+                layer.getBounds().getSouthWest(), layer.getBounds().getNorthEast());
+        }
+    });
+    const a = map.latLngToContainerPoint(bounds.getNorthWest());
+    const b = map.latLngToContainerPoint(bounds.getSouthEast());
+    const box = map.getContainer().getBoundingClientRect();
+    return {boxes: boxes, zoom: map.getZoom(),
+            territory: [a.x + box.left, a.y + box.top, b.x + box.left, b.y + box.top],
+            toggle: document.querySelector(".leaflet-control-layers-toggle").title,
+            labels: document.querySelectorAll(".coordogeo-label").length};
+}"""
+
+
+def _overlap(a: list[float], b: list[float]) -> bool:
+    return a[0] < b[2] - 1 and b[0] < a[2] - 1 and a[1] < b[3] - 1 and b[1] < a[3] - 1
+
+
+@pytest.mark.parametrize(
+    "page_name",
+    ["carte_synthese.html", "carte_indice.html", "carte_equite.html",
+     "carte_scenario_2_fermeture_du_centre_de_sante_cds_02.html"],
+)  # fmt: skip
+def test_boxes_cover_neither_each_other_nor_the_territory(served, page_name):
+    with _laptop_page(served, page_name) as page:
+        page.wait_for_timeout(700)  # fitted once the page is laid out
+        seen = page.evaluate(_MEASURE.replace("SELECTORS", repr(_BOXES)))
+    boxes, territory = seen["boxes"], seen["territory"]
+    assert len(boxes) >= 8
+    for k, (name, box) in enumerate(boxes):
+        for other, box2 in boxes[k + 1 :]:
+            assert not _overlap(box, box2), f"{name} covers {other}"
+        assert not _overlap(box, territory), f"{name} covers the territory"
+    width, height = territory[2] - territory[0], territory[3] - territory[1]
+    assert width > 300 or height > 300
+    assert seen["toggle"] == "Couches"  # Leaflet's "Layers", in French
+    assert seen["labels"] >= 5

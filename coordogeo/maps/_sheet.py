@@ -71,6 +71,9 @@ class Sheet:
     areas: list[Area] = field(default_factory=list)
     keys: list[Key] = field(default_factory=list)
     marks: list[Marks] = field(default_factory=list)
+    #: Names of the coloured themes, and of the areas outlined while one shows.
+    themes: set[str] = field(default_factory=set)
+    outlined: set[str] = field(default_factory=set)
 
 
 def sheet_of(m: folium.Map) -> Sheet | None:

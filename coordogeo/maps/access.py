@@ -120,7 +120,7 @@ def access_map(
         m = new_map(cells, page=page.titled(page.title_or(access_title(result))))
     add_travel_times(m, cells, column=column, lang=lang, max_shapes=page.max_shapes)
     add_structures(m, structures, lang=lang)
-    folium.LayerControl(collapsed=False).add_to(m)
+    folium.LayerControl(collapsed=True).add_to(m)
     return m
 
 

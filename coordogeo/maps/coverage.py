@@ -101,7 +101,7 @@ def coverage_map(
     add_territories(m, shapes, odd, lang=lang)
     if structures is not None:
         add_structures(m, structures, lang=lang)
-    folium.LayerControl(collapsed=False).add_to(m)
+    folium.LayerControl(collapsed=True).add_to(m)
     return m
 
 

@@ -193,5 +193,5 @@ def equity_map(
     )  # fmt: skip
     if structures is not None:
         add_structures(m, structures, lang=lang)
-    folium.LayerControl(collapsed=False).add_to(m)
+    folium.LayerControl(collapsed=True).add_to(m)
     return m

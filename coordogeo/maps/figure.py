@@ -101,7 +101,7 @@ def figure(m: folium.Map, *, paper: str | tuple[float, float] = "A4-paysage") ->
     areas = [a for a in sheet.areas if _shown(a.layer)]
     marks = [k for k in sheet.marks if _shown(k.layer)]
     crs = _metric_crs(sheet, areas, marks)
-    _draw_areas(ax, areas, crs)
+    _draw_areas(ax, areas, crs, sheet)
     extent = _draw_base(ax, sheet, crs)
     _draw_marks(ax, marks, crs)
     _frame(ax, extent if extent is not None else _extent(areas, marks, crs))
@@ -182,10 +182,15 @@ def _metric_crs(sheet: Sheet, areas: list[Area], marks: list[Marks]) -> CRS:
     return crs if crs is not None else CRS.from_epsg(3857)
 
 
-def _draw_areas(ax: Any, areas: list[Area], crs: CRS) -> None:
+def _draw_areas(ax: Any, areas: list[Area], crs: CRS, sheet: Sheet) -> None:
+    theme = any(a.name in sheet.themes for a in areas)
     for area in areas:
         shapes = area.shapes.to_crs(crs)
         fills = shapes["_fill"].astype(str).to_numpy()
+        if theme and area.name in sheet.outlined:  # as the page: outlines only
+            shapes.boundary.plot(ax=ax, color=[_darker(c) for c in fills],
+                                 linewidth=1.1)  # fmt: skip
+            continue
         hatched = fills == HATCH_FILL
         plain = shapes[~hatched]
         cells = area.weight < _CELL_WEIGHT
@@ -205,6 +210,14 @@ def _draw_areas(ax: Any, areas: list[Area], crs: CRS) -> None:
                 ax=ax, facecolor="none", hatch="////", edgecolor="#333333",
                 linewidth=0.3,
             )  # fmt: skip
+
+
+def _darker(colour: str) -> str:
+    """Return ``#rrggbb`` at 55 % of its light (the page's outline of a fill)."""
+    if not (colour.startswith("#") and len(colour) == 7):  # noqa: PLR2004
+        return "#333333"
+    rgb = (round(int(colour[k : k + 2], 16) * 0.55) for k in (1, 3, 5))
+    return "#" + "".join(f"{v:02x}" for v in rgb)
 
 
 def _draw_base(ax: Any, sheet: Sheet, crs: CRS) -> tuple[float, ...] | None:

@@ -83,8 +83,8 @@ _PRINT_CSS: Final = (
     ".coordogeo-title,.coordogeo-source,.coordogeo-legend-panel{position:fixed}}"
     "</style>"
 )
-#: Zoom from which the commune names are written on the map.
-LABEL_ZOOM: Final = 11
+#: Zoom from which the commune names are written on the map, where they fit.
+LABEL_ZOOM: Final = 8
 
 
 def add_backgrounds(m: folium.Map, *, lang: str) -> folium.Map:
@@ -158,9 +158,18 @@ def add_communes_base(
         interactive=False,
     ).add_to(m)
     centres = shown.geometry.representative_point()
+    weight = (
+        shown["population"].to_numpy(dtype=np.float64)
+        if "population" in shown
+        else shown.geometry.area.to_numpy()
+    )
+    plain = shown["nom"].astype(str) if "nom" in shown else shown.index.astype(str)
+    first = np.argsort(-np.nan_to_num(weight, nan=0.0), kind="stable")
+    rows = list(zip(centres, names, plain.str.len(), strict=True))
     _Labels(
-        [[float(p.y), float(p.x), n] for p, n in zip(centres, names, strict=True)]
-    ).add_to(m)
+        [[float(rows[k][0].y), float(rows[k][0].x), rows[k][1], int(rows[k][2])]
+         for k in first]
+    ).add_to(m)  # fmt: skip
     plain = shown["nom"].astype(str) if "nom" in shown else shown.index.astype(str)
     bounds = shown.geometry.bounds.to_numpy()
     _Search(
@@ -234,8 +243,108 @@ class _Search(MacroElement):
         self.placeholder = placeholder
 
 
+class _FitClear(MacroElement):
+    """Fit the map to the territory in the room the page's boxes leave it.
+
+    Once the page is laid out (and before and after printing), the boxes at the
+    map's edges (title, legends, tables, links, source) are measured and the
+    territory is fitted inside what they leave, at quarter zoom steps: no box
+    covers it. The layer control's button is named in the page's language.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }};
+            var bounds = {{ this.bounds|tojson }}, sides = {{ this.sides|tojson }};
+            map.options.zoomSnap = 0.25;
+            function edges() {
+                var box = map.getContainer().getBoundingClientRect();
+                var room = {left: 0, top: 0, right: 0, bottom: 0};
+                ["left", "top", "right", "bottom"].forEach(function (side) {
+                    document.querySelectorAll(sides[side]).forEach(function (el) {
+                        var r = el.getBoundingClientRect();
+                        if (!r.width || !r.height) { return; }
+                        var d = {left: r.right - box.left, top: r.bottom - box.top,
+                                 right: box.right - r.left,
+                                 bottom: box.bottom - r.top};
+                        room[side] = Math.max(room[side], d[side]);
+                    });
+                });
+                return room;
+            }
+            function stack() {  // the legends end below the boxes above them
+                var top = 0;
+                document.querySelectorAll(sides.above).forEach(function (el) {
+                    var r = el.getBoundingClientRect();
+                    if (r.width && r.height) { top = Math.max(top, r.bottom); }
+                });
+                document.querySelectorAll(".coordogeo-legend-panel").forEach(
+                    function (el) {
+                        var bottom = el.getBoundingClientRect().bottom;
+                        el.style.maxHeight = Math.max(80, bottom - top - 8) + "px";
+                    });
+            }
+            function fit() {
+                stack();
+                var room = edges(), size = map.getSize();
+                if (room.left + room.right > 0.7 * size.x) {
+                    room.left = room.right = 0;
+                }
+                if (room.top + room.bottom > 0.7 * size.y) {
+                    room.top = room.bottom = 0;
+                }
+                map.fitBounds(bounds, {
+                    paddingTopLeft: [room.left + 8, room.top + 8],
+                    paddingBottomRight: [room.right + 8, room.bottom + 8],
+                    animate: false});
+            }
+            function named() {
+                var name = {{ this.layers|tojson }};
+                var toggles = ".leaflet-control-layers-toggle";
+                document.querySelectorAll(toggles).forEach(function (a) {
+                    a.title = name;
+                    a.setAttribute("aria-label", name);
+                });
+            }
+            window.addEventListener("load", function () { named(); fit(); });
+            window.addEventListener("beforeprint", fit);
+            window.addEventListener("afterprint", fit);
+        })();
+        {% endmacro %}
+        """
+    )
+
+    #: The boxes measured on each side of the map.
+    SIDES: Final = {
+        "top": ".coordogeo-title",
+        "left": ".coordogeo-legend-panel, .coordogeo-ranking, .coordogeo-summary, "
+        ".leaflet-top.leaflet-left .leaflet-control",
+        "right": ".leaflet-top.leaflet-right .leaflet-control",
+        "bottom": ".coordogeo-source, .coordogeo-downloads, .coordogeo-links, "
+        ".leaflet-bottom .leaflet-control",
+        # the boxes above the legends, on the left
+        "above": ".coordogeo-ranking, .coordogeo-summary, "
+        ".leaflet-top.leaflet-left .leaflet-control",
+    }
+
+    def __init__(self, bounds: list[list[float]], *, layers: str = "Couches") -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "FitClear"
+        self.bounds = [[float(v) for v in corner] for corner in bounds]
+        self.layers = layers
+        self.sides = self.SIDES
+
+
 class _Labels(MacroElement):
-    """Commune names written from :data:`LABEL_ZOOM`; already escaped texts."""
+    """Commune names where they fit, the most populated first; escaped texts.
+
+    From zoom :data:`LABEL_ZOOM`, after each move the names are placed in order
+    (most populated communes first) and one that would overlap a name already
+    written is left out: a département opens with its towns named, and more
+    names come as one zooms in.
+    """
 
     _template = Template(
         """
@@ -246,18 +355,33 @@ class _Labels(MacroElement):
         {% macro script(this, kwargs) %}
         (function () {
             var map = {{ this._parent.get_name() }};
-            var layer = L.layerGroup();
-            {{ this.labels|tojson }}.forEach(function (row) {
-                L.marker([row[0], row[1]], {interactive: false, keyboard: false,
-                    icon: L.divIcon({className: "coordogeo-label", html: row[2],
-                                     iconSize: null})}).addTo(layer);
-            });
-            function toggle() {
-                if (map.getZoom() >= {{ this.zoom }}) { layer.addTo(map); }
-                else { layer.remove(); }
+            var layer = L.layerGroup().addTo(map);
+            var rows = {{ this.labels|tojson }};
+            function place() {
+                layer.clearLayers();
+                if (map.getZoom() < {{ this.zoom }}) { return; }
+                var size = map.getSize(), placed = [];
+                for (var i = 0; i < rows.length && placed.length < 400; i++) {
+                    var p = map.latLngToContainerPoint([rows[i][0], rows[i][1]]);
+                    var box = [p.x - 2, p.y - 2, p.x + 6.2 * rows[i][3] + 4,
+                               p.y + 15];
+                    if (box[0] < 0 || box[1] < 0 || box[2] > size.x
+                        || box[3] > size.y) { continue; }
+                    var free = placed.every(function (b) {
+                        return box[2] < b[0] || box[0] > b[2]
+                            || box[3] < b[1] || box[1] > b[3];
+                    });
+                    if (!free) { continue; }
+                    placed.push(box);
+                    L.marker([rows[i][0], rows[i][1]], {
+                        interactive: false, keyboard: false,
+                        icon: L.divIcon({className: "coordogeo-label",
+                                         html: rows[i][2], iconSize: null})
+                    }).addTo(layer);
+                }
             }
-            map.on("zoomend", toggle);
-            toggle();
+            map.on("zoomend moveend", place);
+            place();
         })();
         {% endmacro %}
         """
@@ -376,7 +500,10 @@ def new_map(
     if len(shown):
         xmin, ymin, xmax, ymax = shown.total_bounds
         if np.isfinite([xmin, ymin, xmax, ymax]).all():
-            m.fit_bounds([[ymin, xmin], [ymax, xmax]])
+            m.fit_bounds([[ymin, xmin], [ymax, xmax]])  # before the page is laid out
+            _FitClear(
+                [[ymin, xmin], [ymax, xmax]], layers=label("layers_control", page.lang)
+            ).add_to(m)
     FullScreen(label("fullscreen", page.lang)).add_to(m)
     note = note if note is not None else time_note(frame, page.lang)
     if page.title:

@@ -227,7 +227,7 @@ def index_map(
     )  # fmt: skip
     if structures is not None:
         add_structures(m, structures, lang=lang)
-    folium.LayerControl(collapsed=False).add_to(m)
+    folium.LayerControl(collapsed=True).add_to(m)
     return m
 
 
@@ -401,5 +401,5 @@ def zonage_map(
     add_zonage(m, result, lang=lang)
     if structures is not None:
         add_structures(m, structures, lang=lang)
-    folium.LayerControl(collapsed=False).add_to(m)
+    folium.LayerControl(collapsed=True).add_to(m)
     return m

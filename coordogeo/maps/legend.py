@@ -29,7 +29,8 @@ _BOX_TEMPLATE = (
     # above Leaflet's scale bar (bottom left), which it would otherwise hide; a
     # panel that folds, so that on a laptop screen nothing stays hidden under it
     '<details open class="coordogeo-legend-panel" style="position:fixed;bottom:56px;'
-    'left:12px;z-index:9999;max-width:70vw;font:12px sans-serif">'
+    "left:12px;z-index:9999;max-width:min(70vw,340px);"
+    'max-height:calc(100vh - 190px);overflow-y:auto;font:12px sans-serif">'
     '<summary style="cursor:pointer;background:rgba(255,255,255,0.92);'
     "border:1px solid #999;border-radius:4px;padding:2px 8px;width:max-content;"
     'font-weight:bold">{{ this.heading }}</summary>'

@@ -10,14 +10,17 @@ from typing import Any, Final
 
 import numpy as np
 import pandas as pd
+from jinja2 import Template
 
 import folium
 import geopandas as gpd
+from branca.element import MacroElement
 
 from coordogeo._columns import apl_column
 from coordogeo._numbers import thousands
 from coordogeo.errors import InputError, check_columns
 from coordogeo.maps._raster import add_polygons
+from coordogeo.maps._sheet import sheet_of
 from coordogeo.maps._style import (
     SIMPLIFY_M,
     TIME_COLOURS,
@@ -190,13 +193,20 @@ or empty. Pass at least one result with rows.
         page=page.titled(page.title_or("overview_title")),
         note=time_note(timed, lang) if timed is not None else None,
     )
-    themes = _draw(m, layers, shown, lang, page.max_shapes)
-    if links:
-        _add_links(m, links, lang)
-    if figures:
-        _add_figures(m, figures)
+    themes, coverage = _draw(m, layers, shown, lang, page.max_shapes)
+    if links or figures:
+        _add_links(m, links or {}, figures or {}, lang)
     folium.LayerControl(collapsed=True).add_to(m)
     one_at_a_time(m, themes, lang=lang)
+    if themes and coverage:
+        _Outlined(coverage, themes).add_to(m)
+        sheet = sheet_of(m)
+        if sheet is not None:  # the print figure draws them so too
+            for area in sheet.areas:
+                if any(area.layer is t for t in themes):
+                    sheet.themes.add(area.name)
+                if any(area.layer is c for c in coverage):
+                    sheet.outlined.add(area.name)
     return m
 
 
@@ -206,10 +216,11 @@ def _draw(
     shown: dict[str, gpd.GeoDataFrame],
     lang: str,
     max_shapes: int | None,
-) -> list[Any]:
+) -> tuple[list[Any], list[Any]]:
     """Add each layer given, in drawing order (areas below points).
 
-    Returns the layers of the coloured themes (:data:`_THEMES`), to be exclusive.
+    Returns the layers of the coloured themes (:data:`_THEMES`), to be exclusive,
+    and the CPTS and uncovered communes' layers, outlined while a theme is on.
     """
     steps: list[tuple[str, Any]] = [
         (
@@ -251,7 +262,8 @@ def _draw(
     ]
     if "travel_times" in shown and layers.income and layers.income_group:
         shown = {**shown, "bivariate": shown["travel_times"]}
-    themes = []
+    themes, coverage = [], []
+    filled = {text(label("cpts_layer", lang)), text(label("gap", lang))}
     for name, draw in steps:
         if name not in shown:
             continue
@@ -260,7 +272,9 @@ def _draw(
                 layer.show = False
             if name in _THEMES:
                 themes.append(layer)
-    return themes
+            if name == "territories" and getattr(layer, "layer_name", "") in filled:
+                coverage.append(layer)
+    return themes, coverage
 
 
 def links_to(
@@ -328,38 +342,88 @@ def _checked_href(href: str, *, name: str) -> str:
     return str(href)
 
 
-def _add_figures(m: folium.Map, figures: Mapping[str, str]) -> None:
-    """Add each figure (an image file beside the page) in a box that unfolds."""
-    items = "".join(
-        f"<details><summary style='cursor:pointer'><b>{text(name)}</b></summary>"
-        f'<img src="{text(_checked_href(src, name="figures"))}" alt="{text(name)}" '
-        'style="width:min(720px,70vw);background:#fff;margin-top:4px"></details>'
-        for name, src in figures.items()
-    )
-    box = (
-        '<div class="coordogeo-figures" style="position:fixed;top:80px;left:12px;'
-        "z-index:9998;background:rgba(255,255,255,0.95);padding:6px 10px;"
-        f'border:1px solid #999;border-radius:4px;font:12px sans-serif">{items}</div>'
-    )
-    figure = page_of(m)
-    figure.html.add_child(folium.Element(box))
+def _add_links(
+    m: folium.Map, links: Mapping[str, str], figures: Mapping[str, str], lang: str
+) -> None:
+    """Add the box of links to the other maps and of the figures (bottom right).
 
-
-def _add_links(m: folium.Map, links: Mapping[str, str], lang: str) -> None:
-    """Add a box of links to the other maps (bottom right)."""
+    Folded when the page opens, so that it covers no part of the territory; each
+    figure (an image file beside the page) unfolds on its own.
+    """
     for href in links.values():
         _checked_href(href, name="links")
     rows = "".join(
         f'<li><a href="{text(href)}">{text(name)}</a></li>'
         for name, href in links.items()
     )
+    items = "".join(
+        f"<details><summary style='cursor:pointer'><b>{text(name)}</b></summary>"
+        f'<img src="{text(_checked_href(src, name="figures"))}" alt="{text(name)}" '
+        'style="width:min(720px,70vw);background:#fff;margin-top:4px"></details>'
+        for name, src in figures.items()
+    )
+    listed = (
+        f"<details><summary style='cursor:pointer'><b>"
+        f"{text(label('other_maps', lang))}</b></summary>"
+        f'<ul style="margin:4px 0 0 16px;padding:0">{rows}</ul></details>'
+        if rows
+        else ""
+    )
     box = (  # above the source and download lines; folds, scrolls when long
         '<div class="coordogeo-links" style="position:fixed;bottom:56px;right:12px;'
-        "z-index:9999;background:rgba(255,255,255,0.92);padding:8px 10px;"
+        "z-index:9999;background:rgba(255,255,255,0.92);padding:6px 10px;"
         "border:1px solid #999;border-radius:4px;font:12px sans-serif;"
-        'max-height:40vh;overflow-y:auto;max-width:32vw">'
-        f"<details open><summary><b>{text(label('other_maps', lang))}</b></summary>"
-        f'<ul style="margin:4px 0 0 16px;padding:0">{rows}</ul></details></div>'
+        f'max-height:60vh;overflow-y:auto;max-width:min(60vw,740px)">{listed}{items}'
+        "</div>"
     )
     figure = page_of(m)
     figure.html.add_child(folium.Element(box))
+
+
+class _Outlined(MacroElement):
+    """Draw the CPTS (and the communes outside any) as outlines while a theme is on.
+
+    Two coloured layers would blend into colours no legend explains (the CPTS
+    pastels under the travel times, the red of uncovered communes beside the
+    longest times): while one of ``themes`` shows, each CPTS keeps its colour on
+    a darker, thicker outline and no fill; off, the fills come back.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }};
+            var shapes = [{% for name in this.shapes %}{{ name }},{% endfor %}];
+            var themes = [{% for name in this.themes %}{{ name }},{% endfor %}];
+            function darker(colour) {
+                if (!/^#[0-9a-fA-F]{6}$/.test(colour)) { return "#333333"; }
+                var n = parseInt(colour.slice(1), 16), out = "#";
+                [16, 8, 0].forEach(function (s) {
+                    var v = Math.round(((n >> s) & 255) * 0.55);
+                    out += v.toString(16).padStart(2, "0");
+                });
+                return out;
+            }
+            function update() {
+                var on = themes.some(function (t) { return map.hasLayer(t); });
+                shapes.forEach(function (layer) {
+                    if (!on) { layer.resetStyle(); return; }
+                    layer.setStyle(function (f) {
+                        return {fillOpacity: 0, opacity: 1, weight: 2.5,
+                                color: darker(f.properties._fill)};
+                    });
+                });
+            }
+            map.on("overlayadd overlayremove baselayerchange", update);
+            map.whenReady(update);
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, shapes: list[Any], themes: list[Any]) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "Outlined"
+        self.shapes = [layer.get_name() for layer in shapes]
+        self.themes = [layer.get_name() for layer in themes]

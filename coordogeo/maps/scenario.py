@@ -164,7 +164,7 @@ def scenario_map(
         add_legend(m, label("structures", lang), marks)
     if summary:
         _add_summary(m, summary, lang)
-    folium.LayerControl(collapsed=False).add_to(m)
+    folium.LayerControl(collapsed=True).add_to(m)
     return m
 
 

@@ -114,7 +114,7 @@ def underserved_map(
         add_structures(m, structures, lang=lang)
     if points is not None:
         add_suggested_sites(m, points, lang=lang)
-    folium.LayerControl(collapsed=False).add_to(m)
+    folium.LayerControl(collapsed=True).add_to(m)
     return m
 
 
