@@ -42,6 +42,7 @@ class Key:
     layer: str | None = None
     opacity: float = 1.0
     grid: tuple[Any, ...] | None = None
+    outlined: bool = False  # drawn as outlines (under a coloured theme)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ Lambert-93 (EPSG:2154) in metropolitan France, in its UTM zone elsewhere.
 from __future__ import annotations
 
 import textwrap
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Final
 
@@ -109,6 +110,9 @@ def figure(m: folium.Map, *, paper: str | tuple[float, float] = "A4-paysage") ->
     _north_arrow(ax)
     shown = {a.name for a in areas} | {k.name for k in marks}
     keys = [k for k in sheet.keys if k.layer is None or k.layer in shown]
+    if any(a.name in sheet.themes for a in areas):  # their swatches as drawn
+        keys = [replace(k, outlined=True) if k.layer in sheet.outlined else k
+                for k in keys]  # fmt: skip
     legend = fig.add_axes(
         _box(width - legend_mm - _MARGIN_MM / 2, _SOURCE_MM + _MARGIN_MM, legend_mm,
              tall, width, height)
@@ -184,10 +188,11 @@ def _metric_crs(sheet: Sheet, areas: list[Area], marks: list[Marks]) -> CRS:
 
 def _draw_areas(ax: Any, areas: list[Area], crs: CRS, sheet: Sheet) -> None:
     theme = any(a.name in sheet.themes for a in areas)
-    for area in areas:
+    outlined = [a for a in areas if theme and a.name in sheet.outlined]
+    for area in [a for a in areas if a not in outlined] + outlined:
         shapes = area.shapes.to_crs(crs)
         fills = shapes["_fill"].astype(str).to_numpy()
-        if theme and area.name in sheet.outlined:  # as the page: outlines only
+        if area in outlined:  # as the page: outlines only, above the theme
             shapes.boundary.plot(ax=ax, color=[_darker(c) for c in fills],
                                  linewidth=1.1)  # fmt: skip
             continue
@@ -339,10 +344,16 @@ def _draw_legend(ax: Any, keys: list[Key], marks: list[Marks], lang: str) -> Non
             ax.text(x, y, words, fontsize=size - 0.5, va="center", color="#444444")
         elif kind == "mark":
             shape, filled = extra
-            ax.scatter([x + 0.04], [y], s=28 if shape == "*" else 18, marker=shape,
+            ax.scatter([x + 0.04], [y], s=70 if shape == "*" else 18, marker=shape,
                        c=colour if filled else "#ffffff",
                        edgecolors="#ffffff" if filled else colour,
                        linewidths=0.6 if filled else 1.2)  # fmt: skip
+            ax.text(x + 0.1, y, words, fontsize=size, va="center")
+        elif kind == "outline":
+            ax.add_patch(Rectangle(
+                (x + 0.005, y - 0.3), 0.07, 0.6, facecolor="none",
+                edgecolor=_darker(colour), linewidth=1.1,
+            ))  # fmt: skip
             ax.text(x + 0.1, y, words, fontsize=size, va="center")
         else:
             hatch, opacity = colour == HATCH, extra
@@ -373,7 +384,11 @@ def _legend_rows(
                 for column, colour in zip(columns, line, strict=True):
                     rows.append(("swatch", colour, f"{name} · {column}", key.opacity))
             continue
-        rows += [("swatch", c, words, key.opacity) for c, words in key.items]
+        rows += [
+            ("outline" if key.outlined and c != HATCH else "swatch", c, words,
+             key.opacity)
+            for c, words in key.items
+        ]  # fmt: skip
     if marks:  # drawn as on the map (a page's own key of them is replaced)
         rows.append(("title", "", label("structures", lang), None))
         rows += [("mark", k.colour, k.name, (k.shape, k.filled)) for k in marks]

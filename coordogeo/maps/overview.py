@@ -409,6 +409,7 @@ class _Outlined(MacroElement):
                 var on = themes.some(function (t) { return map.hasLayer(t); });
                 shapes.forEach(function (layer) {
                     if (!on) { layer.resetStyle(); return; }
+                    if (map.hasLayer(layer)) { layer.bringToFront(); }
                     layer.setStyle(function (f) {
                         return {fillOpacity: 0, opacity: 1, weight: 2.5,
                                 color: darker(f.properties._fill)};
