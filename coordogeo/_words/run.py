@@ -31,6 +31,8 @@ WORDS: Final[dict[str, dict[str, str]]] = {
             " {labels}"
         ),
         "network_detail": "{nodes} nœuds, {edges} arcs{where}",
+        "finess_vintage": "FINESS, extraction du {date}",
+        "filosofi_vintage": "Filosofi {year}",
         "from_cache": ", lu depuis le cache {folder}",
         "matrix_detail": "paires ≤ {bound} min",
         "no_segment_what": "routes sans segment de longueur non nulle",
@@ -223,6 +225,8 @@ WORDS: Final[dict[str, dict[str, str]]] = {
             "{what}: {n} row(s) filled with {value} (index.fill_capacity) — {labels}"
         ),
         "network_detail": "{nodes} nodes, {edges} edges{where}",
+        "finess_vintage": "FINESS, extracted {date}",
+        "filosofi_vintage": "Filosofi {year}",
         "from_cache": ", read from the cache {folder}",
         "matrix_detail": "pairs ≤ {bound} min",
         "no_segment_what": "roads without a segment of non-zero length",

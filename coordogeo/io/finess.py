@@ -99,7 +99,8 @@ def read_finess(
         empty and ``location_issue`` says why). No row of ``territory`` (or of
         the ``categories``) is dropped; the rows of other territories are left out
         and listed in ``attrs["other_territories"]`` (FINESS number -> INSEE code),
-        for the caller to count.
+        for the caller to count. The header record's extraction date (ISO) is in
+        ``attrs["extracted"]`` (None when the record has no date).
 
     Raises
     ------
@@ -138,6 +139,7 @@ def read_finess(
         frame.attrs.update(opened_after_as_of=dropped, no_opening_date=undated)
     # the rows of other territories (overseas in a national file): named, counted
     frame.attrs["other_territories"] = {str(k): str(v) for k, v in elsewhere.items()}
+    frame.attrs["extracted"] = _extraction_date(text)
     if (~frame["located"]).any():
         logger.info(
             "%d FINESS row(s) without usable coordinates", (~out["located"]).sum()
@@ -164,6 +166,19 @@ def _categories(categories: Iterable[str | int] | None) -> set[str] | None:
 def _decoded(path: Path) -> str:
     """Return the file's text (:func:`coordogeo.io._tables.decode_text`)."""
     return decode_text(path.read_bytes(), name=path.name, stacklevel=4)
+
+
+def _extraction_date(text: str) -> str | None:
+    r"""Return the extraction date of the header record (ISO), or None.
+
+    >>> _extraction_date("finess;etalab;98;2026-05-12\nstructureet;…")
+    '2026-05-12'
+    >>> _extraction_date("finess;etalab;98;2026") is None
+    True
+    """
+    head = text.split("\n", 1)[0].strip().split(";")[-1].strip()
+    date = pd.to_datetime(head, errors="coerce", format="ISO8601")
+    return None if pd.isna(date) or len(head) < 8 else date.date().isoformat()  # noqa: PLR2004
 
 
 def _sections(text: str, *, path: str) -> tuple[pd.DataFrame, pd.DataFrame]:

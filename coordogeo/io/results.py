@@ -45,6 +45,7 @@ def write_results(
     csv: Literal["excel", "plain"] = "excel",
     styles: Mapping[str, str] | None = None,
     titles: Mapping[str, tuple[str, str]] | None = None,
+    metadata: Mapping[str, str] | None = None,
     xlsx: bool = False,
     meanings: Callable[[str], str] | None = None,
     lang: Literal["fr", "en"] = "fr",
@@ -90,6 +91,10 @@ def write_results(
         Layer name -> (title, description): what QGIS shows in its browser and the
         layer's properties (``gpkg_contents.identifier`` and ``description``);
         the table keeps its short name.
+    metadata
+        Name -> text written as the GeoPackage's own metadata (GDAL's dataset
+        metadata: the source line and each input's vintage), which
+        ``gdalinfo`` and QGIS's layer properties show.
     xlsx
         Also write every table in one workbook, ``<stem>.xlsx`` (see
         :func:`write_workbook`): texts as text (codes keep their zeros, nothing
@@ -164,6 +169,7 @@ def write_results(
                             # GeoPackage 1.2: what QGIS 3.22 (its GDAL) reads
                             # without a warning, as every later one
                             VERSION="1.2",
+                            dataset_metadata=dict(metadata or {}) or None,
                         )
                         if len(frame):
                             drawn.add(name)

@@ -257,6 +257,38 @@ def _weights(key: Key, value: Any, bad: str) -> Checked:
     return {k.lower(): float(v) for k, v in value.items()}, None
 
 
+def vintages_by_key(vintages: tuple[str, ...]) -> dict[str, str]:
+    """Return ``outputs.vintages`` as ``inputs.<key> -> vintage``.
+
+    >>> vintages_by_key(("communes: INSEE RP 2021", "roads : OSM 2026-04"))
+    {'inputs.communes': 'INSEE RP 2021', 'inputs.roads': 'OSM 2026-04'}
+    """
+    pairs = (v.split(":", 1) for v in vintages if ":" in v)
+    return {f"inputs.{k.strip()}": v.strip() for k, v in pairs}
+
+
+def _vintage_problems(vintages: tuple[str, ...], given: set[str]) -> list[str]:
+    """Say each vintage not written 'key: vintage' for an input given."""
+    problems = []
+    for text in vintages:
+        name, _, said = text.partition(":")
+        if not said.strip():
+            problems.append(
+                f"`outputs.vintages`: {text!r} is not 'key: vintage' (e.g. "
+                "'communes: INSEE RP 2021')"
+            )
+        elif (
+            name.strip() not in given or BY_SECTION["inputs"].get(name.strip()) is None
+        ):
+            files = {n for n, k in BY_SECTION["inputs"].items() if k.kind == "path"}
+            inputs = ", ".join(sorted(given & files))
+            problems.append(
+                f"`outputs.vintages`: {name.strip()!r} is not an input of the "
+                f"config; date one of {inputs}"
+            )
+    return problems
+
+
 def _cross_checks(values: dict[str, Any], given: set[str]) -> list[str]:
     """Check required keys, exclusive inputs and keys that only work together.
 
@@ -291,6 +323,7 @@ def _cross_checks(values: dict[str, Any], given: set[str]) -> list[str]:
         problems.append(
             "`inputs.matrix` is commune to commune: leave out `inputs.population`"
         )
+    problems += _vintage_problems(values.get("vintages", ()), given)
     method = values.get("method", "e2sfca")
     if method == "apl" and "age_weights" not in given:
         problems.append(

@@ -45,7 +45,12 @@ from coordogeo.io import (
 from coordogeo.network import RoadNetwork
 from coordogeo.network.osm import ProfileName, profile_of
 from coordogeo.network.roads import anchor_xy
-from coordogeo.pipeline.config import ConfigError, RunConfig, load_config
+from coordogeo.pipeline.config import (
+    ConfigError,
+    RunConfig,
+    load_config,
+    vintages_by_key,
+)
 from coordogeo.pipeline.ledger import Ledger
 from coordogeo.pipeline.results import (
     Inputs,
@@ -98,6 +103,9 @@ def read_inputs(config: RunConfig, ledger: Ledger) -> Inputs:
     if config.filosofi_communes is not None:
         places = _with_commune_income(config.filosofi_communes, places, ledger)
     network, table = _times_source(config, communes, ledger)
+    ledger.date_inputs(
+        vintages_by_key(config.vintages)
+    )  # the config's, over the files'
     inputs = Inputs(communes, places, structures, members, candidates, network, table,
                     client=_client(config, ledger))  # fmt: skip
     if network is not None:
@@ -255,7 +263,9 @@ def _with_commune_income(
 ) -> gpd.GeoDataFrame:
     """Give each place the median standard of living of its commune (Filosofi)."""
     income = named("inputs.filosofi_communes", read_filosofi_communes, path)
-    ledger.read("inputs.filosofi_communes", path, income)
+    year = income.attrs.get("vintage")
+    said = None if year is None else say("filosofi_vintage", ledger.lang, year=year)
+    ledger.read("inputs.filosofi_communes", path, income, vintage=said)
     codes = places["insee"] if "insee" in places else places.index.to_series()
     median = codes.map(income["niveau_vie_median"])
     missing = median.isna().to_numpy()
@@ -311,7 +321,12 @@ def _finess(path: Path, communes: gpd.GeoDataFrame, ledger: Ledger) -> gpd.GeoDa
     territory = str(territory_of_insee(communes["insee"]).iloc[0])
     sites = named("inputs.finess", lambda p: read_finess(p, territory=territory), path)
     elsewhere = sites.attrs.get("other_territories", {})
-    ledger.read("inputs.finess", path, sites, extra=len(elsewhere))
+    extracted = sites.attrs.get("extracted")
+    ledger.read(
+        "inputs.finess", path, sites, extra=len(elsewhere),
+        vintage=None if extracted is None
+        else say("finess_vintage", ledger.lang, date=extracted),
+    )  # fmt: skip
     if elsewhere:  # a national file: the other territories' rows, counted by name
         ledger.aside(
             say("finess_elsewhere_what", ledger.lang),

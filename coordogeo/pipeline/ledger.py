@@ -58,17 +58,36 @@ class Ledger:
         *,
         population: bool = False,
         extra: int = 0,
+        vintage: str | None = None,
     ) -> None:
         """Count an input: its rows and, for places, its inhabitants.
 
         ``extra``: rows of the file the reader left out (another territory's),
-        counted in its rows and set aside by the caller.
+        counted in its rows and set aside by the caller. ``vintage``: what the file
+        says of its date (the FINESS extraction, the Filosofi year).
         """
         people = float(frame["population"].sum()) if population else None
         self.inputs.append(
             {"key": key, "file": path.name, "rows": len(frame) + extra,
-             "population": people}
+             "population": people, "vintage": vintage}
         )  # fmt: skip
+
+    def date_inputs(self, given: dict[str, str]) -> None:
+        """Set the vintage of the inputs the config dates (``key -> vintage``)."""
+        for entry in self.inputs:
+            if entry["key"] in given:
+                entry["vintage"] = given[entry["key"]]
+
+    def source_line(self, given: str | None) -> str | None:
+        """Return the maps' source line: ``given``, then each vintage it omits."""
+        parts = [given] if given else []
+        parts += [v for v in self.vintages() if v not in (given or "")]
+        return (" ; " if self.lang == "fr" else "; ").join(parts) or None
+
+    def vintages(self) -> list[str]:
+        """Return each dated input's vintage, in reading order, once each."""
+        said = [e.get("vintage") for e in self.inputs]
+        return list(dict.fromkeys(v for v in said if v))
 
     def read_network(
         self, path: Path, network: RoadNetwork, *, cached: Path | None = None

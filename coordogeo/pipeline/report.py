@@ -407,15 +407,18 @@ def report_markdown(result: RunResult, *, files: Sequence[str]) -> str:
     out = [f"# {t['title']} {__version__}", "", f"## {t['inputs']}", ""]
     out.append(
         _md_table(
-            [t["key"], t["file"], t["rows"], t["people"]],
+            [t["key"], t["file"], t["vintage"], t["rows"], t["people"]],
             [
-                [r["key"], r["file"], whole(r["rows"], lang)
+                [r["key"], r["file"], r.get("vintage") or "—", whole(r["rows"], lang)
                  + (f" ({r['detail']})" if r.get("detail") else ""),
                  whole(r["population"], lang)]
                 for r in ledger.inputs
             ],
         )
     )  # fmt: skip
+    line = ledger.source_line(result.config.source_line)
+    if line:  # what every map and figure says of its data
+        out += ["", f"{t['source_line']} : {md_escape(line)}"]
     if ledger.checks:
         out += ["", f"### {t['checks']}", ""]
         out += [
@@ -491,6 +494,7 @@ def report_json(result: RunResult, *, files: Sequence[str]) -> dict[str, Any]:
     return {
         "coordogeo": __version__,
         "inputs": ledger.inputs,
+        "source_line": ledger.source_line(result.config.source_line),
         "checks": ledger.checks,
         "set_aside": ledger.aside_rows,
         "filled": ledger.filled_rows,

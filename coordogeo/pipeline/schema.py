@@ -426,6 +426,18 @@ class RunConfig:
         name="source",
         example='"INSEE Filosofi 2019, FINESS 2026-05, OpenStreetMap 2026-04"',
     )
+    vintages: tuple[str, ...] = key(
+        "outputs",
+        "texts",
+        "Vintage of each input, as 'key: vintage' (the input's key in the inputs "
+        "section): "
+        "written in the source line of every map and figure, the report and the "
+        "GeoPackage's metadata. What a file says of itself is read from it (the "
+        "FINESS extraction date, the Filosofi year); a vintage given here replaces "
+        "it.",
+        default=(),
+        example='["communes: INSEE RP 2021, COG 2024", "roads: OpenStreetMap 2026-04"]',
+    )
     lang: Lang = key(
         "outputs",
         "text",

@@ -21,6 +21,7 @@ import geopandas as gpd
 
 from coordogeo._columns import TIME_BEFORE, nearest_column
 from coordogeo._meanings import meaning
+from coordogeo._version import __version__
 from coordogeo._words.layers import LAYER_TEXT
 from coordogeo._words.report import REPORT_TEXT
 from coordogeo.io import write_results
@@ -82,7 +83,7 @@ def write_maps(result: RunResult, folder: Path) -> dict[str, Path]:
     # shapes its maps draw (let go with it once the pages are written)
     base = Page(
         lang=lang,
-        source=config.source_line,
+        source=result.ledger.source_line(config.source_line),
         communes=result.inputs.communes,
         max_shapes=config.map_max_places,
     )
@@ -259,6 +260,18 @@ def layer_titles(result: RunResult, names: list[str]) -> dict[str, tuple[str, st
     return out
 
 
+def _metadata(result: RunResult) -> dict[str, str]:
+    """Return the GeoPackage's metadata: the source line, each input's vintage."""
+    out = {"coordogeo_version": __version__}
+    line = result.ledger.source_line(result.config.source_line)
+    if line:
+        out["source"] = line
+    for entry in result.ledger.inputs:
+        if entry.get("vintage"):
+            out[f"vintage_{entry['key'].removeprefix('inputs.')}"] = entry["vintage"]
+    return out
+
+
 def _is_layer(frame: object) -> bool:
     """Whether a written frame is a GeoPackage layer (not a CSV table)."""
     return isinstance(frame, gpd.GeoDataFrame)
@@ -300,6 +313,7 @@ def write_everything(
         csv=result.config.csv,
         styles=styles,
         titles=layer_titles(result, [n for n, f in heads.items() if _is_layer(f)]),
+        metadata=_metadata(result),
         xlsx=True,
         meanings=lambda column: meaning(column, lang),
         lang=lang,

@@ -115,3 +115,13 @@ def test_as_of_keeps_what_was_open_then_and_counts_the_rest(tmp_path):
     assert first in undated.index and undated.attrs["no_opening_date"] == 1
     with pytest.raises(InputError, match="`as_of` must be a date"):
         read_finess(path, as_of="hier")
+
+
+def test_the_extraction_date_of_the_header_record(tmp_path):
+    path = write_finess(tmp_path / "f.csv")
+    assert read_finess(path).attrs["extracted"] == "2026-05-12"  # its header record
+    undated = path.read_text(encoding="utf-8").replace(
+        "finess;etalab;98;2026-05-12", "finess;etalab;98;"
+    )
+    (tmp_path / "g.csv").write_text(undated, encoding="utf-8")
+    assert read_finess(tmp_path / "g.csv").attrs["extracted"] is None
