@@ -58,21 +58,12 @@ KIND_COLOURS: Final = {
     "CPTS": "#e08214",
     "DAC": "#4d4d4d",
 }
-#: Qualitative colours of territories (ColorBrewer Set3 without its red, kept for
-#: warnings), cycled when there are more territories than colours.
-CATEGORY_COLOURS: Final = (
-    "#8dd3c7",
-    "#ffffb3",
-    "#bebada",
-    "#80b1d3",
-    "#fdb462",
-    "#b3de69",
-    "#fccde5",
-    "#d9d9d9",
-    "#bc80bd",
-    "#ccebc5",
-    "#ffed6f",
-)
+#: Qualitative colours of territories: Paul Tol's "bright" scheme without its red
+#: (kept for warnings) and its grey (read as "no data"). At the CPTS layer's
+#: opacity any two stay ΔE >= 9 apart under deuteranopia and protanopia (Set3's
+#: fell to 1.5); neighbouring territories never share one
+#: (:func:`coordogeo.maps.coverage.cpts_colours`).
+CATEGORY_COLOURS: Final = ("#4477aa", "#228833", "#ccbb44", "#66ccee", "#aa3377")
 WARNING_COLOUR: Final = "#d7191c"
 #: ``fillColor`` of hatched areas; the pattern is defined once per map by add_hatch.
 HATCH_FILL: Final = "url(#coordogeo-hatch)"

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Final
+
 import numpy as np
 import pandas as pd
 
 import folium
 import geopandas as gpd
+import shapely
 
 from coordogeo._numbers import thousands
 from coordogeo.errors import check_columns
@@ -29,7 +32,7 @@ from coordogeo.maps.legend import HATCH, add_legend
 from coordogeo.maps.page import Page, page_or_default
 from coordogeo.maps.structures import add_structures
 
-__all__ = ["add_territories", "coverage_map"]
+__all__ = ["add_territories", "coverage_map", "cpts_colours"]
 
 
 def coverage_map(
@@ -114,16 +117,17 @@ def add_territories(
     """
     shapes = displayed(shapes, name="territories", drawn=drawn_of(m))
     odd = displayed(odd, name="overlaps_gaps", drawn=drawn_of(m))
-    colours = _colours(shapes["cpts_name"])
+    chosen = cpts_colours(shapes)
+    colours = [chosen[n] for n in shapes["cpts_name"].astype(str)]
     layer = styled_layer(shapes, colours, _territory_tips(shapes, lang))
     add_polygons(
-        m, layer, name=label("cpts_layer", lang), weight=0.8, fill_opacity=0.55
+        m, layer, name=label("cpts_layer", lang), weight=0.8, fill_opacity=CPTS_OPACITY
     )
     for status, fill in (("gap", WARNING_COLOUR), ("overlap", add_hatch(m))):
         rows = odd[odd["status"] == status]
         tips = _commune_tips(rows, lang)
         layer = styled_layer(rows, [fill] * len(rows), tips)
-        opacity = 0.65 if status == "gap" else 1.0
+        opacity = GAP_OPACITY if status == "gap" else 1.0
         add_polygons(
             m, layer, name=label(status, lang), weight=0.8, fill_opacity=opacity
         )
@@ -132,17 +136,53 @@ def add_territories(
     items += [(HATCH, label("overlap", lang)), (WARNING_COLOUR, label("gap", lang))]
     add_legend(
         m, label("coverage_title", lang), items, layer=label("cpts_layer", lang),
-        opacity=0.55,
+        opacity=CPTS_OPACITY,
     )  # fmt: skip
     return m
 
 
-def _colours(names: pd.Series) -> list[str]:
-    """One qualitative colour per distinct name, in sorted-name order."""
-    order = {n: i for i, n in enumerate(sorted(names.astype(str).unique()))}
-    return [
-        CATEGORY_COLOURS[order[n] % len(CATEGORY_COLOURS)] for n in names.astype(str)
-    ]
+#: Opacities of the CPTS and of the communes outside any (the GeoPackage's too).
+CPTS_OPACITY: Final = 0.55
+GAP_OPACITY: Final = 0.65
+#: Territories this close (metres) are neighbours for their colours.
+_NEIGHBOUR_M: Final = 100.0
+
+
+def cpts_colours(territories: gpd.GeoDataFrame) -> dict[str, str]:
+    """Return a colour per CPTS name such that neighbouring CPTS never share one.
+
+    Greedy colouring of the CPTS whose territories touch (or overlap, or come
+    within 100 m: the web map's simplified outlines leave slivers), the most
+    connected first (ties by name): each takes the first colour of
+    :data:`CATEGORY_COLOURS` none of its neighbours has, else the one fewest of
+    them have. The web map and the GeoPackage style read the same mapping.
+
+    >>> from shapely import box
+    >>> row = gpd.GeoDataFrame({"cpts_name": ["a", "b", "c"]},
+    ...     geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1), box(2, 0, 3, 1)])
+    >>> cpts_colours(row)
+    {'b': '#4477aa', 'a': '#228833', 'c': '#228833'}
+    """
+    names = territories["cpts_name"].astype(str)
+    frame = territories
+    if frame.crs is not None and frame.crs.is_geographic and len(frame):
+        frame = frame.to_crs(frame.estimate_utm_crs())
+    shapes = shapely.make_valid(frame.geometry.to_numpy())
+    tree = shapely.STRtree(shapes)
+    # within 100 m: the slivers simplified outlines leave do not part neighbours
+    gap = _NEIGHBOUR_M if frame.crs is not None else 0.0
+    left, right = tree.query(shapes, predicate="dwithin", distance=gap)
+    near: dict[str, set[str]] = {n: set() for n in names}
+    for i, j in zip(left.tolist(), right.tolist(), strict=True):
+        if names.iloc[i] != names.iloc[j]:
+            near[names.iloc[i]].add(names.iloc[j])
+    order = sorted(near, key=lambda n: (-len(near[n]), n))
+    out: dict[str, str] = {}
+    for name in order:
+        taken = [out[n] for n in near[name] if n in out]
+        free = [c for c in CATEGORY_COLOURS if c not in taken]
+        out[name] = free[0] if free else min(CATEGORY_COLOURS, key=taken.count)
+    return out
 
 
 def _territory_tips(shapes: gpd.GeoDataFrame, lang: str) -> list[str]:

@@ -37,6 +37,8 @@ __all__ = ["add_suggested_sites", "add_zones", "underserved_map"]
 RANK_BOUNDS: Final = (3, 10, 25)
 RANK_COLOURS: Final = ("#54278f", "#756bb1", "#9e9ac8", "#cbc9e2")
 SITE_COLOUR: Final = "#e6007e"
+#: Opacity of the zones (the GeoPackage style's too).
+ZONES_OPACITY: Final = 0.7
 #: A star drawn in inline SVG: no icon font, nothing loaded from the network.
 _STAR: Final = (
     '<svg width="26" height="26" viewBox="0 0 24 24" aria-hidden="true">'
@@ -133,7 +135,11 @@ def add_zones(m: folium.Map, shapes: gpd.GeoDataFrame, *, lang: str) -> folium.M
     ]
     layer = styled_layer(shapes, fill, _zone_tips(shapes, lang))
     add_polygons(
-        m, layer, name=label("zones_title", lang), weight=0.8, fill_opacity=0.7
+        m,
+        layer,
+        name=label("zones_title", lang),
+        weight=0.8,
+        fill_opacity=ZONES_OPACITY,
     )
     items = [
         (colour, name)
@@ -141,7 +147,7 @@ def add_zones(m: folium.Map, shapes: gpd.GeoDataFrame, *, lang: str) -> folium.M
     ]
     add_legend(
         m, label("zones_title", lang), items, layer=label("zones_title", lang),
-        opacity=0.7,
+        opacity=ZONES_OPACITY,
     )  # fmt: skip
     return m
 

@@ -15,8 +15,9 @@ import pandas as pd
 import geopandas as gpd
 
 from coordogeo._columns import TIME_AFTER, TIME_BEFORE, french_name, nearest_column
-from coordogeo.maps import CATEGORY_COLOURS, NO_DATA_COLOUR, WARNING_COLOUR, label
+from coordogeo.maps import NO_DATA_COLOUR, WARNING_COLOUR, label
 from coordogeo.maps.access import OFF_NETWORK_COLOUR
+from coordogeo.maps.coverage import CPTS_OPACITY, GAP_OPACITY, cpts_colours
 from coordogeo.maps.equity import TIME_CUTS_MIN, bivariate_classes
 from coordogeo.maps.index import (
     APL_BREAKS,
@@ -43,6 +44,7 @@ from coordogeo.maps.underserved import (
     RANK_BOUNDS,
     RANK_COLOURS,
     SITE_COLOUR,
+    ZONES_OPACITY,
     rank_names,
 )
 from coordogeo.pipeline.results import RunResult
@@ -87,21 +89,22 @@ def qgis_styles(result: RunResult, layers: dict[str, pd.DataFrame]) -> dict[str,
         )
         named = [replace(r, label=n) for r, n in zip(rules, rank_names(lang),
                                                    strict=False)]  # fmt: skip
-        out["zones_mal_desservies"] = qml(named, geometry="polygon", opacity=0.6)
-    if has("cpts", "nom_cpts"):
-        names = sorted(layers["cpts"]["nom_cpts"].astype(str).unique())
+        out["zones_mal_desservies"] = qml(
+            named, geometry="polygon", opacity=ZONES_OPACITY
+        )
+    if has("cpts", "nom_cpts") and result.coverage is not None:
+        chosen = cpts_colours(result.coverage.territories)  # the web map's colours
         out["cpts"] = qml(
-            [Rule(n, f"{field('nom_cpts')} = {literal(n)}",
-                  CATEGORY_COLOURS[k % len(CATEGORY_COLOURS)])
-             for k, n in enumerate(names)],
-            geometry="polygon", opacity=0.5,
+            [Rule(n, f"{field('nom_cpts')} = {literal(n)}", chosen[n])
+             for n in sorted(chosen)],
+            geometry="polygon", opacity=CPTS_OPACITY,
         )  # fmt: skip
     if has("communes_hors_cpts_ou_partagees", "statut"):
         out["communes_hors_cpts_ou_partagees"] = qml(
             [Rule(label("gap", lang), f"{field('statut')} = 'gap'", WARNING_COLOUR),
              Rule(label("overlap", lang), f"{field('statut')} = 'overlap'",
                   "#333333", hatched=True)],
-            geometry="polygon", opacity=0.6,
+            geometry="polygon", opacity=GAP_OPACITY,
         )  # fmt: skip
     if has("structures", "type"):
         kinds = sorted(layers["structures"]["type"].astype(str).unique())

@@ -1,8 +1,13 @@
+import itertools
+
+import numpy as np
 import pytest
 
 from coordogeo import InputError
 from coordogeo.coverage import cpts_territories, overlaps_and_gaps
-from coordogeo.maps import Page, coverage_map
+from coordogeo.maps import CATEGORY_COLOURS, WARNING_COLOUR, Page, coverage_map
+from coordogeo.maps.coverage import CPTS_OPACITY, GAP_OPACITY, cpts_colours
+from tests.colour import DEUTERANOPIA, PROTANOPIA, lab
 
 
 @pytest.fixture
@@ -44,3 +49,32 @@ def test_bad_input(layers):
         coverage_map(cpts.drop(columns="taille"), odd)
     with pytest.raises(InputError, match="`overlaps_gaps` has no CRS"):
         coverage_map(cpts, odd.set_crs(None, allow_override=True))
+
+
+def _blend(colour, opacity):
+    """Return the colour a fill shows at ``opacity`` over the white map."""
+    rgb = np.array([int(colour[k : k + 2], 16) for k in (1, 3, 5)])
+    mixed = np.round(opacity * rgb + (1 - opacity) * 255).astype(int)
+    return "#" + "".join(f"{v:02x}" for v in mixed)
+
+
+@pytest.mark.parametrize("matrix", [None, DEUTERANOPIA, PROTANOPIA],
+                         ids=["normal", "deuteranopia", "protanopia"])  # fmt: skip
+def test_cpts_colours_stay_apart_for_every_colour_vision(matrix):
+    shown = [_blend(c, CPTS_OPACITY) for c in CATEGORY_COLOURS]
+    seen = lab(shown, matrix)
+    apart = [np.linalg.norm(a - b) for a, b in itertools.combinations(seen, 2)]
+    assert min(apart) >= 9
+    warning = lab([_blend(WARNING_COLOUR, GAP_OPACITY)], matrix)[0]
+    assert min(np.linalg.norm(seen - warning, axis=1)) >= 9
+
+
+def test_neighbouring_cpts_never_share_a_colour(sample):
+    cpts = cpts_territories(sample.communes, sample.cpts_members)
+    chosen = cpts_colours(cpts)
+    shapes = cpts.set_index(cpts["cpts_name"].astype(str)).geometry
+    for a, b in itertools.combinations(shapes.index, 2):
+        if shapes[a].distance(shapes[b]) < 100:
+            assert chosen[a] != chosen[b], (a, b)
+    # the web map and the same frame in lon/lat choose the same colours
+    assert cpts_colours(cpts.to_crs(4326)) == chosen
