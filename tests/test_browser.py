@@ -284,9 +284,12 @@ def test_legends_follow_their_layers_and_print_hides_controls(served):
         page.mouse.move(600, 300)
         page.locator(".coordogeo-legend-panel summary").click()  # folded
         folded = page.locator(".coordogeo-legend:visible").count()
+        page.locator(".coordogeo-legend-panel summary").click()  # unfolded again
+        hints = page.locator(".coordogeo-hint:visible").count()
         page.emulate_media(media="print")
         page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
         printed = page.locator(".coordogeo-legend:visible").count()
+        printed_hints = page.locator(".coordogeo-hint:visible").count()
         controls = page.locator(".leaflet-control-zoom:visible").count()
         links = page.locator(".coordogeo-links:visible").count()
         title = page.locator(".coordogeo-title:visible").count()
@@ -302,6 +305,7 @@ def test_legends_follow_their_layers_and_print_hides_controls(served):
     assert "Couverture par les CPTS" in after_apl
     assert "Couverture par les CPTS" not in after_off
     assert folded == 0 and printed >= 2  # the panel folds, and prints unfolded
+    assert hints >= 1 and printed_hints == 0  # "a click shows them": on screen only
     assert controls == 0 and links == 0 and title == 1  # printed: no control
 
 

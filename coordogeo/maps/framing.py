@@ -74,12 +74,14 @@ BACKGROUNDS: Final[dict[str, tuple[str, str, dict[str, Any]]]] = {
     ),
 }  # fmt: skip
 #: Printed, a page is an A4 landscape sheet: title, map, legends, source; no
-#: control, no link box.
+#: control, no link box, no "a click shows" hint, no folding marker.
 _PRINT_CSS: Final = (
     "<style>@media print{@page{size:A4 landscape;margin:8mm}"
     ".leaflet-control-zoom,.leaflet-control-layers,.coordogeo-fullscreen,"
     ".coordogeo-links,.coordogeo-figures,.coordogeo-downloads,.coordogeo-ranking,"
-    ".coordogeo-search,.coordogeo-legend-panel>summary{display:none!important}"
+    ".coordogeo-search,.coordogeo-legend-panel>summary,"
+    ".coordogeo-hint{display:none!important}"
+    "summary{list-style:none}summary::-webkit-details-marker{display:none}"
     ".coordogeo-title,.coordogeo-source,.coordogeo-legend-panel{position:fixed}}"
     "</style>"
 )

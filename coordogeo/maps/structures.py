@@ -241,6 +241,7 @@ def _symbol_legend(
             '<span style="display:inline-block;width:22px;height:22px;'
             "border-radius:50%;background:rgba(60,60,60,.85);color:#fff;"
             'font:bold 10px/22px sans-serif;text-align:center">3</span>'
-            f"{text(label('cluster', lang))}</div>"
+            f"{text(label('cluster', lang))}<span class='coordogeo-hint'>"
+            f"{text(label('cluster_hint', lang))}</span></div>"
         )
     add_html_legend(m, label("structures", lang), rows)

@@ -199,7 +199,8 @@ def add_suggested_sites(
     add_html_legend(
         m, title,
         '<div style="display:flex;align-items:center;gap:6px">'
-        f"{_STAR}{text(label('site_order', lang))}</div>",
+        f"{_STAR}{text(label('site_order', lang))}<span class='coordogeo-hint'>"
+        f"{text(label('site_order_hint', lang))}</span></div>",
         layer=title,
     )  # fmt: skip
     return m
