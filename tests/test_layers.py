@@ -122,7 +122,8 @@ def test_pipeline_modules_import_only_the_ones_before_them():
     """config, ledger, results, then inputs and times, steps, scenarios, renderers."""
     order = ["specs", "schema", "config", "schema_docs", "ledger",
              "outputs", "results", "inputs", "times", "steps", "equity",
-             "scenarios", "scenario_tables", "tables", "styles", "report", "write",
+             "scenarios", "scenario_tables", "tables", "styles", "project", "report",
+             "write",
              "init", "run"]  # fmt: skip
     rank = {f"coordogeo.pipeline.{m}": k for k, m in enumerate(order)}
     assert set(rank) == {m for m in MODULES if m.startswith("coordogeo.pipeline.")}

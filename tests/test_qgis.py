@@ -13,7 +13,9 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
+import numpy as np
 import pytest
+from PIL import Image
 
 from coordogeo.cli import main
 from coordogeo.maps import label
@@ -55,18 +57,25 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def seen(demo: Path) -> dict:
+def everything(demo: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """Return what QGIS reads of the GeoPackage, its layouts exported to PNG."""
+    out = tmp_path_factory.mktemp("layouts")
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     done = subprocess.run(
         [QGIS_PYTHON, str(HERE / "qgis" / "read_geopackage.py"),
-         str(demo / "resultats.gpkg")],
-        capture_output=True, env=env, timeout=600, check=False,
+         str(demo / "resultats.gpkg"), str(out)],
+        capture_output=True, env=env, timeout=900, check=False,
     )  # fmt: skip
     err = done.stderr.decode(errors="replace")
     assert done.returncode == 0, err
     warnings = [line for line in err.splitlines() if line.startswith("Warning")]
     assert not warnings, warnings  # GDAL reads every table without a complaint
-    return json.loads(done.stdout)
+    return {**json.loads(done.stdout), "exported": out}
+
+
+@pytest.fixture(scope="module")
+def seen(everything: dict) -> dict:
+    return everything["layers"]
 
 
 def test_every_layer_opens_valid_titled_and_styled(seen):
@@ -113,3 +122,28 @@ def test_qgis_draws_what_the_web_draws(seen, demo):
     db.close()
     assert '"date_ouverture" DATE' in sql
     assert "b_diagonal" in hatch  # communes in several CPTS hatched, as on the web
+
+
+def test_the_geopackage_holds_a_project_with_a_layout_per_page(everything, demo):
+    project = everything["project"]
+    assert project["read"] and project["title"] == "Val-d'Ombre (territoire fictif)"
+    assert "Couverture par les CPTS" in project["groups"]
+    assert all(valid and count > 0 for valid, count, _ in project["layers"].values())
+    titles = {name for _, _, name in project["layers"].values()}
+    assert "Temps d'accès à la structure la plus proche" in titles
+    pages = sorted(demo.glob("carte_*.html"))
+    assert len(project["layouts"]) == len(pages)  # one print layout a page
+    for name, layout in project["layouts"].items():
+        assert layout["exported"] == 0, name  # QgsLayoutExporter.Success
+        assert {"QgsLayoutItemMap", "QgsLayoutItemLegend", "QgsLayoutItemScaleBar",
+                "QgsLayoutItemPicture"} <= set(layout["items"]), name  # fmt: skip
+        with Image.open(everything["exported"] / layout["file"]) as image:
+            width, height = image.size
+            assert width > height  # A4 landscape
+            # the map frame (left two thirds, below the title) shows the territory
+            rows = slice(int(0.15 * height), int(0.85 * height))
+            frame = np.asarray(image.convert("RGB"))[
+                rows, int(0.05 * width) : int(0.6 * width)
+            ]
+        drawn = (frame.min(-1) < 200).mean()  # outlines, greys and colours
+        assert drawn > 0.05, (name, drawn)  # an empty frame shows its border only

@@ -9,7 +9,31 @@ from __future__ import annotations
 
 from typing import Final
 
-__all__ = ["LAYER_TEXT", "STYLE_NOTE"]
+__all__ = ["GROUPS", "LAYER_TEXT", "STYLE_NOTE"]
+
+#: The groups of the GeoPackage's QGIS project, by language.
+GROUPS: Final = {
+    "fr": {
+        "sites": "Structures et sites proposés",
+        "base": "Fond : communes",
+        "underserved": "Zones mal desservies",
+        "coverage": "Couverture par les CPTS",
+        "access": "Temps d'accès",
+        "index": "Indice d'accessibilité et zonage",
+        "scenarios": "Scénarios",
+        "change": "Évolution",  # a scenario layer, in its layout's legend
+    },
+    "en": {
+        "sites": "Structures and suggested sites",
+        "base": "Base: communes",
+        "underserved": "Under-served zones",
+        "coverage": "CPTS coverage",
+        "access": "Travel times",
+        "index": "Accessibility index and zonage",
+        "scenarios": "Scenarios",
+        "change": "Change",
+    },
+}
 
 #: The description of every style coordogeo writes in a GeoPackage.
 STYLE_NOTE: Final = {
@@ -72,6 +96,10 @@ LAYER_TEXT: Final[dict[str, dict[str, tuple[str, str]]]] = {
             "Communes",
             "Les communes du territoire, avec leur population.",
         ),
+        "project": (
+            "Accès aux soins primaires coordonnés",
+            "Le projet QGIS de coordogeo : les couches et une mise en page par carte.",
+        ),
         "scenario": (
             "Scénario {n} : {name}",
             "Chaque lieu habité avant et après le scénario : temps, écart, statut.",
@@ -130,6 +158,10 @@ LAYER_TEXT: Final[dict[str, dict[str, tuple[str, str]]]] = {
         "communes": (
             "Communes",
             "The communes of the territory, with their population.",
+        ),
+        "project": (
+            "Access to coordinated primary care",
+            "coordogeo's QGIS project: the layers and a print layout per map.",
         ),
         "scenario": (
             "Scenario {n}: {name}",

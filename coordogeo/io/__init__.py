@@ -7,10 +7,15 @@ from coordogeo.io.cpts import read_cpts_members
 from coordogeo.io.filosofi import read_filosofi_communes
 from coordogeo.io.finess import read_finess
 from coordogeo.io.grid import read_insee_grid
-from coordogeo.io.results import neutralise_formulas, write_results
+from coordogeo.io.results import (
+    GeoPackageAbout,
+    neutralise_formulas,
+    write_results,
+)
 from coordogeo.io.structures import open_by, read_structures
 
 __all__ = [
+    "GeoPackageAbout",
     "neutralise_formulas",
     "open_by",
     "parse_numbers",

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+import json
 import os
 import re
 import sqlite3
 import tempfile
+import zipfile
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final, Literal
 
@@ -20,7 +24,12 @@ from coordogeo._words.layers import STYLE_NOTE
 from coordogeo.errors import InputError, check_choice, format_labels
 from coordogeo.files import check_replaceable, record_owned
 
-__all__ = ["neutralise_formulas", "write_results", "write_workbook"]
+__all__ = [
+    "GeoPackageAbout",
+    "neutralise_formulas",
+    "write_results",
+    "write_workbook",
+]
 
 #: The two CSV dialects: French spreadsheets, and plain.
 _CSV: Final[dict[str, dict[str, str]]] = {
@@ -44,8 +53,7 @@ def write_results(
     *,
     csv: Literal["excel", "plain"] = "excel",
     styles: Mapping[str, str] | None = None,
-    titles: Mapping[str, tuple[str, str]] | None = None,
-    metadata: Mapping[str, str] | None = None,
+    about: GeoPackageAbout | None = None,
     xlsx: bool = False,
     meanings: Callable[[str], str] | None = None,
     lang: Literal["fr", "en"] = "fr",
@@ -87,14 +95,9 @@ def write_results(
         ``<layer>:<style name>`` adds another style of the layer, not the default,
         which QGIS offers in the layer's style list (a second reading of the same
         rows: the zonage of the index's communes).
-    titles
-        Layer name -> (title, description): what QGIS shows in its browser and the
-        layer's properties (``gpkg_contents.identifier`` and ``description``);
-        the table keeps its short name.
-    metadata
-        Name -> text written as the GeoPackage's own metadata (GDAL's dataset
-        metadata: the source line and each input's vintage), which
-        ``gdalinfo`` and QGIS's layer properties show.
+    about
+        What the GeoPackage says of itself (:class:`GeoPackageAbout`): its
+        layers' titles, its metadata, its QGIS project.
     xlsx
         Also write every table in one workbook, ``<stem>.xlsx`` (see
         :func:`write_workbook`): texts as text (codes keep their zeros, nothing
@@ -169,7 +172,7 @@ def write_results(
                             # GeoPackage 1.2: what QGIS 3.22 (its GDAL) reads
                             # without a warning, as every later one
                             VERSION="1.2",
-                            dataset_metadata=dict(metadata or {}) or None,
+                            dataset_metadata=dict(about.metadata) if about else None,
                         )
                         if len(frame):
                             drawn.add(name)
@@ -192,8 +195,7 @@ def write_results(
             if gpkg and not (work / target.name).exists():
                 staged.pop(0)  # only tables were given
             elif gpkg:
-                _describe(work / target.name, titles or {})
-                _write_styles(work / target.name, styles or {}, drawn, lang)
+                _finish(work / target.name, styles or {}, about, drawn, lang)
             names = [final.name for _, final in staged]
             check_replaceable(folder, names, key="path")
             record_owned(folder, names)  # before the files: a crash leaves them ours
@@ -376,6 +378,40 @@ def _cell_writer(sheet: Any, values: pd.Series) -> Callable[[Any], Any]:
     return text
 
 
+@dataclass(frozen=True)
+class GeoPackageAbout:
+    """What a GeoPackage says of itself, beyond its layers.
+
+    ``titles``: layer name -> (title, description), what QGIS shows in its
+    browser and the layer's properties (``gpkg_contents.identifier`` and
+    ``description``; the table keeps its short name). ``metadata``: name ->
+    text, the GeoPackage's own metadata (GDAL's dataset metadata: the source line
+    and each input's vintage, as ``gdalinfo`` and QGIS show it). ``project``:
+    ``(name, qgs)``, a QGIS project (the ``.qgs`` text, layers with paths
+    relative to the GeoPackage) stored in its ``qgis_projects`` table, where QGIS
+    opens it (« Projet > Ouvrir depuis > GeoPackage »).
+    """
+
+    titles: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    metadata: Mapping[str, str] = field(default_factory=dict)
+    project: tuple[str, str] | None = None
+
+
+def _finish(
+    gpkg: Path,
+    styles: Mapping[str, str],
+    about: GeoPackageAbout | None,
+    drawn: set[str],
+    lang: str,
+) -> None:
+    """Add the layers' titles, their QGIS styles and the QGIS project."""
+    if about is not None:
+        _describe(gpkg, about.titles)
+    _write_styles(gpkg, styles, drawn, lang)
+    if about is not None and about.project is not None:
+        _write_project(gpkg, *about.project)
+
+
 def _describe(gpkg: Path, titles: Mapping[str, tuple[str, str]]) -> None:
     """Give each layer of ``titles`` its title and description in ``gpkg_contents``."""
     with sqlite3.connect(gpkg) as db:
@@ -390,6 +426,31 @@ def _describe(gpkg: Path, titles: Mapping[str, tuple[str, str]]) -> None:
             "UPDATE gpkg_contents SET identifier = ?, description = ? "
             "WHERE table_name = ?",
             [(title, about, name) for name, (title, about) in titles.items()],
+        )
+    db.close()
+
+
+def _write_project(gpkg: Path, name: str, qgs: str) -> None:
+    """Store a QGIS project in ``qgis_projects``, as QGIS itself does.
+
+    QGIS keeps a ``.qgz`` (a zip holding the ``.qgs``), hex-encoded, with a JSON
+    of its last change; the date is the day of writing, so that two runs of a
+    day write the same row.
+    """
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        entry = zipfile.ZipInfo("projet.qgs", date_time=(2000, 1, 1, 0, 0, 0))
+        archive.writestr(entry, qgs.encode("utf-8"), zipfile.ZIP_DEFLATED)
+    day = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT00:00:00")
+    changed = json.dumps({"last_modified_time": day, "last_modified_user": "coordogeo"})
+    with sqlite3.connect(gpkg) as db:
+        db.execute(
+            "CREATE TABLE qgis_projects(name TEXT PRIMARY KEY, metadata BLOB, "
+            "content BLOB)"
+        )
+        db.execute(
+            "INSERT INTO qgis_projects VALUES (?, ?, ?)",
+            (name, changed, buffer.getvalue().hex()),
         )
     db.close()
 

@@ -30,7 +30,7 @@ from coordogeo.maps._sheet import Area, Key, Marks, Sheet, sheet_of
 from coordogeo.maps._style import HATCH_FILL, NO_DATA_COLOUR, label, territory_limit
 from coordogeo.maps.legend import HATCH
 
-__all__ = ["PAPERS", "figure", "save_figure"]
+__all__ = ["PAPERS", "figure", "framing", "save_figure"]
 
 #: Paper sizes in millimetres (width, height).
 PAPERS: Final = {
@@ -395,27 +395,47 @@ def _legend_rows(
     return rows
 
 
+def framing(m: folium.Map) -> tuple[str, str, str]:
+    """Return a page's title, subtitle and credit line, as its figure says them.
+
+    The subtitle is the page's own, else the first legend shown (its title and
+    unit); the credit is the source line and « traitement coordogeo x.y, date ».
+    The print layouts of the GeoPackage's QGIS project say the same.
+    """
+    sheet = sheet_of(m)
+    if sheet is None:
+        raise InputError("framing() reads a map made by a coordogeo map verb.")
+    areas = [a for a in sheet.areas if _shown(a.layer)]
+    shown = {a.name for a in areas} | {k.name for k in sheet.marks if _shown(k.layer)}
+    keys = [k for k in sheet.keys if k.layer is None or k.layer in shown]
+    return _said(sheet, keys)
+
+
+def _said(sheet: Sheet, keys: list[Key]) -> tuple[str, str, str]:
+    title = sheet.title or (keys[0].title if keys else "")
+    subtitle = sheet.subtitle or (
+        keys[0].title + (f" ({keys[0].unit})" if keys[0].unit else "") if keys else ""
+    )
+    credit = " — ".join(p for p in (sheet.source, sheet.made) if p)
+    return title, subtitle if subtitle != title else "", credit
+
+
 def _titles(
     fig: Figure, sheet: Sheet, keys: list[Key], width: float, height: float
 ) -> None:
     """Write the title and subtitle above, the method note and sources below."""
-    title = sheet.title or (keys[0].title if keys else "")
+    title, subtitle, credit = _said(sheet, keys)
     fig.coordogeo_title = title  # type: ignore[attr-defined]
     top = 1 - _MARGIN_MM / height
     fig.text(_MARGIN_MM / width, top, title, fontsize=14, fontweight="bold",
              va="top", wrap=True)  # fmt: skip
-    subtitle = sheet.subtitle or (
-        keys[0].title + (f" ({keys[0].unit})" if keys[0].unit else "") if keys else ""
-    )
-    if subtitle and subtitle != title:
+    if subtitle:
         fig.text(_MARGIN_MM / width, top - 8.5 / height, subtitle, fontsize=9,
                  va="top", color="#333333")  # fmt: skip
     chars = int(width / 1.45)  # 6.5 pt characters on the line
     lines = []
     if sheet.note:
         lines += textwrap.wrap(sheet.note, chars)[:2]
-    lines += textwrap.wrap(
-        " — ".join(p for p in (sheet.source, sheet.made) if p), chars
-    )
+    lines += textwrap.wrap(credit, chars)
     fig.text(_MARGIN_MM / width, _MARGIN_MM / 2 / height, "\n".join(lines[-4:]),
              fontsize=6.5, va="bottom", color="#333333", linespacing=1.3)  # fmt: skip

@@ -10,6 +10,7 @@ percent (:func:`french_table`); the report keeps the exact sums.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any, Final
@@ -24,8 +25,9 @@ from coordogeo._meanings import meaning
 from coordogeo._version import __version__
 from coordogeo._words.layers import LAYER_TEXT
 from coordogeo._words.report import REPORT_TEXT
-from coordogeo.io import write_results
+from coordogeo.io import GeoPackageAbout, write_results
 from coordogeo.maps import (
+    PAPERS,
     MapLayers,
     Page,
     access_map,
@@ -44,10 +46,12 @@ from coordogeo.maps import (
     zonage_map,
 )
 from coordogeo.maps.access import access_title
+from coordogeo.maps.figure import framing
 from coordogeo.maps.framing import add_downloads
 from coordogeo.maps.index import (
     index_title,
 )
+from coordogeo.pipeline.project import layer_titles, run_project
 from coordogeo.pipeline.report import report_json, report_markdown
 from coordogeo.pipeline.results import RunResult
 from coordogeo.pipeline.scenario_tables import (
@@ -72,7 +76,15 @@ CHART: Final = "acces_niveau_vie.svg"
 GEOPACKAGE: Final = "resultats.gpkg"
 
 
-def write_maps(result: RunResult, folder: Path) -> dict[str, Path]:
+@dataclass(frozen=True)
+class Pages:
+    """The pages written (by file name), and each page's title, subtitle, credit."""
+
+    files: dict[str, Path]
+    framing: dict[str, tuple[str, str, str]]
+
+
+def write_maps(result: RunResult, folder: Path) -> Pages:
     """Draw the single maps and the overview into ``folder``; return them by name."""
     config, found = result.config, result.underserved
     lang = config.lang
@@ -205,7 +217,10 @@ def write_maps(result: RunResult, folder: Path) -> dict[str, Path]:
             for suffix in (".png", ".pdf"):
                 path = folder / name.replace(".html", suffix)
                 written[path.name] = save_figure(sheet, path)
-    return written
+    said = {
+        name: framing(page) for name, page in [(OVERVIEW, overview), *pages.items()]
+    }
+    return Pages(written, said)
 
 
 def _scenario_page(
@@ -248,18 +263,6 @@ def _scenario_page(
     )
 
 
-def layer_titles(result: RunResult, names: list[str]) -> dict[str, tuple[str, str]]:
-    """Return the title and description of each GeoPackage layer of ``names``."""
-    words = LAYER_TEXT[result.config.lang]
-    out = {name: words[name] for name in names if name in words}
-    for n, outcome in enumerate(result.scenarios, start=1):
-        if f"scenario_{n}" in names:
-            title, about = words["scenario"]
-            name = outcome.spec.name[:1].upper() + outcome.spec.name[1:]
-            out[f"scenario_{n}"] = (title.format(n=n, name=name), about)
-    return out
-
-
 def _metadata(result: RunResult) -> dict[str, str]:
     """Return the GeoPackage's metadata: the source line, each input's vintage."""
     out = {"coordogeo_version": __version__}
@@ -286,7 +289,7 @@ def scenario_pages(result: RunResult) -> dict[str, Any]:
 
 
 def write_everything(
-    result: RunResult, folder: Path, *, pages: dict[str, Path]
+    result: RunResult, folder: Path, *, pages: Pages
 ) -> dict[str, Path]:
     """Write the GeoPackage, the CSV tables and the report beside the maps.
 
@@ -303,6 +306,15 @@ def write_everything(
         if not (isinstance(frame, gpd.GeoDataFrame) and len(frame) == 0)
     }
     styles = qgis_styles(result, heads)
+    titles = layer_titles(result, [n for n, f in heads.items() if _is_layer(f)])
+    config = result.config
+    numbers = {name: n for n, name in enumerate(scenario_pages(result), start=1)}
+    project = run_project(
+        result, gpkg_name=GEOPACKAGE, styles=styles, titles=titles,
+        framing=pages.framing, scenario_pages=numbers,
+        paper_mm=PAPERS.get(config.figures, PAPERS["A4-paysage"]),
+    )  # fmt: skip
+    project_title = config.title or LAYER_TEXT[lang]["project"][0]
     written_layers = {
         name: partial(in_french, layer, lang=lang)
         for name, layer in layers(result).items()
@@ -312,14 +324,13 @@ def write_everything(
         folder / GEOPACKAGE,
         csv=result.config.csv,
         styles=styles,
-        titles=layer_titles(result, [n for n, f in heads.items() if _is_layer(f)]),
-        metadata=_metadata(result),
+        about=GeoPackageAbout(titles, _metadata(result), (project_title, project)),
         xlsx=True,
         meanings=lambda column: meaning(column, lang),
         lang=lang,
         **written_layers,
     )
-    written = {**pages, **{path.name: path for path in files}}
+    written = {**pages.files, **{path.name: path for path in files}}
     names = sorted([*written, "rapport.md", "rapport.json"])
     final = result.__class__(**{**result.__dict__, "written": written})
     (folder / "rapport.md").write_text(

@@ -5,7 +5,7 @@ import pytest
 import geopandas as gpd
 
 from coordogeo.errors import InputError
-from coordogeo.io import write_results
+from coordogeo.io import GeoPackageAbout, write_results
 
 
 @pytest.fixture
@@ -214,7 +214,9 @@ def test_titles_dates_and_second_styles_as_qgis_reads_them(frames, tmp_path):
     write_results(
         tmp_path / "out.gpkg", communes=layer, lang="en",
         styles={"communes": "<qgis/>", "communes:Zonage": "<qgis/>"},
-        titles={"communes": ("Communes of the territory", "One row per commune.")},
+        about=GeoPackageAbout(
+            titles={"communes": ("Communes of the territory", "One row per commune.")}
+        ),
     )  # fmt: skip
     with sqlite3.connect(tmp_path / "out.gpkg") as db:
         contents = db.execute(
@@ -251,4 +253,4 @@ def test_titles_dates_and_second_styles_as_qgis_reads_them(frames, tmp_path):
     assert version == 10200  # GeoPackage 1.2: QGIS 3.22 reads it without a warning
     with pytest.raises(InputError, match=r"`titles` names \['autre'\]"):
         write_results(tmp_path / "b.gpkg", communes=communes,
-                      titles={"autre": ("A", "B")})  # fmt: skip
+                      about=GeoPackageAbout(titles={"autre": ("A", "B")}))  # fmt: skip

@@ -1,10 +1,12 @@
 """Open a GeoPackage in QGIS (PyQGIS, headless) and say what QGIS sees, as JSON.
 
 Run with the Python that has QGIS (Debian's ``python3-qgis``), not the venv's:
-``python3 tests/qgis/read_geopackage.py resultats.gpkg``. For each feature layer:
-valid, features, its title, and each style of the GeoPackage's ``layer_styles``
-(the default first): loaded, its renderer, rules whose expression does not parse,
-features in no rule and in several rules, features per rule.
+``python3 tests/qgis/read_geopackage.py resultats.gpkg [OUT]``. For each feature
+layer: valid, features, its title, and each style of the GeoPackage's
+``layer_styles`` (the default first): loaded, its renderer, rules whose expression
+does not parse, features in no rule and in several rules, features per rule. Then
+the project stored in the GeoPackage: read or not, its layers (valid, features),
+its print layouts (their items), each exported to ``OUT/<n>.png`` at 60 dpi.
 """
 
 import json
@@ -19,6 +21,8 @@ from qgis.core import (
     QgsExpression,
     QgsExpressionContext,
     QgsExpressionContextUtils,
+    QgsLayoutExporter,
+    QgsProject,
     QgsRuleBasedRenderer,
     QgsVectorLayer,
 )
@@ -58,7 +62,47 @@ def rules_seen(layer):
     return out
 
 
-def main(path):
+def project_seen(path, out):
+    """Return what QGIS reads of the GeoPackage's project; export its layouts."""
+    with sqlite3.connect(path) as db:
+        names = [r[0] for r in db.execute("SELECT name FROM qgis_projects")]
+    if not names:
+        return {"names": []}
+    project = QgsProject.instance()
+    read = project.read(f"geopackage:{path}?projectName={names[0]}")
+    layers = {
+        layer_id: [layer.isValid(), layer.featureCount(), layer.name()]
+        for layer_id, layer in project.mapLayers().items()
+    }
+    layouts = {}
+    for k, layout in enumerate(project.layoutManager().printLayouts()):
+        settings = QgsLayoutExporter.ImageExportSettings()
+        settings.dpi = 60
+        settings.exportMetadata = False  # GDAL cannot write it into a PNG
+        exported = (
+            QgsLayoutExporter(layout).exportToImage(
+                os.path.join(out, f"{k}.png"), settings
+            )
+            if out
+            else None
+        )
+        layouts[layout.name()] = {
+            "file": f"{k}.png",
+            "exported": int(exported) if exported is not None else None,
+            "items": sorted(type(item).__name__ for item in layout.items()),
+        }
+    tree = [group.name() for group in project.layerTreeRoot().children()]
+    return {
+        "names": names,
+        "read": read,
+        "title": project.title(),
+        "layers": layers,
+        "layouts": layouts,
+        "groups": tree,
+    }
+
+
+def main(path, out=None):
     app = QgsApplication([], False)
     app.initQgis()
     with sqlite3.connect(path) as db:
@@ -90,9 +134,10 @@ def main(path):
             )
         seen[name] = entry
         del layer  # before QGIS goes: a layer outliving it crashes the exit
+    seen = {"layers": seen, "project": project_seen(path, out)}
     print(json.dumps(seen, ensure_ascii=False), flush=True)
     app.exitQgis()
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else None)
