@@ -24,7 +24,12 @@ HERE = Path(__file__).parent
 #: The Python that has QGIS's bindings (``COORDOGEO_QGIS_PYTHON`` to choose another).
 QGIS_PYTHON = os.environ.get("COORDOGEO_QGIS_PYTHON", "/usr/bin/python3")
 #: Layers with a second style (QGIS lists both): the equity map, the zonage.
-SECOND_STYLES = {"temps_acces": 2, "indice_communes": 2}
+SECOND_STYLES = {
+    "temps_acces": 2,
+    "indice_communes": 2,
+    "cpts": 2,
+    "communes_hors_cpts_ou_partagees": 2,
+}
 
 
 def _qgis_missing() -> str | None:
@@ -121,6 +126,20 @@ def test_qgis_draws_what_the_web_draws(seen, demo):
         ).fetchone()[0]
     db.close()
     assert '"date_ouverture" DATE' in sql
+    badges = seen["structures"]["styles"][0]
+    assert len(badges["labels"]) == 5
+    with sqlite3.connect(demo / "resultats.gpkg") as db:
+        structures = db.execute(
+            "SELECT styleQML FROM layer_styles WHERE f_table_name = 'structures'"
+        ).fetchone()[0]
+        outlined = db.execute(
+            "SELECT styleQML FROM layer_styles WHERE f_table_name = 'cpts' "
+            "AND useAsDefault = 0"
+        ).fetchone()[0]
+    db.close()
+    assert 'class="FontMarker"' in structures and 'v="CS"' in structures  # letters
+    assert '"square"' in structures or 'v="square"' in structures  # CS, C, D
+    assert 'v="no"' in outlined  # the overview's CPTS: outlines, no fill
     assert "b_diagonal" in hatch  # communes in several CPTS hatched, as on the web
 
 

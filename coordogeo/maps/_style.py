@@ -31,6 +31,7 @@ __all__ = [
     "add_hatch",
     "anchored_classes",
     "colon",
+    "darker",
     "drawn_of",
     "label",
     "styled_layer",
@@ -181,6 +182,18 @@ def territory_limit(communes: gpd.GeoDataFrame) -> Any:
         if shapely.get_type_id(p) == 3  # noqa: PLR2004 - polygons only
     ]
     return parts[0] if len(parts) == 1 else shapely.MultiPolygon(parts)
+
+
+def darker(colour: str) -> str:
+    """Return ``#rrggbb`` at 55 % of its light: a fill's outline under a theme.
+
+    >>> darker("#ffffff"), darker("url(#hatch)")
+    ('#8c8c8c', '#333333')
+    """
+    if not (colour.startswith("#") and len(colour) == 7):  # noqa: PLR2004
+        return "#333333"
+    rgb = (round(int(colour[k : k + 2], 16) * 0.55) for k in (1, 3, 5))
+    return "#" + "".join(f"{v:02x}" for v in rgb)
 
 
 def drawn_of(m: folium.Map) -> Drawn | None:

@@ -27,7 +27,13 @@ from pyproj import CRS
 
 from coordogeo.errors import InputError, check_choice
 from coordogeo.maps._sheet import Area, Key, Marks, Sheet, sheet_of
-from coordogeo.maps._style import HATCH_FILL, NO_DATA_COLOUR, label, territory_limit
+from coordogeo.maps._style import (
+    HATCH_FILL,
+    NO_DATA_COLOUR,
+    darker,
+    label,
+    territory_limit,
+)
 from coordogeo.maps.legend import HATCH
 
 __all__ = ["PAPERS", "figure", "framing", "save_figure"]
@@ -53,6 +59,8 @@ _LIMIT: Final = "#222222"
 _CELL_WEIGHT: Final = 0.3
 #: Beyond this many shapes a layer is rasterised in the PDF (a light file).
 _RASTER_SHAPES: Final = 5_000
+#: Beyond this many shapes a layer is drawn as one image (:func:`_draw_image`).
+_IMAGE_SHAPES: Final = 20_000
 
 
 def figure(m: folium.Map, *, paper: str | tuple[float, float] = "A4-paysage") -> Figure:
@@ -102,10 +110,13 @@ def figure(m: folium.Map, *, paper: str | tuple[float, float] = "A4-paysage") ->
     areas = [a for a in sheet.areas if _shown(a.layer)]
     marks = [k for k in sheet.marks if _shown(k.layer)]
     crs = _metric_crs(sheet, areas, marks)
+    base = _base_extent(sheet, crs)
+    extent = base if base is not None else _extent(areas, marks, crs)
+    _frame(ax, extent)  # before the areas: a national grid is drawn at its pixels
     _draw_areas(ax, areas, crs, sheet)
-    extent = _draw_base(ax, sheet, crs)
+    _draw_base(ax, sheet, crs)
     _draw_marks(ax, marks, crs)
-    _frame(ax, extent if extent is not None else _extent(areas, marks, crs))
+    _frame(ax, extent)
     _scale_bar(ax, sheet.lang)
     _north_arrow(ax)
     shown = {a.name for a in areas} | {k.name for k in marks}
@@ -190,10 +201,13 @@ def _draw_areas(ax: Any, areas: list[Area], crs: CRS, sheet: Sheet) -> None:
     theme = any(a.name in sheet.themes for a in areas)
     outlined = [a for a in areas if theme and a.name in sheet.outlined]
     for area in [a for a in areas if a not in outlined] + outlined:
+        if len(area.shapes) > _IMAGE_SHAPES and area not in outlined:
+            _draw_image(ax, area, crs)
+            continue
         shapes = area.shapes.to_crs(crs)
         fills = shapes["_fill"].astype(str).to_numpy()
         if area in outlined:  # as the page: outlines only, above the theme
-            shapes.boundary.plot(ax=ax, color=[_darker(c) for c in fills],
+            shapes.boundary.plot(ax=ax, color=[darker(c) for c in fills],
                                  linewidth=1.1)  # fmt: skip
             continue
         hatched = fills == HATCH_FILL
@@ -217,12 +231,48 @@ def _draw_areas(ax: Any, areas: list[Area], crs: CRS, sheet: Sheet) -> None:
             )  # fmt: skip
 
 
-def _darker(colour: str) -> str:
-    """Return ``#rrggbb`` at 55 % of its light (the page's outline of a fill)."""
-    if not (colour.startswith("#") and len(colour) == 7):  # noqa: PLR2004
-        return "#333333"
-    rgb = (round(int(colour[k : k + 2], 16) * 0.55) for k in (1, 3, 5))
-    return "#" + "".join(f"{v:02x}" for v in rgb)
+def _draw_image(ax: Any, area: Area, crs: CRS) -> None:
+    """Draw a large layer (a region's cells) as one image at the map's pixels.
+
+    Each pixel takes the colour of the place whose centre falls in it; a pixel is
+    the larger of a place's side and a 1,600th of the frame's width, so that no
+    place vanishes and a region's 250,000 cells draw in a second. Places of no
+    colour (``#rrggbb`` only) are drawn in the no-data grey.
+    """
+    centres = gpd.GeoSeries(
+        shapely.centroid(area.shapes.geometry.to_numpy()), crs=area.shapes.crs
+    ).to_crs(crs)
+    x, y = centres.x.to_numpy(), centres.y.to_numpy()
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    sample = area.shapes.iloc[:2000].to_crs(crs).area.to_numpy()
+    side = float(np.sqrt(np.median(sample)))
+    pixel = max(side, (x1 - x0) / 1600)
+    nx, ny = int(np.ceil((x1 - x0) / pixel)), int(np.ceil((y1 - y0) / pixel))
+    col, row = (
+        ((x - x0) // pixel).astype(np.int64),
+        ((y - y0) // pixel).astype(np.int64),
+    )
+    inside = (col >= 0) & (col < nx) & (row >= 0) & (row < ny)
+    fills = area.shapes["_fill"].astype(str).to_numpy()
+    is_hex = np.char.str_len(fills.astype(str)) == 7  # noqa: PLR2004 - #rrggbb
+    fills = np.where(is_hex, fills, NO_DATA_COLOUR)
+    palette, codes = np.unique(fills, return_inverse=True)
+    rgba = np.zeros((len(palette), 4), dtype=np.uint8)
+    for k, colour in enumerate(palette):
+        rgba[k] = [int(colour[i : i + 2], 16) for i in (1, 3, 5)] + [
+            round(255 * area.opacity)
+        ]
+    image = np.zeros((ny, nx, 4), dtype=np.uint8)
+    image[row[inside], col[inside]] = rgba[codes[inside]]
+    ax.imshow(image, extent=(x0, x0 + nx * pixel, y0, y0 + ny * pixel),
+              origin="lower", interpolation="nearest", zorder=1)  # fmt: skip
+
+
+def _base_extent(sheet: Sheet, crs: CRS) -> tuple[float, ...] | None:
+    """Return the communes' extent in ``crs``, or None without communes."""
+    if sheet.base is None or not len(sheet.base):
+        return None
+    return tuple(float(v) for v in sheet.base.to_crs(crs).total_bounds)
 
 
 def _draw_base(ax: Any, sheet: Sheet, crs: CRS) -> tuple[float, ...] | None:
@@ -352,7 +402,7 @@ def _draw_legend(ax: Any, keys: list[Key], marks: list[Marks], lang: str) -> Non
         elif kind == "outline":
             ax.add_patch(Rectangle(
                 (x + 0.005, y - 0.3), 0.07, 0.6, facecolor="none",
-                edgecolor=_darker(colour), linewidth=1.1,
+                edgecolor=darker(colour), linewidth=1.1,
             ))  # fmt: skip
             ax.text(x + 0.1, y, words, fontsize=size, va="center")
         else:

@@ -25,6 +25,7 @@ from coordogeo.maps._style import (
     TIME_BREAKS_MIN,
     TIME_COLOURS,
     anchored_classes,
+    darker,
     label,
 )
 from coordogeo.maps.scenario import (
@@ -33,6 +34,7 @@ from coordogeo.maps.scenario import (
     SAME_TIME_MIN,
     change_labels,
 )
+from coordogeo.maps.structures import KIND_ICONS
 
 __all__ = [
     "Rule",
@@ -59,6 +61,9 @@ class Rule:
     expression: str
     colour: str
     hatched: bool = False  # diagonal lines of the colour, as the web's hatch
+    badge: str = ""  # letters written on a point, as the web's badge (M, CS …)
+    square: bool = False  # a square point rather than a round one
+    outlined: bool = False  # no fill, a darker outline of the colour (under a theme)
 
 
 def field(name: str) -> str:
@@ -115,12 +120,15 @@ def time_rules(column: str, *, lang: str) -> list[Rule]:
 
 
 def kind_rules(column: str, kinds: Iterable[str], *, lang: str) -> list[Rule]:
-    """One rule per kind of structure, in its badge colour."""
-    return [
-        Rule(label(kind, lang), f"{field(column)} = {literal(kind)}",
-             KIND_COLOURS.get(kind, "#000000"))
-        for kind in kinds
-    ]  # fmt: skip
+    """One rule per kind of structure: its badge (colour, shape, letters)."""
+    rules = []
+    for kind in kinds:
+        letters, radius = KIND_ICONS.get(kind, ("", "50%"))
+        rules.append(Rule(
+            label(kind, lang), f"{field(column)} = {literal(kind)}",
+            KIND_COLOURS.get(kind, "#000000"), badge=letters, square=radius != "50%",
+        ))  # fmt: skip
+    return rules
 
 
 def change_rules(
@@ -202,10 +210,7 @@ def qml(
             tree, "rule", key=f"rule{n}", label=rule.label, filter=rule.expression,
             symbol=str(n),
         )  # fmt: skip
-        _symbol(
-            symbols, str(n), rule.colour, geometry, opacity, star=star,
-            hatched=rule.hatched,
-        )  # fmt: skip
+        _symbol(symbols, str(n), rule, geometry, opacity, star=star)
     return _text(root, labels)
 
 
@@ -213,7 +218,7 @@ def outline_qml(*, labels: str | None = None) -> str:
     """Return the QML of outlines only (the communes), labelled by a field."""
     root, renderer = _root("singleSymbol")
     symbols = ET.SubElement(renderer, "symbols")
-    _symbol(symbols, "0", "#555555", "polygon", 1.0, hollow=True)
+    _symbol(symbols, "0", Rule("", "", "#555555"), "polygon", 1.0, hollow=True)
     return _text(root, labels)
 
 
@@ -248,21 +253,32 @@ def _rgba(colour: str, alpha: float = 1.0) -> str:
 def _symbol(
     parent: ET.Element,
     name: str,
-    colour: str,
+    rule: Rule,
     geometry: Geometry,
     opacity: float,
     *,
     star: bool = False,
     hollow: bool = False,
-    hatched: bool = False,
 ) -> None:
-    """Add one symbol: a simple fill (hatched, hollow), or a simple marker."""
+    """Add one rule's symbol: a fill (hatched, hollow, outlined) or a badge.
+
+    A point is round or square, with its badge's letters on it.
+    """
+    colour, hatched, badge = rule.colour, rule.hatched, rule.badge
+    square, outlined = rule.square, rule.outlined
     kind = "fill" if geometry == "polygon" else "marker"
     symbol = ET.SubElement(
         parent, "symbol", type=kind, name=name, alpha=f"{opacity:g}",
         clip_to_extent="1", force_rhr="0",
     )  # fmt: skip
-    if geometry == "polygon":
+    if geometry == "polygon" and outlined:
+        props = {
+            "color": _rgba(colour, 0.0), "style": "no",
+            "outline_color": _rgba(darker(colour)), "outline_style": "solid",
+            "outline_width": "0.7", "outline_width_unit": "MM",
+        }  # fmt: skip
+        layer_class = "SimpleFill"
+    elif geometry == "polygon":
         props = {
             "color": _rgba(colour),
             "style": "no" if hollow else "b_diagonal" if hatched else "solid",
@@ -275,7 +291,7 @@ def _symbol(
     else:
         props = {
             "color": _rgba(colour),
-            "name": "star" if star else "circle",
+            "name": "star" if star else "square" if square else "circle",
             "size": "5" if star else "4",
             "size_unit": "MM",
             "outline_color": _rgba("#ffffff"),
@@ -283,6 +299,19 @@ def _symbol(
             "outline_style": "solid",
         }
         layer_class = "SimpleMarker"
+    _symbol_layer(symbol, layer_class, props)
+    if badge:  # the letters on the point, white, as the web's badge
+        _symbol_layer(symbol, "FontMarker", {
+            "chr": badge, "font": "Sans Serif", "font_style": "Bold",
+            "size": "2.2" if len(badge) == 1 else "1.8", "size_unit": "MM",
+            "color": _rgba("#ffffff"), "outline_width": "0",
+            "outline_color": _rgba("#ffffff", 0.0), "vertical_anchor_point": "1",
+            "horizontal_anchor_point": "1",
+        })  # fmt: skip
+
+
+def _symbol_layer(symbol: ET.Element, layer_class: str, props: dict[str, str]) -> None:
+    """Add a symbol layer of ``layer_class`` with ``props``, as QGIS writes them."""
     layer = ET.SubElement(
         symbol, "layer", {"class": layer_class, "enabled": "1", "locked": "0",
                           "pass": "0"},

@@ -21,6 +21,8 @@ __all__ = ["PAGE_LAYERS", "layer_titles", "run_project"]
 #: ``carte_synthese.html`` first. A scenario page draws ``scenario_<n>``.
 PAGE_LAYERS: Final[dict[str, tuple[str, ...]]] = {
     "carte_synthese.html": ("structures", "sites_proposes", "communes",
+                            "cpts:outlines",
+                            "communes_hors_cpts_ou_partagees:outlines",
                             "zones_mal_desservies", "cpts",
                             "communes_hors_cpts_ou_partagees"),
     "carte_couverture.html": ("structures", "communes", "cpts",
@@ -36,6 +38,8 @@ PAGE_LAYERS: Final[dict[str, tuple[str, ...]]] = {
 #: each with its group; ``table:style`` is a table's second style.
 _ORDER: Final = (
     ("structures", "sites"), ("sites_proposes", "sites"), ("communes", "base"),
+    ("cpts:outlines", "coverage"),
+    ("communes_hors_cpts_ou_partagees:outlines", "coverage"),
     ("zones_mal_desservies", "underserved"), ("cpts", "coverage"),
     ("communes_hors_cpts_ou_partagees", "coverage"), ("temps_acces", "access"),
     ("temps_acces:equity", "access"), ("indice_communes", "index"),
@@ -76,8 +80,7 @@ def run_project(
     lang = result.config.lang
     groups = GROUPS[lang]
     second = {k.split(":")[0]: k for k in styles if ":" in k}
-    by_key = {"temps_acces:equity": "temps_acces", "indice_communes:zonage":
-              "indice_communes"}  # fmt: skip
+    by_key = {key: key.split(":")[0] for key, _ in _ORDER if ":" in key}
     order = list(_ORDER) + [
         (f"scenario_{n}", "scenarios") for n in sorted(scenario_pages.values())
     ]
@@ -89,8 +92,9 @@ def run_project(
             continue
         title = legend = titles[table][0]
         if key in by_key:  # the second reading, titled by its style
-            legend = style_key.split(":", 1)[1]
-            title = f"{title} — {legend}"
+            style_name = style_key.split(":", 1)[1]
+            title = f"{title} — {style_name}"
+            legend = legend if key.endswith(":outlines") else style_name
         elif table.startswith("scenario_"):  # the change, as the page's legend
             legend = GROUPS[lang]["change"]
         geometry = "Point" if table in ("structures", "sites_proposes") else "Polygon"
@@ -108,6 +112,10 @@ def run_project(
             else ()
         )
         shown = tuple(i for i in (_layer_id(k) for k in wanted) if i in present)
+        if _layer_id("cpts:outlines") in shown:  # outlined under the zones, as the web
+            filled = {_layer_id("cpts"),
+                      _layer_id("communes_hors_cpts_ou_partagees")}  # fmt: skip
+            shown = tuple(i for i in shown if i not in filled)
         if not shown:
             continue
         layouts.append(Layout(

@@ -92,20 +92,7 @@ def qgis_styles(result: RunResult, layers: dict[str, pd.DataFrame]) -> dict[str,
         out["zones_mal_desservies"] = qml(
             named, geometry="polygon", opacity=ZONES_OPACITY
         )
-    if has("cpts", "nom_cpts") and result.coverage is not None:
-        chosen = cpts_colours(result.coverage.territories)  # the web map's colours
-        out["cpts"] = qml(
-            [Rule(n, f"{field('nom_cpts')} = {literal(n)}", chosen[n])
-             for n in sorted(chosen)],
-            geometry="polygon", opacity=CPTS_OPACITY,
-        )  # fmt: skip
-    if has("communes_hors_cpts_ou_partagees", "statut"):
-        out["communes_hors_cpts_ou_partagees"] = qml(
-            [Rule(label("gap", lang), f"{field('statut')} = 'gap'", WARNING_COLOUR),
-             Rule(label("overlap", lang), f"{field('statut')} = 'overlap'",
-                  "#333333", hatched=True)],
-            geometry="polygon", opacity=GAP_OPACITY,
-        )  # fmt: skip
+    out |= _coverage_styles(result, has)
     if has("structures", "type"):
         kinds = sorted(layers["structures"]["type"].astype(str).unique())
         out["structures"] = qml(kind_rules("type", kinds, lang=lang),
@@ -135,6 +122,50 @@ def qgis_styles(result: RunResult, layers: dict[str, pd.DataFrame]) -> dict[str,
                 else index_change_rules(before, after, lang=lang),
                 geometry="polygon",
             )
+    return out
+
+
+def _coverage_styles(result: RunResult, has: Callable[..., bool]) -> dict[str, str]:
+    """Return the CPTS and uncovered communes' styles, and their outlines.
+
+    The outlines are the overview's reading under its coloured theme (the zones):
+    each CPTS a darker outline of its colour, as the web page draws it.
+    """
+    lang, out = result.config.lang, {}
+    if has("cpts", "nom_cpts") and result.coverage is not None:
+        chosen = cpts_colours(result.coverage.territories)  # the web map's colours
+        out["cpts"] = qml(
+            [Rule(n, f"{field('nom_cpts')} = {literal(n)}", chosen[n])
+             for n in sorted(chosen)],
+            geometry="polygon", opacity=CPTS_OPACITY,
+        )  # fmt: skip
+    if (
+        "cpts" in out
+        and has("zones_mal_desservies", "rang")
+        and result.coverage is not None
+    ):  # the overview's reading under its coloured theme: outlines, as the web's
+        outlined = label("outlines_style", lang)
+        chosen = cpts_colours(result.coverage.territories)
+        out[f"cpts:{outlined}"] = qml(
+            [Rule(n, f"{field('nom_cpts')} = {literal(n)}", chosen[n], outlined=True)
+             for n in sorted(chosen)],
+            geometry="polygon", opacity=1.0,
+        )  # fmt: skip
+        if has("communes_hors_cpts_ou_partagees", "statut"):
+            out[f"communes_hors_cpts_ou_partagees:{outlined}"] = qml(
+                [Rule(label("gap", lang), f"{field('statut')} = 'gap'",
+                      WARNING_COLOUR, outlined=True),
+                 Rule(label("overlap", lang), f"{field('statut')} = 'overlap'",
+                      "#333333", hatched=True)],
+                geometry="polygon", opacity=1.0,
+            )  # fmt: skip
+    if has("communes_hors_cpts_ou_partagees", "statut"):
+        out["communes_hors_cpts_ou_partagees"] = qml(
+            [Rule(label("gap", lang), f"{field('statut')} = 'gap'", WARNING_COLOUR),
+             Rule(label("overlap", lang), f"{field('statut')} = 'overlap'",
+                  "#333333", hatched=True)],
+            geometry="polygon", opacity=GAP_OPACITY,
+        )  # fmt: skip
     return out
 
 

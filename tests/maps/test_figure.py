@@ -6,6 +6,8 @@ from matplotlib.text import Text
 from PIL import Image
 
 import folium
+import geopandas as gpd
+import shapely
 
 from coordogeo import RoadNetwork, nearest
 from coordogeo.coverage import cpts_territories, overlaps_and_gaps
@@ -141,3 +143,27 @@ def test_other_papers_and_refusals(pages):
         figure(folium.Map())
     with pytest.raises(InputError, match="suffix"):
         save_figure(figure(pages["index"]), "carte.jpg")
+
+
+def test_a_national_grid_is_drawn_as_one_image_at_the_map_pixels():
+    # 30 000 cells of 200 m: past the image threshold, drawn in a second
+    side = 200.0
+    xs, ys = np.meshgrid(np.arange(200) * side, np.arange(150) * side)
+    cells = gpd.GeoDataFrame(
+        {"travel_time_min": (xs.ravel() / 1000) % 40},
+        geometry=shapely.box(xs.ravel() + 700_000, ys.ravel() + 6_600_000,
+                             xs.ravel() + 700_000 + side,
+                             ys.ravel() + 6_600_000 + side),
+        crs=2154,
+    )  # fmt: skip
+    m = access_map(cells, cells.iloc[:0], page=Page(max_shapes=1000))
+    fig = figure(m)
+    ax = fig.axes[0]
+    assert len(ax.images) == 1  # one image, not 30 000 patches
+    image = ax.images[0].get_array()
+    assert image.shape[0] >= 140 and image.shape[1] >= 190
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    assert x0 < 700_000 and x1 > 740_000 and y0 < 6_600_000 and y1 > 6_630_000
+    # the classes of the page: the longest times in the page's red
+    colours = {tuple(int(v) for v in px[:3]) for px in image.reshape(-1, 4) if px[3]}
+    assert (0xD7, 0x30, 0x1F) in colours
