@@ -158,6 +158,14 @@ class Drawn:
         self.pixels: Kept[tuple[np.ndarray, tuple[float, float, float, int, int]]] = (
             Kept(4)
         )
+        #: Territory limits (:func:`territory_limit`) and other derived shapes.
+        self.limits: Kept[Any] = Kept(8)
+
+    def limit(self, frame: gpd.GeoDataFrame) -> Any:
+        """Return :func:`territory_limit` of ``frame``, kept for the next page."""
+        geoms = np.asarray(frame.geometry.array)
+        key = shapes_digest(geoms, str(frame.crs), "limit")
+        return self.limits.get(key, lambda: territory_limit(frame))
 
 
 def territory_limit(communes: gpd.GeoDataFrame) -> Any:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Final
 
 import numpy as np
+import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
@@ -25,12 +26,15 @@ import geopandas as gpd
 import shapely
 from pyproj import CRS
 
+from coordogeo._digest import shapes_digest
 from coordogeo.errors import InputError, check_choice
 from coordogeo.maps._sheet import Area, Key, Marks, Sheet, sheet_of
 from coordogeo.maps._style import (
     HATCH_FILL,
     NO_DATA_COLOUR,
+    Drawn,
     darker,
+    drawn_of,
     label,
     territory_limit,
 )
@@ -59,8 +63,10 @@ _LIMIT: Final = "#222222"
 _CELL_WEIGHT: Final = 0.3
 #: Beyond this many shapes a layer is rasterised in the PDF (a light file).
 _RASTER_SHAPES: Final = 5_000
-#: Beyond this many shapes a layer is drawn as one image (:func:`_draw_image`).
+#: Beyond this many shapes a layer is drawn as one image (:func:`_draw_image`),
+#: at most this many pixels wide: 0.2 mm pixels on an A4 map, a light file.
 _IMAGE_SHAPES: Final = 20_000
+_IMAGE_WIDTH: Final = 1000
 
 
 def figure(m: folium.Map, *, paper: str | tuple[float, float] = "A4-paysage") -> Figure:
@@ -110,11 +116,11 @@ def figure(m: folium.Map, *, paper: str | tuple[float, float] = "A4-paysage") ->
     areas = [a for a in sheet.areas if _shown(a.layer)]
     marks = [k for k in sheet.marks if _shown(k.layer)]
     crs = _metric_crs(sheet, areas, marks)
-    base = _base_extent(sheet, crs)
+    base = _base_extent(sheet, crs, drawn_of(m))
     extent = base if base is not None else _extent(areas, marks, crs)
     _frame(ax, extent)  # before the areas: a national grid is drawn at its pixels
-    _draw_areas(ax, areas, crs, sheet)
-    _draw_base(ax, sheet, crs)
+    _draw_areas(ax, areas, crs, sheet, drawn_of(m))
+    _draw_base(ax, sheet, crs, drawn_of(m))
     _draw_marks(ax, marks, crs)
     _frame(ax, extent)
     _scale_bar(ax, sheet.lang)
@@ -137,7 +143,11 @@ def save_figure(fig: Figure, path: str | Path) -> Path:
     """Write ``fig`` to ``path``: a PNG at 300 dpi or a vector PDF (by suffix)."""
     path = Path(path)
     check_choice(path.suffix.lower(), name="suffix", choices=(".png", ".pdf"))
-    fig.savefig(path, dpi=DPI, metadata=_metadata(fig, path))
+    png: dict[str, Any] = (
+        {"pil_kwargs": {"compress_level": 1}} if path.suffix.lower() == ".png" else {}
+    )
+    # zlib level 1: a figure's flat colours compress nearly as well, 3x faster
+    fig.savefig(path, dpi=DPI, metadata=_metadata(fig, path), **png)
     return path
 
 
@@ -197,12 +207,14 @@ def _metric_crs(sheet: Sheet, areas: list[Area], marks: list[Marks]) -> CRS:
     return crs if crs is not None else CRS.from_epsg(3857)
 
 
-def _draw_areas(ax: Any, areas: list[Area], crs: CRS, sheet: Sheet) -> None:
+def _draw_areas(
+    ax: Any, areas: list[Area], crs: CRS, sheet: Sheet, drawn: Drawn | None
+) -> None:
     theme = any(a.name in sheet.themes for a in areas)
     outlined = [a for a in areas if theme and a.name in sheet.outlined]
     for area in [a for a in areas if a not in outlined] + outlined:
         if len(area.shapes) > _IMAGE_SHAPES and area not in outlined:
-            _draw_image(ax, area, crs)
+            _draw_image(ax, area, crs, drawn)
             continue
         shapes = area.shapes.to_crs(crs)
         fills = shapes["_fill"].astype(str).to_numpy()
@@ -231,32 +243,29 @@ def _draw_areas(ax: Any, areas: list[Area], crs: CRS, sheet: Sheet) -> None:
             )  # fmt: skip
 
 
-def _draw_image(ax: Any, area: Area, crs: CRS) -> None:
+def _draw_image(ax: Any, area: Area, crs: CRS, drawn: Drawn | None) -> None:
     """Draw a large layer (a region's cells) as one image at the map's pixels.
 
     Each pixel takes the colour of the place whose centre falls in it; a pixel is
-    the larger of a place's side and a 1,600th of the frame's width, so that no
+    the larger of a place's side and a 1,000th of the frame's width, so that no
     place vanishes and a region's 250,000 cells draw in a second. Places of no
     colour (``#rrggbb`` only) are drawn in the no-data grey.
     """
-    centres = gpd.GeoSeries(
-        shapely.centroid(area.shapes.geometry.to_numpy()), crs=area.shapes.crs
-    ).to_crs(crs)
-    x, y = centres.x.to_numpy(), centres.y.to_numpy()
+    x, y = _centres(area.shapes, crs, drawn)
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
     sample = area.shapes.iloc[:2000].to_crs(crs).area.to_numpy()
     side = float(np.sqrt(np.median(sample)))
-    pixel = max(side, (x1 - x0) / 1600)
+    pixel = max(side, (x1 - x0) / _IMAGE_WIDTH)
     nx, ny = int(np.ceil((x1 - x0) / pixel)), int(np.ceil((y1 - y0) / pixel))
     col, row = (
         ((x - x0) // pixel).astype(np.int64),
         ((y - y0) // pixel).astype(np.int64),
     )
     inside = (col >= 0) & (col < nx) & (row >= 0) & (row < ny)
-    fills = area.shapes["_fill"].astype(str).to_numpy()
-    is_hex = np.char.str_len(fills.astype(str)) == 7  # noqa: PLR2004 - #rrggbb
-    fills = np.where(is_hex, fills, NO_DATA_COLOUR)
-    palette, codes = np.unique(fills, return_inverse=True)
+    # a handful of colours over 250 000 places: hashed once, not sorted
+    codes, palette = pd.factorize(area.shapes["_fill"].astype(str), sort=False)
+    palette = [c if len(c) == 7 and c.startswith("#") else NO_DATA_COLOUR  # noqa: PLR2004
+               for c in palette]  # fmt: skip
     rgba = np.zeros((len(palette), 4), dtype=np.uint8)
     for k, colour in enumerate(palette):
         rgba[k] = [int(colour[i : i + 2], 16) for i in (1, 3, 5)] + [
@@ -268,20 +277,55 @@ def _draw_image(ax: Any, area: Area, crs: CRS) -> None:
               origin="lower", interpolation="nearest", zorder=1)  # fmt: skip
 
 
-def _base_extent(sheet: Sheet, crs: CRS) -> tuple[float, ...] | None:
+def _centres(
+    shapes: gpd.GeoDataFrame, crs: CRS, drawn: Drawn | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return the places' centres in ``crs``, kept in ``drawn`` for the next page."""
+
+    def compute() -> tuple[np.ndarray, np.ndarray]:
+        centres = gpd.GeoSeries(
+            shapely.centroid(shapes.geometry.to_numpy()), crs=shapes.crs
+        ).to_crs(crs)
+        return centres.x.to_numpy(), centres.y.to_numpy()
+
+    if drawn is None:
+        return compute()
+    key = shapes_digest(np.asarray(shapes.geometry.array), str(crs), "centres")
+    out: tuple[np.ndarray, np.ndarray] = drawn.limits.get(key, compute)
+    return out
+
+
+def _base_extent(
+    sheet: Sheet, crs: CRS, drawn: Drawn | None
+) -> tuple[float, ...] | None:
     """Return the communes' extent in ``crs``, or None without communes."""
     if sheet.base is None or not len(sheet.base):
         return None
-    return tuple(float(v) for v in sheet.base.to_crs(crs).total_bounds)
+    return tuple(float(v) for v in _in_crs(sheet.base, crs, drawn).total_bounds)
 
 
-def _draw_base(ax: Any, sheet: Sheet, crs: CRS) -> tuple[float, ...] | None:
-    """Draw the commune outlines and the territory's limit; return its extent."""
+def _in_crs(frame: gpd.GeoDataFrame, crs: CRS, drawn: Drawn | None) -> gpd.GeoDataFrame:
+    """Return ``frame`` in ``crs``, kept in ``drawn`` for the next figure."""
+    if drawn is None:
+        return frame.to_crs(crs)
+    key = shapes_digest(np.asarray(frame.geometry.array), str(crs), "in_crs")
+    out: gpd.GeoDataFrame = drawn.limits.get(key, lambda: frame.to_crs(crs))
+    return out
+
+
+def _draw_base(
+    ax: Any, sheet: Sheet, crs: CRS, drawn: Drawn | None
+) -> tuple[float, ...] | None:
+    """Draw the commune outlines and the territory's limit; return its extent.
+
+    The limit (a union of every commune) is kept in the page's ``drawn`` for the
+    next figure.
+    """
     if sheet.base is None or not len(sheet.base):
         return None
-    base = sheet.base.to_crs(crs)
+    base = _in_crs(sheet.base, crs, drawn)
     base.boundary.plot(ax=ax, color="#777777", linewidth=0.2)
-    limit = territory_limit(base)
+    limit = territory_limit(base) if drawn is None else drawn.limit(base)
     gpd.GeoSeries([limit], crs=crs).boundary.plot(ax=ax, color=_LIMIT, linewidth=0.9)
     return tuple(float(v) for v in base.total_bounds)
 

@@ -148,7 +148,9 @@ def add_communes_base(
         tooltip=folium.GeoJsonTooltip(fields=["_tip"], labels=False),
         control=False,
     ).add_to(m)
-    limit = gpd.GeoDataFrame(geometry=[territory_limit(shown)], crs=4326)
+    drawn = drawn_of(m)
+    outline = territory_limit(shown) if drawn is None else drawn.limit(shown)
+    limit = gpd.GeoDataFrame(geometry=[outline], crs=4326)
     sheet = sheet_of(m)
     if sheet is not None:
         sheet.base = outlines[["geometry"]]

@@ -211,15 +211,14 @@ def write_maps(result: RunResult, folder: Path) -> Pages:
     for name, page in pages.items():
         page.save(folder / name)
         written[name] = folder / name
+    every = [(OVERVIEW, overview), *pages.items()]
     if config.figures != "none":  # a print figure beside each page
-        for name, page in [(OVERVIEW, overview), *pages.items()]:
+        for name, page in every:
             sheet = figure(page, paper=config.figures)
             for suffix in (".png", ".pdf"):
                 path = folder / name.replace(".html", suffix)
                 written[path.name] = save_figure(sheet, path)
-    said = {
-        name: framing(page) for name, page in [(OVERVIEW, overview), *pages.items()]
-    }
+    said = {name: framing(page) for name, page in every}
     return Pages(written, said)
 
 
