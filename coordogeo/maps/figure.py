@@ -67,6 +67,9 @@ _RASTER_SHAPES: Final = 5_000
 #: at most this many pixels wide: 0.2 mm pixels on an A4 map, a light file.
 _IMAGE_SHAPES: Final = 20_000
 _IMAGE_WIDTH: Final = 1000
+#: Up to this many communes their outlines are drawn (a département's 300 read
+#: at A4; a region's 1,500 would be a grey blur): beyond, the territory's limit.
+_OUTLINED_COMMUNES: Final = 1000
 
 
 def figure(m: folium.Map, *, paper: str | tuple[float, float] = "A4-paysage") -> Figure:
@@ -316,7 +319,7 @@ def _in_crs(frame: gpd.GeoDataFrame, crs: CRS, drawn: Drawn | None) -> gpd.GeoDa
 def _draw_base(
     ax: Any, sheet: Sheet, crs: CRS, drawn: Drawn | None
 ) -> tuple[float, ...] | None:
-    """Draw the commune outlines and the territory's limit; return its extent.
+    """Draw the commune outlines (up to 1,000) and the territory's limit.
 
     The limit (a union of every commune) is kept in the page's ``drawn`` for the
     next figure.
@@ -324,7 +327,8 @@ def _draw_base(
     if sheet.base is None or not len(sheet.base):
         return None
     base = _in_crs(sheet.base, crs, drawn)
-    base.boundary.plot(ax=ax, color="#777777", linewidth=0.2)
+    if len(base) <= _OUTLINED_COMMUNES:  # a region's 1,500 are a grey blur at A4
+        base.boundary.plot(ax=ax, color="#777777", linewidth=0.2)
     limit = territory_limit(base) if drawn is None else drawn.limit(base)
     gpd.GeoSeries([limit], crs=crs).boundary.plot(ax=ax, color=_LIMIT, linewidth=0.9)
     return tuple(float(v) for v in base.total_bounds)
