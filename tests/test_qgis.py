@@ -117,26 +117,19 @@ def test_qgis_draws_what_the_web_draws(seen, demo):
     zonage = next(s for s in seen["indice_communes"]["styles"] if "Zonage" in s["name"])
     assert {"ZIP", "ZAC", "vivier", "hors vivier"} <= set(zonage["labels"])
     with sqlite3.connect(demo / "resultats.gpkg") as db:
-        sql = db.execute(
-            "SELECT sql FROM sqlite_master WHERE name = 'structures'"
-        ).fetchone()[0]
-        hatch = db.execute(
-            "SELECT styleQML FROM layer_styles "
-            "WHERE f_table_name = 'communes_hors_cpts_ou_partagees'"
-        ).fetchone()[0]
+
+        def one(query: str) -> str:
+            return str(db.execute(query).fetchone()[0])
+
+        sql = one("SELECT sql FROM sqlite_master WHERE name = 'structures'")
+        styles = "SELECT styleQML FROM layer_styles WHERE f_table_name = "
+        hatch = one(styles + "'communes_hors_cpts_ou_partagees' AND useAsDefault = 1")
+        structures = one(styles + "'structures'")
+        outlined = one(styles + "'cpts' AND useAsDefault = 0")
     db.close()
     assert '"date_ouverture" DATE' in sql
     badges = seen["structures"]["styles"][0]
     assert len(badges["labels"]) == 5
-    with sqlite3.connect(demo / "resultats.gpkg") as db:
-        structures = db.execute(
-            "SELECT styleQML FROM layer_styles WHERE f_table_name = 'structures'"
-        ).fetchone()[0]
-        outlined = db.execute(
-            "SELECT styleQML FROM layer_styles WHERE f_table_name = 'cpts' "
-            "AND useAsDefault = 0"
-        ).fetchone()[0]
-    db.close()
     assert 'class="FontMarker"' in structures and 'v="CS"' in structures  # letters
     assert '"square"' in structures or 'v="square"' in structures  # CS, C, D
     assert 'v="no"' in outlined  # the overview's CPTS: outlines, no fill

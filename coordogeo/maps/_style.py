@@ -158,14 +158,15 @@ class Drawn:
         self.pixels: Kept[tuple[np.ndarray, tuple[float, float, float, int, int]]] = (
             Kept(4)
         )
-        #: Territory limits (:func:`territory_limit`) and other derived shapes.
-        self.limits: Kept[Any] = Kept(8)
+        #: What figures derive from the drawn shapes: territory limits
+        #: (:func:`territory_limit`), centres, frames in a figure's CRS.
+        self.derived: Kept[Any] = Kept(8)
 
     def limit(self, frame: gpd.GeoDataFrame) -> Any:
         """Return :func:`territory_limit` of ``frame``, kept for the next page."""
         geoms = np.asarray(frame.geometry.array)
         key = shapes_digest(geoms, str(frame.crs), "limit")
-        return self.limits.get(key, lambda: territory_limit(frame))
+        return self.derived.get(key, lambda: territory_limit(frame))
 
 
 def territory_limit(communes: gpd.GeoDataFrame) -> Any:

@@ -294,7 +294,7 @@ def _centres(
     if drawn is None:
         return compute()
     key = shapes_digest(np.asarray(shapes.geometry.array), str(crs), "centres")
-    out: tuple[np.ndarray, np.ndarray] = drawn.limits.get(key, compute)
+    out: tuple[np.ndarray, np.ndarray] = drawn.derived.get(key, compute)
     return out
 
 
@@ -312,7 +312,7 @@ def _in_crs(frame: gpd.GeoDataFrame, crs: CRS, drawn: Drawn | None) -> gpd.GeoDa
     if drawn is None:
         return frame.to_crs(crs)
     key = shapes_digest(np.asarray(frame.geometry.array), str(crs), "in_crs")
-    out: gpd.GeoDataFrame = drawn.limits.get(key, lambda: frame.to_crs(crs))
+    out: gpd.GeoDataFrame = drawn.derived.get(key, lambda: frame.to_crs(crs))
     return out
 
 

@@ -68,8 +68,8 @@ def run_project(
     framing: Mapping[str, tuple[str, str, str]],
     scenario_pages: Mapping[str, int],
     paper_mm: tuple[float, float],
-) -> str:
-    """Return the ``.qgs`` text of the run's project.
+) -> tuple[str, str]:
+    """Return the run's project: its name (its title) and its ``.qgs`` text.
 
     ``styles`` are the GeoPackage's (``table`` or ``table:<style name>``),
     ``titles`` its layers' titles, ``framing`` each page's title, subtitle and
@@ -79,6 +79,8 @@ def run_project(
     """
     lang = result.config.lang
     groups = GROUPS[lang]
+    # a table has at most one second style: ``table:<name>`` keys of _ORDER
+    # (``:equity``, ``:zonage``, ``:outlines``) say where it goes in the project
     second = {k.split(":")[0]: k for k in styles if ":" in k}
     by_key = {key: key.split(":")[0] for key, _ in _ORDER if ":" in key}
     order = list(_ORDER) + [
@@ -96,7 +98,7 @@ def run_project(
             title = f"{title} — {style_name}"
             legend = legend if key.endswith(":outlines") else style_name
         elif table.startswith("scenario_"):  # the change, as the page's legend
-            legend = GROUPS[lang]["change"]
+            legend = groups["change"]
         geometry = "Point" if table in ("structures", "sites_proposes") else "Polygon"
         layers.append(ProjectLayer(
             id=_layer_id(key), table=table, title=title, geometry=geometry,
@@ -123,9 +125,9 @@ def run_project(
             layers=shown, extent=tuple(float(v) for v in bounds),  # type: ignore[arg-type]
             paper_mm=paper_mm,
         ))  # fmt: skip
-    return project_xml(
-        title=result.config.title or LAYER_TEXT[lang]["project"][0],
-        gpkg_name=gpkg_name, crs_wkt=result.inputs.communes.crs.to_wkt(),
+    title = result.config.title or LAYER_TEXT[lang]["project"][0]
+    return title, project_xml(
+        title=title, gpkg_name=gpkg_name, crs_wkt=result.inputs.communes.crs.to_wkt(),
         layers=layers, layouts=_unique(layouts),
     )  # fmt: skip
 

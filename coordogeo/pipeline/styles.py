@@ -132,40 +132,35 @@ def _coverage_styles(result: RunResult, has: Callable[..., bool]) -> dict[str, s
     each CPTS a darker outline of its colour, as the web page draws it.
     """
     lang, out = result.config.lang, {}
+    outlined = label("outlines_style", lang)
+    under_theme = has("zones_mal_desservies", "rang")
     if has("cpts", "nom_cpts") and result.coverage is not None:
         chosen = cpts_colours(result.coverage.territories)  # the web map's colours
-        out["cpts"] = qml(
-            [Rule(n, f"{field('nom_cpts')} = {literal(n)}", chosen[n])
-             for n in sorted(chosen)],
-            geometry="polygon", opacity=CPTS_OPACITY,
-        )  # fmt: skip
-    if (
-        "cpts" in out
-        and has("zones_mal_desservies", "rang")
-        and result.coverage is not None
-    ):  # the overview's reading under its coloured theme: outlines, as the web's
-        outlined = label("outlines_style", lang)
-        chosen = cpts_colours(result.coverage.territories)
-        out[f"cpts:{outlined}"] = qml(
-            [Rule(n, f"{field('nom_cpts')} = {literal(n)}", chosen[n], outlined=True)
-             for n in sorted(chosen)],
-            geometry="polygon", opacity=1.0,
-        )  # fmt: skip
-        if has("communes_hors_cpts_ou_partagees", "statut"):
-            out[f"communes_hors_cpts_ou_partagees:{outlined}"] = qml(
-                [Rule(label("gap", lang), f"{field('statut')} = 'gap'",
-                      WARNING_COLOUR, outlined=True),
-                 Rule(label("overlap", lang), f"{field('statut')} = 'overlap'",
-                      "#333333", hatched=True)],
-                geometry="polygon", opacity=1.0,
-            )  # fmt: skip
+
+        def cpts(outline: bool) -> list[Rule]:
+            return [
+                Rule(n, f"{field('nom_cpts')} = {literal(n)}", chosen[n],
+                     outlined=outline)
+                for n in sorted(chosen)
+            ]  # fmt: skip
+
+        out["cpts"] = qml(cpts(False), geometry="polygon", opacity=CPTS_OPACITY)
+        if under_theme:
+            out[f"cpts:{outlined}"] = qml(cpts(True), geometry="polygon", opacity=1.0)
     if has("communes_hors_cpts_ou_partagees", "statut"):
-        out["communes_hors_cpts_ou_partagees"] = qml(
-            [Rule(label("gap", lang), f"{field('statut')} = 'gap'", WARNING_COLOUR),
-             Rule(label("overlap", lang), f"{field('statut')} = 'overlap'",
-                  "#333333", hatched=True)],
-            geometry="polygon", opacity=GAP_OPACITY,
-        )  # fmt: skip
+
+        def odd(outline: bool) -> list[Rule]:
+            return [
+                Rule(label("gap", lang), f"{field('statut')} = 'gap'",
+                     WARNING_COLOUR, outlined=outline),
+                Rule(label("overlap", lang), f"{field('statut')} = 'overlap'",
+                     "#333333", hatched=True),
+            ]  # fmt: skip
+
+        name = "communes_hors_cpts_ou_partagees"
+        out[name] = qml(odd(False), geometry="polygon", opacity=GAP_OPACITY)
+        if under_theme and "cpts" in out:
+            out[f"{name}:{outlined}"] = qml(odd(True), geometry="polygon", opacity=1.0)
     return out
 
 

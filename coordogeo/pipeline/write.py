@@ -23,7 +23,6 @@ import geopandas as gpd
 from coordogeo._columns import TIME_BEFORE, nearest_column
 from coordogeo._meanings import meaning
 from coordogeo._version import __version__
-from coordogeo._words.layers import LAYER_TEXT
 from coordogeo._words.report import REPORT_TEXT
 from coordogeo.io import GeoPackageAbout, write_results
 from coordogeo.maps import (
@@ -313,7 +312,6 @@ def write_everything(
         framing=pages.framing, scenario_pages=numbers,
         paper_mm=PAPERS.get(config.figures, PAPERS["A4-paysage"]),
     )  # fmt: skip
-    project_title = config.title or LAYER_TEXT[lang]["project"][0]
     written_layers = {
         name: partial(in_french, layer, lang=lang)
         for name, layer in layers(result).items()
@@ -323,7 +321,7 @@ def write_everything(
         folder / GEOPACKAGE,
         csv=result.config.csv,
         styles=styles,
-        about=GeoPackageAbout(titles, _metadata(result), (project_title, project)),
+        about=GeoPackageAbout(titles, _metadata(result), project),
         xlsx=True,
         meanings=lambda column: meaning(column, lang),
         lang=lang,
