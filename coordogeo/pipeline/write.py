@@ -34,12 +34,10 @@ from coordogeo.maps import (
     coverage_map,
     equity_chart,
     equity_map,
-    figure,
     index_map,
     label,
     links_to,
     overview_map,
-    save_figure,
     scenario_map,
     underserved_map,
     zonage_map,
@@ -50,6 +48,7 @@ from coordogeo.maps.framing import add_downloads
 from coordogeo.maps.index import (
     index_title,
 )
+from coordogeo.pipeline.figures import Saving, print_figures
 from coordogeo.pipeline.project import layer_titles, run_project
 from coordogeo.pipeline.report import report_json, report_markdown
 from coordogeo.pipeline.results import RunResult
@@ -81,6 +80,8 @@ class Pages:
 
     files: dict[str, Path]
     framing: dict[str, tuple[str, str, str]]
+    #: the print figures, perhaps still being written (:meth:`Saving.wait`)
+    figures: Saving
 
 
 def write_maps(result: RunResult, folder: Path) -> Pages:
@@ -211,14 +212,12 @@ def write_maps(result: RunResult, folder: Path) -> Pages:
         page.save(folder / name)
         written[name] = folder / name
     every = [(OVERVIEW, overview), *pages.items()]
-    if config.figures != "none":  # a print figure beside each page
-        for name, page in every:
-            sheet = figure(page, paper=config.figures)
-            for suffix in (".png", ".pdf"):
-                path = folder / name.replace(".html", suffix)
-                written[path.name] = save_figure(sheet, path)
+    saving = print_figures(
+        every, folder, paper=config.figures, places=len(result.places)
+    )
+    written.update({path.name: path for path in saving.paths})
     said = {name: framing(page) for name, page in every}
-    return Pages(written, said)
+    return Pages(written, said, saving)
 
 
 def _scenario_page(
@@ -294,7 +293,19 @@ def write_everything(
     Each layer is put in French as it is written, then dropped: at national size
     the places and one layer per scenario are millions of rows each, and holding
     all their copies at once took more memory than the whole run before it.
+    The print figures, if a child process writes them meanwhile, are waited for
+    (and stopped if this fails).
     """
+    try:
+        written = _write_rest(result, folder, pages=pages)
+    except BaseException:
+        pages.figures.cancel()
+        raise
+    pages.figures.wait()
+    return written
+
+
+def _write_rest(result: RunResult, folder: Path, *, pages: Pages) -> dict[str, Path]:
     lang = result.config.lang
     heads = {
         name: french_table(
