@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 OUT    ?= coordogeo-demo
 
-.PHONY: demo test lint typecheck pytest examples docs bench clean
+.PHONY: demo test lint typecheck pytest examples docs bench clean plugin
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -26,8 +26,8 @@ demo: $(VENV)/.installed
 test: $(VENV)/.installed-test lint typecheck pytest examples docs
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check coordogeo tests examples benchmarks
-	$(BIN)/ruff format --check coordogeo tests examples benchmarks
+	$(BIN)/ruff check coordogeo tests examples benchmarks qgis_plugin
+	$(BIN)/ruff format --check coordogeo tests examples benchmarks qgis_plugin
 
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
@@ -51,6 +51,10 @@ bench: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/bench_nearest.py
 	$(BIN)/python benchmarks/bench_matrix.py
 	$(BIN)/python benchmarks/bench_scenarios.py
+
+# the QGIS plugin's zip (« Extensions > Installer depuis un ZIP »): dist/coordogeo_qgis-*.zip
+plugin:
+	$(PYTHON) qgis_plugin/build.py dist
 
 clean:
 	rm -rf $(VENV) $(OUT) .site .pytest_cache .mypy_cache .ruff_cache

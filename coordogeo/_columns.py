@@ -188,6 +188,11 @@ _FRENCH: Final[dict[str, str]] = {
     "n_communes_not_covered": "nb_communes_hors_cpts",
     "index_before_per_100k": "indice_avant_pour_100k_hab",
     "index_after_per_100k": "indice_apres_pour_100k_hab",
+    # a travel-time matrix (its long table) and isochrones
+    "origin": "origine",
+    "destination": "destination",
+    "time_min": "temps_min",
+    "max_time_min": "seuil_min",
 }
 
 

@@ -22,7 +22,8 @@ def _sheet(n: int) -> Figure:
 
 
 def test_a_child_writes_the_same_bytes(tmp_path: Path) -> None:
-    sheets = {tmp_path / f"a{n}{s}": _sheet(n) for n in (1, 2) for s in (".png", ".pdf")}
+    suffixes = (".png", ".pdf")
+    sheets = {tmp_path / f"a{n}{s}": _sheet(n) for n in (1, 2) for s in suffixes}
     saving = aside.save_figures(sheets, places=aside.FORK_FROM_PLACES)
     assert saving._child is not None  # written aside
     saving.wait()

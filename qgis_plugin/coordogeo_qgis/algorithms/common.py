@@ -1,0 +1,129 @@
+"""Parameters several algorithms share, and how their values reach the library."""
+
+from __future__ import annotations
+
+from qgis.core import (
+    QgsProcessing,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterField,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterNumber,
+)
+
+POINTS_OR_AREAS = [QgsProcessing.TypeVectorPoint, QgsProcessing.TypeVectorPolygon]
+
+
+def add_places(
+    alg, lang: str, *, name: str = "PLACES", population: bool = True
+) -> None:
+    """Add places (grid cells or communes, polygons or points), their population."""
+    fr = lang == "fr"
+    alg.addParameter(
+        QgsProcessingParameterFeatureSource(
+            name,
+            "Lieux habités (carreaux ou communes)"
+            if fr
+            else "Inhabited places (grid cells or communes)",
+            POINTS_OR_AREAS,
+        )
+    )
+    if population:
+        alg.addParameter(
+            QgsProcessingParameterField(
+                f"{name}_POPULATION",
+                "Population",
+                "population",
+                name,
+                QgsProcessingParameterField.Numeric,
+                optional=True,
+            )
+        )
+
+
+def add_structures(
+    alg, lang: str, *, name: str = "STRUCTURES", kind: bool = True
+) -> None:
+    """Add structures (points) and their kind (MSP, CDS, ESP, CPTS, DAC)."""
+    fr = lang == "fr"
+    alg.addParameter(
+        QgsProcessingParameterFeatureSource(
+            name,
+            "Structures (points)",
+            [QgsProcessing.TypeVectorPoint],
+        )
+    )
+    if kind:
+        alg.addParameter(
+            QgsProcessingParameterField(
+                f"{name}_KIND",
+                "Type (MSP, CDS…) : un calcul par type"
+                if fr
+                else "Kind (MSP, CDS…): one result per kind",
+                "kind",
+                name,
+                optional=True,
+            )
+        )
+
+
+def add_network(alg, lang: str) -> None:
+    """Add the folder of a network saved by « Réseau routier : construire »."""
+    alg.addParameter(
+        QgsProcessingParameterFile(
+            "NETWORK",
+            "Réseau routier enregistré (dossier de « Réseau routier : construire »)"
+            if lang == "fr"
+            else 'Saved road network (folder from "Road network: build")',
+            behavior=QgsProcessingParameterFile.Folder,
+        )
+    )
+
+
+def add_minutes(alg, lang: str, default: float, *, name: str = "MAX_TIME") -> None:
+    """Add a number of minutes (``default``), named ``name``."""
+    alg.addParameter(
+        QgsProcessingParameterNumber(
+            name,
+            "Temps maximal (min)" if lang == "fr" else "Maximum time (min)",
+            QgsProcessingParameterNumber.Double,
+            default,
+            minValue=0.1,
+        )
+    )
+
+
+def renamed(alg, parameters, context, frame, fields: dict[str, str]):
+    """Return ``frame`` with the chosen fields under the library's names.
+
+    ``fields``: parameter name -> the library's column (``population``, ``kind``,
+    ``capacity``); a parameter left empty leaves the frame as it is.
+    """
+    from coordogeo.errors import InputError, format_labels
+
+    names = {}
+    for parameter, column in fields.items():
+        chosen = alg.parameterAsString(parameters, parameter, context)
+        if chosen and chosen not in frame:
+            raise InputError(
+                f"{parameter}: the layer has no field {chosen!r}; its fields are "
+                f"{format_labels([c for c in frame.columns if c != 'geometry'])}."
+            )
+        if chosen and chosen != column:
+            names[chosen] = column
+    if not names:
+        return frame
+    kept = frame.drop(columns=[c for c in names.values() if c in frame])
+    return kept.rename(columns=names)
+
+
+def minutes_list(text: str) -> tuple[float, ...]:
+    """Read "10, 20, 30" as minutes (the library checks them)."""
+    from coordogeo.errors import InputError
+
+    try:
+        return tuple(float(v) for v in text.replace(";", ",").split(",") if v.strip())
+    except ValueError:
+        raise InputError(
+            "thresholds: write minutes separated by commas, e.g. 10, 20, 30; "
+            f"got {text!r}."
+        ) from None
