@@ -13,7 +13,11 @@ from shapely import LineString, points
 from coordogeo import RoadNetwork, SampleTerritory, sample_territory
 
 #: Run by QGIS's own Python (tests/test_qgis.py), not imported by pytest.
-collect_ignore = ["qgis/read_geopackage.py", "qgis/run_plugin.py"]
+collect_ignore = [
+    "qgis/read_geopackage.py",
+    "qgis/run_plugin.py",
+    "qgis/plugin_without_library.py",
+]
 
 X0, Y0 = 600_000.0, 6_400_000.0  # Lambert-93, inside metropolitan France
 

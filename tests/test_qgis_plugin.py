@@ -369,3 +369,31 @@ def test_a_configuration_run_adds_its_styled_outputs_to_the_project(seen):
     assert "Territoires des CPTS" in {name for name, _, _ in loaded}
     assert ran["progress"] and ran["progress"] == sorted(ran["progress"])
     assert any(line.startswith("[1/") for line in ran["log"])
+
+
+def test_without_the_library_the_plugin_loads_and_says_how_to_install_it(tmp_path):
+    zipped = build(tmp_path / "dist")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path)}
+    env.pop("PYTHONPATH", None)  # QGIS's Python as installed: no coordogeo
+    done = subprocess.run(
+        [
+            QGIS_PYTHON,
+            str(HERE / "qgis" / "plugin_without_library.py"),
+            str(tmp_path / "profil"),
+            str(zipped),
+        ],
+        capture_output=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+    err = done.stderr.decode(errors="replace")
+    assert done.returncode == 0, err[-3000:]
+    assert "Traceback" not in err, err[-3000:]
+    seen = json.loads(done.stdout.decode().strip().splitlines()[-1])
+    assert seen["loaded"] and seen["started"]  # it loads all the same
+    assert not seen["provider"]  # no algorithm that would fail
+    (text,) = [message for _, message in seen["messages"]]
+    assert text.startswith("La bibliothèque Python coordogeo est introuvable")
+    for where in ("OSGeo4W Shell", "python3 -m pip install --user", "QGIS.app"):
+        assert where in text

@@ -25,7 +25,10 @@ def library_missing() -> str | None:
         import coordogeo  # noqa: F401
     except Exception as err:
         return say(
-            "install", python=sys.executable, error=f"{type(err).__name__}: {err}"
+            "install",
+            python=sys.executable,
+            error=f"{type(err).__name__}: {err}",
+            version=".".join(map(str, sys.version_info[:3])),
         )
     return None
 

@@ -35,7 +35,8 @@ INSTALL_FR = (
     "    python3 -m pip install --user --break-system-packages coordogeo\n"
     "- macOS (QGIS.app) : dans un terminal\n"
     "    /Applications/QGIS.app/Contents/MacOS/bin/python3 -m pip install coordogeo\n"
-    "coordogeo demande Python 3.11 ou plus récent (QGIS 3.28+ sous Windows)."
+    "coordogeo demande Python 3.11 ou plus récent ; celui de QGIS est le {version} "
+    "(s'il est plus ancien, installez une version plus récente de QGIS)."
 )
 INSTALL_EN = (
     "The coordogeo Python library cannot be found in QGIS's Python ({python}): "
@@ -47,7 +48,8 @@ INSTALL_EN = (
     "    python3 -m pip install --user --break-system-packages coordogeo\n"
     "- macOS (QGIS.app): in a terminal\n"
     "    /Applications/QGIS.app/Contents/MacOS/bin/python3 -m pip install coordogeo\n"
-    "coordogeo needs Python 3.11 or later (QGIS 3.28+ on Windows)."
+    "coordogeo needs Python 3.11 or later; QGIS's is {version} (if it is older, "
+    "install a more recent QGIS)."
 )
 
 WORDS: dict[str, dict[str, str]] = {
