@@ -333,6 +333,9 @@ def test_mistakes_give_the_librarys_message_and_cancel_stops(seen):
     assert seen["bad_roads_en"]["error"].startswith("Give an OSM file")
     assert "AGE_WEIGHTS" in seen["bad_weights"]["error"]
     assert seen["cancelled"]["error"] == "Annulé : rien n'a été écrit."
+    stopped = seen["configuration_cancelled"]
+    assert stopped["error"] == "Annulé : rien n'a été écrit."
+    assert stopped["left"] == []  # the staged outputs removed
     assert any(
         "structures_proches" in line or "10" in line for line in seen["log_lines"]
     )

@@ -162,7 +162,11 @@ def _computed(
     with staged_outputs(target) as staging:
         with steps.step(say("step_maps", lang)):
             pages = write_maps(result, staging)
-        with steps.step(say("step_write", lang)):
-            written = write_everything(result, staging, pages=pages)
+        try:
+            with steps.step(say("step_write", lang)):
+                written = write_everything(result, staging, pages=pages)
+        except BaseException:  # the figures' writer stopped (the folder goes)
+            pages.figures.cancel()
+            raise
     final = {name: target.folder / path.name for name, path in written.items()}
     return RunResult(**{**result.__dict__, "written": final})

@@ -314,6 +314,17 @@ seen["configuration"] = {
     "log": feedback.lines,
 }
 
+# --- a configuration run cancelled: nothing left behind ----------------------
+stopped = OUT.parent / "annule"
+seen["configuration_cancelled"] = run(
+    "executer_configuration",
+    {"CONFIG": str(CONFIG), "OUTPUT_FOLDER": str(stopped)},
+    feedback=Cancelling(),
+)
+seen["configuration_cancelled"]["left"] = (
+    sorted(p.name for p in stopped.iterdir()) if stopped.exists() else []
+)
+
 # --- QGIS in English: the toolbox in English -----------------------------------
 settings = QgsSettings()
 settings.setValue("locale/overrideFlag", True)
