@@ -78,6 +78,10 @@ def layers(tmp_path_factory: pytest.TempPathFactory) -> Path:
     structures.to_file(out / "structures.gpkg", **GPKG)
     structures[structures["kind"] == "MSP"].to_file(out / "msp.gpkg", **GPKG)
     pyogrio.write_dataframe(t.cpts_members, out / "cpts.gpkg", driver="GPKG", **GPKG)
+    whole = pd.DataFrame(
+        {"cpts_id": "C1", "cpts_name": "Toute", "insee": t.communes["insee"]}
+    )
+    pyogrio.write_dataframe(whole, out / "cpts_complet.gpkg", driver="GPKG", **GPKG)
     ages = coverage.assign_to_communes(
         t.population, t.communes, columns=["population", *PLACEHOLDER_AGE_WEIGHTS]
     )
@@ -271,6 +275,9 @@ def test_coverage_zones_sites_equity_and_scenario_equal_the_librarys(seen, libra
     gaps = seen["couverture_cpts"]["GAPS"]
     _styled(gaps, rules=2)
     assert gaps["features"] == len(odd)
+    complete = seen["couverture_complete"]
+    assert complete["TERRITORIES"]["features"] == 1
+    assert complete["GAPS"]["valid"] and complete["GAPS"]["features"] == 0  # empty
     nearest = library["nearest"]
     flagged = underserved.classify(
         nearest, [underserved.travel_time_above(20, column="travel_time_min_MSP")]

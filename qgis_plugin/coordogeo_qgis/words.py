@@ -63,8 +63,8 @@ WORDS: dict[str, dict[str, str]] = {
             "des messages de QGIS, onglet « coordogeo »)."
         ),
         "reading": "Lecture de « {name} »…",
-        "computing": "Calcul…",
         "writing": "Écriture de « {name} »…",
+        "empty": "« {name} » : aucune entité, la couche est vide.",
         "log_model": "Modèle de temps : {model}",
         "g_network": "Réseau routier",
         "g_access": "Accès",
@@ -86,8 +86,8 @@ WORDS: dict[str, dict[str, str]] = {
             'tab "coordogeo").'
         ),
         "reading": 'Reading "{name}"…',
-        "computing": "Computing…",
         "writing": 'Writing "{name}"…',
+        "empty": '"{name}": no feature, the layer is empty.',
         "log_model": "Time model: {model}",
         "g_network": "Road network",
         "g_access": "Access",

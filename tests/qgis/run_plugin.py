@@ -160,6 +160,15 @@ seen["couverture_cpts"] = run(
     "couverture_cpts",
     {"COMMUNES": L["communes"], "MEMBERS": L["cpts"], "TERRITORIES": tmp, "GAPS": tmp},
 )
+seen["couverture_complete"] = run(  # every commune in one CPTS: nothing odd
+    "couverture_cpts",
+    {
+        "COMMUNES": L["communes"],
+        "MEMBERS": L["cpts_complet"],
+        "TERRITORIES": tmp,
+        "GAPS": tmp,
+    },
+)
 times = seen["temps_acces"]["results"]["OUTPUT"]
 seen["zones_mal_desservies"] = run(
     "zones_mal_desservies",

@@ -203,7 +203,10 @@ class CoordogeoAlgorithm(QgsProcessingAlgorithm):
             plain = frame.index.equals(pd.RangeIndex(len(frame)))
             frame = frame.reset_index(drop=True) if plain else frame.rename_axis("id")
         shown = french_table(frame, rounded=False, lang=self.lang)
-        if isinstance(frame, gpd.GeoDataFrame):
+        if len(frame) == 0:  # nothing found (no commune in no CPTS): an empty layer
+            self.feedback.pushInfo(say("empty", name=title))
+            _write_table(path, layer, shown, key=name)
+        elif isinstance(frame, gpd.GeoDataFrame):
             write_results(
                 path,
                 styles={layer: qml} if qml else None,
@@ -242,9 +245,13 @@ def _write_table(path: Path, layer: str, table, *, key: str) -> None:
     check_replaceable(path.parent, [path.name], key=key)
     if path.exists():
         path.unlink()
-    pyogrio.write_dataframe(
-        table.reset_index(drop=True), path, layer=layer, driver="GPKG"
-    )
+    table = table.reset_index(drop=True)
+    if hasattr(table, "crs"):  # an empty layer keeps its columns and its CRS
+        pyogrio.write_dataframe(
+            table, path, layer=layer, driver="GPKG", geometry_type="Unknown"
+        )
+    else:
+        pyogrio.write_dataframe(table, path, layer=layer, driver="GPKG")
     record_owned(path.parent, [path.name])
 
 

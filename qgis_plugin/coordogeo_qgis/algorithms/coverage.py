@@ -77,6 +77,20 @@ class Coverage(CoordogeoAlgorithm):
                 [QgsProcessing.TypeVector],
             )
         )
+        for key, default, fr_text, en_text in (
+            ("MEMBER_ID", "cpts_id", "Identifiant de la CPTS", "CPTS identifier"),
+            ("MEMBER_NAME", "cpts_name", "Nom de la CPTS", "CPTS name"),
+            ("MEMBER_INSEE", "insee", "Code INSEE du membre", "Member's INSEE code"),
+        ):
+            self.addParameter(
+                QgsProcessingParameterField(
+                    key,
+                    fr_text if fr else en_text,
+                    default,
+                    "MEMBERS",
+                    optional=True,
+                )
+            )
         self.addParameter(
             QgsProcessingParameterVectorDestination(
                 "TERRITORIES",
@@ -109,7 +123,17 @@ class Coverage(CoordogeoAlgorithm):
             {"INSEE": "insee", "POPULATION": "population"},
         )
         communes["insee"] = communes["insee"].astype(str)
-        table = self.frame(parameters, "MEMBERS", context)
+        table = renamed(
+            self,
+            parameters,
+            context,
+            self.frame(parameters, "MEMBERS", context),
+            {
+                "MEMBER_ID": "cpts_id",
+                "MEMBER_NAME": "cpts_name",
+                "MEMBER_INSEE": "insee",
+            },
+        )
         members = read_cpts_members(
             table.drop(columns="geometry", errors="ignore"), communes=communes
         )
