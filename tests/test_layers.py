@@ -123,7 +123,7 @@ def test_pipeline_modules_import_only_the_ones_before_them():
     order = ["specs", "schema", "config", "schema_docs", "ledger",
              "outputs", "results", "inputs", "times", "steps", "equity",
              "scenarios", "scenario_tables", "tables", "styles", "project", "report",
-             "write",
+             "figures", "write",
              "init", "run"]  # fmt: skip
     rank = {f"coordogeo.pipeline.{m}": k for k, m in enumerate(order)}
     assert set(rank) == {m for m in MODULES if m.startswith("coordogeo.pipeline.")}

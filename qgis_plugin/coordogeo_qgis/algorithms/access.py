@@ -6,16 +6,17 @@ from qgis.core import (
     QgsProcessingParameterBoolean,
     QgsProcessingParameterField,
     QgsProcessingParameterString,
-    QgsProcessingParameterVectorDestination,
 )
 
 from .base import CoordogeoAlgorithm
 from .common import (
     add_minutes,
     add_network,
+    add_output,
     add_places,
     add_structures,
     minutes_list,
+    read_places,
     renamed,
 )
 
@@ -61,12 +62,7 @@ class Nearest(CoordogeoAlgorithm):
         add_structures(self, lang)
         add_network(self, lang)
         add_minutes(self, lang, 60)
-        self.addParameter(
-            QgsProcessingParameterVectorDestination(
-                "OUTPUT",
-                "Temps d'accès" if lang == "fr" else "Travel times",
-            )
-        )
+        add_output(self, "Temps d'accès" if lang == "fr" else "Travel times")
 
     def compute(self, parameters, context, feedback):
         import coordogeo
@@ -74,13 +70,7 @@ class Nearest(CoordogeoAlgorithm):
         from coordogeo.access import time_summary
         from coordogeo.pipeline.styles import time_style
 
-        places = renamed(
-            self,
-            parameters,
-            context,
-            self.frame(parameters, "PLACES", context),
-            {"PLACES_POPULATION": "population"},
-        )
+        places = read_places(self, parameters, context)
         structures = renamed(
             self,
             parameters,
@@ -164,12 +154,7 @@ class Isochrones(CoordogeoAlgorithm):
                 False,
             )
         )
-        self.addParameter(
-            QgsProcessingParameterVectorDestination(
-                "OUTPUT",
-                "Isochrones",
-            )
-        )
+        add_output(self, "Isochrones")
 
     def compute(self, parameters, context, feedback):
         from coordogeo._columns import french_name
@@ -249,12 +234,7 @@ class Matrix(CoordogeoAlgorithm):
         )
         add_network(self, lang)
         add_minutes(self, lang, 30)
-        self.addParameter(
-            QgsProcessingParameterVectorDestination(
-                "OUTPUT",
-                "Matrice de temps" if fr else "Travel-time matrix",
-            )
-        )
+        add_output(self, "Matrice de temps" if fr else "Travel-time matrix")
 
     def compute(self, parameters, context, feedback):
         from coordogeo.access import travel_time_matrix

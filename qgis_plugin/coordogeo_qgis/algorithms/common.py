@@ -8,6 +8,7 @@ from qgis.core import (
     QgsProcessingParameterField,
     QgsProcessingParameterFile,
     QgsProcessingParameterNumber,
+    QgsProcessingParameterVectorDestination,
 )
 
 POINTS_OR_AREAS = [QgsProcessing.TypeVectorPoint, QgsProcessing.TypeVectorPolygon]
@@ -127,3 +128,33 @@ def minutes_list(text: str) -> tuple[float, ...]:
             "thresholds: write minutes separated by commas, e.g. 10, 20, 30; "
             f"got {text!r}."
         ) from None
+
+
+def add_time_field(alg, lang: str) -> None:
+    """Add the places' field of minutes (``TIME``, default ``temps_min_MSP``)."""
+    alg.addParameter(
+        QgsProcessingParameterField(
+            "TIME",
+            "Temps d'accès (min)" if lang == "fr" else "Travel time (min)",
+            "temps_min_MSP",
+            "PLACES",
+            QgsProcessingParameterField.Numeric,
+            optional=True,
+        )
+    )
+
+
+def add_output(alg, description: str, name: str = "OUTPUT") -> None:
+    """Add a layer output (a GeoPackage that carries its style)."""
+    alg.addParameter(QgsProcessingParameterVectorDestination(name, description))
+
+
+def read_places(alg, parameters, context, name: str = "PLACES"):
+    """Read the places, their chosen population field as ``population``."""
+    return renamed(
+        alg,
+        parameters,
+        context,
+        alg.frame(parameters, name, context),
+        {f"{name}_POPULATION": "population"},
+    )

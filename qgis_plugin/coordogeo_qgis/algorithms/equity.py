@@ -5,11 +5,10 @@ from __future__ import annotations
 from qgis.core import (
     QgsProcessingParameterField,
     QgsProcessingParameterNumber,
-    QgsProcessingParameterVectorDestination,
 )
 
 from .base import CoordogeoAlgorithm
-from .common import add_places, renamed
+from .common import add_output, add_places, add_time_field, read_places
 
 
 class Equity(CoordogeoAlgorithm):
@@ -42,16 +41,7 @@ class Equity(CoordogeoAlgorithm):
     def define(self, lang):
         fr = lang == "fr"
         add_places(self, lang)
-        self.addParameter(
-            QgsProcessingParameterField(
-                "TIME",
-                "Temps d'accès (min)" if fr else "Travel time (min)",
-                "temps_min_MSP",
-                "PLACES",
-                QgsProcessingParameterField.Numeric,
-                optional=True,
-            )
-        )
+        add_time_field(self, lang)
         self.addParameter(
             QgsProcessingParameterField(
                 "INCOME",
@@ -73,13 +63,11 @@ class Equity(CoordogeoAlgorithm):
                 minValue=2,
             )
         )
-        self.addParameter(
-            QgsProcessingParameterVectorDestination(
-                "OUTPUT",
-                "Accès par décile de niveau de vie"
-                if fr
-                else "Access by decile of standard of living",
-            )
+        add_output(
+            self,
+            "Accès par décile de niveau de vie"
+            if fr
+            else "Access by decile of standard of living",
         )
 
     def compute(self, parameters, context, feedback):
@@ -87,13 +75,7 @@ class Equity(CoordogeoAlgorithm):
 
         from coordogeo.equity import by_income, concentration_index, gini, palma_ratio
 
-        places = renamed(
-            self,
-            parameters,
-            context,
-            self.frame(parameters, "PLACES", context),
-            {"PLACES_POPULATION": "population"},
-        )
+        places = read_places(self, parameters, context)
         time = self.parameterAsString(parameters, "TIME", context)
         income = self.parameterAsString(parameters, "INCOME", context)
         places = places.drop(columns=["travel_time_min"], errors="ignore")

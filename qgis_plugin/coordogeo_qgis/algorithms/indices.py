@@ -6,11 +6,18 @@ from qgis.core import (
     QgsProcessingParameterEnum,
     QgsProcessingParameterField,
     QgsProcessingParameterString,
-    QgsProcessingParameterVectorDestination,
 )
 
 from .base import CoordogeoAlgorithm
-from .common import add_minutes, add_network, add_places, add_structures, renamed
+from .common import (
+    add_minutes,
+    add_network,
+    add_output,
+    add_places,
+    add_structures,
+    read_places,
+    renamed,
+)
 
 METHODS = ("2sfca", "e2sfca", "3sfca", "bfca", "gravity", "apl")
 DECAYS = ("", "drees_apl", "drees_apl_2012", "luo_qi_2009", "wan_2012")
@@ -87,12 +94,7 @@ class Indices(CoordogeoAlgorithm):
                 optional=True,
             )
         )
-        self.addParameter(
-            QgsProcessingParameterVectorDestination(
-                "OUTPUT",
-                "Indice d'accessibilité" if fr else "Accessibility index",
-            )
-        )
+        add_output(self, "Indice d'accessibilité" if fr else "Accessibility index")
 
     def compute(self, parameters, context, feedback):
         from coordogeo.access import apl, road_fca, travel_time_matrix
@@ -100,13 +102,7 @@ class Indices(CoordogeoAlgorithm):
 
         method = METHODS[self.parameterAsEnum(parameters, "METHOD", context)]
         decay = DECAYS[self.parameterAsEnum(parameters, "DECAY", context)] or None
-        places = renamed(
-            self,
-            parameters,
-            context,
-            self.frame(parameters, "PLACES", context),
-            {"PLACES_POPULATION": "population"},
-        )
+        places = read_places(self, parameters, context)
         supply = renamed(
             self,
             parameters,

@@ -7,11 +7,18 @@ from qgis.core import (
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
     QgsProcessingParameterString,
-    QgsProcessingParameterVectorDestination,
 )
 
 from .base import CoordogeoAlgorithm
-from .common import add_minutes, add_network, add_places, add_structures, renamed
+from .common import (
+    add_minutes,
+    add_network,
+    add_output,
+    add_places,
+    add_structures,
+    read_places,
+    renamed,
+)
 
 
 class Scenario(CoordogeoAlgorithm):
@@ -79,11 +86,8 @@ class Scenario(CoordogeoAlgorithm):
             )
         )
         add_minutes(self, lang, 30)
-        self.addParameter(
-            QgsProcessingParameterVectorDestination(
-                "OUTPUT",
-                "Scénario : avant / après" if fr else "Scenario: before / after",
-            )
+        add_output(
+            self, "Scénario : avant / après" if fr else "Scenario: before / after"
         )
 
     def compute(self, parameters, context, feedback):
@@ -99,13 +103,7 @@ class Scenario(CoordogeoAlgorithm):
         from .access import shown_kind
 
         fields = {"STRUCTURES_KIND": "kind"}
-        places = renamed(
-            self,
-            parameters,
-            context,
-            self.frame(parameters, "PLACES", context),
-            {"PLACES_POPULATION": "population"},
-        )
+        places = read_places(self, parameters, context)
         structures = renamed(
             self,
             parameters,

@@ -16,9 +16,11 @@ from .common import (
     POINTS_OR_AREAS,
     add_minutes,
     add_network,
+    add_output,
     add_places,
     add_structures,
-    renamed,
+    add_time_field,
+    read_places,
 )
 
 
@@ -53,16 +55,7 @@ class Zones(CoordogeoAlgorithm):
     def define(self, lang):
         fr = lang == "fr"
         add_places(self, lang)
-        self.addParameter(
-            QgsProcessingParameterField(
-                "TIME",
-                "Temps d'accès (min)" if fr else "Travel time (min)",
-                "temps_min_MSP",
-                "PLACES",
-                QgsProcessingParameterField.Numeric,
-                optional=True,
-            )
-        )
+        add_time_field(self, lang)
         add_minutes(self, lang, 20, name="THRESHOLD")
         self.addParameter(
             QgsProcessingParameterNumber(
@@ -75,24 +68,13 @@ class Zones(CoordogeoAlgorithm):
                 minValue=0,
             )
         )
-        self.addParameter(
-            QgsProcessingParameterVectorDestination(
-                "OUTPUT",
-                "Zones mal desservies" if fr else "Under-served zones",
-            )
-        )
+        add_output(self, "Zones mal desservies" if fr else "Under-served zones")
 
     def compute(self, parameters, context, feedback):
         from coordogeo.pipeline.styles import zones_style
         from coordogeo.underserved import classify, travel_time_above, zones
 
-        places = renamed(
-            self,
-            parameters,
-            context,
-            self.frame(parameters, "PLACES", context),
-            {"PLACES_POPULATION": "population"},
-        )
+        places = read_places(self, parameters, context)
         time = self.parameterAsString(parameters, "TIME", context)
         minutes = self.parameterAsDouble(parameters, "THRESHOLD", context)
         self.step(0.4, self.displayName())
@@ -244,24 +226,13 @@ class Sites(CoordogeoAlgorithm):
                 defaultValue=0,
             )
         )
-        self.addParameter(
-            QgsProcessingParameterVectorDestination(
-                "OUTPUT",
-                "Sites proposés" if fr else "Suggested sites",
-            )
-        )
+        add_output(self, "Sites proposés" if fr else "Suggested sites")
 
     def compute(self, parameters, context, feedback):
         from coordogeo.pipeline.styles import sites_style
         from coordogeo.underserved import suggest_sites
 
-        places = renamed(
-            self,
-            parameters,
-            context,
-            self.frame(parameters, "PLACES", context),
-            {"PLACES_POPULATION": "population"},
-        )
+        places = read_places(self, parameters, context)
         existing = self.frame(parameters, "STRUCTURES", context)
         candidates = self.frame(parameters, "CANDIDATES", context)
         candidates.index = [f"candidat_{n}" for n in range(len(candidates))]
