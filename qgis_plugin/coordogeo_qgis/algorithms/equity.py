@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from qgis.core import (
+    QgsProcessingOutputNumber,
     QgsProcessingParameterField,
     QgsProcessingParameterNumber,
 )
@@ -69,6 +70,10 @@ class Equity(CoordogeoAlgorithm):
             if fr
             else "Access by decile of standard of living",
         )
+        for key in ("CONCENTRATION_INDEX", "ERREYGERS_INDEX", "GINI", "PALMA_RATIO"):
+            self.addOutput(
+                QgsProcessingOutputNumber(key, key.replace("_", " ").title())
+            )
 
     def compute(self, parameters, context, feedback):
         import numpy as np

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from qgis.core import (
+    QgsProcessingOutputString,
     QgsProcessingParameterEnum,
     QgsProcessingParameterField,
     QgsProcessingParameterString,
@@ -95,6 +96,11 @@ class Indices(CoordogeoAlgorithm):
             )
         )
         add_output(self, "Indice d'accessibilité" if fr else "Accessibility index")
+        self.addOutput(
+            QgsProcessingOutputString(
+                "COLUMN", "Colonne de l'indice" if fr else "Index column"
+            )
+        )
 
     def compute(self, parameters, context, feedback):
         from coordogeo.access import apl, road_fca, travel_time_matrix
