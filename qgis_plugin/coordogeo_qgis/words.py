@@ -13,9 +13,7 @@ def qgis_lang() -> str:
     if settings.value("locale/overrideFlag", False, type=bool):
         chosen = str(settings.value("locale/userLocale", "") or "")
     if not chosen:
-        chosen = (
-            str(settings.value("locale/globalLocale", "") or "") or QLocale().name()
-        )
+        chosen = QLocale.system().name()  # QGIS's interface follows the system
     return "en" if chosen.lower().startswith("en") else "fr"
 
 

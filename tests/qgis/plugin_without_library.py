@@ -17,11 +17,14 @@ import sys
 import zipfile
 from pathlib import Path
 
-from qgis.core import QgsApplication
+from qgis.core import QgsApplication, QgsSettings
 
 PROFILE, ZIPPED = (Path(a) for a in sys.argv[1:3])
 APP = QgsApplication([], False, str(PROFILE))
 APP.initQgis()
+SETTINGS = QgsSettings()  # QGIS in French, whatever the machine's language
+SETTINGS.setValue("locale/overrideFlag", True)
+SETTINGS.setValue("locale/userLocale", "fr_FR")
 messages: list[list[str]] = []
 QgsApplication.messageLog().messageReceived.connect(
     lambda text, tag, level: messages.append([tag, text])

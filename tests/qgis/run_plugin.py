@@ -44,6 +44,9 @@ from processing.core.Processing import Processing
 
 Processing.initialize()
 seen: dict = {}
+SETTINGS = QgsSettings()  # QGIS in French, whatever the machine's language
+SETTINGS.setValue("locale/overrideFlag", True)
+SETTINGS.setValue("locale/userLocale", "fr_FR")
 
 # --- install the zip into the fresh profile, load it as QGIS does -------------
 plugins = Path(QgsApplication.qgisSettingsDirPath()) / "python" / "plugins"
