@@ -15,7 +15,7 @@ import multiprocessing
 import sys
 import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
@@ -38,7 +38,7 @@ class Saving:
     paths: tuple[Path, ...]
     _child: Any = None
     _pipe: Any = None
-    _done: bool = field(default=False)
+    _done: bool = False
 
     def wait(self) -> None:
         """Wait for the child to write the figures; raise what it raised."""

@@ -165,7 +165,7 @@ def _computed(
         try:
             with steps.step(say("step_write", lang)):
                 written = write_everything(result, staging, pages=pages)
-        except BaseException:  # the figures' writer stopped (the folder goes)
+        except BaseException:  # the figures' writer stopped: the folder goes
             pages.figures.cancel()
             raise
     final = {name: target.folder / path.name for name, path in written.items()}

@@ -294,18 +294,8 @@ def write_everything(
     the places and one layer per scenario are millions of rows each, and holding
     all their copies at once took more memory than the whole run before it.
     The print figures, if a child process writes them meanwhile, are waited for
-    (and stopped if this fails).
+    at the end (the run stops that child if anything here fails).
     """
-    try:
-        written = _write_rest(result, folder, pages=pages)
-    except BaseException:
-        pages.figures.cancel()
-        raise
-    pages.figures.wait()
-    return written
-
-
-def _write_rest(result: RunResult, folder: Path, *, pages: Pages) -> dict[str, Path]:
     lang = result.config.lang
     heads = {
         name: french_table(
@@ -351,6 +341,7 @@ def _write_rest(result: RunResult, folder: Path, *, pages: Pages) -> dict[str, P
     )  # fmt: skip
     written["rapport.md"] = folder / "rapport.md"
     written["rapport.json"] = folder / "rapport.json"
+    pages.figures.wait()
     return written
 
 

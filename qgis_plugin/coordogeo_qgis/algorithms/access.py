@@ -17,7 +17,6 @@ from .common import (
     add_structures,
     minutes_list,
     read_places,
-    renamed,
 )
 
 
@@ -71,12 +70,8 @@ class Nearest(CoordogeoAlgorithm):
         from coordogeo.pipeline.styles import time_style
 
         places = read_places(self, parameters, context)
-        structures = renamed(
-            self,
-            parameters,
-            context,
-            self.frame(parameters, "STRUCTURES", context),
-            {"STRUCTURES_KIND": "kind"},
+        structures = self.frame(
+            parameters, "STRUCTURES", context, fields={"STRUCTURES_KIND": "kind"}
         )
         by = (
             "kind"

@@ -89,8 +89,8 @@ class CoordogeoAlgorithm(QgsProcessingAlgorithm):
     def shortHelpString(self):
         lang = qgis_lang()
         text = self.TEXT[lang][1] + "\n\n" + say("verb", verb=self.VERB)
-        summary = _summary(self.VERB)
-        return text + (f"\n\n{summary}" if summary and lang == "en" else "")
+        summary = _summary(self.VERB) if lang == "en" else ""  # the verb's English
+        return text + (f"\n\n{summary}" if summary else "")
 
     def createInstance(self):
         return type(self)()
@@ -135,8 +135,22 @@ class CoordogeoAlgorithm(QgsProcessingAlgorithm):
         if text:
             self.feedback.pushInfo(text)
 
-    def frame(self, parameters, name: str, context, *, optional: bool = False):
-        """Return the layer ``name`` as a (Geo)DataFrame read from its file."""
+    def frame(
+        self,
+        parameters,
+        name: str,
+        context,
+        *,
+        fields: dict[str, str] | None = None,
+        optional: bool = False,
+    ):
+        """Return the layer ``name`` as a (Geo)DataFrame read from its file.
+
+        ``fields``: parameter name -> the library's column (``population``,
+        ``kind``…): the field chosen in that parameter is renamed to it (a
+        parameter left empty leaves the layer as it is; a field the layer does not
+        have is refused, named).
+        """
         import geopandas as gpd
 
         if optional and parameters.get(name) in (None, ""):
@@ -150,17 +164,38 @@ class CoordogeoAlgorithm(QgsProcessingAlgorithm):
                 return None
             raise QgsProcessingException(f"{name}: ?")
         frame = gpd.read_file(path, layer=layer or None, engine="pyogrio")
-        return frame.drop(columns=[c for c in ("fid",) if c in frame])
+        # a "fid" field (a GeoJSON exported from a GeoPackage) would clash with
+        # the output GeoPackage's own feature ids
+        frame = frame.drop(columns=[c for c in ("fid",) if c in frame])
+        return self._renamed(parameters, context, frame, fields or {})
+
+    def _renamed(self, parameters, context, frame, fields: dict[str, str]):
+        """Return ``frame`` with the chosen fields under the library's names."""
+        from coordogeo.errors import InputError, format_labels
+
+        names = {}
+        for parameter, column in fields.items():
+            chosen = self.parameterAsString(parameters, parameter, context)
+            if chosen and chosen not in frame:
+                raise InputError(
+                    f"{parameter}: the layer has no field {chosen!r}; its fields are "
+                    f"{format_labels([c for c in frame.columns if c != 'geometry'])}."
+                )
+            if chosen and chosen != column:
+                names[chosen] = column
+        if not names:
+            return frame
+        kept = frame.drop(columns=[c for c in names.values() if c in frame])
+        return kept.rename(columns=names)
 
     def network(self, parameters, name: str, context):
         """Return the road network saved in the folder ``name``, or None."""
+        from coordogeo._columns import french_time_model
         from coordogeo.network import RoadNetwork
 
         folder = self.parameterAsFile(parameters, name, context)
         if not folder:
             return None
-        from coordogeo._columns import french_time_model
-
         network = RoadNetwork.load(folder)
         model = network.description
         shown = french_time_model(model) if self.lang == "fr" else model

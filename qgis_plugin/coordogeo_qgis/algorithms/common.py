@@ -93,30 +93,6 @@ def add_minutes(alg, lang: str, default: float, *, name: str = "MAX_TIME") -> No
     )
 
 
-def renamed(alg, parameters, context, frame, fields: dict[str, str]):
-    """Return ``frame`` with the chosen fields under the library's names.
-
-    ``fields``: parameter name -> the library's column (``population``, ``kind``,
-    ``capacity``); a parameter left empty leaves the frame as it is.
-    """
-    from coordogeo.errors import InputError, format_labels
-
-    names = {}
-    for parameter, column in fields.items():
-        chosen = alg.parameterAsString(parameters, parameter, context)
-        if chosen and chosen not in frame:
-            raise InputError(
-                f"{parameter}: the layer has no field {chosen!r}; its fields are "
-                f"{format_labels([c for c in frame.columns if c != 'geometry'])}."
-            )
-        if chosen and chosen != column:
-            names[chosen] = column
-    if not names:
-        return frame
-    kept = frame.drop(columns=[c for c in names.values() if c in frame])
-    return kept.rename(columns=names)
-
-
 def minutes_list(text: str) -> tuple[float, ...]:
     """Read "10, 20, 30" as minutes (the library checks them)."""
     from coordogeo.errors import InputError
@@ -151,10 +127,6 @@ def add_output(alg, description: str, name: str = "OUTPUT") -> None:
 
 def read_places(alg, parameters, context, name: str = "PLACES"):
     """Read the places, their chosen population field as ``population``."""
-    return renamed(
-        alg,
-        parameters,
-        context,
-        alg.frame(parameters, name, context),
-        {f"{name}_POPULATION": "population"},
+    return alg.frame(
+        parameters, name, context, fields={f"{name}_POPULATION": "population"}
     )

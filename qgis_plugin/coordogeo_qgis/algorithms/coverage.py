@@ -10,7 +10,6 @@ from qgis.core import (
 )
 
 from .base import CoordogeoAlgorithm
-from .common import renamed
 
 
 class Coverage(CoordogeoAlgorithm):
@@ -115,20 +114,18 @@ class Coverage(CoordogeoAlgorithm):
         from coordogeo.io import read_cpts_members
         from coordogeo.pipeline.styles import cpts_style, gaps_style
 
-        communes = renamed(
-            self,
+        communes = self.frame(
             parameters,
+            "COMMUNES",
             context,
-            self.frame(parameters, "COMMUNES", context),
-            {"INSEE": "insee", "POPULATION": "population"},
+            fields={"INSEE": "insee", "POPULATION": "population"},
         )
         communes["insee"] = communes["insee"].astype(str)
-        table = renamed(
-            self,
+        table = self.frame(
             parameters,
+            "MEMBERS",
             context,
-            self.frame(parameters, "MEMBERS", context),
-            {
+            fields={
                 "MEMBER_ID": "cpts_id",
                 "MEMBER_NAME": "cpts_name",
                 "MEMBER_INSEE": "insee",

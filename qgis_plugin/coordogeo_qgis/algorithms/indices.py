@@ -17,7 +17,6 @@ from .common import (
     add_places,
     add_structures,
     read_places,
-    renamed,
 )
 
 METHODS = ("2sfca", "e2sfca", "3sfca", "bfca", "gravity", "apl")
@@ -109,12 +108,8 @@ class Indices(CoordogeoAlgorithm):
         method = METHODS[self.parameterAsEnum(parameters, "METHOD", context)]
         decay = DECAYS[self.parameterAsEnum(parameters, "DECAY", context)] or None
         places = read_places(self, parameters, context)
-        supply = renamed(
-            self,
-            parameters,
-            context,
-            self.frame(parameters, "STRUCTURES", context),
-            {"CAPACITY": "capacity"},
+        supply = self.frame(
+            parameters, "STRUCTURES", context, fields={"CAPACITY": "capacity"}
         )
         network = self.network(parameters, "NETWORK", context)
         bound = self.parameterAsDouble(parameters, "MAX_TIME", context)

@@ -17,7 +17,6 @@ from .common import (
     add_places,
     add_structures,
     read_places,
-    renamed,
 )
 
 
@@ -104,19 +103,12 @@ class Scenario(CoordogeoAlgorithm):
 
         fields = {"STRUCTURES_KIND": "kind"}
         places = read_places(self, parameters, context)
-        structures = renamed(
-            self,
-            parameters,
-            context,
-            self.frame(parameters, "STRUCTURES", context),
-            fields,
-        )
+        structures = self.frame(parameters, "STRUCTURES", context, fields=fields)
         key = self.parameterAsString(parameters, "STRUCTURES_ID", context)
         if key:
             structures = structures.set_index(structures[key].astype(str))
-        opened = self.frame(parameters, "OPEN", context, optional=True)
+        opened = self.frame(parameters, "OPEN", context, fields=fields, optional=True)
         if opened is not None:
-            opened = renamed(self, parameters, context, opened, fields)
             opened.index = [f"nouvelle_{n + 1}" for n in range(len(opened))]
             opened = opened.to_crs(structures.crs)
         text = self.parameterAsString(parameters, "CLOSE", context)
